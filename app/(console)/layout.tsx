@@ -1,0 +1,18 @@
+import type { ReactNode } from "react";
+import { requireRole } from "@/app/_server/auth";
+import { AppShell } from "@/components/shell/app-shell";
+import { SECTIONS, visibleSections } from "@/lib/permissions";
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const user = await requireRole();
+  const nav = visibleSections(user.roles).map((section) => ({ href: SECTIONS[section].href, label: SECTIONS[section].label }));
+  return (
+    <AppShell user={user} nav={nav}>
+      {user.roles.length === 0 ? (
+        <p className="callout info">Your account has no role yet. Ask an admin to grant you one.</p>
+      ) : (
+        children
+      )}
+    </AppShell>
+  );
+}

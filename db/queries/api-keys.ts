@@ -1,0 +1,35 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { API_KEY_PREFIX_LENGTH, generateApiKey, hashApiKey } from "@/lib/api-keys";
+import { timingSafeEqual } from "node:crypto";
+import type { TDb } from "../connection";
+import { apiKeys } from "../schema";
+
+export type TApiKeyScope = "predict" | "outcomes" | "registry" | "read";
+
+/** Creates a key and returns it in clear text once; the database keeps only its hash. */
+export async function createApiKey(db: TDb, input: { name: string; scopes: TApiKeyScope[]; modelIds: string[] | null; createdBy: string | null }) {
+  const generated = generateApiKey();
+  const [row] = await db
+    .insert(apiKeys)
+    .values({ name: input.name, keyPrefix: generated.prefix, keyHash: generated.hash, scopes: input.scopes, modelIds: input.modelIds, createdBy: input.createdBy })
+    .returning({ id: apiKeys.id });
+  return { id: row.id, key: generated.key };
+}
+
+/** The active key row matching a presented key, or null. */
+export async function findActiveApiKey(db: TDb, presentedKey: string) {
+  if (presentedKey.length < API_KEY_PREFIX_LENGTH) return null;
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyPrefix, presentedKey.slice(0, API_KEY_PREFIX_LENGTH)), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  if (!row) return null;
+  const expected = Buffer.from(row.keyHash, "hex");
+  const actual = Buffer.from(hashApiKey(presentedKey), "hex");
+  return expected.length === actual.length && timingSafeEqual(expected, actual) ? row : null;
+}
+
+export async function touchApiKey(db: TDb, id: string): Promise<void> {
+  await db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, id));
+}

@@ -1,0 +1,32 @@
+import { eq } from "drizzle-orm";
+import type { TDb } from "../connection";
+import { artifacts, deployments, modelVersions, models } from "../schema";
+
+/** Stores an artifact once by content hash; a second registration of the same bytes reuses it. */
+export async function insertArtifactIfAbsent(db: TDb, artifact: { sha256: string; content: Buffer; signature: Record<string, unknown> }) {
+  await db
+    .insert(artifacts)
+    .values({ sha256: artifact.sha256, content: artifact.content, sizeBytes: artifact.content.byteLength, signature: artifact.signature })
+    .onConflictDoNothing({ target: artifacts.sha256 });
+}
+
+export async function insertModel(db: TDb, values: typeof models.$inferInsert) {
+  const [row] = await db.insert(models).values(values).returning();
+  return row;
+}
+
+export async function insertModelVersion(db: TDb, values: typeof modelVersions.$inferInsert) {
+  const [row] = await db.insert(modelVersions).values(values).returning();
+  return row;
+}
+
+export async function getModelBySlug(db: TDb, slug: string) {
+  const [row] = await db.select().from(models).where(eq(models.slug, slug)).limit(1);
+  return row ?? null;
+}
+
+/** Creates the deployment row of a model (one per model). */
+export async function insertDeployment(db: TDb, values: typeof deployments.$inferInsert) {
+  const [row] = await db.insert(deployments).values(values).returning();
+  return row;
+}

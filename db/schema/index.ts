@@ -1,0 +1,5 @@
+export * from "./users";
+export * from "./models";
+export * from "./predictions";
+export * from "./governance";
+export * from "./monitoring";

@@ -1,0 +1,88 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean, doublePrecision, index, jsonb, pgTable, primaryKey, real, smallint, text, timestamp, uuid,
+} from "drizzle-orm/pg-core";
+import { createdAt } from "./columns";
+import { apiKeys, users } from "./users";
+import { modelVersions, models } from "./models";
+
+/**
+ * Every prediction the worker answered (and every shadow prediction it did not return).
+ * Range-partitioned by month on created_at (see db/README.md): the primary key carries the
+ * partition key, and old months are detached or dropped whole instead of deleted row by row.
+ */
+export const predictions = pgTable(
+  "predictions",
+  {
+    id: uuid("id").notNull().defaultRandom(),
+    createdAt: createdAt(),
+    modelId: uuid("model_id").notNull().references(() => models.id),
+    // Null when the rule-based fallback answered.
+    modelVersionId: uuid("model_version_id").references(() => modelVersions.id),
+    role: text("role").$type<"champion" | "challenger" | "shadow" | "fallback">().notNull(),
+    requestId: text("request_id").notNull(),
+    apiKeyId: uuid("api_key_id").references(() => apiKeys.id),
+    // The model-input tensor row, in schema order: real[] is ~3.5× smaller than jsonb.
+    features: real("features").array().notNull(),
+    // Context that is not a model input (sensitive attributes such as sex or age band).
+    attributes: jsonb("attributes").$type<Record<string, string | number | boolean>>().notNull().default(sql`'{}'::jsonb`),
+    probability: doublePrecision("probability").notNull(),
+    label: text("label").notNull(),
+    confidence: doublePrecision("confidence").notNull(),
+    latencyMs: real("latency_ms").notNull(),
+    sentToReview: boolean("sent_to_review").notNull().default(false),
+  },
+  (table) => [
+    primaryKey({ columns: [table.id, table.createdAt] }),
+    index("predictions_model_time_idx").on(table.modelId, table.createdAt),
+    index("predictions_version_time_idx").on(table.modelVersionId, table.createdAt),
+    index("predictions_request_idx").on(table.requestId),
+  ],
+);
+
+/** The true label of a prediction, from the calling application or from a review decision. */
+export const outcomes = pgTable(
+  "outcomes",
+  {
+    predictionId: uuid("prediction_id").primaryKey(),
+    predictionCreatedAt: timestamp("prediction_created_at", { withTimezone: true }).notNull(),
+    modelId: uuid("model_id").notNull().references(() => models.id),
+    label: text("label").notNull(),
+    // 1 for the positive label, 0 for the negative one: what the performance monitors read.
+    labelValue: smallint("label_value").notNull(),
+    source: text("source").$type<"api" | "review">().notNull(),
+    observedAt: timestamp("observed_at", { withTimezone: true }).notNull().defaultNow(),
+    recordedBy: uuid("recorded_by").references(() => users.id),
+    apiKeyId: uuid("api_key_id").references(() => apiKeys.id),
+    createdAt: createdAt(),
+  },
+  (table) => [index("outcomes_model_time_idx").on(table.modelId, table.predictionCreatedAt)],
+);
+
+export const reviewItems = pgTable(
+  "review_items",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    predictionId: uuid("prediction_id").notNull(),
+    predictionCreatedAt: timestamp("prediction_created_at", { withTimezone: true }).notNull(),
+    modelId: uuid("model_id").notNull().references(() => models.id),
+    modelVersionId: uuid("model_version_id").references(() => modelVersions.id),
+    reason: text("reason").$type<"low_confidence" | "high_risk_rule" | "random_sample" | "shadow_disagreement">().notNull(),
+    status: text("status").$type<"open" | "claimed" | "decided">().notNull().default("open"),
+    claimedBy: uuid("claimed_by").references(() => users.id),
+    claimExpiresAt: timestamp("claim_expires_at", { withTimezone: true }),
+    dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+    decision: text("decision").$type<"accept" | "override">(),
+    finalLabel: text("final_label"),
+    reasonCode: text("reason_code"),
+    comment: text("comment"),
+    decidedBy: uuid("decided_by").references(() => users.id),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("review_items_queue_idx").on(table.status, table.dueAt),
+    index("review_items_model_idx").on(table.modelId, table.createdAt),
+    index("review_items_prediction_idx").on(table.predictionId),
+  ],
+);

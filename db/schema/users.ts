@@ -1,0 +1,37 @@
+import { sql } from "drizzle-orm";
+import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { TRole } from "@/lib/roles";
+import { createdAt, updatedAt } from "./columns";
+
+export const users = pgTable("users", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  // bcrypt hash; null for users who only sign in through OIDC.
+  passwordHash: text("password_hash"),
+  roles: text("roles").array().$type<TRole[]>().notNull().default(sql`'{}'::text[]`),
+  disabledAt: timestamp("disabled_at", { withTimezone: true }),
+  lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    // The first characters of the key, shown in the UI and used to find the row; the rest is only hashed.
+    keyPrefix: text("key_prefix").notNull().unique(),
+    // SHA-256 of the whole key: keys are 32 random bytes, so a slow hash adds nothing.
+    keyHash: text("key_hash").notNull(),
+    // Models this key may use; null means every model.
+    modelIds: uuid("model_ids").array(),
+    scopes: text("scopes").array().notNull(),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (table) => [index("api_keys_created_by_idx").on(table.createdBy)],
+);

