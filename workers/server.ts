@@ -2,9 +2,30 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { sql } from "drizzle-orm";
 import type { TDatabase } from "@/db/connection";
 
-/** The worker's HTTP server. Inference routes are added by the inference module. */
-export function buildWorkerServer(options: { db: TDatabase; logLevel: string; isReady: () => boolean }): FastifyInstance {
-  const app = Fastify({ logger: { level: options.logLevel, name: "oversight-worker" }, disableRequestLogging: true });
+/** The worker's HTTP server: health, readiness and a JSON error shape; routes are added by modules. */
+export function buildWorkerServer(options: { db: TDatabase; logLevel: string; isReady: () => boolean; bodyLimitBytes?: number }): FastifyInstance {
+  const app = Fastify({
+    logger: { level: options.logLevel, name: "oversight-worker", redact: ["req.headers.authorization", "req.headers[\"x-api-key\"]"] },
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+  });
+
+  // Malformed JSON, a wrong content type or an oversized body: a 4xx that says which, never a stack.
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) {
+      request.log.error({ err: error, url: request.url }, "request failed");
+      return reply.code(500).send({ error: "internal_error", message: "The worker could not answer; nothing was recorded." });
+    }
+    const message =
+      error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error.code === "FST_ERR_CTP_EMPTY_JSON_BODY"
+        ? `The body is not valid JSON: ${error.message}`
+        : error.code === "FST_ERR_CTP_BODY_TOO_LARGE"
+          ? "The request body is too large."
+          : error.message;
+    return reply.code(status).send({ error: error.code ?? "bad_request", message });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: "not_found", message: `No route ${request.method} ${request.url}` }));
 
   // Liveness: the process answers. Readiness: it can reach the database and has loaded its state.
   app.get("/health", async () => ({ status: "ok" }));

@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { TModelListItem } from "@/lib/types/models";
+import { alias } from "drizzle-orm/pg-core";
+import type { TModelDetail, TModelListItem, TVersionListItem } from "@/lib/types/models";
 import type { TDb } from "../connection";
 import { deployments, modelVersions, models, users } from "../schema";
 
@@ -32,4 +33,67 @@ export async function listModels(db: TDb): Promise<TModelListItem[]> {
     .leftJoin(champion, and(eq(champion.modelId, models.id), eq(champion.id, deployments.championVersionId)))
     .orderBy(desc(models.updatedAt));
   return rows;
+}
+
+/** A model with its deployment, every version (newest first) and a few live counts. */
+export async function getModelDetail(db: TDb, slug: string): Promise<TModelDetail | null> {
+  const [row] = await db
+    .select({ model: models, ownerName: users.name, ownerEmail: users.email, deployment: deployments })
+    .from(models)
+    .leftJoin(users, eq(users.id, models.ownerId))
+    .leftJoin(deployments, eq(deployments.modelId, models.id))
+    .where(eq(models.slug, slug))
+    .limit(1);
+  if (!row) return null;
+  const registeredBy = alias(users, "registered_by");
+  const versionRows = await db
+    .select({
+      id: modelVersions.id,
+      version: modelVersions.version,
+      status: modelVersions.status,
+      artifactSha256: modelVersions.artifactSha256,
+      registeredByName: registeredBy.name,
+      createdAt: modelVersions.createdAt,
+      offlineMetrics: modelVersions.offlineMetrics,
+    })
+    .from(modelVersions)
+    .leftJoin(registeredBy, eq(registeredBy.id, modelVersions.registeredBy))
+    .where(eq(modelVersions.modelId, row.model.id))
+    .orderBy(desc(modelVersions.versionMajor), desc(modelVersions.versionMinor), desc(modelVersions.versionPatch));
+  const [counts] = await db.execute<{ predictions: number; reviews: number }>(sql`
+    select
+      (select count(*)::int from predictions where model_id = ${row.model.id} and created_at > now() - interval '24 hours' and role <> 'shadow') as predictions,
+      (select count(*)::int from review_items where model_id = ${row.model.id} and status <> 'decided') as reviews`);
+  const deployment = row.deployment;
+  const roleOf = (id: string): TVersionListItem["role"] =>
+    id === deployment?.championVersionId ? "champion" : id === deployment?.challengerVersionId ? "challenger" : id === deployment?.previousChampionVersionId ? "previous champion" : null;
+  const versionName = (id: string | null | undefined) => versionRows.find((version) => version.id === id)?.version ?? null;
+  return {
+    id: row.model.id,
+    slug: row.model.slug,
+    displayName: row.model.displayName,
+    description: row.model.description,
+    riskTier: row.model.riskTier,
+    useCase: row.model.useCase,
+    businessKpi: row.model.businessKpi,
+    ownerName: row.ownerName,
+    ownerEmail: row.ownerEmail,
+    createdAt: row.model.createdAt,
+    deployment: deployment
+      ? {
+          mode: deployment.mode,
+          canaryPercent: deployment.canaryPercent,
+          killSwitch: deployment.killSwitch,
+          confidenceThreshold: deployment.confidenceThreshold,
+          reviewSampleRate: deployment.reviewSampleRate,
+          revision: deployment.revision,
+          championVersion: versionName(deployment.championVersionId),
+          challengerVersion: versionName(deployment.challengerVersionId),
+          updatedAt: deployment.updatedAt,
+        }
+      : null,
+    versions: versionRows.map((version) => ({ ...version, role: roleOf(version.id) })),
+    predictionsLast24h: counts?.predictions ?? 0,
+    openReviewItems: counts?.reviews ?? 0,
+  };
 }

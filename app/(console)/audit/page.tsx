@@ -1,44 +1,41 @@
 import type { Metadata } from "next";
 import { requireSection } from "@/app/_server/auth";
 import { getDb } from "@/db/client";
-import { listAuditRecords } from "@/db/queries/audit";
-import { EmptyState } from "@/components/ui/empty-state";
+import { getAuditFilterOptions, listAuditRecords } from "@/db/queries/audit";
+import { AuditFilterForm } from "@/components/audit/audit-filter-form";
+import { AuditTable } from "@/components/audit/audit-table";
 import { PageHeader } from "@/components/ui/page-header";
+import { auditFilterRange, ZAuditFilterQuery, type TAuditFilterQuery } from "@/lib/audit/filter";
 
 export const metadata: Metadata = { title: "Audit trail" };
 
-export default async function AuditPage() {
+const PAGE_LIMIT = 500;
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   await requireSection("audit");
-  const records = await listAuditRecords(getDb(), { limit: 200 });
+  const raw = await searchParams;
+  const parsed = ZAuditFilterQuery.safeParse(raw);
+  const query: TAuditFilterQuery = parsed.success ? parsed.data : { actor: undefined, action: undefined, model: undefined, from: undefined, to: undefined };
+  const db = getDb();
+  const [records, options] = await Promise.all([
+    listAuditRecords(db, { limit: PAGE_LIMIT, filter: { actor: query.actor, action: query.action, modelSlug: query.model, ...auditFilterRange(query) } }),
+    getAuditFilterOptions(db),
+  ]);
+  const exportQuery = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => Boolean(entry[1])));
   return (
-    <>
+    <div className="stack">
       <PageHeader
         title="Audit trail"
-        description="Append-only and hash-chained: every record carries the hash of the one before it, and the database refuses edits."
+        description="Append-only and hash-chained: every record carries the hash of the one before it, and the database refuses edits. Verify the chain with `npm run oversight -- audit verify`."
+        actions={<a className="button" href={`/audit/export?${exportQuery}`} download>Export CSV</a>}
       />
-      {records.length === 0 ? (
-        <EmptyState title="Nothing recorded yet" />
-      ) : (
-        <div className="table-wrap">
-          <table className="table" aria-label="Audit records">
-            <thead>
-              <tr><th scope="col" className="num">#</th><th scope="col">When (UTC)</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Subject</th><th scope="col">Hash</th></tr>
-            </thead>
-            <tbody>
-              {records.map((record) => (
-                <tr key={record.id}>
-                  <td className="num">{record.sequence}</td>
-                  <td className="mono">{record.occurredAt.toISOString().replace("T", " ").slice(0, 19)}</td>
-                  <td>{record.actorLabel}</td>
-                  <td className="mono">{record.action}</td>
-                  <td className="muted">{record.subjectType}{record.subjectId ? ` ${record.subjectId.slice(0, 8)}` : ""}</td>
-                  <td className="mono muted" title={record.hash}>{record.hash.slice(0, 12)}…</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </>
+      {!parsed.success ? (
+        <p className="callout error" role="alert" aria-label="Filter error">
+          {parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}
+        </p>
+      ) : null}
+      <AuditFilterForm query={query} actions={options.actions} models={options.models} />
+      <AuditTable records={records} limit={PAGE_LIMIT} />
+    </div>
   );
 }

@@ -1,0 +1,50 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { requireSection } from "@/app/_server/auth";
+import { getDb } from "@/db/client";
+import { getModelDetail } from "@/db/queries/models";
+import { DeploymentSummary } from "@/components/models/deployment-summary";
+import { VersionTable } from "@/components/models/version-table";
+import { Badge } from "@/components/ui/badge";
+import { PageHeader } from "@/components/ui/page-header";
+import { formatCount } from "@/lib/format";
+
+export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
+  return { title: (await params).slug };
+}
+
+export default async function ModelPage({ params }: { params: Promise<{ slug: string }> }) {
+  await requireSection("models");
+  const model = await getModelDetail(getDb(), (await params).slug);
+  if (!model) notFound();
+  return (
+    <div className="stack">
+      <PageHeader
+        title={model.displayName}
+        description={model.description}
+        actions={<Badge tone={model.riskTier === "high" ? "bad" : model.riskTier === "medium" ? "warn" : "ok"}>{model.riskTier} risk</Badge>}
+      />
+      <div className="grid-2">
+        <section className="card" aria-labelledby="deployment-heading">
+          <h2 id="deployment-heading">Deployment</h2>
+          <DeploymentSummary deployment={model.deployment} />
+        </section>
+        <section className="card" aria-labelledby="about-heading">
+          <h2 id="about-heading">About</h2>
+          <dl className="facts">
+            <div><dt>Slug</dt><dd className="mono">{model.slug}</dd></div>
+            <div><dt>Owner</dt><dd>{model.ownerName ?? "—"}{model.ownerEmail ? <span className="muted"> · {model.ownerEmail}</span> : null}</dd></div>
+            <div><dt>Use case</dt><dd>{model.useCase || "—"}</dd></div>
+            <div><dt>Business KPI</dt><dd>{model.businessKpi || "—"}</dd></div>
+            <div><dt>Predictions, last 24 h</dt><dd>{formatCount(model.predictionsLast24h)}</dd></div>
+            <div><dt>Open review items</dt><dd>{formatCount(model.openReviewItems)}</dd></div>
+          </dl>
+        </section>
+      </div>
+      <section aria-labelledby="versions-heading">
+        <h2 id="versions-heading">Versions</h2>
+        <VersionTable versions={model.versions} />
+      </section>
+    </div>
+  );
+}

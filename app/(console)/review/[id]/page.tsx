@@ -1,0 +1,85 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { requireSection } from "@/app/_server/auth";
+import { getDb } from "@/db/client";
+import { getReviewItemDetail } from "@/db/queries/review";
+import { ClaimItemButton } from "@/components/review/claim-item-button";
+import { DecisionForm } from "@/components/review/decision-form";
+import { REASON_LABELS } from "@/components/review/review-queue-table";
+import { Badge } from "@/components/ui/badge";
+import { PageHeader } from "@/components/ui/page-header";
+import { formatDateTime, formatNumber, formatPercent } from "@/lib/format";
+import { claimReviewItemAction, decideReviewItemAction } from "../actions";
+
+export const metadata: Metadata = { title: "Review item" };
+
+export default async function ReviewItemPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireSection("review");
+  const id = z.uuid().safeParse((await params).id);
+  if (!id.success) notFound();
+  const item = await getReviewItemDetail(getDb(), id.data);
+  if (!item) notFound();
+  const mine = item.status === "claimed" && item.claimedBy === user.id;
+  const otherLabel = item.label === item.positiveLabel ? item.negativeLabel : item.positiveLabel;
+  return (
+    <div className="stack">
+      <PageHeader
+        title={`Review ${item.id.slice(0, 8)}`}
+        description={<>{item.modelName} · version <span className="mono">{item.modelVersion ?? "fallback rules"}</span> · routed for <strong>{REASON_LABELS[item.reason]}</strong></>}
+        actions={<Link className="button" href="/review">Back to the queue</Link>}
+      />
+      <div className="grid-2">
+        <section className="card" aria-labelledby="prediction-heading">
+          <h2 id="prediction-heading">Prediction</h2>
+          <dl className="facts">
+            <div><dt>Model label</dt><dd>{item.label}</dd></div>
+            <div><dt>Probability of “{item.positiveLabel}”</dt><dd>{formatPercent(item.probability)}</dd></div>
+            <div><dt>Confidence</dt><dd>{formatPercent(item.confidence)}</dd></div>
+            <div><dt>Answered by</dt><dd>{item.role}</dd></div>
+            <div><dt>Due</dt><dd>{formatDateTime(item.dueAt)}</dd></div>
+            <div><dt>Status</dt><dd>{item.status === "claimed" ? `claimed by ${mine ? "you" : item.claimedByName}` : item.status}</dd></div>
+          </dl>
+          {Object.keys(item.attributes).length > 0 ? (
+            <p className="muted" style={{ marginBottom: 0 }}>
+              Context (not model inputs): {Object.entries(item.attributes).map(([key, value]) => `${key} = ${value}`).join(", ")}
+            </p>
+          ) : null}
+        </section>
+        {item.status === "decided" ? (
+          <section className="card" aria-labelledby="decided-heading">
+            <h2 id="decided-heading">Decided</h2>
+            <p><Badge tone={item.decision === "override" ? "warn" : "ok"}>{item.decision}</Badge> final label <strong>{item.finalLabel}</strong></p>
+            <p className="muted">By {item.decidedByName} at {formatDateTime(item.decidedAt)}{item.reasonCode ? ` · reason: ${item.reasonCode}` : ""}</p>
+            {item.comment ? <p>{item.comment}</p> : null}
+          </section>
+        ) : mine ? (
+          <DecisionForm itemId={item.id} modelLabel={item.label} otherLabel={otherLabel} decide={decideReviewItemAction} />
+        ) : user.roles.includes("analyst") && item.status === "open" ? (
+          <section className="card"><h2>Decision</h2><ClaimItemButton id={item.id} claim={claimReviewItemAction} /></section>
+        ) : (
+          <section className="card"><h2>Decision</h2><p className="muted">{item.status === "claimed" ? `${item.claimedByName} is working on this item.` : "Only review analysts decide items."}</p></section>
+        )}
+      </div>
+      <section aria-labelledby="inputs-heading">
+        <h2 id="inputs-heading">Inputs</h2>
+        <div className="table-wrap">
+          <table className="table" aria-label="Inputs">
+            <thead><tr><th scope="col">Feature</th><th scope="col" className="num">Value</th><th scope="col">Declared range</th><th scope="col"></th></tr></thead>
+            <tbody>
+              {item.features.map((feature) => (
+                <tr key={feature.name}>
+                  <td className="mono">{feature.name}</td>
+                  <td className="num">{typeof feature.value === "number" ? formatNumber(feature.value, 2) : String(feature.value)}</td>
+                  <td className="muted">{feature.min ?? "−∞"} … {feature.max ?? "∞"}</td>
+                  <td>{feature.outOfRange ? <Badge tone="bad">out of range</Badge> : null}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import { eq, inArray, sql } from "drizzle-orm";
+import type { TDb } from "../connection";
+import { modelVersions, outcomes, predictions } from "../schema";
+
+export type TPredictionForOutcome = {
+  id: string;
+  createdAt: Date;
+  modelId: string;
+  outputSchema: Record<string, unknown> | null;
+};
+
+/** Predictions by id with the output schema of the version that made them (null for fallback). */
+export async function getPredictionsForOutcome(db: TDb, ids: string[]): Promise<TPredictionForOutcome[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: predictions.id, createdAt: predictions.createdAt, modelId: predictions.modelId, outputSchema: modelVersions.outputSchema })
+    .from(predictions)
+    .leftJoin(modelVersions, eq(modelVersions.id, predictions.modelVersionId))
+    .where(inArray(predictions.id, ids));
+}
+
+/** Inserts outcomes; returns the prediction ids that already had one (left unchanged). */
+export async function insertOutcomes(db: TDb, rows: Array<typeof outcomes.$inferInsert>): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const inserted = await db.insert(outcomes).values(rows).onConflictDoNothing({ target: outcomes.predictionId }).returning({ id: outcomes.predictionId });
+  const insertedIds = new Set(inserted.map((row) => row.id));
+  return rows.map((row) => row.predictionId).filter((id) => !insertedIds.has(id));
+}
+
+export async function countOutcomes(db: TDb, modelId: string): Promise<number> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(outcomes).where(eq(outcomes.modelId, modelId));
+  return row.count;
+}
+
+/** What a calling application may see of one of its predictions: the answer, its review and the final label. */
+export async function getPredictionStatus(db: TDb, id: string) {
+  const rows = await db.execute<{
+    id: string; created_at: string; model_id: string; model_slug: string; role: string; label: string; probability: number; request_id: string; api_key_id: string | null;
+    model_version: string | null; review_status: string | null; review_reason: string | null; decision: string | null; final_label: string | null;
+    decided_by: string | null; decided_at: string | null; outcome_label: string | null; outcome_source: string | null;
+  }>(sql`
+    select p.id, p.created_at, p.model_id, m.slug as model_slug, p.role, p.label, p.probability, p.request_id, p.api_key_id,
+           v.version as model_version, r.status as review_status, r.reason as review_reason, r.decision, r.final_label,
+           u.name as decided_by, r.decided_at, o.label as outcome_label, o.source as outcome_source
+    from predictions p
+    join models m on m.id = p.model_id
+    left join model_versions v on v.id = p.model_version_id
+    left join review_items r on r.prediction_id = p.id and r.prediction_created_at = p.created_at
+    left join users u on u.id = r.decided_by
+    left join outcomes o on o.prediction_id = p.id
+    where p.id = ${id} and p.role <> 'shadow'
+    limit 1`);
+  return rows[0] ?? null;
+}

@@ -1,0 +1,39 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** Prometheus metrics of one worker process, served at /metrics. */
+export function createWorkerMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    requests: new Counter({
+      name: "oversight_predictions_total",
+      help: "Predictions answered, by model, version, role and status",
+      labelNames: ["model", "version", "role", "status"] as const,
+      registers: [registry],
+    }),
+    httpRequests: new Counter({
+      name: "oversight_http_requests_total",
+      help: "Inference HTTP requests by route and status code",
+      labelNames: ["route", "status"] as const,
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: "oversight_prediction_latency_seconds",
+      help: "Request latency from arrival to committed record, by model and role",
+      labelNames: ["model", "role"] as const,
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [registry],
+    }),
+    fallbacks: new Counter({ name: "oversight_fallback_total", help: "Predictions answered by the rule-based fallback", labelNames: ["model", "cause"] as const, registers: [registry] }),
+    reviews: new Counter({ name: "oversight_review_items_total", help: "Predictions sent to human review", labelNames: ["model", "reason"] as const, registers: [registry] }),
+    batchSize: new Histogram({
+      name: "oversight_record_batch_rows",
+      help: "Prediction rows written per group commit",
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+      registers: [registry],
+    }),
+  };
+}
+
+export type TWorkerMetrics = ReturnType<typeof createWorkerMetrics>;

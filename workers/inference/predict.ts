@@ -1,0 +1,166 @@
+import { randomUUID } from "node:crypto";
+import { Tensor } from "onnxruntime-node";
+import {
+  binaryConfidence, evaluateFallback, planRouting, reviewReason, type TInstanceValues, type TReviewReason, type TServingRole,
+} from "@/lib/inference/routing";
+import { modelInputFeatures } from "@/lib/registry";
+import type { TPredictionRecord, TReviewRecord } from "./recorder";
+import type { TLoadedVersion, TServedModel } from "./serving-state";
+
+export type TEncodedInstance = { tensorRow: number[]; values: TInstanceValues; attributes: Record<string, string | number | boolean> };
+
+export type TPredictionResult = {
+  predictionId: string;
+  requestId: string;
+  probability: number;
+  label: string;
+  modelVersion: string | null;
+  role: "champion" | "challenger" | "fallback";
+  sentToReview: boolean;
+  reviewReason: TReviewReason | null;
+};
+
+/** Runs a version on many rows in one session.run: probabilities of the positive class. */
+export async function runVersion(version: TLoadedVersion, rows: number[][]): Promise<number[]> {
+  const flat = new Float32Array(rows.length * version.inputWidth);
+  rows.forEach((row, index) => flat.set(row, index * version.inputWidth));
+  const output = await version.session.run({ [version.inputName]: new Tensor("float32", flat, [rows.length, version.inputWidth]) });
+  const probabilities = output[version.outputSchema.probabilityOutput];
+  if (!probabilities) throw new Error(`the model has no output named ${version.outputSchema.probabilityOutput}`);
+  const data = probabilities.data as Float32Array;
+  // [N, 1] holds p(positive); [N, 2] holds both classes, and p(positive) is the second column.
+  const stride = data.length / rows.length;
+  return Array.from({ length: rows.length }, (_, index) => data[index * stride + stride - 1]);
+}
+
+/** Maps a tensor row back to named features, so fallback and review rules work for OIP calls too. */
+export function valuesFromTensorRow(model: TServedModel, row: number[]): TInstanceValues {
+  const features = model.inputSchema ? modelInputFeatures(model.inputSchema) : [];
+  return Object.fromEntries(features.map((feature, index) => [feature.name, row[index]]));
+}
+
+/**
+ * Answers a batch of instances for one model: routing, inference (one session.run per version),
+ * fallback on kill switch or model error, review routing, and the records to commit before the
+ * caller gets the answer.
+ */
+export async function predictBatch(input: {
+  model: TServedModel;
+  instances: TEncodedInstance[];
+  requestIds: string[];
+  apiKeyId: string | null;
+  receivedAt: number;
+  random?: () => number;
+}): Promise<{ results: TPredictionResult[]; predictions: TPredictionRecord[]; reviews: TReviewRecord[]; fallbackCauses: string[] }> {
+  const { model, instances, requestIds } = input;
+  const random = input.random ?? Math.random;
+  const deployment = {
+    mode: model.mode,
+    canaryPercent: model.canaryPercent,
+    killSwitch: model.killSwitch,
+    hasChampion: model.champion !== null,
+    hasChallenger: model.challenger !== null,
+  };
+  const plans = requestIds.map((requestId) => planRouting(deployment, requestId));
+  const answered: Array<{ probability: number; role: "champion" | "challenger" | "fallback"; version: TLoadedVersion | null }> = new Array(instances.length);
+  const fallbackCauses: string[] = [];
+  const shadowProbabilities = new Map<number, number>();
+
+  const runGroup = async (role: "champion" | "challenger", version: TLoadedVersion | null) => {
+    const indexes = plans.flatMap((plan, index) => (plan.answeredBy === role ? [index] : []));
+    if (indexes.length === 0 || !version) return;
+    try {
+      const probabilities = await runVersion(version, indexes.map((index) => instances[index].tensorRow));
+      indexes.forEach((index, position) => (answered[index] = { probability: probabilities[position], role, version }));
+    } catch {
+      // A failing model must not fail the caller: the rule-based fallback answers instead.
+      for (const index of indexes) plans[index] = { answeredBy: "fallback", runShadow: false };
+      fallbackCauses.push("model_error");
+    }
+  };
+  await Promise.all([runGroup("champion", model.champion), runGroup("challenger", model.challenger)]);
+
+  const shadowIndexes = plans.flatMap((plan, index) => (plan.runShadow ? [index] : []));
+  if (shadowIndexes.length > 0 && model.challenger) {
+    try {
+      const probabilities = await runVersion(model.challenger, shadowIndexes.map((index) => instances[index].tensorRow));
+      shadowIndexes.forEach((index, position) => shadowProbabilities.set(index, probabilities[position]));
+    } catch {
+      // A failing shadow is only a missing comparison; the caller is unaffected.
+    }
+  }
+
+  plans.forEach((plan, index) => {
+    if (plan.answeredBy !== "fallback") return;
+    if (fallbackCauses.length === 0) fallbackCauses.push(model.killSwitch ? "kill_switch" : "no_champion");
+    answered[index] = { probability: evaluateFallback(model.fallback, instances[index].values).probability, role: "fallback", version: null };
+  });
+
+  const latencyMs = performance.now() - input.receivedAt;
+  const createdAt = new Date();
+  const outputSchema = model.champion?.outputSchema ?? model.challenger?.outputSchema;
+  const threshold = outputSchema?.threshold ?? 0.5;
+  const labelOf = (probability: number, version: TLoadedVersion | null) => {
+    const schema = version?.outputSchema ?? outputSchema;
+    return probability >= (version?.outputSchema.threshold ?? threshold) ? (schema?.positiveLabel ?? "positive") : (schema?.negativeLabel ?? "negative");
+  };
+
+  const predictions: TPredictionRecord[] = [];
+  const reviews: TReviewRecord[] = [];
+  const results = instances.map((instance, index): TPredictionResult => {
+    const { probability, role, version } = answered[index];
+    const predictionId = randomUUID();
+    const confidence = binaryConfidence(probability);
+    const reason = reviewReason({
+      confidence,
+      confidenceThreshold: model.confidenceThreshold,
+      instance: instance.values,
+      settings: model.review,
+      sampleRate: model.reviewSampleRate,
+      sampleDraw: random(),
+    });
+    const label = labelOf(probability, version);
+    predictions.push(record({ id: predictionId, createdAt, model, versionId: version?.id ?? null, role, requestId: requestIds[index], apiKeyId: input.apiKeyId, instance, probability, label, confidence, latencyMs, sentToReview: reason !== null }));
+    if (reason) {
+      reviews.push({
+        predictionId,
+        predictionCreatedAt: createdAt,
+        modelId: model.modelId,
+        modelVersionId: version?.id ?? null,
+        reason,
+        dueAt: new Date(createdAt.getTime() + model.review.dueHours * 3_600_000),
+      });
+    }
+    const shadowProbability = shadowProbabilities.get(index);
+    if (shadowProbability !== undefined && model.challenger) {
+      predictions.push(record({
+        id: randomUUID(), createdAt, model, versionId: model.challenger.id, role: "shadow", requestId: requestIds[index], apiKeyId: input.apiKeyId, instance,
+        probability: shadowProbability, label: labelOf(shadowProbability, model.challenger), confidence: binaryConfidence(shadowProbability), latencyMs, sentToReview: false,
+      }));
+    }
+    return { predictionId, requestId: requestIds[index], probability, label, modelVersion: version?.version ?? null, role, sentToReview: reason !== null, reviewReason: reason };
+  });
+  return { results, predictions, reviews, fallbackCauses };
+}
+
+function record(input: {
+  id: string; createdAt: Date; model: TServedModel; versionId: string | null; role: TServingRole; requestId: string; apiKeyId: string | null;
+  instance: TEncodedInstance; probability: number; label: string; confidence: number; latencyMs: number; sentToReview: boolean;
+}): TPredictionRecord {
+  return {
+    id: input.id,
+    createdAt: input.createdAt,
+    modelId: input.model.modelId,
+    modelVersionId: input.versionId,
+    role: input.role,
+    requestId: input.requestId,
+    apiKeyId: input.apiKeyId,
+    features: input.instance.tensorRow,
+    attributes: input.instance.attributes,
+    probability: input.probability,
+    label: input.label,
+    confidence: input.confidence,
+    latencyMs: input.latencyMs,
+    sentToReview: input.sentToReview,
+  };
+}
