@@ -11,7 +11,7 @@ const NAV_BY_ROLE: Record<TDemoRole, string[]> = {
 for (const role of Object.keys(DEMO) as TDemoRole[]) {
   test(`${role} signs in and sees only the sections of the role`, async ({ page, sql }) => {
     await signInAs(page, role);
-    await expect(page.getByText(DEMO[role].name)).toBeVisible();
+    await expect(page.getByRole("complementary").getByText(DEMO[role].name)).toBeVisible();
     const nav = page.getByRole("navigation", { name: "Main" });
     await expect(nav.getByRole("link")).toHaveText(NAV_BY_ROLE[role]);
     const [signIn] = await sql`

@@ -1,0 +1,3 @@
+import { createSectionLayout } from "@/app/_server/section-layout";
+
+export default createSectionLayout("kpis");
