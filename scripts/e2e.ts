@@ -34,7 +34,7 @@ async function main(): Promise<number> {
       NEXT_TELEMETRY_DISABLED: "1",
       LOG_LEVEL: "warn",
     };
-    children.push(startProcess({ name: "worker", command: path.resolve("node_modules/.bin/tsx"), args: ["workers/index.ts"], env }));
+    children.push(startProcess({ name: "worker", command: process.execPath, args: ["--import", "tsx", "workers/index.ts"], env }));
     children.push(startProcess({ name: "web", command: path.resolve("node_modules/.bin/next"), args: ["start", "-p", String(port)], env }));
     await waitForHttp(`${baseUrl}/signin`, 60_000);
     await waitForHttp(`http://127.0.0.1:${workerPort}/health`, 30_000);

@@ -48,7 +48,7 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: "1",
   };
   const children: TManagedProcess[] = [
-    startProcess({ name: "worker", command: path.resolve("node_modules/.bin/tsx"), args: ["workers/index.ts"], env }),
+    startProcess({ name: "worker", command: process.execPath, args: ["--import", "tsx", "workers/index.ts"], env }),
     startProcess({ name: "web", command: path.resolve("node_modules/.bin/next"), args: ["start", "-p", String(port)], env }),
   ];
 
