@@ -1,5 +1,4 @@
 import net from "node:net";
-import path from "node:path";
 import { startProcess, stopProcess, waitForHttp, type TManagedProcess } from "../lib/processes";
 
 /** A free TCP port on loopback, chosen by the kernel. */
