@@ -40,3 +40,33 @@ test("an admin cannot remove their own admin role", async ({ page, sql }) => {
   const [admin] = await sql`select roles from users where email = 'admin@oversight.test'`;
   expect(admin.roles).toEqual(["admin"]);
 });
+
+test("an admin creates an API key that works at the worker, shown once and never audited", async ({ page, sql, request }) => {
+  await signInAs(page, "admin");
+  await page.goto("/admin");
+  const form = page.getByRole("form", { name: "Create an API key" });
+  await form.getByLabel("Name", { exact: true }).fill("E2E scoring service");
+  await form.getByLabel("Model", { exact: true }).selectOption({ label: "credit-default" });
+  await form.getByRole("button", { name: "Create key" }).click();
+  const key = (await page.getByTestId("new-api-key").textContent())!.trim();
+  expect(key).toMatch(/^ovk_/);
+
+  const response = await request.post(`${process.env.E2E_WORKER_URL}/api/v1/models/credit-default/predict`, {
+    headers: { authorization: `Bearer ${key}` },
+    data: { instances: [{ annual_income_usd: 52000, employment_years: 4, loan_amount_usd: 9000, loan_term_months: 36, debt_to_income: 0.31, credit_history_years: 9, late_payments_2y: 0, open_credit_lines: 4, has_mortgage: false }] },
+  });
+  expect(response.status()).toBe(200);
+  expect((await response.json()).predictions[0].modelVersion).toBe("1.0.0");
+
+  const [row] = await sql`select id, key_hash, model_ids from api_keys where name = 'E2E scoring service'`;
+  expect(row.key_hash).not.toContain(key);
+  const audit = await sql`select input::text as input from audit_records where subject_id = ${row.id}`;
+  expect(audit).toHaveLength(1);
+  expect(audit[0].input).not.toContain(key);
+
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("row", { name: /E2E scoring service/ }).getByRole("button", { name: "Revoke" }).click();
+  await expect(page.getByRole("row", { name: /E2E scoring service/ }).getByText("revoked")).toBeVisible();
+  const [revoked] = await sql`select revoked_at from api_keys where id = ${row.id}`;
+  expect(revoked.revoked_at).not.toBeNull();
+});

@@ -74,7 +74,18 @@ async function main() {
   }
 
   await waitForHttp(`${url}/signin`, 60_000);
-  const apiKey = fs.existsSync(apiKeyFile) ? fs.readFileSync(apiKeyFile, "utf8").trim() : "(created on the first start; see .data/demo-api-key)";
+  const apiKey = fs.existsSync(apiKeyFile) ? fs.readFileSync(apiKeyFile, "utf8").trim() : null;
+  // Demo traffic keeps every dashboard moving; SIMULATE=0 turns it off.
+  const simulate = process.env.SIMULATE !== "0" && apiKey !== null;
+  if (simulate) {
+    await waitForHttp(`http://127.0.0.1:${workerPort}/ready`, 30_000);
+    children.push(startProcess({
+      name: "simulate",
+      command: process.execPath,
+      args: ["--import", "tsx", "scripts/simulate.ts", "--rate", process.env.SIMULATE_RATE ?? "2", "--drift-after", process.env.SIMULATE_DRIFT_AFTER ?? "900", "--quiet"],
+      env: { ...env, WORKER_URL: `http://127.0.0.1:${workerPort}`, OVERSIGHT_API_KEY: apiKey },
+    }));
+  }
   console.log(
     [
       "",
@@ -84,7 +95,8 @@ async function main() {
       `  Demo accounts (password: ${DEMO_PASSWORD})`,
       ...DEMO_USERS.map((user) => `    ${user.email.padEnd(28)} ${user.roles.join(", ")}`),
       "",
-      `  Demo API key: ${apiKey}`,
+      `  Demo API key: ${apiKey ?? "(only shown on the first start; see .data/demo-api-key)"}`,
+      simulate ? "  Demo traffic: 2 requests/s from the simulator (SIMULATE=0 turns it off); a drift episode starts after 15 min." : "",
       "  Press Ctrl-C to stop.",
       "",
     ].join("\n"),

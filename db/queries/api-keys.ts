@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { API_KEY_PREFIX_LENGTH, generateApiKey, hashApiKey } from "@/lib/api-keys";
 import { timingSafeEqual } from "node:crypto";
 import type { TDb } from "../connection";
@@ -32,4 +32,19 @@ export async function findActiveApiKey(db: TDb, presentedKey: string) {
 
 export async function touchApiKey(db: TDb, id: string): Promise<void> {
   await db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, id));
+}
+
+export type TApiKeyListItem = { id: string; name: string; keyPrefix: string; scopes: string[]; modelIds: string[] | null; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+
+export async function listApiKeys(db: TDb): Promise<TApiKeyListItem[]> {
+  return db
+    .select({ id: apiKeys.id, name: apiKeys.name, keyPrefix: apiKeys.keyPrefix, scopes: apiKeys.scopes, modelIds: apiKeys.modelIds, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, revokedAt: apiKeys.revokedAt })
+    .from(apiKeys)
+    .orderBy(desc(apiKeys.createdAt));
+}
+
+/** Revokes a key; returns false when it did not exist or was already revoked. */
+export async function revokeApiKey(db: TDb, id: string): Promise<boolean> {
+  const rows = await db.update(apiKeys).set({ revokedAt: sql`now()` }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id });
+  return rows.length > 0;
 }

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/app/_server/action";
 import { appendAuditRecord } from "@/db/audit";
+import { createApiKey, revokeApiKey } from "@/db/queries/api-keys";
 import { getUserById, setUserRoles } from "@/db/queries/users";
 import { DomainError } from "@/lib/errors";
 import { ZRole } from "@/lib/roles";
@@ -43,4 +44,47 @@ const updateUserRoles = defineAction({
 
 export async function updateUserRolesAction(input: { userId: string; roles: string[] }) {
   return updateUserRoles(input);
+}
+
+const API_KEY_SCOPES = ["predict", "outcomes", "registry", "read"] as const;
+
+const createKey = defineAction({
+  name: "admin.create_api_key",
+  roles: ["admin"],
+  input: z.object({
+    name: z.string().trim().min(3, "name must be at least 3 characters").max(100, "name must be at most 100 characters"),
+    scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, "choose at least one scope"),
+    modelIds: z.array(z.uuid()).nullable(),
+  }),
+  handler: async ({ user, input, db }) => {
+    const created = await db.transaction(async (tx) => {
+      const key = await createApiKey(tx, { name: input.name, scopes: [...input.scopes], modelIds: input.modelIds?.length ? input.modelIds : null, createdBy: user.id });
+      // The key itself is never audited or logged: only its id and settings.
+      await appendAuditRecord(tx, { actorId: user.id, actorLabel: user.email, action: "admin.api_key_created", subjectType: "api_key", subjectId: key.id, input: { name: input.name, scopes: input.scopes, modelIds: input.modelIds } });
+      return key;
+    });
+    revalidatePath("/admin");
+    return created;
+  },
+});
+
+const revokeKey = defineAction({
+  name: "admin.revoke_api_key",
+  roles: ["admin"],
+  input: z.object({ id: z.uuid({ error: "id must be an API key id" }) }),
+  handler: async ({ user, input, db }) => {
+    await db.transaction(async (tx) => {
+      if (!(await revokeApiKey(tx, input.id))) throw new DomainError("api_key_not_active", "That key does not exist or is already revoked.", 409);
+      await appendAuditRecord(tx, { actorId: user.id, actorLabel: user.email, action: "admin.api_key_revoked", subjectType: "api_key", subjectId: input.id, input: {} });
+    });
+    revalidatePath("/admin");
+    return { id: input.id };
+  },
+});
+
+export async function createApiKeyAction(input: { name: string; scopes: string[]; modelIds: string[] | null }) {
+  return createKey(input);
+}
+export async function revokeApiKeyAction(input: { id: string }) {
+  return revokeKey(input);
 }

@@ -1,19 +1,24 @@
 import type { Metadata } from "next";
 import { requireSection } from "@/app/_server/auth";
 import { getDb } from "@/db/client";
+import { listApiKeys } from "@/db/queries/api-keys";
+import { listModels } from "@/db/queries/models";
 import { listUsers } from "@/db/queries/users";
+import { ApiKeysPanel } from "@/components/admin/api-keys-panel";
 import { UserRolesForm } from "@/components/admin/user-roles-form";
 import { PageHeader } from "@/components/ui/page-header";
-import { updateUserRolesAction } from "./actions";
+import { createApiKeyAction, revokeApiKeyAction, updateUserRolesAction } from "./actions";
 
 export const metadata: Metadata = { title: "Admin" };
 
 export default async function AdminPage() {
   await requireSection("admin");
-  const users = await listUsers(getDb());
+  const db = getDb();
+  const [users, keys, models] = await Promise.all([listUsers(db), listApiKeys(db), listModels(db)]);
   return (
-    <>
-      <PageHeader title="Admin" description="Users and their roles. Every change is recorded in the audit trail." />
+    <div className="stack">
+      <PageHeader title="Admin" description="Users, roles and API keys. Every change is recorded in the audit trail." />
+      <h2 style={{ margin: 0 }}>Users</h2>
       <div className="table-wrap">
         <table className="table" aria-label="Users">
           <thead>
@@ -30,6 +35,8 @@ export default async function AdminPage() {
           </tbody>
         </table>
       </div>
-    </>
+      <h2 style={{ margin: "12px 0 0" }}>API keys</h2>
+      <ApiKeysPanel keys={keys} models={models.map((model) => ({ id: model.id, slug: model.slug }))} create={createApiKeyAction} revoke={revokeApiKeyAction} />
+    </div>
   );
 }
