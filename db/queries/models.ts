@@ -97,3 +97,18 @@ export async function getModelDetail(db: TDb, slug: string): Promise<TModelDetai
     openReviewItems: counts?.reviews ?? 0,
   };
 }
+
+/** The versions of a model by slug (null when the model does not exist), newest first. */
+export async function listModelVersions(db: TDb, slug: string) {
+  const [model] = await db.select({ id: models.id }).from(models).where(eq(models.slug, slug)).limit(1);
+  if (!model) return null;
+  return db
+    .select({
+      id: modelVersions.id, version: modelVersions.version, status: modelVersions.status, artifactSha256: modelVersions.artifactSha256,
+      createdAt: modelVersions.createdAt, offlineMetrics: modelVersions.offlineMetrics, inputSchema: modelVersions.inputSchema,
+      outputSchema: modelVersions.outputSchema, trainingData: modelVersions.trainingData, hyperparameters: modelVersions.hyperparameters, card: modelVersions.card,
+    })
+    .from(modelVersions)
+    .where(eq(modelVersions.modelId, model.id))
+    .orderBy(desc(modelVersions.versionMajor), desc(modelVersions.versionMinor), desc(modelVersions.versionPatch));
+}

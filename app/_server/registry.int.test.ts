@@ -1,0 +1,77 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeLogisticRegressionOnnx } from "@/lib/onnx/write-model";
+import { seedDemo } from "@/scripts/seed/demo-seed";
+import { openTestDatabase } from "@/scripts/testing/database";
+import { ApiError } from "./api-errors";
+import { registerModelVersion } from "./registry";
+
+const { db, close } = openTestDatabase();
+const demo = path.resolve("scripts/demo");
+const schema = JSON.parse(fs.readFileSync(path.join(demo, "credit-default.schema.json"), "utf8"));
+const manifest = JSON.parse(fs.readFileSync(path.join(demo, "models/manifest.json"), "utf8"));
+const goodOnnx = new Uint8Array(fs.readFileSync(path.join(demo, "models/credit-default-1.1.0.onnx")));
+const referenceCsv = fs.readFileSync(path.join(demo, "data/credit-reference.csv"), "utf8");
+const principal = { kind: "user" as const, id: "", label: "scientist@oversight.test", roles: ["scientist" as const] };
+
+const metadata = (version: string) => ({
+  version,
+  inputSchema: schema.inputSchema,
+  outputSchema: schema.outputSchema,
+  trainingData: manifest.versions[1].trainingData,
+  hyperparameters: manifest.versions[1].hyperparameters,
+  offlineMetrics: manifest.versions[1].offlineMetrics,
+  card: manifest.versions[1].card,
+});
+
+async function counts() {
+  const [row] = await db.$client`select (select count(*)::int from model_versions) as versions, (select count(*)::int from artifacts) as artifacts, (select count(*)::int from audit_records) as audit`;
+  return row;
+}
+
+beforeAll(async () => {
+  await seedDemo(db);
+  const [scientist] = await db.$client`select id from users where email = 'scientist@oversight.test'`;
+  principal.id = scientist.id;
+});
+afterAll(close);
+
+describe("registering a version", () => {
+  it("stores a valid version with its artifact, reference profile and audit record", async () => {
+    const before = await counts();
+    const created = await registerModelVersion({ db, principal, modelSlug: "credit-default", metadata: metadata("1.2.0"), artifact: goodOnnx, referenceCsv });
+    expect(created).toMatchObject({ version: "1.2.0", status: "registered", referenceRows: 2000 });
+    const after = await counts();
+    // The artifact bytes equal 1.1.0's, so they are stored once, by sha256.
+    expect(after).toEqual({ versions: before.versions + 1, artifacts: before.artifacts, audit: before.audit + 1 });
+    const [row] = await db.$client`select reference_profile->'rowCount' as rows, registered_by from model_versions where id = ${created.id}`;
+    expect(row).toEqual({ rows: 2000, registered_by: principal.id });
+  });
+
+  const wrongWidth = writeLogisticRegressionOnnx({ width: 3, means: [0, 0, 0], stds: [1, 1, 1], weights: [0.1, 0.2, 0.3], bias: 0 });
+  const cases: Array<[string, () => Parameters<typeof registerModelVersion>[0], number, RegExp]> = [
+    ["a file that is not ONNX", () => ({ db, principal, modelSlug: "credit-default", metadata: metadata("2.0.0"), artifact: new TextEncoder().encode("this is a CSV, not a model"), referenceCsv: null }), 422, /^load: the file is not an ONNX model/],
+    ["an ONNX whose input width does not match the schema", () => ({ db, principal, modelSlug: "credit-default", metadata: metadata("2.0.0"), artifact: wrongWidth, referenceCsv: null }), 422, /^input width: input 'features' has shape \[batch, 3\] but the schema declares 9 model inputs/],
+    ["a duplicate version", () => ({ db, principal, modelSlug: "credit-default", metadata: metadata("1.1.0"), artifact: goodOnnx, referenceCsv: null }), 409, /already registered/],
+    ["a lower version", () => ({ db, principal, modelSlug: "credit-default", metadata: metadata("1.1.5"), artifact: goodOnnx, referenceCsv: null }), 422, /must be greater than the latest version, 1.2.0/],
+    ["a malformed schema", () => ({ db, principal, modelSlug: "credit-default", metadata: { ...metadata("2.0.0"), inputSchema: { features: [{ name: "income", type: "numeric", min: 5, max: 1 }] } }, artifact: goodOnnx, referenceCsv: null }), 422, /version metadata is not valid/],
+    ["a CSV with missing columns", () => ({ db, principal, modelSlug: "credit-default", metadata: metadata("2.0.0"), artifact: goodOnnx, referenceCsv: "annual_income_usd,sex\n50000,female\n" }), 422, /lacks the column\(s\) employment_years, loan_amount_usd/],
+    ["an unknown model", () => ({ db, principal, modelSlug: "no-such-model", metadata: metadata("1.0.0"), artifact: goodOnnx, referenceCsv: null }), 404, /No model named 'no-such-model'/],
+  ];
+
+  it.each(cases)("refuses %s with a specific error and stores nothing", async (_name, make, status, message) => {
+    const before = await counts();
+    const error = await registerModelVersion(make()).then(() => null, (caught: unknown) => caught);
+    expect(error).not.toBeNull();
+    expect((error as ApiError).status ?? (error as { status: number }).status).toBe(status);
+    expect((error as Error).message).toMatch(message);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("reports which metadata fields are wrong", async () => {
+    const error = (await registerModelVersion({ db, principal, modelSlug: "credit-default", metadata: { ...metadata("x"), outputSchema: {} }, artifact: goodOnnx, referenceCsv: null }).catch((caught) => caught)) as ApiError;
+    const fields = (error.details as Array<{ field: string }>).map((detail) => detail.field);
+    expect(fields).toEqual(expect.arrayContaining(["version", "outputSchema.probabilityOutput", "outputSchema.threshold"]));
+  });
+});

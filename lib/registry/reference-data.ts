@@ -1,0 +1,56 @@
+import { modelInputFeatures, type TInputSchema } from "./input-schema";
+
+export type TReferenceParse =
+  | { ok: true; tensorRows: number[][]; columns: Record<string, Array<number | string>> }
+  | { ok: false; errors: Array<{ field: string; message: string }> };
+
+const MAX_REPORTED_ERRORS = 20;
+
+/**
+ * Checks reference data (CSV records as strings) against the schema: every declared feature is a
+ * column, numbers parse, categories are allowed, booleans are true/false/1/0. Returns the model
+ * input rows (for the smoke inference) and every feature's column (for the drift profile).
+ */
+export function parseReferenceRecords({ schema, header, records }: { schema: TInputSchema; header: string[]; records: Array<Record<string, string>> }): TReferenceParse {
+  const missing = schema.features.filter((feature) => !header.includes(feature.name)).map((feature) => feature.name);
+  if (missing.length > 0) return { ok: false, errors: [{ field: "reference", message: `the CSV lacks the column(s) ${missing.join(", ")}` }] };
+  if (records.length === 0) return { ok: false, errors: [{ field: "reference", message: "the CSV has a header but no rows" }] };
+  const errors: Array<{ field: string; message: string }> = [];
+  const columns: Record<string, Array<number | string>> = Object.fromEntries(schema.features.map((feature) => [feature.name, []]));
+  records.forEach((record, index) => {
+    for (const feature of schema.features) {
+      const raw = (record[feature.name] ?? "").trim();
+      const where = `reference row ${index + 2}, column ${feature.name}`; // +2: 1-based, after the header
+      if (feature.type === "numeric") {
+        const value = Number(raw);
+        if (raw === "" || !Number.isFinite(value)) errors.push({ field: "reference", message: `${where}: '${raw}' is not a number` });
+        else columns[feature.name].push(value);
+      } else if (feature.type === "boolean") {
+        const value = ["true", "1"].includes(raw.toLowerCase()) ? 1 : ["false", "0"].includes(raw.toLowerCase()) ? 0 : null;
+        if (value === null) errors.push({ field: "reference", message: `${where}: '${raw}' is not true/false` });
+        else columns[feature.name].push(value);
+      } else if (!feature.allowedValues?.includes(raw)) {
+        errors.push({ field: "reference", message: `${where}: '${raw}' is not one of ${feature.allowedValues?.join(", ")}` });
+      } else {
+        columns[feature.name].push(raw);
+      }
+    }
+  });
+  if (errors.length > 0) return { ok: false, errors: errors.slice(0, MAX_REPORTED_ERRORS) };
+  const inputs = modelInputFeatures(schema);
+  const tensorRows = records.map((_, index) => inputs.map((feature) => columns[feature.name][index] as number));
+  return { ok: true, tensorRows, columns };
+}
+
+/** Rows for a smoke inference when no reference data is given: each input at the middle of its declared range. */
+export function syntheticSmokeRows(schema: TInputSchema, count = 4): number[][] {
+  const inputs = modelInputFeatures(schema);
+  return Array.from({ length: count }, (_, row) =>
+    inputs.map((feature) => {
+      if (feature.type === "boolean") return row % 2;
+      const low = feature.min ?? 0;
+      const high = feature.max ?? low + 1;
+      return low + ((high - low) * (row + 1)) / (count + 1);
+    }),
+  );
+}
