@@ -110,6 +110,11 @@ function main() {
     outputSchema: { probabilityOutput: "probability", positiveLabel: "default", negativeLabel: "repay", threshold: THRESHOLD },
   };
   fs.writeFileSync(path.join(OUT, "credit-default.schema.json"), `${JSON.stringify(schema, null, 2)}\n`);
+  // One card file per version, in the shape `oversight versions register --card` reads.
+  for (const entry of manifest) {
+    const cardFile = { card: entry.card, trainingData: entry.trainingData, hyperparameters: entry.hyperparameters, offlineMetrics: entry.offlineMetrics };
+    fs.writeFileSync(path.join(OUT, "models", `credit-default-${entry.version}.card.json`), `${JSON.stringify(cardFile, null, 2)}\n`);
+  }
   fs.writeFileSync(path.join(OUT, "models", "manifest.json"), `${JSON.stringify({ versions: manifest }, null, 2)}\n`);
   fs.writeFileSync(path.join(OUT, "data", "credit-reference.csv"), csvWithHeader(reference));
 

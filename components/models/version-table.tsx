@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { TVersionListItem } from "@/lib/types/models";
 import { formatDateTime, formatNumber } from "@/lib/format";
 import { Badge, type TBadgeTone } from "@/components/ui/badge";
@@ -16,7 +17,7 @@ const STATUS_TONE: Record<string, TBadgeTone> = {
   validating: "warn", validation_failed: "bad", rejected: "bad", retired: "neutral", registered: "neutral",
 };
 
-export function VersionTable({ versions }: { versions: TVersionListItem[] }) {
+export function VersionTable({ modelSlug, versions }: { modelSlug: string; versions: TVersionListItem[] }) {
   if (versions.length === 0) return <EmptyState title="No versions yet">Register a version with its ONNX file, schema and card.</EmptyState>;
   return (
     <div className="table-wrap">
@@ -33,7 +34,7 @@ export function VersionTable({ versions }: { versions: TVersionListItem[] }) {
         <tbody>
           {versions.map((version) => (
             <tr key={version.id}>
-              <td className="mono"><strong>{version.version}</strong>{version.role ? <div className="muted">{version.role}</div> : null}</td>
+              <td className="mono"><Link href={`/models/${modelSlug}/versions/${version.version}`}><strong>{version.version}</strong></Link>{version.role ? <div className="muted">{version.role}</div> : null}</td>
               <td><Badge tone={STATUS_TONE[version.status] ?? "neutral"}>{version.status.replace(/_/g, " ")}</Badge></td>
               <td>{version.registeredByName ?? "—"}<div className="muted">{formatDateTime(version.createdAt)}</div></td>
               {METRICS.map(([key]) => <td key={key} className="num">{formatNumber(version.offlineMetrics[key])}</td>)}

@@ -8,13 +8,15 @@ import { VersionTable } from "@/components/models/version-table";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { formatCount } from "@/lib/format";
+import { hasAnyRole } from "@/lib/roles";
+import Link from "next/link";
 
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
   return { title: (await params).slug };
 }
 
 export default async function ModelPage({ params }: { params: Promise<{ slug: string }> }) {
-  await requireSection("models");
+  const user = await requireSection("models");
   const model = await getModelDetail(getDb(), (await params).slug);
   if (!model) notFound();
   return (
@@ -22,7 +24,12 @@ export default async function ModelPage({ params }: { params: Promise<{ slug: st
       <PageHeader
         title={model.displayName}
         description={model.description}
-        actions={<Badge tone={model.riskTier === "high" ? "bad" : model.riskTier === "medium" ? "warn" : "ok"}>{model.riskTier} risk</Badge>}
+        actions={
+          <div style={{ display: "flex", gap: 10, alignItems: "center" }}>
+            <Badge tone={model.riskTier === "high" ? "bad" : model.riskTier === "medium" ? "warn" : "ok"}>{model.riskTier} risk</Badge>
+            {hasAnyRole(user.roles, ["admin", "scientist"]) ? <Link className="button primary" href={`/models/${model.slug}/register`}>Register a version</Link> : null}
+          </div>
+        }
       />
       <div className="grid-2">
         <section className="card" aria-labelledby="deployment-heading">
@@ -43,7 +50,7 @@ export default async function ModelPage({ params }: { params: Promise<{ slug: st
       </div>
       <section aria-labelledby="versions-heading">
         <h2 id="versions-heading">Versions</h2>
-        <VersionTable versions={model.versions} />
+        <VersionTable modelSlug={model.slug} versions={model.versions} />
       </section>
     </div>
   );

@@ -1,0 +1,53 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { TCardSource } from "@/lib/model-card";
+import { ZCardText, ZInputSchema, ZOutputSchema } from "@/lib/registry";
+import type { TDb } from "../connection";
+import { deployments, modelVersions, models, users } from "../schema";
+
+/** What a version's model card is assembled from: the registry record and a few live figures. */
+export async function getCardSource(db: TDb, slug: string, version: string): Promise<TCardSource | null> {
+  const [row] = await db
+    .select({ model: models, version: modelVersions, ownerName: users.name, ownerEmail: users.email, deployment: deployments })
+    .from(modelVersions)
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .leftJoin(users, eq(users.id, models.ownerId))
+    .leftJoin(deployments, eq(deployments.modelId, models.id))
+    .where(and(eq(models.slug, slug), eq(modelVersions.version, version)))
+    .limit(1);
+  if (!row) return null;
+  const [live] = await db.execute<{ predictions_24h: number; open_reviews: number; open_alerts: number; outcomes: number }>(sql`
+    select
+      (select count(*)::int from predictions where model_version_id = ${row.version.id} and created_at > now() - interval '24 hours') as predictions_24h,
+      (select count(*)::int from review_items where model_version_id = ${row.version.id} and status <> 'decided') as open_reviews,
+      (select count(*)::int from alerts where model_id = ${row.model.id} and status <> 'resolved') as open_alerts,
+      (select count(*)::int from outcomes o join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at where p.model_version_id = ${row.version.id}) as outcomes`);
+  const deploymentRole =
+    row.deployment?.championVersionId === row.version.id ? "champion" : row.deployment?.challengerVersionId === row.version.id ? `challenger (${row.deployment.mode})` : "not deployed";
+  const profile = row.version.referenceProfile as { rowCount?: number } | null;
+  return {
+    model: {
+      slug: row.model.slug, displayName: row.model.displayName, description: row.model.description, ownerName: row.ownerName, ownerEmail: row.ownerEmail,
+      riskTier: row.model.riskTier, useCase: row.model.useCase, businessKpi: row.model.businessKpi,
+    },
+    version: {
+      version: row.version.version,
+      status: row.version.status,
+      createdAt: row.version.createdAt,
+      artifactSha256: row.version.artifactSha256,
+      inputSchema: ZInputSchema.parse(row.version.inputSchema),
+      outputSchema: ZOutputSchema.parse(row.version.outputSchema),
+      trainingData: row.version.trainingData,
+      hyperparameters: row.version.hyperparameters,
+      offlineMetrics: row.version.offlineMetrics,
+      card: ZCardText.parse(row.version.card),
+      referenceRows: profile?.rowCount ?? null,
+    },
+    live: {
+      "Deployment": deploymentRole,
+      "Predictions, last 24 h": live?.predictions_24h ?? 0,
+      "Outcomes received": live?.outcomes ?? 0,
+      "Open review items": live?.open_reviews ?? 0,
+      "Open alerts (model)": live?.open_alerts ?? 0,
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { expect, signInAs, test } from "./fixtures";
+
+const demo = path.resolve("scripts/demo");
+const run = promisify(execFile);
+
+test("a scientist registers a version in the browser, with upload progress, and reads its complete card", async ({ page, sql }) => {
+  await signInAs(page, "scientist");
+  await page.goto("/models/credit-default");
+  await page.getByRole("link", { name: "Register a version" }).click();
+  await expect(page.getByLabel("Version", { exact: true })).toHaveValue("1.2.0");
+  await page.getByLabel("ONNX file").setInputFiles(path.join(demo, "models/credit-default-1.1.0.onnx"));
+  await page.getByLabel("Reference data (CSV, optional)").setInputFiles(path.join(demo, "data/credit-reference.csv"));
+  // A slow uplink (real browser throttling), so the upload takes long enough to watch its progress.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 120 * 1024 });
+  await page.getByRole("button", { name: "Register version" }).click();
+  await expect(page.getByRole("progressbar", { name: "Upload progress" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Credit default risk 1.2.0" })).toBeVisible({ timeout: 20_000 });
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+  await expect(page.getByRole("status", { name: "Card completeness" })).toContainText("Card completeness 100 %");
+  for (const section of ["Model details", "Intended use", "Factors", "Metrics", "Evaluation data", "Training data", "Quantitative analyses", "Ethical considerations", "Caveats and recommendations"]) {
+    await expect(page.getByRole("region", { name: section })).toBeVisible();
+  }
+  const [version] = await sql`select v.status, v.reference_profile->'rowCount' as rows, u.email from model_versions v join users u on u.id = v.registered_by where v.version = '1.2.0'`;
+  expect(version).toEqual({ status: "registered", rows: 2000, email: "scientist@oversight.test" });
+
+  const markdown = await page.request.get("/api/v1/models/credit-default/versions/1.2.0/card?format=md");
+  expect(markdown.headers()["content-type"]).toContain("text/markdown");
+  expect(await markdown.text()).toContain("# Model card: Credit default risk 1.2.0");
+  const json = await (await page.request.get("/api/v1/models/credit-default/versions/1.2.0/card?format=json")).json();
+  expect(json.model_details.version.name).toBe("1.2.0");
+  expect(json.completeness.score).toBe(1);
+});
+
+test("a version registered through the CLI appears with its card", async ({ page, sql }) => {
+  const env = { ...process.env, OVERSIGHT_URL: process.env.E2E_BASE_URL, OVERSIGHT_API_KEY: process.env.E2E_API_KEY };
+  const { stdout } = await run(process.execPath, [
+    "--import", "tsx", "scripts/cli.ts", "versions", "register", "--model", "credit-default", "--version", "1.3.0",
+    "--onnx", path.join(demo, "models/credit-default-1.1.0.onnx"), "--schema", path.join(demo, "credit-default.schema.json"),
+    "--reference", path.join(demo, "data/credit-reference.csv"), "--card", path.join(demo, "models/credit-default-1.1.0.card.json"),
+  ], { env });
+  expect(stdout).toContain("Registered credit-default 1.3.0 (registered)");
+  const [row] = await sql`select count(*)::int as count from model_versions where version = '1.3.0'`;
+  expect(row.count).toBe(1);
+
+  await signInAs(page, "committee");
+  await page.goto("/models/credit-default/versions/1.3.0");
+  await expect(page.getByRole("status", { name: "Card completeness" })).toContainText("100 %");
+});
+
+test("a committee member reads the registry but cannot register", async ({ page }) => {
+  await signInAs(page, "committee");
+  await page.goto("/models/credit-default");
+  await expect(page.getByRole("table", { name: "Versions" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Register a version" })).toHaveCount(0);
+  await page.goto("/models/credit-default/register");
+  await expect(page.getByRole("heading", { name: "403 — Not allowed" })).toBeVisible();
+  const response = await page.request.post("/api/v1/models/credit-default/versions", { multipart: { metadata: "{}" } });
+  expect(response.status()).toBe(403);
+});
+
+test("a file that is not ONNX is refused in the browser and nothing is stored", async ({ page, sql }) => {
+  const [before] = await sql`select count(*)::int as count from model_versions`;
+  await signInAs(page, "scientist");
+  await page.goto("/models/credit-default/register");
+  await page.getByLabel("Version", { exact: true }).fill("9.0.0");
+  await page.getByLabel("ONNX file").setInputFiles({ name: "model.onnx", mimeType: "application/octet-stream", buffer: Buffer.from("definitely not a protobuf") });
+  await page.getByRole("button", { name: "Register version" }).click();
+  await expect(page.getByRole("alert", { name: "Registration error" })).toContainText("load: the file is not an ONNX model onnxruntime can load");
+  const [after] = await sql`select count(*)::int as count from model_versions`;
+  expect(after.count).toBe(before.count);
+});
