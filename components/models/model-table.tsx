@@ -2,10 +2,11 @@ import Link from "next/link";
 import type { TModelListItem } from "@/lib/types/models";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
+import { formatPercent } from "@/lib/format";
 
 const RISK_TONE = { low: "ok", medium: "warn", high: "bad" } as const;
 
-export function ModelTable({ models }: { models: TModelListItem[] }) {
+export function ModelTable({ models, completeness }: { models: TModelListItem[]; completeness: Record<string, number | null> }) {
   if (models.length === 0) {
     return (
       <EmptyState title="No models registered yet">
@@ -25,6 +26,7 @@ export function ModelTable({ models }: { models: TModelListItem[] }) {
             <th scope="col">Latest version</th>
             <th scope="col" className="num">Versions</th>
             <th scope="col">Deployment</th>
+            <th scope="col" className="num">Card</th>
           </tr>
         </thead>
         <tbody>
@@ -48,6 +50,7 @@ export function ModelTable({ models }: { models: TModelListItem[] }) {
                   <Badge tone="info">{model.deploymentMode}</Badge>
                 )}
               </td>
+              <td className="num">{completeness[model.id] === null || completeness[model.id] === undefined ? "—" : <Badge tone={completeness[model.id] === 1 ? "ok" : "warn"}>{formatPercent(completeness[model.id], 0)}</Badge>}</td>
             </tr>
           ))}
         </tbody>

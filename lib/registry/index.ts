@@ -2,3 +2,4 @@ export * from "./input-schema";
 export * from "./model-input";
 export * from "./version-input";
 export * from "./reference-data";
+export * from "./diff";

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { requireSection } from "@/app/_server/auth";
 import { getDb } from "@/db/client";
+import { getCardSource } from "@/db/queries/cards";
 import { listModels } from "@/db/queries/models";
+import { assembleModelCard, computeCardCompleteness } from "@/lib/model-card";
 import { ModelTable } from "@/components/models/model-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { hasAnyRole } from "@/lib/roles";
@@ -11,7 +13,17 @@ export const metadata: Metadata = { title: "Models" };
 
 export default async function ModelsPage() {
   const user = await requireSection("models");
-  const models = await listModels(getDb());
+  const db = getDb();
+  const models = await listModels(db);
+  // Completeness of each model's latest card; a handful of models, so one read each is fine.
+  const completeness = Object.fromEntries(
+    await Promise.all(
+      models.map(async (model) => {
+        const source = model.latestVersion ? await getCardSource(db, model.slug, model.latestVersion) : null;
+        return [model.id, source ? computeCardCompleteness(assembleModelCard(source)).score : null] as const;
+      }),
+    ),
+  );
   return (
     <>
       <PageHeader
@@ -19,7 +31,7 @@ export default async function ModelsPage() {
         description="Every governed model: its risk tier, owner, the version that answers traffic and how it is deployed."
         actions={hasAnyRole(user.roles, ["admin", "scientist"]) ? <Link className="button primary" href="/models/new">New model</Link> : null}
       />
-      <ModelTable models={models} />
+      <ModelTable models={models} completeness={completeness} />
     </>
   );
 }

@@ -49,7 +49,10 @@ export default async function ModelPage({ params }: { params: Promise<{ slug: st
         </section>
       </div>
       <section aria-labelledby="versions-heading">
-        <h2 id="versions-heading">Versions</h2>
+        <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
+          <h2 id="versions-heading">Versions</h2>
+          {model.versions.length > 1 ? <Link className="button" href={`/models/${model.slug}/compare`}>Compare versions</Link> : null}
+        </div>
         <VersionTable modelSlug={model.slug} versions={model.versions} />
       </section>
     </div>
