@@ -74,3 +74,29 @@ test("a file that is not ONNX is refused in the browser and nothing is stored", 
   const [after] = await sql`select count(*)::int as count from model_versions`;
   expect(after.count).toBe(before.count);
 });
+
+test("a scientist creates and edits a model; both are audited", async ({ page, sql }) => {
+  await signInAs(page, "scientist");
+  await page.getByRole("link", { name: "New model" }).click();
+  await page.getByLabel("Name (slug)").fill("fraud-score");
+  await page.getByLabel("Display name").fill("Card fraud score");
+  await page.getByLabel("Risk tier").selectOption("high");
+  await page.getByRole("button", { name: "Create model" }).click();
+  await expect(page.getByRole("heading", { name: "Card fraud score" })).toBeVisible();
+  await expect(page.getByText("No versions yet")).toBeVisible();
+
+  await page.getByRole("link", { name: "Edit" }).click();
+  await page.getByLabel("Display name").fill("Card-not-present fraud score");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("heading", { name: "Card-not-present fraud score" })).toBeVisible();
+
+  const records = await sql`select action, input from audit_records a join models m on m.id = a.model_id where m.slug = 'fraud-score' order by sequence`;
+  expect(records.map((record) => record.action)).toEqual(["registry.model_created", "registry.model_edited"]);
+  expect(records[1].input).toEqual({ before: { displayName: "Card fraud score" }, after: { displayName: "Card-not-present fraud score" } });
+
+  await page.goto("/models/new");
+  await page.getByLabel("Name (slug)").fill("fraud-score");
+  await page.getByLabel("Display name").fill("Duplicate");
+  await page.getByRole("button", { name: "Create model" }).click();
+  await expect(page.getByRole("alert", { name: "Model error" })).toContainText("A model named 'fraud-score' already exists.");
+});

@@ -1,8 +1,8 @@
 import "server-only";
 import { appendAuditRecord } from "@/db/audit";
 import type { TDatabase } from "@/db/connection";
-import { getModelBySlug, insertDeployment, insertModel } from "@/db/queries/registry";
-import { ZCreateModelInput } from "@/lib/registry";
+import { getModelBySlug, insertDeployment, insertModel, updateModelRow } from "@/db/queries/registry";
+import { ZCreateModelInput, ZUpdateModelInput } from "@/lib/registry";
 import type { TApiPrincipal } from "./api";
 import { ApiError, zodIssues } from "./api-errors";
 
@@ -17,5 +17,23 @@ export async function createModel(db: TDatabase, principal: Pick<TApiPrincipal, 
     await insertDeployment(tx, { modelId: model.id, mode: "off" });
     await appendAuditRecord(tx, { actorId: userId, actorLabel: principal.label, action: "registry.model_created", subjectType: "model", subjectId: model.id, modelId: model.id, input: parsed.data });
     return { id: model.id, slug: model.slug, displayName: model.displayName, riskTier: model.riskTier };
+  });
+}
+
+/** Edits a model's descriptive fields (the slug never changes), audited with before and after. */
+export async function updateModel(db: TDatabase, principal: Pick<TApiPrincipal, "kind" | "id" | "label">, slug: string, raw: unknown) {
+  const parsed = ZUpdateModelInput.safeParse(raw);
+  if (!parsed.success) throw new ApiError(422, "invalid_input", "The model is not valid.", zodIssues(parsed.error));
+  return db.transaction(async (tx) => {
+    const current = await getModelBySlug(tx, slug);
+    if (!current) throw new ApiError(404, "unknown_model", `No model named '${slug}'.`);
+    const changes = Object.fromEntries(Object.entries(parsed.data).filter(([key, value]) => value !== undefined && value !== current[key as keyof typeof current]));
+    if (Object.keys(changes).length === 0) return { slug, changed: [] as string[] };
+    await updateModelRow(tx, current.id, changes);
+    await appendAuditRecord(tx, {
+      actorId: principal.kind === "user" ? principal.id : null, actorLabel: principal.label, action: "registry.model_edited", subjectType: "model", subjectId: current.id, modelId: current.id,
+      input: { before: Object.fromEntries(Object.keys(changes).map((key) => [key, current[key as keyof typeof current]])), after: changes },
+    });
+    return { slug, changed: Object.keys(changes) };
   });
 }

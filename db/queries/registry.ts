@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { TDb } from "../connection";
 import { artifacts, deployments, modelVersions, models } from "../schema";
 
@@ -29,4 +29,8 @@ export async function getModelBySlug(db: TDb, slug: string) {
 export async function insertDeployment(db: TDb, values: typeof deployments.$inferInsert) {
   const [row] = await db.insert(deployments).values(values).returning();
   return row;
+}
+
+export async function updateModelRow(db: TDb, id: string, changes: Partial<typeof models.$inferInsert>) {
+  await db.update(models).set({ ...changes, updatedAt: sql`now()` }).where(eq(models.id, id));
 }

@@ -1,0 +1,12 @@
+import { authenticateApi, handleApi } from "@/app/_server/api";
+import { updateModel } from "@/app/_server/models";
+import { getDb } from "@/db/client";
+
+/** Edits a model (JSON: any of displayName, description, riskTier, useCase, businessKpi). */
+export async function PATCH(request: Request, context: { params: Promise<{ name: string }> }) {
+  return handleApi("models.update", async () => {
+    const principal = await authenticateApi(request, { roles: ["admin", "scientist"], scope: "registry" });
+    const body = await request.json().catch(() => undefined);
+    return Response.json(await updateModel(getDb(), principal, (await context.params).name, body));
+  });
+}
