@@ -107,7 +107,7 @@ function main() {
   // has_mortgage sits last among model inputs in both the tensor and the schema.
   const schema = {
     inputSchema: { features: inputFeatures },
-    outputSchema: { probabilityOutput: "probability", positiveLabel: "default", negativeLabel: "repay", threshold: THRESHOLD },
+    outputSchema: { probabilityOutput: "probability", positiveLabel: "default", negativeLabel: "repay", threshold: THRESHOLD, labelColumn: "defaulted" },
   };
   fs.writeFileSync(path.join(OUT, "credit-default.schema.json"), `${JSON.stringify(schema, null, 2)}\n`);
   // One card file per version, in the shape `oversight versions register --card` reads.

@@ -6,6 +6,7 @@ import { createWorkerMetrics } from "./inference/metrics";
 import { createRecorder } from "./inference/recorder";
 import { registerInferenceRoutes } from "./inference/routes";
 import { createServingState } from "./inference/serving-state";
+import { startJobRunner } from "./jobs/runner";
 import { buildWorkerServer } from "./server";
 
 const PARTITION_MAINTENANCE_MS = 6 * 60 * 60 * 1000;
@@ -34,6 +35,8 @@ async function main() {
   await reload();
   const poll = setInterval(() => void reload(), DEPLOYMENT_POLL_MS);
 
+  const jobs = await startJobRunner({ db, log: server.log });
+
   await server.listen({ port: config.port, host: config.host });
   ready = true;
   server.log.info({ port: config.port, models: state.list().map((model) => model.slug) }, "worker ready");
@@ -49,6 +52,7 @@ async function main() {
     // Stop taking requests, let answered ones finish committing, then close the pool.
     await server.close();
     await recorder.drain();
+    await jobs.stop();
     await subscription.unlisten().catch(() => {});
     await closeDatabase(db);
     process.exit(0);

@@ -5,10 +5,11 @@ import Papa from "papaparse";
 import { eq } from "drizzle-orm";
 import { appendAuditRecord } from "@/db/audit";
 import type { TDatabase } from "@/db/connection";
+import { enqueueValidation } from "@/db/queries/governance";
 import { getModelBySlug, insertArtifactIfAbsent, insertModelVersion } from "@/db/queries/registry";
 import { modelVersions } from "@/db/schema";
 import {
-  assertVersionIsNewer, modelInputFeatures, parseReferenceRecords, semverParts, syntheticSmokeRows, ZRegisterVersionInput,
+  assertVersionIsNewer, buildReferenceProfile, modelInputFeatures, parseReferenceRecords, semverParts, syntheticSmokeRows, ZRegisterVersionInput,
   type TInputSchema, type TOutputSchema,
 } from "@/lib/registry";
 import type { TApiPrincipal } from "./api";
@@ -68,10 +69,11 @@ export async function inspectOnnxArtifact(input: { bytes: Uint8Array; inputSchem
 }
 
 /** Parses an uploaded reference CSV against the schema; refusal names the missing columns or bad cells. */
-export function parseReferenceCsv(csv: string, inputSchema: TInputSchema) {
+export function parseReferenceCsv(csv: string, inputSchema: TInputSchema, outputSchema: TOutputSchema) {
   const parsed = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
   if (parsed.errors.length > 0) throw new ApiError(422, "invalid_reference", `reference: the CSV cannot be read (${parsed.errors[0].message} at row ${(parsed.errors[0].row ?? 0) + 2})`);
-  const result = parseReferenceRecords({ schema: inputSchema, header: parsed.meta.fields ?? [], records: parsed.data });
+  const label = outputSchema.labelColumn ? { column: outputSchema.labelColumn, positive: outputSchema.positiveLabel, negative: outputSchema.negativeLabel } : undefined;
+  const result = parseReferenceRecords({ schema: inputSchema, header: parsed.meta.fields ?? [], records: parsed.data, label });
   if (!result.ok) throw new ApiError(422, "invalid_reference", result.errors[0].message, result.errors);
   return result;
 }
@@ -96,7 +98,7 @@ export async function registerModelVersion(input: {
   const existing = await input.db.select({ version: modelVersions.version }).from(modelVersions).where(eq(modelVersions.modelId, model.id));
   assertVersionIsNewer({ candidate: metadata.data.version, existing: existing.map((row) => row.version) });
 
-  const reference = input.referenceCsv ? parseReferenceCsv(input.referenceCsv, metadata.data.inputSchema) : null;
+  const reference = input.referenceCsv ? parseReferenceCsv(input.referenceCsv, metadata.data.inputSchema, metadata.data.outputSchema) : null;
   const inspection = await inspectOnnxArtifact({
     bytes: input.artifact,
     inputSchema: metadata.data.inputSchema,
@@ -104,13 +106,7 @@ export async function registerModelVersion(input: {
     smokeRows: reference?.tensorRows ?? syntheticSmokeRows(metadata.data.inputSchema),
   });
   const sha256 = createHash("sha256").update(input.artifact).digest("hex");
-  const referenceProfile = reference
-    ? {
-        rowCount: reference.tensorRows.length,
-        sampleRows: Math.min(reference.tensorRows.length, REFERENCE_SAMPLE_ROWS),
-        columns: Object.fromEntries(Object.entries(reference.columns).map(([name, values]) => [name, values.slice(0, REFERENCE_SAMPLE_ROWS)])),
-      }
-    : null;
+  const referenceProfile = reference ? buildReferenceProfile(reference, REFERENCE_SAMPLE_ROWS) : null;
 
   return input.db.transaction(async (tx) => {
     // The version's uniqueness is re-checked by the unique index: a concurrent registration of the same version fails here.
@@ -130,6 +126,8 @@ export async function registerModelVersion(input: {
       referenceProfile,
       registeredBy: input.principal.kind === "user" ? input.principal.id : null,
     });
+    // Validation starts by itself: the worker's job runner is woken by this queued run.
+    await enqueueValidation(tx, { versionId: version.id, requestedBy: input.principal.kind === "user" ? input.principal.id : null });
     await appendAuditRecord(tx, {
       actorId: input.principal.kind === "user" ? input.principal.id : null,
       actorLabel: input.principal.label,

@@ -20,7 +20,7 @@ export const validationRuns = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     modelVersionId: uuid("model_version_id").notNull().references(() => modelVersions.id),
-    status: text("status").$type<"running" | "passed" | "failed" | "error">().notNull().default("running"),
+    status: text("status").$type<"queued" | "running" | "passed" | "failed" | "error">().notNull().default("queued"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     requestedBy: uuid("requested_by").references(() => users.id),

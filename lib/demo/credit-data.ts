@@ -38,12 +38,12 @@ export function ageBand(age: number): TCreditApplication["age_band"] {
 export function latentDefaultLogit(application: Omit<TCreditApplication, "defaulted" | "sex" | "age_band" | "applicant_age">): number {
   const loanToIncome = application.loan_amount_usd / application.annual_income_usd;
   return (
-    -1.75 +
+    -2.15 +
     3.2 * (application.debt_to_income - 0.3) +
     0.5 * application.late_payments_2y +
     0.8 * Math.log(loanToIncome / 0.22) -
-    0.05 * application.credit_history_years -
-    0.04 * application.employment_years -
+    0.018 * application.credit_history_years -
+    0.02 * application.employment_years -
     0.3 * (application.has_mortgage ? 1 : 0) +
     0.15 * ((application.loan_term_months - 36) / 12) +
     // A threshold effect a linear model only approximates.
@@ -63,14 +63,14 @@ export function generateCreditApplications(options: { count: number; seed: numbe
     const age = Math.round(young ? clamp(random.normal(21.5, 1.8), 18, 24) : clamp(random.normal(42, 13), 18, 80));
     const sex = random.uniform() < 0.48 ? "female" : "male";
     // Income peaks mid-career; the ~15 % gap by sex mirrors published US median earnings ratios.
-    const careerFactor = 1 - 0.00045 * (age - 50) ** 2;
+    const careerFactor = 1 - 0.00015 * (age - 50) ** 2;
     const income = clamp(55_000 * Math.exp(random.normal(0, 0.55)) * Math.max(0.35, careerFactor) * (sex === "female" ? 0.85 : 1) * incomeFactor, 9_000, 1_500_000);
     const employmentYears = clamp(random.uniform() * 0.7 * (age - 18) + random.normal(0, 1), 0, age - 18);
     const creditHistoryYears = clamp(0.8 * (age - 18) + random.normal(0, 3), 0, age - 18);
     const loanAmount = clamp(12_000 * Math.exp(random.normal(0, 0.7)) * (income / 55_000) ** 0.4, 1_000, 100_000);
     const term = random.choice([12, 24, 36, 48, 60], [0.1, 0.2, 0.35, 0.15, 0.2]);
-    const debtToIncome = clamp(random.normal(0.29, 0.11) + (age < 25 ? 0.04 : 0), 0, 0.95);
-    const latePayments = random.poisson(0.35 + (debtToIncome > 0.4 ? 0.9 : 0) + (age < 25 ? 0.3 : 0));
+    const debtToIncome = clamp(random.normal(0.29, 0.11) + (age < 25 ? 0.01 : 0), 0, 0.95);
+    const latePayments = random.poisson(0.35 + (debtToIncome > 0.4 ? 0.9 : 0) + (age < 25 ? 0.15 : 0));
     const openLines = 1 + random.poisson(age < 25 ? 2 : 4);
     const hasMortgage = random.uniform() < (age > 35 ? 0.5 : 0.15);
     const features = {

@@ -46,6 +46,8 @@ export const ZOutputSchema = z.object({
   positiveLabel: z.string().min(1),
   negativeLabel: z.string().min(1),
   threshold: z.number().min(0).max(1, "threshold is a probability between 0 and 1"),
+  // The column of reference data that holds the true label (1/0 or the labels), for validation gates.
+  labelColumn: z.string().min(1).optional(),
 }).refine((output) => output.positiveLabel !== output.negativeLabel, { path: ["negativeLabel"], message: "the two labels must differ" });
 export type TOutputSchema = z.infer<typeof ZOutputSchema>;
 

@@ -1,7 +1,7 @@
 import { modelInputFeatures, type TInputSchema } from "./input-schema";
 
 export type TReferenceParse =
-  | { ok: true; tensorRows: number[][]; columns: Record<string, Array<number | string>> }
+  | { ok: true; tensorRows: number[][]; columns: Record<string, Array<number | string>>; labels: Array<0 | 1> | null }
   | { ok: false; errors: Array<{ field: string; message: string }> };
 
 const MAX_REPORTED_ERRORS = 20;
@@ -11,7 +11,13 @@ const MAX_REPORTED_ERRORS = 20;
  * column, numbers parse, categories are allowed, booleans are true/false/1/0. Returns the model
  * input rows (for the smoke inference) and every feature's column (for the drift profile).
  */
-export function parseReferenceRecords({ schema, header, records }: { schema: TInputSchema; header: string[]; records: Array<Record<string, string>> }): TReferenceParse {
+export function parseReferenceRecords({ schema, header, records, label }: {
+  schema: TInputSchema;
+  header: string[];
+  records: Array<Record<string, string>>;
+  /** The label column and the two labels, when the data carries true outcomes. */
+  label?: { column: string; positive: string; negative: string };
+}): TReferenceParse {
   const missing = schema.features.filter((feature) => !header.includes(feature.name)).map((feature) => feature.name);
   if (missing.length > 0) return { ok: false, errors: [{ field: "reference", message: `the CSV lacks the column(s) ${missing.join(", ")}` }] };
   if (records.length === 0) return { ok: false, errors: [{ field: "reference", message: "the CSV has a header but no rows" }] };
@@ -36,10 +42,20 @@ export function parseReferenceRecords({ schema, header, records }: { schema: TIn
       }
     }
   });
+  let labels: Array<0 | 1> | null = null;
+  if (label && header.includes(label.column)) {
+    labels = records.map((record, index) => {
+      const raw = (record[label.column] ?? "").trim();
+      if (raw === "1" || raw === label.positive) return 1;
+      if (raw === "0" || raw === label.negative) return 0;
+      errors.push({ field: "reference", message: `reference row ${index + 2}, column ${label.column}: '${raw}' is not 1/0, ${label.positive} or ${label.negative}` });
+      return 0;
+    });
+  }
   if (errors.length > 0) return { ok: false, errors: errors.slice(0, MAX_REPORTED_ERRORS) };
   const inputs = modelInputFeatures(schema);
   const tensorRows = records.map((_, index) => inputs.map((feature) => columns[feature.name][index] as number));
-  return { ok: true, tensorRows, columns };
+  return { ok: true, tensorRows, columns, labels };
 }
 
 /** Rows for a smoke inference when no reference data is given: each input at the middle of its declared range. */
@@ -53,4 +69,16 @@ export function syntheticSmokeRows(schema: TInputSchema, count = 4): number[][] 
       return low + ((high - low) * (row + 1)) / (count + 1);
     }),
   );
+}
+
+/** The drift and validation baseline stored with a version: at most `maxRows` reference rows, column by column. */
+export type TReferenceProfile = { rowCount: number; sampleRows: number; columns: Record<string, Array<number | string>>; labels: Array<0 | 1> | null };
+
+export function buildReferenceProfile(reference: { tensorRows: number[][]; columns: Record<string, Array<number | string>>; labels: Array<0 | 1> | null }, maxRows: number): TReferenceProfile {
+  return {
+    rowCount: reference.tensorRows.length,
+    sampleRows: Math.min(reference.tensorRows.length, maxRows),
+    columns: Object.fromEntries(Object.entries(reference.columns).map(([name, values]) => [name, values.slice(0, maxRows)])),
+    labels: reference.labels?.slice(0, maxRows) ?? null,
+  };
 }

@@ -8,6 +8,8 @@ import type { TDatabase } from "@/db/connection";
 import { createApiKey } from "@/db/queries/api-keys";
 import { insertArtifactIfAbsent, insertDeployment, insertModel, insertModelVersion } from "@/db/queries/registry";
 import { users } from "@/db/schema";
+import Papa from "papaparse";
+import { buildReferenceProfile, parseReferenceRecords, ZInputSchema, ZOutputSchema } from "@/lib/registry";
 import type { TRole } from "@/lib/roles";
 
 export const DEMO_PASSWORD = "oversight-demo";
@@ -42,6 +44,20 @@ function semverParts(version: string) {
   return { versionMajor: major, versionMinor: minor, versionPatch: patch };
 }
 
+/** The reference sample shipped with the demo, as every version's drift and validation baseline. */
+function demoReferenceProfile(schema: { inputSchema: Record<string, unknown>; outputSchema: Record<string, unknown> }) {
+  const csv = Papa.parse<Record<string, string>>(fs.readFileSync(path.join(DEMO_DIR, "data/credit-reference.csv"), "utf8"), { header: true, skipEmptyLines: true });
+  const outputSchema = ZOutputSchema.parse(schema.outputSchema);
+  const parsed = parseReferenceRecords({
+    schema: ZInputSchema.parse(schema.inputSchema),
+    header: csv.meta.fields ?? [],
+    records: csv.data,
+    label: outputSchema.labelColumn ? { column: outputSchema.labelColumn, positive: outputSchema.positiveLabel, negative: outputSchema.negativeLabel } : undefined,
+  });
+  if (!parsed.ok) throw new Error(`the demo reference data does not match its schema: ${parsed.errors[0].message}`);
+  return buildReferenceProfile(parsed, 5_000);
+}
+
 /**
  * Seeds the demo once: one user per role, the credit-default model with its two trained
  * versions (1.0.0 champion), and an API key. Returns the key in clear text when it made one.
@@ -53,6 +69,7 @@ export async function seedDemo(db: TDatabase): Promise<{ seeded: boolean; apiKey
   const schema = readJson<{ inputSchema: Record<string, unknown>; outputSchema: Record<string, unknown> }>("credit-default.schema.json");
   const manifest = readJson<{ versions: TManifestVersion[] }>("models/manifest.json");
   const passwordHash = await bcrypt.hash(DEMO_PASSWORD, 12);
+  const referenceProfile = demoReferenceProfile(schema);
 
   return db.transaction(async (tx) => {
     const userIds = new Map<string, string>();
@@ -103,6 +120,7 @@ export async function seedDemo(db: TDatabase): Promise<{ seeded: boolean; apiKey
         hyperparameters: entry.hyperparameters,
         offlineMetrics: entry.offlineMetrics,
         card: entry.card,
+        referenceProfile,
         registeredBy: scientistId,
       });
       versionIds.set(entry.version, version.id);

@@ -1,0 +1,1 @@
+ALTER TABLE "validation_runs" ALTER COLUMN "status" SET DEFAULT 'queued';

@@ -1,0 +1,90 @@
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { DEFAULT_POLICIES, ZPolicy, type TPolicy, type TRiskTier } from "@/lib/governance/policy";
+import type { TGateResult } from "@/lib/governance/policy";
+import type { TDb } from "../connection";
+import { approvalRequests, approvalVotes, deployments, gateResults, governancePolicies, modelVersions, models, predictions, validationRuns } from "../schema";
+
+/** The policy of a risk tier: the admins' edited one, or the default. */
+export async function getPolicy(db: TDb, tier: TRiskTier): Promise<TPolicy> {
+  const [row] = await db.select({ policy: governancePolicies.policy }).from(governancePolicies).where(eq(governancePolicies.riskTier, tier));
+  const parsed = ZPolicy.safeParse(row?.policy);
+  return parsed.success ? parsed.data : DEFAULT_POLICIES[tier];
+}
+
+/** Queues a validation run; the worker picks it up (NOTIFY now, or its poll). */
+export async function enqueueValidation(db: TDb, input: { versionId: string; requestedBy: string | null }): Promise<string> {
+  const [run] = await db.insert(validationRuns).values({ modelVersionId: input.versionId, status: "queued", requestedBy: input.requestedBy }).returning({ id: validationRuns.id });
+  await db.execute(sql`select pg_notify('validation_queued', ${run.id})`);
+  return run.id;
+}
+
+/**
+ * Claims the oldest queued run (or one left running by a worker that died more than ten
+ * minutes ago). SKIP LOCKED lets several workers claim different runs at once.
+ */
+export async function claimValidationRun(db: TDb): Promise<{ id: string; modelVersionId: string } | null> {
+  const rows = await db.execute<{ id: string; model_version_id: string }>(sql`
+    update validation_runs set status = 'running', started_at = now()
+    where id = (
+      select id from validation_runs
+      where status = 'queued' or (status = 'running' and started_at < now() - interval '10 minutes')
+      order by started_at limit 1 for update skip locked)
+    returning id, model_version_id`);
+  return rows[0] ? { id: rows[0].id, modelVersionId: rows[0].model_version_id } : null;
+}
+
+export async function getVersionForValidation(db: TDb, versionId: string) {
+  const [row] = await db
+    .select({ version: modelVersions, model: models })
+    .from(modelVersions)
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .where(eq(modelVersions.id, versionId));
+  return row ?? null;
+}
+
+/** The model-input rows of the champion's most recent predictions, for drift against its traffic. */
+export async function getRecentChampionFeatures(db: TDb, modelId: string, limit: number): Promise<number[][]> {
+  const rows = await db
+    .select({ features: predictions.features })
+    .from(predictions)
+    .innerJoin(deployments, and(eq(deployments.modelId, predictions.modelId), eq(deployments.championVersionId, predictions.modelVersionId)))
+    .where(and(eq(predictions.modelId, modelId), eq(predictions.role, "champion"), sql`${predictions.createdAt} > now() - interval '7 days'`))
+    .orderBy(desc(predictions.createdAt))
+    .limit(limit);
+  return rows.map((row) => row.features);
+}
+
+export async function saveGateResults(db: TDb, runId: string, gates: TGateResult[], evidence: Record<string, unknown>) {
+  if (gates.length === 0) return;
+  await db.insert(gateResults).values(gates.map((gate) => ({ validationRunId: runId, gate: gate.gate, passed: gate.passed, value: gate.value, threshold: gate.threshold, comparison: gate.comparison, reason: gate.reason, evidence })));
+}
+
+export async function finishValidationRun(db: TDb, runId: string, status: "passed" | "failed" | "error") {
+  await db.update(validationRuns).set({ status, finishedAt: sql`now()` }).where(eq(validationRuns.id, runId));
+}
+
+export async function setVersionStatus(db: TDb, versionId: string, status: string) {
+  await db.update(modelVersions).set({ status, statusChangedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(modelVersions.id, versionId));
+}
+
+/** The latest validation run of each version, with its gates. */
+export async function getLatestGateResults(db: TDb, versionIds: string[]) {
+  if (versionIds.length === 0) return [];
+  const runs = await db
+    .selectDistinctOn([validationRuns.modelVersionId], { id: validationRuns.id, modelVersionId: validationRuns.modelVersionId, status: validationRuns.status, startedAt: validationRuns.startedAt, finishedAt: validationRuns.finishedAt })
+    .from(validationRuns)
+    .where(inArray(validationRuns.modelVersionId, versionIds))
+    .orderBy(validationRuns.modelVersionId, desc(validationRuns.startedAt));
+  const gates = runs.length
+    ? await db.select().from(gateResults).where(inArray(gateResults.validationRunId, runs.map((run) => run.id))).orderBy(asc(gateResults.createdAt))
+    : [];
+  return runs.map((run) => ({ ...run, gates: gates.filter((gate) => gate.validationRunId === run.id) }));
+}
+
+/** The open (pending) approval request of a version, with its votes. */
+export async function getApprovalRequest(db: TDb, versionId: string) {
+  const [request] = await db.select().from(approvalRequests).where(eq(approvalRequests.modelVersionId, versionId)).orderBy(desc(approvalRequests.createdAt)).limit(1);
+  if (!request) return null;
+  const votes = await db.select().from(approvalVotes).where(eq(approvalVotes.approvalRequestId, request.id)).orderBy(asc(approvalVotes.createdAt));
+  return { ...request, votes };
+}

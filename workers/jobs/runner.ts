@@ -1,0 +1,43 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { TDatabase } from "@/db/connection";
+import { runNextValidation } from "./validate-version";
+
+// A NOTIFY wakes the runner at once; the poll only covers a notification sent while it was down.
+const POLL_MS = 10_000;
+
+/**
+ * The worker's job runner. Jobs live in PostgreSQL (validation_runs is the queue: a row per
+ * run, claimed with SKIP LOCKED), so several workers share them and a crash loses nothing.
+ */
+export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseLogger }) {
+  let running = false;
+  let again = false;
+  let stopped = false;
+  const drain = async () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        while (!stopped && (await runNextValidation(options.db))) options.log.info("validation run finished");
+      } while (again && !stopped);
+    } catch (error) {
+      options.log.error({ err: error }, "job runner failed; retrying at the next poll");
+    } finally {
+      running = false;
+    }
+  };
+  const subscription = await options.db.$client.listen("validation_queued", () => void drain(), () => void drain());
+  const poll = setInterval(() => void drain(), POLL_MS);
+  return {
+    stop: async () => {
+      stopped = true;
+      clearInterval(poll);
+      await subscription.unlisten().catch(() => {});
+      while (running) await new Promise((resolve) => setTimeout(resolve, 50));
+    },
+  };
+}

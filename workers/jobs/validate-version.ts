@@ -1,0 +1,111 @@
+import { Tensor } from "onnxruntime-node";
+import { appendAuditRecord } from "@/db/audit";
+import type { TDatabase } from "@/db/connection";
+import { getCardSource } from "@/db/queries/cards";
+import { getArtifactContent } from "@/db/queries/serving";
+import {
+  claimValidationRun, finishValidationRun, getPolicy, getRecentChampionFeatures, getVersionForValidation, saveGateResults, setVersionStatus,
+} from "@/db/queries/governance";
+import { disparateImpactOfFavourable, driftedFeatureShare } from "@/lib/governance/evidence";
+import { planTransition } from "@/lib/governance/lifecycle";
+import { evaluateGates, type TGateEvidence } from "@/lib/governance/policy";
+import { assembleModelCard, computeCardCompleteness } from "@/lib/model-card";
+import { modelInputFeatures, ZInputSchema, ZOutputSchema, type TReferenceProfile } from "@/lib/registry";
+import { computePerformance } from "@/lib/stats/performance";
+import { createSession } from "../onnx/load-session";
+
+const SYSTEM = { kind: "system" } as const;
+const RECENT_TRAFFIC_ROWS = 5_000;
+// Fewer champion predictions than this say little about its traffic; the drift gate then abstains.
+const MIN_TRAFFIC_ROWS = 200;
+
+/** Computes the gate evidence of a version: runs its ONNX model on its reference sample. */
+async function gatherEvidence(db: TDatabase, versionId: string): Promise<{ evidence: TGateEvidence; details: Record<string, unknown> }> {
+  const row = await getVersionForValidation(db, versionId);
+  if (!row) throw new Error(`version ${versionId} is gone`);
+  const inputSchema = ZInputSchema.parse(row.version.inputSchema);
+  const outputSchema = ZOutputSchema.parse(row.version.outputSchema);
+  const profile = row.version.referenceProfile as TReferenceProfile | null;
+  const inputs = modelInputFeatures(inputSchema);
+  const rows = profile ? Array.from({ length: profile.sampleRows }, (_, index) => inputs.map((feature) => Number(profile.columns[feature.name][index]))) : [];
+
+  let scores: number[] = [];
+  let smokeInferenceOk = false;
+  const bytes = await getArtifactContent(db, row.version.artifactSha256);
+  if (bytes && rows.length > 0) {
+    const session = await createSession(new Uint8Array(bytes));
+    try {
+      const output = await session.run({ [session.inputNames[0]]: new Tensor("float32", Float32Array.from(rows.flat()), [rows.length, inputs.length]) });
+      scores = Array.from(output[outputSchema.probabilityOutput].data as Float32Array);
+      smokeInferenceOk = scores.every((score) => Number.isFinite(score) && score >= 0 && score <= 1);
+    } finally {
+      await session.release();
+    }
+  }
+  const performance = profile?.labels && scores.length ? computePerformance({ labels: profile.labels, scores, threshold: outputSchema.threshold }) : null;
+  // The favourable outcome is the negative label (for credit: "repay", i.e. approve).
+  const favourable = scores.map((score) => score < outputSchema.threshold);
+  const disparateImpact = Object.fromEntries(
+    inputSchema.features.filter((feature) => feature.sensitive && profile?.columns[feature.name]).map((feature) => [feature.name, disparateImpactOfFavourable({ favourable, groups: profile!.columns[feature.name] })]),
+  );
+  const traffic = await getRecentChampionFeatures(db, row.model.id, RECENT_TRAFFIC_ROWS);
+  const drift = traffic.length >= MIN_TRAFFIC_ROWS ? driftedFeatureShare({ reference: rows, current: traffic }) : null;
+  const card = await getCardSource(db, row.model.slug, row.version.version);
+  const cardCompleteness = card ? computeCardCompleteness(assembleModelCard(card)).score : 0;
+  return {
+    evidence: {
+      rocAuc: performance?.rocAuc ?? null,
+      calibrationError: performance?.ece ?? null,
+      disparateImpact,
+      driftedFeatureShare: drift?.share ?? null,
+      cardCompleteness,
+      smokeInferenceOk,
+    },
+    details: {
+      referenceRows: rows.length,
+      labelled: Boolean(profile?.labels),
+      performance,
+      trafficRows: traffic.length,
+      psiByFeature: drift ? Object.fromEntries(inputs.map((feature, index) => [feature.name, drift.psi[index]])) : null,
+    },
+  };
+}
+
+/**
+ * Runs one queued validation: claims it, gathers the evidence, judges it against the tier's
+ * policy and records gates, status and audit record in one transaction. Returns false when
+ * nothing was queued. Idempotent: a run is claimed once; a crashed run is reclaimed later.
+ */
+export async function runNextValidation(db: TDatabase): Promise<boolean> {
+  const run = await claimValidationRun(db);
+  if (!run) return false;
+  const row = await getVersionForValidation(db, run.modelVersionId);
+  if (!row) {
+    await finishValidationRun(db, run.id, "error");
+    return true;
+  }
+  await db.transaction(async (tx) => {
+    // registered / validation_failed / rejected → validating, as the state machine allows.
+    if (row.version.status !== "validating") await setVersionStatus(tx, row.version.id, planTransition({ action: "start_validation", status: row.version.status as never, actor: SYSTEM }));
+  });
+  const policy = await getPolicy(db, row.model.riskTier);
+  let outcome: { passed: boolean; gates: ReturnType<typeof evaluateGates>["gates"]; details: Record<string, unknown> };
+  try {
+    const { evidence, details } = await gatherEvidence(db, row.version.id);
+    outcome = { ...evaluateGates({ policy, evidence }), details: { ...details, evidence } };
+  } catch (error) {
+    outcome = { passed: false, gates: [{ gate: "validation_run", passed: false, value: null, threshold: null, comparison: "==", reason: `the validation could not run: ${error instanceof Error ? error.message : String(error)}` }], details: {} };
+  }
+  await db.transaction(async (tx) => {
+    await saveGateResults(tx, run.id, outcome.gates, outcome.details);
+    await finishValidationRun(tx, run.id, outcome.passed ? "passed" : "failed");
+    const next = planTransition({ action: outcome.passed ? "record_validation_passed" : "record_validation_failed", status: "validating", actor: SYSTEM });
+    await setVersionStatus(tx, row.version.id, next);
+    await appendAuditRecord(tx, {
+      actorId: null, actorLabel: "system (validation job)", action: outcome.passed ? "governance.validation_passed" : "governance.validation_failed",
+      subjectType: "model_version", subjectId: row.version.id, modelId: row.model.id,
+      input: { version: row.version.version, runId: run.id, failedGates: outcome.gates.filter((gate) => !gate.passed).map((gate) => gate.gate) },
+    });
+  });
+  return true;
+}
