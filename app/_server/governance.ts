@@ -11,8 +11,7 @@ import type { TRole } from "@/lib/roles";
 
 export type TGovernanceUser = { id: string; email: string; roles: readonly TRole[] };
 
-const DEPLOYMENT_ACTIONS = ["start_shadow", "start_canary", "set_canary_percent", "promote", "rollback", "withdraw", "retire"] as const;
-export type TDeploymentAction = (typeof DEPLOYMENT_ACTIONS)[number];
+export type TDeploymentAction = Extract<TVersionAction, "start_shadow" | "start_canary" | "set_canary_percent" | "promote" | "rollback" | "withdraw" | "retire">;
 const REASON_REQUIRED = new Set<string>(["rollback", "kill_switch_on", "kill_switch_off"]);
 
 function actorOf(user: TGovernanceUser): TActor {
