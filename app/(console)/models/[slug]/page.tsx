@@ -2,7 +2,12 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { requireSection } from "@/app/_server/auth";
 import { getDb } from "@/db/client";
+import { listAuditRecords } from "@/db/queries/audit";
 import { getModelDetail } from "@/db/queries/models";
+import { KillSwitch, VersionActions } from "@/components/governance/version-actions";
+import { ModelTimeline } from "@/components/governance/model-timeline";
+import { allowedActions, ZVersionStatus } from "@/lib/governance/lifecycle";
+import { deploymentAction, killSwitchAction, requestApprovalAction, requestValidationAction } from "./actions";
 import { DeploymentSummary } from "@/components/models/deployment-summary";
 import { VersionTable } from "@/components/models/version-table";
 import { Badge } from "@/components/ui/badge";
@@ -17,8 +22,19 @@ export async function generateMetadata({ params }: { params: Promise<{ slug: str
 
 export default async function ModelPage({ params }: { params: Promise<{ slug: string }> }) {
   const user = await requireSection("models");
-  const model = await getModelDetail(getDb(), (await params).slug);
+  const db = getDb();
+  const slug = (await params).slug;
+  const [model, timeline] = await Promise.all([getModelDetail(db, slug), listAuditRecords(db, { limit: 30, filter: { modelSlug: slug } })]);
   if (!model) notFound();
+  const actor = { kind: "user" as const, roles: user.roles, id: user.id };
+  const revision = model.deployment?.revision ?? 0;
+  const actions = Object.fromEntries(
+    model.versions.map((version) => {
+      const status = ZVersionStatus.safeParse(version.status);
+      const allowed = status.success ? allowedActions({ status: status.data, actor }) : [];
+      return [version.id, <VersionActions key={version.id} modelSlug={model.slug} versionId={version.id} version={version.version} revision={revision} allowed={allowed} deploy={deploymentAction} requestApproval={requestApprovalAction} requestValidation={requestValidationAction} />];
+    }),
+  );
   return (
     <div className="stack">
       <PageHeader
@@ -40,6 +56,9 @@ export default async function ModelPage({ params }: { params: Promise<{ slug: st
         <section className="card" aria-labelledby="deployment-heading">
           <h2 id="deployment-heading">Deployment</h2>
           <DeploymentSummary deployment={model.deployment} />
+          {model.deployment && user.roles.includes("committee") ? (
+            <div style={{ marginTop: 14 }}><KillSwitch modelSlug={model.slug} on={model.deployment.killSwitch} revision={revision} run={killSwitchAction} /></div>
+          ) : null}
         </section>
         <section className="card" aria-labelledby="about-heading">
           <h2 id="about-heading">About</h2>
@@ -58,7 +77,11 @@ export default async function ModelPage({ params }: { params: Promise<{ slug: st
           <h2 id="versions-heading">Versions</h2>
           {model.versions.length > 1 ? <Link className="button" href={`/models/${model.slug}/compare`}>Compare versions</Link> : null}
         </div>
-        <VersionTable modelSlug={model.slug} versions={model.versions} />
+        <VersionTable modelSlug={model.slug} versions={model.versions} actions={actions} />
+      </section>
+      <section className="card" aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading">Life-cycle timeline</h2>
+        <ModelTimeline records={timeline} />
       </section>
     </div>
   );
