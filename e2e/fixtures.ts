@@ -35,3 +35,9 @@ export const test = base.extend<{ sql: postgres.Sql }>({
 });
 
 export { expect };
+
+/** A version greater than every version of the demo model, so specs do not depend on each other's order. */
+export async function nextDemoVersion(sql: postgres.Sql): Promise<string> {
+  const [row] = await sql`select coalesce(max(v.version_major), 0)::int + 1 as major from model_versions v join models m on m.id = v.model_id where m.slug = 'credit-default'`;
+  return `${row.major}.0.0`;
+}

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Page } from "@playwright/test";
-import { expect, signInAs, test } from "./fixtures";
+import { expect, nextDemoVersion, signInAs, test } from "./fixtures";
 
 const run = promisify(execFile);
 const demo = path.resolve("scripts/demo");
@@ -38,13 +38,14 @@ async function answeringVersion(): Promise<string | null> {
 
 test("the governed life of a version: gates, four-eyes approval, shadow, canary, promote, rollback, audit", async ({ page, sql }) => {
   test.setTimeout(120_000);
-  // A scientist registers 2.0.0 (through the REST API, with the browser's session).
+  // A scientist registers a new version (through the REST API, with the browser's session).
+  const version = await nextDemoVersion(sql);
   await signInAs(page, "scientist");
   const schema = JSON.parse(fs.readFileSync(path.join(demo, "credit-default.schema.json"), "utf8"));
   const card = JSON.parse(fs.readFileSync(path.join(demo, "models/credit-default-1.1.0.card.json"), "utf8"));
   const registered = await page.request.post("/api/v1/models/credit-default/versions", {
     multipart: {
-      metadata: JSON.stringify({ version: "2.0.0", ...schema, ...card }),
+      metadata: JSON.stringify({ version, ...schema, ...card }),
       onnx: { name: "model.onnx", mimeType: "application/octet-stream", buffer: fs.readFileSync(path.join(demo, "models/credit-default-1.1.0.onnx")) },
       reference: { name: "reference.csv", mimeType: "text/csv", buffer: fs.readFileSync(path.join(demo, "data/credit-reference.csv")) },
     },
@@ -52,12 +53,12 @@ test("the governed life of a version: gates, four-eyes approval, shadow, canary,
   expect(registered.status()).toBe(201);
 
   // The worker's gates run by themselves and pass.
-  await expect.poll(async () => (await sql`select status from model_versions where version = '2.0.0'`)[0].status, { timeout: 20_000 }).toBe("validated");
-  await page.goto("/models/credit-default/versions/2.0.0");
+  await expect.poll(async () => (await sql`select status from model_versions where version = ${version}`)[0].status, { timeout: 20_000 }).toBe("validated");
+  await page.goto(`/models/credit-default/versions/${version}`);
   const gates = page.getByRole("table", { name: "Gates" });
   await expect(gates.getByRole("row")).toHaveCount(8);
   await expect(gates.getByText("failed")).toHaveCount(0);
-  await act(page, "2.0.0", "Request approval");
+  await act(page, version, "Request approval");
   await expect(page.getByRole("region", { name: "Approval" })).toContainText("0 of 2 approvals");
 
   // Four-eyes: the registrant cannot approve, even holding the committee role.
@@ -80,28 +81,28 @@ test("the governed life of a version: gates, four-eyes approval, shadow, canary,
     await member.getByLabel("Password").fill("oversight-demo");
     await member.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(member.getByRole("heading", { name: "Models" })).toBeVisible();
-    await member.goto("/models/credit-default/versions/2.0.0");
+    await member.goto(`/models/credit-default/versions/${version}`);
     await member.getByLabel(/^Comment/).fill(comment);
     await member.getByRole("button", { name: "Approve", exact: true }).click();
     await expect(member.getByRole("region", { name: "Approval" }).getByRole("list", { name: "Votes" })).toContainText(comment);
     await context.close();
   }
-  expect((await sql`select status from model_versions where version = '2.0.0'`)[0].status).toBe("approved");
+  expect((await sql`select status from model_versions where version = ${version}`)[0].status).toBe("approved");
 
   // The committee deploys it step by step.
   await signInAs(page, "committee");
   await page.goto("/models/credit-default");
   const championBefore = (await sql`select v.version from deployments d join model_versions v on v.id = d.champion_version_id`)[0].version;
-  await act(page, "2.0.0", "Start shadow");
+  await act(page, version, "Start shadow");
   await expect(page.getByRole("region", { name: "Deployment" })).toContainText("shadow");
-  await act(page, "2.0.0", "Start canary", { percent: 10 });
+  await act(page, version, "Start canary", { percent: 10 });
   await expect(page.getByRole("region", { name: "Deployment" })).toContainText("canary 10 %");
-  await act(page, "2.0.0", "Promote");
-  await expect(page.getByRole("region", { name: "Deployment" })).toContainText("2.0.0");
-  await expect.poll(answeringVersion, { timeout: 1_000, intervals: [50] }).toBe("2.0.0");
+  await act(page, version, "Promote");
+  await expect(page.getByRole("region", { name: "Deployment" })).toContainText(version);
+  await expect.poll(answeringVersion, { timeout: 1_000, intervals: [50] }).toBe(version);
 
   // Rollback returns the previous champion, and the worker answers with it within a second.
-  await act(page, "2.0.0", "Roll back", { reason: "Underwriters report odd declines" });
+  await act(page, version, "Roll back", { reason: "Underwriters report odd declines" });
   await expect(page.getByRole("region", { name: "Deployment" })).toContainText(championBefore);
   await expect.poll(answeringVersion, { timeout: 1_000, intervals: [50] }).toBe(championBefore);
 

@@ -1,36 +1,122 @@
+import { z } from "zod";
 import { DomainError } from "../errors";
 import type { TRole } from "../roles";
 
-export type TVote = { voterId: string; decision: "approve" | "reject"; comment: string };
+export const VOTE_DECISIONS = ["approve", "reject"] as const;
+export const ZVoteDecision = z.enum(VOTE_DECISIONS);
+export type TVoteDecision = z.infer<typeof ZVoteDecision>;
 
+/** A vote as a form or the API sends it; the comment rules are castVote's, so that their messages are the domain's. */
+export const ZVoteInput = z.object({ decision: ZVoteDecision, comment: z.string() });
+export type TVoteInput = z.infer<typeof ZVoteInput>;
+
+// A rejection sends the scientist back to work; ten characters is about the shortest real reason ("bias on age").
 export const MIN_REJECTION_REASON_LENGTH = 10;
+// A paragraph of review fits; a pasted report does not belong in a vote.
+export const MAX_VOTE_COMMENT_LENGTH = 2000;
 
-/**
- * Checks one committee vote: committee role, four-eyes (whoever registered the version or asked
- * for approval cannot vote on it), one vote per person, a comment always, and a real reason to reject.
- */
-export function checkVote(input: {
-  voter: { id: string; roles: readonly TRole[] };
-  registeredBy: string | null;
+export type TVote = { voterId: string; decision: TVoteDecision; comment: string };
+
+export type TApprovalRequest = {
+  id: string;
+  status: "pending" | "approved" | "rejected" | "withdrawn";
+  /** Who asked for approval. */
   requestedBy: string;
-  existingVotes: TVote[];
-  decision: "approve" | "reject";
-  comment: string;
-}): void {
-  if (!input.voter.roles.includes("committee")) throw new DomainError("forbidden", "Only committee members vote on approvals.", 403);
-  if (input.voter.id === input.registeredBy || input.voter.id === input.requestedBy) {
-    throw new DomainError("four_eyes", "Four-eyes rule: you registered this version or asked for its approval, so another committee member must decide.", 403);
-  }
-  if (input.existingVotes.some((vote) => vote.voterId === input.voter.id)) throw new DomainError("already_voted", "You have already voted on this request.", 409);
-  const comment = input.comment.trim();
-  if (!comment) throw new DomainError("comment_required", "A vote needs a comment.", 422);
-  if (input.decision === "reject" && comment.length < MIN_REJECTION_REASON_LENGTH) {
-    throw new DomainError("reason_required", `A rejection needs a reason of at least ${MIN_REJECTION_REASON_LENGTH} characters.`, 422);
-  }
+  /** Who registered the version; null when nobody is known (a seeded version). */
+  registeredBy: string | null;
+  /** Approvals needed, fixed from the tier's policy when the request was made. */
+  quorum: number;
+};
+
+export type TVoter = { id: string; roles: readonly TRole[] };
+
+export type TVoteOutcome = "approved" | "rejected" | "pending";
+
+export type TTally = { outcome: TVoteOutcome; approvalCount: number; rejectionCount: number; quorum: number; approvalsStillNeeded: number };
+
+function characterCount(text: string): number {
+  // Code points, not UTF-16 units, so that a reason in any script counts as it reads.
+  return [...text].length;
 }
 
-/** Approved once `quorum` members approve; a single rejection rejects (a committee decides by consent). */
-export function tallyVotes(votes: TVote[], quorum: number): "approved" | "rejected" | "pending" {
-  if (votes.some((vote) => vote.decision === "reject")) return "rejected";
-  return votes.filter((vote) => vote.decision === "approve").length >= quorum ? "approved" : "pending";
+function tally(votes: readonly TVote[], quorum: number): TTally {
+  if (!Number.isInteger(quorum) || quorum < 1) throw new RangeError(`A quorum is a whole number of at least 1, not ${quorum}.`);
+  // The database allows one vote per voter; counting voters rather than rows keeps the tally right even if it did not.
+  const approvers = new Set(votes.filter((vote) => vote.decision === "approve").map((vote) => vote.voterId));
+  const rejecters = new Set(votes.filter((vote) => vote.decision === "reject").map((vote) => vote.voterId));
+  const outcome: TVoteOutcome = rejecters.size > 0 ? "rejected" : approvers.size >= quorum ? "approved" : "pending";
+  return { outcome, approvalCount: approvers.size, rejectionCount: rejecters.size, quorum, approvalsStillNeeded: outcome === "pending" ? quorum - approvers.size : 0 };
+}
+
+/**
+ * Counts the votes of one request: approved once `quorum` distinct members approve and nobody
+ * rejects. A single rejection rejects: approval asks for the committee's consent, and one
+ * member's reasoned objection is enough to send the version back (it can be re-validated and asked
+ * for again). Anything else is pending.
+ */
+export function tallyVotes(input: { votes: readonly TVote[]; quorum: number }): TTally;
+/** @deprecated Pass `{ votes, quorum }`; this shape returns only the outcome. */
+export function tallyVotes(votes: readonly TVote[], quorum: number): TVoteOutcome;
+export function tallyVotes(input: { votes: readonly TVote[]; quorum: number } | readonly TVote[], quorum?: number): TTally | TVoteOutcome {
+  if (Array.isArray(input)) return tally(input, quorum ?? Number.NaN).outcome;
+  const { votes, quorum: requiredApprovals } = input as { votes: readonly TVote[]; quorum: number };
+  return tally(votes, requiredApprovals);
+}
+
+function assertVoteOrThrow(input: {
+  voter: TVoter;
+  registeredBy: string | null;
+  requestedBy: string;
+  existingVotes: readonly TVote[];
+  decision: TVoteDecision;
+  comment: string;
+  requestStatus?: TApprovalRequest["status"];
+}): string {
+  if (!input.voter.roles.includes("committee")) throw new DomainError("forbidden", "Only members of the governance committee vote on approvals.", 403);
+  if (input.requestStatus !== undefined && input.requestStatus !== "pending") {
+    throw new DomainError("approval_closed", `This approval request is already ${input.requestStatus}; its votes are closed.`, 409);
+  }
+  if (input.voter.id === input.registeredBy || input.voter.id === input.requestedBy) {
+    const why = input.voter.id === input.registeredBy ? "registered this version" : "asked for its approval";
+    throw new DomainError("four_eyes", `Four-eyes rule: you ${why}, so other committee members must decide.`, 403);
+  }
+  if (input.existingVotes.some((vote) => vote.voterId === input.voter.id)) throw new DomainError("already_voted", "You have already voted on this request; a vote cannot be changed.", 409);
+  const comment = input.comment.trim();
+  if (comment === "") throw new DomainError("comment_required", "A vote needs a comment saying what you checked.", 422);
+  if (characterCount(comment) > MAX_VOTE_COMMENT_LENGTH) throw new DomainError("comment_too_long", `A vote's comment may be at most ${MAX_VOTE_COMMENT_LENGTH} characters.`, 422);
+  if (input.decision === "reject" && characterCount(comment) < MIN_REJECTION_REASON_LENGTH) {
+    throw new DomainError("reason_required", `A rejection needs a reason of at least ${MIN_REJECTION_REASON_LENGTH} characters, so that the scientist knows what to fix.`, 422);
+  }
+  return comment;
+}
+
+/**
+ * Checks one committee vote and returns it (comment trimmed) with the request's new tally, or
+ * throws a DomainError: 403 `forbidden` unless the voter is on the committee; 409
+ * `approval_closed` unless the request is pending; 403 `four_eyes` for whoever registered the
+ * version or asked for its approval, whatever roles they hold; 409 `already_voted` for a second
+ * vote; 422 `comment_required` for a blank comment, `comment_too_long` past 2,000 characters, and
+ * `reason_required` for a rejection whose reason is shorter than 10 characters.
+ */
+export function castVote({
+  request,
+  votes,
+  voter,
+  decision,
+  comment,
+}: {
+  request: TApprovalRequest;
+  votes: readonly TVote[];
+  voter: TVoter;
+  decision: TVoteDecision;
+  comment: string;
+}): { vote: TVote; tally: TTally } {
+  const trimmed = assertVoteOrThrow({ voter, registeredBy: request.registeredBy, requestedBy: request.requestedBy, existingVotes: votes, decision, comment, requestStatus: request.status });
+  const vote: TVote = { voterId: voter.id, decision, comment: trimmed };
+  return { vote, tally: tally([...votes, vote], request.quorum) };
+}
+
+/** @deprecated Use castVote, which also checks that the request is still open and returns the tally. Throws as castVote does. */
+export function checkVote(input: { voter: TVoter; registeredBy: string | null; requestedBy: string; existingVotes: readonly TVote[]; decision: TVoteDecision; comment: string }): void {
+  assertVoteOrThrow(input);
 }

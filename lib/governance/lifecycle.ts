@@ -1,139 +1,488 @@
 import { z } from "zod";
 import { DomainError } from "../errors";
-import type { TRole } from "../roles";
+import { ROLES, type TRole } from "../roles";
+import type { TVoteOutcome } from "./approval";
 
-/** The life of a model version (DESIGN.md): registered → … → champion → retired. */
+/**
+ * The life of a model version (DESIGN.md). A rolled-back champion becomes `retired` like any
+ * replaced champion: the deployment's audit record (`deployment.rollback`, with its reason) says
+ * why, and the version list stays one status shorter.
+ */
 export const VERSION_STATUSES = [
-  "registered", "validating", "validated", "validation_failed", "awaiting_approval", "approved", "rejected", "shadow", "canary", "champion", "retired",
+  "registered",
+  "validating",
+  "validated",
+  "validation_failed",
+  "awaiting_approval",
+  "approved",
+  "rejected",
+  "shadow",
+  "canary",
+  "champion",
+  "retired",
 ] as const;
 export const ZVersionStatus = z.enum(VERSION_STATUSES);
 export type TVersionStatus = z.infer<typeof ZVersionStatus>;
 
-/** Who acts: a person with roles, or the worker's jobs (validation, canary guard). */
-export type TActor = { kind: "user"; roles: readonly TRole[]; id: string } | { kind: "system" };
+export const INITIAL_VERSION_STATUS: TVersionStatus = "registered";
 
-export const VERSION_ACTIONS = [
-  "start_validation", "record_validation_passed", "record_validation_failed", "request_approval", "approve", "reject",
-  "start_shadow", "start_canary", "set_canary_percent", "promote", "rollback", "withdraw", "retire",
-] as const;
-export type TVersionAction = (typeof VERSION_ACTIONS)[number];
-
-type TRule = { from: readonly TVersionStatus[]; to: TVersionStatus | "same"; roles: readonly TRole[]; system: boolean; summary: string };
-
-/**
- * Every allowed move. `roles` may act in person; `system` marks moves the worker's jobs make.
- * approve / reject are reached through votes (see approval.ts) once the quorum or a rejection is in.
- */
-export const TRANSITIONS: Record<TVersionAction, TRule> = {
-  start_validation: { from: ["registered", "validation_failed", "rejected"], to: "validating", roles: ["scientist", "committee", "admin"], system: true, summary: "run the validation gates" },
-  record_validation_passed: { from: ["validating"], to: "validated", roles: [], system: true, summary: "record that every gate passed" },
-  record_validation_failed: { from: ["validating"], to: "validation_failed", roles: [], system: true, summary: "record that a gate failed" },
-  request_approval: { from: ["validated"], to: "awaiting_approval", roles: ["scientist", "admin"], system: false, summary: "ask the committee to approve" },
-  approve: { from: ["awaiting_approval"], to: "approved", roles: ["committee"], system: false, summary: "approve (quorum reached)" },
-  reject: { from: ["awaiting_approval"], to: "rejected", roles: ["committee"], system: false, summary: "reject" },
-  start_shadow: { from: ["approved", "canary"], to: "shadow", roles: ["committee"], system: false, summary: "run in shadow beside the champion" },
-  start_canary: { from: ["approved", "shadow"], to: "canary", roles: ["committee"], system: false, summary: "answer a share of traffic" },
-  set_canary_percent: { from: ["canary"], to: "same", roles: ["committee"], system: false, summary: "change the canary's share" },
-  promote: { from: ["approved", "shadow", "canary"], to: "champion", roles: ["committee"], system: false, summary: "make it the champion" },
-  rollback: { from: ["champion"], to: "retired", roles: ["committee"], system: false, summary: "return to the previous champion" },
-  withdraw: { from: ["shadow", "canary"], to: "approved", roles: ["committee"], system: true, summary: "take it off traffic (the canary guard does this too)" },
-  retire: { from: ["registered", "validated", "validation_failed", "awaiting_approval", "approved", "rejected", "shadow", "canary"], to: "retired", roles: ["committee", "admin"], system: false, summary: "retire it for good" },
+export const VERSION_STATUS_LABELS: Record<TVersionStatus, string> = {
+  registered: "registered",
+  validating: "validating",
+  validated: "validated",
+  validation_failed: "validation failed",
+  awaiting_approval: "awaiting approval",
+  approved: "approved",
+  rejected: "rejected",
+  shadow: "shadow",
+  canary: "canary",
+  champion: "champion",
+  retired: "retired",
 };
 
+/** The people's roles plus `system`, under which the worker's jobs (validation, canary guard) act. */
+export const ACTOR_ROLES = [...ROLES, "system"] as const;
+export const ZActorRole = z.enum(ACTOR_ROLES);
+export type TActorRole = z.infer<typeof ZActorRole>;
+
+/** Who acts, in the older shape some callers use: a person with roles, or the worker's jobs. */
+export type TActor = { kind: "user"; roles: readonly TRole[]; id: string } | { kind: "system" };
+
+/** The roles an actor acts under: a person's roles, or `system` for the worker's jobs. */
+export function actorRolesOf(actor: TActor): TActorRole[] {
+  return actor.kind === "system" ? ["system"] : [...actor.roles];
+}
+
+/** Actions on one version; each is one row or more of TRANSITIONS. */
+export const VERSION_ACTIONS = [
+  "start_validation",
+  "record_validation_passed",
+  "record_validation_failed",
+  "request_approval",
+  "approve",
+  "reject",
+  "start_shadow",
+  "start_canary",
+  "set_canary_percent",
+  "promote",
+  "rollback",
+  "withdraw",
+  "retire",
+  "vote",
+] as const;
+export const ZVersionAction = z.enum(VERSION_ACTIONS);
+export type TVersionAction = z.infer<typeof ZVersionAction>;
+
+/** Actions that move no version's status: on a model, its deployment's kill switch, or the policy. */
+export const MODEL_ACTIONS = ["create_model", "edit_model", "register_version", "kill_switch_on", "kill_switch_off", "edit_policy"] as const;
+export type TModelAction = (typeof MODEL_ACTIONS)[number];
+
+export const GOVERNANCE_ACTIONS = [...VERSION_ACTIONS, ...MODEL_ACTIONS] as const;
+export const ZGovernanceAction = z.enum(GOVERNANCE_ACTIONS);
+export type TGovernanceAction = z.infer<typeof ZGovernanceAction>;
+
+export const ACTION_LABELS: Record<TGovernanceAction, string> = {
+  start_validation: "start validation",
+  record_validation_passed: "record that validation passed",
+  record_validation_failed: "record that validation failed",
+  request_approval: "request approval",
+  approve: "approve a version",
+  reject: "reject a version",
+  start_shadow: "run a version in shadow",
+  start_canary: "start a canary",
+  set_canary_percent: "change the canary's share of traffic",
+  promote: "promote a version to champion",
+  rollback: "roll back the champion",
+  withdraw: "withdraw a version from traffic",
+  retire: "retire a version",
+  vote: "vote on an approval request",
+  create_model: "create a model",
+  edit_model: "edit a model",
+  register_version: "register a version",
+  kill_switch_on: "turn the kill switch on",
+  kill_switch_off: "turn the kill switch off",
+  edit_policy: "edit a governance policy",
+};
+
+/** One allowed move: `action` takes a version in any of `from` to `to`, done by any of `roles`. */
+export type TTransition = {
+  action: TVersionAction;
+  from: readonly TVersionStatus[];
+  to: TVersionStatus | "unchanged";
+  roles: readonly TActorRole[];
+};
+
+/**
+ * Every allowed transition; a (status, action) pair with no row is refused with 409. Separation of
+ * duties: scientists build and ask; the committee decides and moves traffic; admins may do the
+ * registry's housekeeping (validate, ask, retire what serves no traffic) but never decide or
+ * deploy; the system records what its jobs measured and pulls a misbehaving canary.
+ */
+export const TRANSITIONS: readonly TTransition[] = [
+  { action: "start_validation", from: ["registered", "validation_failed", "rejected"], to: "validating", roles: ["scientist", "committee", "admin", "system"] },
+  { action: "record_validation_passed", from: ["validating"], to: "validated", roles: ["system"] },
+  { action: "record_validation_failed", from: ["validating"], to: "validation_failed", roles: ["system"] },
+  { action: "request_approval", from: ["validated"], to: "awaiting_approval", roles: ["scientist", "admin"] },
+  // approve and reject are the outcome of votes (approval.ts), not decisions of one person.
+  { action: "approve", from: ["awaiting_approval"], to: "approved", roles: ["committee"] },
+  { action: "reject", from: ["awaiting_approval"], to: "rejected", roles: ["committee"] },
+  // From canary back to shadow is how the committee takes live traffic away but keeps comparing.
+  { action: "start_shadow", from: ["approved", "canary"], to: "shadow", roles: ["committee"] },
+  { action: "start_canary", from: ["approved", "shadow"], to: "canary", roles: ["committee"] },
+  { action: "set_canary_percent", from: ["canary"], to: "unchanged", roles: ["committee"] },
+  // Straight from approved is allowed: the first version of a model has nothing to shadow, and an urgent fix may not wait.
+  { action: "promote", from: ["approved", "shadow", "canary"], to: "champion", roles: ["committee"] },
+  { action: "rollback", from: ["champion"], to: "retired", roles: ["committee"] },
+  // The canary guard withdraws a misbehaving challenger; it stays approved for the committee to judge.
+  { action: "withdraw", from: ["shadow", "canary"], to: "approved", roles: ["committee", "system"] },
+  { action: "retire", from: ["registered", "validated", "validation_failed", "awaiting_approval", "approved", "rejected"], to: "retired", roles: ["committee", "admin"] },
+  // Taking a version off traffic, or decommissioning the model, is a deployment decision.
+  { action: "retire", from: ["shadow", "canary", "champion"], to: "retired", roles: ["committee"] },
+  { action: "vote", from: ["awaiting_approval"], to: "unchanged", roles: ["committee"] },
+];
+
+/** Who may take the actions that move no version. Admins keep the registry rights the console gives them. */
+export const MODEL_ACTION_ROLES: Record<TModelAction, readonly TActorRole[]> = {
+  create_model: ["scientist", "admin"],
+  edit_model: ["scientist", "admin"],
+  register_version: ["scientist", "admin"],
+  kill_switch_on: ["committee"],
+  kill_switch_off: ["committee"],
+  edit_policy: ["admin"],
+};
+
+function isModelAction(action: TGovernanceAction): action is TModelAction {
+  return (MODEL_ACTIONS as readonly string[]).includes(action);
+}
+
+/** The role table: every action and the roles that may take it in at least one status. */
+export const ACTION_ROLES: Record<TGovernanceAction, readonly TActorRole[]> = Object.fromEntries(
+  GOVERNANCE_ACTIONS.map((action) => [
+    action,
+    isModelAction(action) ? MODEL_ACTION_ROLES[action] : ACTOR_ROLES.filter((role) => TRANSITIONS.some((row) => row.action === action && row.roles.includes(role))),
+  ]),
+) as Record<TGovernanceAction, readonly TActorRole[]>;
+
+/** Shown in the UI as a vote, not as buttons of their own. */
+const VOTE_OUTCOME_ACTIONS: readonly TVersionAction[] = ["approve", "reject"];
+
+export const MIN_CANARY_PERCENT = 1;
+// Beyond half of the traffic a canary is no longer a canary: promote it instead.
 export const MAX_CANARY_PERCENT = 50;
 
-function actorMayAct(rule: TRule, actor: TActor): boolean {
-  return actor.kind === "system" ? rule.system : actor.roles.some((role) => rule.roles.includes(role));
+const ACTOR_ROLE_PHRASES: Record<TActorRole, string> = {
+  admin: "an admin",
+  scientist: "a data scientist",
+  committee: "the governance committee",
+  analyst: "a review analyst",
+  executive: "an executive",
+  system: "the system (a worker job)",
+};
+
+function joinWithOr(parts: readonly string[]): string {
+  return parts.length <= 1 ? parts.join("") : `${parts.slice(0, -1).join(", ")} or ${parts[parts.length - 1]}`;
+}
+
+function forbidden(action: TGovernanceAction, roles: readonly TActorRole[], status?: TVersionStatus): DomainError {
+  const when = status ? ` while the version is "${VERSION_STATUS_LABELS[status]}"` : "";
+  return new DomainError("forbidden", `Only ${joinWithOr(roles.map((role) => ACTOR_ROLE_PHRASES[role]))} may ${ACTION_LABELS[action]}${when}.`, 403);
+}
+
+function hasRoleIn(actorRoles: readonly TActorRole[], allowed: readonly TActorRole[]): boolean {
+  return actorRoles.some((role) => allowed.includes(role));
+}
+
+/** Whether these roles may take the action in at least one status: the role table, state aside. */
+export function mayPerform({ action, actorRoles }: { action: TGovernanceAction; actorRoles: readonly TActorRole[] }): boolean {
+  return hasRoleIn(actorRoles, ACTION_ROLES[action]);
+}
+
+/** Throws a 403 DomainError unless these roles may take the action; for the actions that move no status. */
+export function assertMayPerformOrThrow({ action, actorRoles }: { action: TGovernanceAction; actorRoles: readonly TActorRole[] }): void {
+  if (!mayPerform({ action, actorRoles })) throw forbidden(action, ACTION_ROLES[action]);
+}
+
+function transitionFor(action: TVersionAction, status: TVersionStatus): TTransition | undefined {
+  return TRANSITIONS.find((row) => row.action === action && row.from.includes(status));
+}
+
+function transitionForOrThrow(action: TVersionAction, status: TVersionStatus): TTransition {
+  const row = transitionFor(action, status);
+  if (!row) {
+    const allowed = VERSION_STATUSES.filter((candidate) => transitionFor(action, candidate)).map((candidate) => `"${VERSION_STATUS_LABELS[candidate]}"`);
+    throw new DomainError("invalid_transition", `Cannot ${ACTION_LABELS[action]} while the version is "${VERSION_STATUS_LABELS[status]}"; it must be ${joinWithOr(allowed)}.`, 409);
+  }
+  return row;
+}
+
+function assertCanaryPercentOrThrow(canaryPercent: number | undefined): number {
+  if (canaryPercent === undefined || !Number.isInteger(canaryPercent) || canaryPercent < MIN_CANARY_PERCENT || canaryPercent > MAX_CANARY_PERCENT) {
+    const given = canaryPercent === undefined ? "; none was given" : `, not ${canaryPercent}`;
+    throw new DomainError("invalid_canary_percent", `A canary takes a whole percent of traffic from ${MIN_CANARY_PERCENT} to ${MAX_CANARY_PERCENT}${given}.`, 422);
+  }
+  return canaryPercent;
+}
+
+/** A change another version undergoes because of this action, named by its place in the deployment. */
+export type TSideEffect = { subject: "current_champion" | "previous_champion"; to: TVersionStatus; sentence: string };
+
+export type TTransitionPlan = { action: TVersionAction; from: TVersionStatus; to: TVersionStatus; sideEffects: TSideEffect[] };
+
+export type TTransitionContext = {
+  /** For start_canary and set_canary_percent. */
+  canaryPercent?: number;
+  /** For approve and reject: the tally of the request's votes (tallyVotes in approval.ts). */
+  voteOutcome?: TVoteOutcome;
+};
+
+const SIDE_EFFECTS: Partial<Record<TVersionAction, TSideEffect[]>> = {
+  promote: [{ subject: "current_champion", to: "retired", sentence: "The current champion, if there is one, retires and is kept as the previous champion for a rollback." }],
+  rollback: [{ subject: "previous_champion", to: "champion", sentence: "The previous champion becomes champion again." }],
+};
+
+export type TPlanTransitionInput = { action: TVersionAction; version: { status: TVersionStatus }; actorRoles: readonly TActorRole[]; context?: TTransitionContext };
+/** The older input shape, kept for its callers: returns only the next status and asks no tally for approve / reject. */
+export type TLegacyPlanTransitionInput = { action: TVersionAction; status: TVersionStatus; actor: TActor; canaryPercent?: number };
+
+function planTransitionCore(input: TPlanTransitionInput & { checkVoteOutcome: boolean }): TTransitionPlan {
+  const { action, version, actorRoles, context = {} } = input;
+  // Roles first, so that a refused user learns nothing about the version's state.
+  if (!mayPerform({ action, actorRoles })) throw forbidden(action, ACTION_ROLES[action]);
+  const row = transitionForOrThrow(action, version.status);
+  if (!hasRoleIn(actorRoles, row.roles)) throw forbidden(action, row.roles, version.status);
+  if (action === "start_canary" || action === "set_canary_percent") assertCanaryPercentOrThrow(context.canaryPercent);
+  if (input.checkVoteOutcome && action === "approve" && context.voteOutcome !== "approved") {
+    throw new DomainError("quorum_not_reached", "The version cannot be approved before the quorum of committee approvals is reached.", 409);
+  }
+  if (input.checkVoteOutcome && action === "reject" && context.voteOutcome !== "rejected") {
+    throw new DomainError("no_rejecting_vote", "A version is rejected only through a committee member's rejecting vote.", 409);
+  }
+  return { action, from: version.status, to: row.to === "unchanged" ? version.status : row.to, sideEffects: SIDE_EFFECTS[action] ?? [] };
 }
 
 /**
- * The status a version moves to under `action`, or a DomainError saying why not: 403 for a role
- * that may not act, 409 for a version in the wrong state, 422 for bad input.
+ * The status a version moves to under `action`, with the side effects on other versions, or a
+ * DomainError saying why not: 403 `forbidden` for roles that may not act, 409 `invalid_transition`
+ * for a version in the wrong status (`quorum_not_reached` / `no_rejecting_vote` when the votes do
+ * not support approve / reject), 422 `invalid_canary_percent` for a percent outside 1–50.
  */
-export function planTransition(input: { action: TVersionAction; status: TVersionStatus; actor: TActor; canaryPercent?: number }): TVersionStatus {
-  const rule = TRANSITIONS[input.action];
-  if (!actorMayAct(rule, input.actor)) {
-    const who = rule.roles.length ? `the ${rule.roles.join(" or ")} role` : "the system (a worker job)";
-    throw new DomainError("forbidden", `Only ${who} may ${rule.summary}.`, 403);
+export function planTransition(input: TPlanTransitionInput): TTransitionPlan;
+/** @deprecated Pass `{ action, version: { status }, actorRoles, context }`; this shape returns only the next status. */
+export function planTransition(input: TLegacyPlanTransitionInput): TVersionStatus;
+export function planTransition(input: TPlanTransitionInput | TLegacyPlanTransitionInput): TTransitionPlan | TVersionStatus {
+  if ("actor" in input) {
+    return planTransitionCore({
+      action: input.action,
+      version: { status: input.status },
+      actorRoles: actorRolesOf(input.actor),
+      context: { canaryPercent: input.canaryPercent },
+      checkVoteOutcome: false,
+    }).to;
   }
-  if (!rule.from.includes(input.status)) {
-    throw new DomainError("invalid_transition", `Cannot ${rule.summary} a version that is ${input.status.replace(/_/g, " ")}; it must be ${rule.from.map((status) => status.replace(/_/g, " ")).join(" or ")}.`, 409);
-  }
-  if (input.action === "start_canary" || input.action === "set_canary_percent") {
-    const percent = input.canaryPercent;
-    if (percent === undefined || !Number.isInteger(percent) || percent < 1 || percent > MAX_CANARY_PERCENT) {
-      throw new DomainError("invalid_canary_percent", `A canary takes a whole percent of traffic from 1 to ${MAX_CANARY_PERCENT}.`, 422);
-    }
-  }
-  return rule.to === "same" ? input.status : rule.to;
+  return planTransitionCore({ ...input, checkVoteOutcome: true });
 }
 
-/** The actions an actor may take on a version now, for deciding which buttons to show. */
-export function allowedActions(input: { status: TVersionStatus; actor: TActor }): TVersionAction[] {
+/**
+ * The version actions these roles may take now, in VERSION_ACTIONS order, for deciding which
+ * buttons to show (the server still checks). approve and reject are left out: they follow from
+ * votes. Given the deployment, moves it would refuse (a second challenger, a rollback with
+ * nothing to return to) are left out too.
+ */
+export function allowedActions(input: {
+  status: TVersionStatus;
+  actorRoles?: readonly TActorRole[];
+  /** The older way to say who acts; `actorRoles` wins when both are given. */
+  actor?: TActor;
+  deploymentContext?: { deployment: TDeploymentSnapshot; versionId: string };
+}): TVersionAction[] {
+  const actorRoles = input.actorRoles ?? (input.actor ? actorRolesOf(input.actor) : []);
   return VERSION_ACTIONS.filter((action) => {
-    const rule = TRANSITIONS[action];
-    return rule.from.includes(input.status) && actorMayAct(rule, input.actor) && action !== "approve" && action !== "reject";
+    if (VOTE_OUTCOME_ACTIONS.includes(action)) return false;
+    const row = transitionFor(action, input.status);
+    if (!row || !hasRoleIn(actorRoles, row.roles)) return false;
+    if (!input.deploymentContext || !isVersionDeploymentAction(action)) return true;
+    try {
+      applyDeploymentAction(input.deploymentContext.deployment, {
+        action,
+        version: { id: input.deploymentContext.versionId, status: input.status },
+        // Any valid percent: the question is whether the move is possible at all.
+        canaryPercent: MIN_CANARY_PERCENT,
+      });
+      return true;
+    } catch {
+      return false;
+    }
   });
 }
 
-export type TDeploymentState = {
-  championVersionId: string | null;
-  challengerVersionId: string | null;
-  previousChampionVersionId: string | null;
-  mode: "off" | "shadow" | "canary";
-  canaryPercent: number;
-  killSwitch: boolean;
+export const DEPLOYMENT_MODES = ["off", "shadow", "canary"] as const;
+export const ZDeploymentMode = z.enum(DEPLOYMENT_MODES);
+export type TDeploymentMode = z.infer<typeof ZDeploymentMode>;
+
+/**
+ * One model's deployment row. applyDeploymentAction keeps its invariants: mode is off exactly
+ * when there is no challenger; canaryPercent is 1–50 in canary mode and 0 otherwise; a challenger
+ * needs a champion; revision grows by one with every change, so two concurrent writers cannot both win.
+ */
+export const ZDeploymentSnapshot = z.object({
+  championVersionId: z.string().nullable(),
+  challengerVersionId: z.string().nullable(),
+  previousChampionVersionId: z.string().nullable(),
+  mode: ZDeploymentMode,
+  canaryPercent: z.number().int().min(0).max(MAX_CANARY_PERCENT),
+  killSwitch: z.boolean(),
+  revision: z.number().int().min(0),
+});
+export type TDeploymentSnapshot = z.infer<typeof ZDeploymentSnapshot>;
+/** The older name of the snapshot. */
+export type TDeploymentState = TDeploymentSnapshot;
+
+export const EMPTY_DEPLOYMENT: TDeploymentSnapshot = {
+  championVersionId: null,
+  challengerVersionId: null,
+  previousChampionVersionId: null,
+  mode: "off",
+  canaryPercent: 0,
+  killSwitch: false,
+  revision: 0,
 };
 
-export type TDeploymentMove = {
-  deployment: TDeploymentState;
-  /** Status changes of versions other than the one acted on (e.g. the champion a promotion replaces). */
+const VERSION_DEPLOYMENT_ACTIONS = ["start_shadow", "start_canary", "set_canary_percent", "promote", "rollback", "withdraw", "retire"] as const;
+type TVersionDeploymentAction = (typeof VERSION_DEPLOYMENT_ACTIONS)[number];
+export const DEPLOYMENT_ACTIONS = [...VERSION_DEPLOYMENT_ACTIONS, "kill_switch_on", "kill_switch_off"] as const;
+export type TDeploymentAction = (typeof DEPLOYMENT_ACTIONS)[number];
+
+function isVersionDeploymentAction(action: TGovernanceAction): action is TVersionDeploymentAction {
+  return (VERSION_DEPLOYMENT_ACTIONS as readonly string[]).includes(action);
+}
+
+export type TDeploymentActionInput =
+  | { action: "kill_switch_on" | "kill_switch_off" }
+  | { action: TVersionDeploymentAction; version: { id: string; status: TVersionStatus }; canaryPercent?: number };
+/** The older input shape: the version's status is not given, so it is not checked (planTransition did that). */
+export type TLegacyDeploymentActionInput = { action: TVersionAction; versionId: string; canaryPercent?: number };
+
+export type TStatusChange = { versionId: string; from: TVersionStatus; to: TVersionStatus };
+
+/** The new row, whether it differs from the old, every version whose status changes, and (older shape) the other versions' new statuses. */
+export type TDeploymentChange<TRow extends TDeploymentSnapshot = TDeploymentSnapshot> = {
+  deployment: TRow;
+  changed: boolean;
+  statusChanges: TStatusChange[];
   sideEffects: Array<{ versionId: string; status: TVersionStatus }>;
 };
 
-/**
- * The deployment row after a deployment action on `versionId`. Refuses moves that make no sense
- * for the current deployment (a second challenger, a rollback with no previous champion, …).
- */
-export function applyDeploymentAction(state: TDeploymentState, input: { action: TVersionAction; versionId: string; canaryPercent?: number }): TDeploymentMove {
-  const { action, versionId } = input;
-  const isChallenger = state.challengerVersionId === versionId;
-  const otherChallenger = state.challengerVersionId !== null && !isChallenger;
+type TLegacyDeploymentChange<TRow extends TDeploymentSnapshot> = Omit<TDeploymentChange<TRow>, "statusChanges">;
+
+const OFF_TRAFFIC = { challengerVersionId: null, mode: "off", canaryPercent: 0 } as const;
+
+function conflict(code: string, message: string): DomainError {
+  return new DomainError(code, message, 409);
+}
+
+type TMove = { fields: Partial<TDeploymentSnapshot>; others: TStatusChange[] };
+
+/** The deployment side of a move; `status` is undefined for older callers, whose status checks planTransition made. */
+function moveDeployment(deployment: TDeploymentSnapshot, input: { action: TDeploymentAction; versionId?: string; status?: TVersionStatus; canaryPercent?: number }): TMove {
+  const { action, versionId, status } = input;
+  if (action === "kill_switch_on" || action === "kill_switch_off") {
+    const on = action === "kill_switch_on";
+    if (deployment.killSwitch === on) throw conflict(on ? "kill_switch_already_on" : "kill_switch_already_off", `The kill switch is already ${on ? "on" : "off"}.`);
+    return { fields: { killSwitch: on }, others: [] };
+  }
+  const isChallenger = versionId !== undefined && deployment.challengerVersionId === versionId;
+  const isChampion = versionId !== undefined && deployment.championVersionId === versionId;
+  const assertChallengerSlotFreeOrThrow = () => {
+    if (deployment.challengerVersionId !== null && !isChallenger) throw conflict("challenger_busy", "Another version is already the challenger; withdraw or promote it first.");
+  };
+  const assertIsChallengerOrThrow = () => {
+    if (!isChallenger) throw conflict("not_challenger", "This version is not the model's challenger.");
+  };
+
   switch (action) {
     case "start_shadow":
     case "start_canary": {
-      if (otherChallenger) throw new DomainError("challenger_busy", "Another version is already the challenger; withdraw it first.", 409);
-      if (!state.championVersionId) throw new DomainError("no_champion", "There is no champion to compare with; promote a version first.", 409);
-      return {
-        deployment: { ...state, challengerVersionId: versionId, mode: action === "start_shadow" ? "shadow" : "canary", canaryPercent: action === "start_canary" ? input.canaryPercent ?? 0 : 0 },
-        sideEffects: [],
-      };
+      const canaryPercent = action === "start_canary" ? assertCanaryPercentOrThrow(input.canaryPercent) : 0;
+      if (deployment.championVersionId === null) throw conflict("no_champion", "There is no champion to compare with; promote a first version before running a challenger.");
+      if (isChampion) throw conflict("already_champion", "This version is already the champion.");
+      assertChallengerSlotFreeOrThrow();
+      const mode = action === "start_shadow" ? "shadow" : "canary";
+      return { fields: { challengerVersionId: versionId, mode, canaryPercent }, others: [] };
     }
-    case "set_canary_percent":
-      if (!isChallenger || state.mode !== "canary") throw new DomainError("not_canary", "This version is not running as a canary.", 409);
-      return { deployment: { ...state, canaryPercent: input.canaryPercent ?? state.canaryPercent }, sideEffects: [] };
-    case "withdraw":
-      if (!isChallenger) throw new DomainError("not_challenger", "This version is not the challenger.", 409);
-      return { deployment: { ...state, challengerVersionId: null, mode: "off", canaryPercent: 0 }, sideEffects: [] };
+    case "set_canary_percent": {
+      const canaryPercent = assertCanaryPercentOrThrow(input.canaryPercent);
+      if (!isChallenger || deployment.mode !== "canary") throw conflict("not_canary", "This version is not running as the model's canary.");
+      return { fields: { canaryPercent }, others: [] };
+    }
     case "promote": {
-      if (otherChallenger) throw new DomainError("challenger_busy", "Another version is the challenger; withdraw it or promote it instead.", 409);
-      const sideEffects = state.championVersionId ? [{ versionId: state.championVersionId, status: "retired" as const }] : [];
-      return {
-        deployment: { ...state, championVersionId: versionId, previousChampionVersionId: state.championVersionId, challengerVersionId: null, mode: "off", canaryPercent: 0 },
-        sideEffects,
-      };
+      if (isChampion) throw conflict("already_champion", "This version is already the champion.");
+      assertChallengerSlotFreeOrThrow();
+      if (status === "shadow" || status === "canary") assertIsChallengerOrThrow();
+      const retiring: TStatusChange[] = deployment.championVersionId === null ? [] : [{ versionId: deployment.championVersionId, from: "champion", to: "retired" }];
+      return { fields: { ...OFF_TRAFFIC, championVersionId: versionId, previousChampionVersionId: deployment.championVersionId }, others: retiring };
     }
-    case "rollback":
-      if (state.championVersionId !== versionId) throw new DomainError("not_champion", "Only the champion can be rolled back.", 409);
-      if (!state.previousChampionVersionId) throw new DomainError("no_previous_champion", "There is no previous champion to return to.", 409);
-      return {
-        deployment: { ...state, championVersionId: state.previousChampionVersionId, previousChampionVersionId: null, challengerVersionId: null, mode: "off", canaryPercent: 0 },
-        sideEffects: [{ versionId: state.previousChampionVersionId, status: "champion" }],
-      };
-    case "retire":
-      if (isChallenger) return { deployment: { ...state, challengerVersionId: null, mode: "off", canaryPercent: 0 }, sideEffects: [] };
-      return { deployment: state, sideEffects: [] };
-    default:
-      return { deployment: state, sideEffects: [] };
+    case "rollback": {
+      if (!isChampion) throw conflict("not_champion", "Only the model's current champion can be rolled back.");
+      const previous = deployment.previousChampionVersionId;
+      if (previous === null) throw conflict("no_previous_champion", "There is no previous champion to return to.");
+      // A running challenger stays: it is still approved, and now compares with the restored champion.
+      return { fields: { championVersionId: previous, previousChampionVersionId: null }, others: [{ versionId: previous, from: "retired", to: "champion" }] };
+    }
+    case "withdraw":
+      assertIsChallengerOrThrow();
+      return { fields: OFF_TRAFFIC, others: [] };
+    case "retire": {
+      if (isChallenger) return { fields: OFF_TRAFFIC, others: [] };
+      if (isChampion) {
+        if (deployment.challengerVersionId !== null) throw conflict("challenger_running", "A challenger is running against this champion; withdraw or promote it before retiring the champion.");
+        // The model is decommissioned: with no champion the worker answers from the fallback rules.
+        return { fields: { championVersionId: null }, others: [] };
+      }
+      if (status === "shadow" || status === "canary" || status === "champion") {
+        throw conflict("not_deployed", "This version's status says it serves traffic, but the model's deployment does not name it.");
+      }
+      return { fields: {}, others: [] };
+    }
   }
+}
+
+/**
+ * The deployment row after a deployment action, with every status change it implies (the version
+ * acted on, the champion a promotion replaces, the champion a rollback restores). Refuses with 409
+ * the moves this deployment cannot make (a second challenger, a canary with no champion, a
+ * rollback with no previous champion, …) and with 422 a bad canary percent. The version's status
+ * is checked against TRANSITIONS; roles are planTransition's business.
+ */
+export function applyDeploymentAction<TRow extends TDeploymentSnapshot>(deployment: TRow, input: TDeploymentActionInput): TDeploymentChange<TRow>;
+/** @deprecated Pass `version: { id, status }` instead of `versionId`, so that the status is checked too. */
+export function applyDeploymentAction<TRow extends TDeploymentSnapshot>(deployment: TRow, input: TLegacyDeploymentActionInput): TLegacyDeploymentChange<TRow>;
+export function applyDeploymentAction<TRow extends TDeploymentSnapshot>(
+  deployment: TRow,
+  input: TDeploymentActionInput | TLegacyDeploymentActionInput,
+): TDeploymentChange<TRow> | TLegacyDeploymentChange<TRow> {
+  let move: TMove;
+  let statusChanges: TStatusChange[] = [];
+  if ("versionId" in input) {
+    // Older callers may pass any version action; only the deployment actions move the row.
+    if (!isVersionDeploymentAction(input.action)) return { deployment, changed: false, sideEffects: [] };
+    move = moveDeployment(deployment, { action: input.action, versionId: input.versionId, canaryPercent: input.canaryPercent });
+  } else if (!("version" in input)) {
+    move = moveDeployment(deployment, { action: input.action });
+  } else {
+    const { version } = input;
+    const row = transitionForOrThrow(input.action, version.status);
+    move = moveDeployment(deployment, { action: input.action, versionId: version.id, status: version.status, canaryPercent: input.canaryPercent });
+    const to = row.to === "unchanged" ? version.status : row.to;
+    const own: TStatusChange[] = to === version.status ? [] : [{ versionId: version.id, from: version.status, to }];
+    // Rollback lists the restored champion after the retiring one; the others come first otherwise.
+    statusChanges = input.action === "rollback" ? [...own, ...move.others] : [...move.others, ...own];
+  }
+  const next = { ...deployment, ...move.fields };
+  const changed = (Object.keys(move.fields) as Array<keyof TDeploymentSnapshot>).some((key) => next[key] !== deployment[key]);
+  const result = {
+    deployment: { ...next, revision: deployment.revision + (changed ? 1 : 0) },
+    changed,
+    sideEffects: move.others.map((change) => ({ versionId: change.versionId, status: change.to })),
+  };
+  return "versionId" in input ? result : { ...result, statusChanges };
 }

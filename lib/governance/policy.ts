@@ -1,73 +1,203 @@
 import { z } from "zod";
 
-/** The committee's policy for one risk tier: gate thresholds, quorum and canary-guard limits. */
+export const RISK_TIERS = ["low", "medium", "high"] as const;
+export const ZRiskTier = z.enum(RISK_TIERS);
+export type TRiskTier = z.infer<typeof ZRiskTier>;
+
+/**
+ * Comparisons with a limit allow this much binary rounding, so that a value equal to the limit in
+ * decimal (0.03 − 0.02 against 0.01) counts as at the limit, not beyond it. Far below any
+ * difference a statistic here can resolve.
+ */
+export const COMPARISON_TOLERANCE = 1e-9;
+
+const ZFraction = z.number().min(0).max(1);
+
+/** What the canary guard compares between challenger and champion before it pulls a canary. */
+export const ZCanaryGuardLimits = z.object({
+  /** Requests each arm must have answered before the guard judges at all. */
+  minRequests: z.number().int().min(1),
+  /** Challenger error rate minus champion error rate, as a fraction (0.01 = one percentage point). */
+  maxErrorRateIncrease: ZFraction,
+  /** Challenger p99 latency over champion p99 latency. */
+  maxLatencyP99Ratio: z.number().min(1),
+  /** Champion mean confidence minus challenger mean confidence. */
+  maxConfidenceDrop: ZFraction,
+  /** Champion minus challenger ROC AUC or accuracy, judged once both arms have labelled outcomes. Policies stored before it existed get 0.02. */
+  maxPerformanceDrop: ZFraction.default(0.02),
+});
+export type TCanaryGuardLimits = z.infer<typeof ZCanaryGuardLimits>;
+
+/** The committee's policy for one risk tier: validation gate thresholds, approval quorum and canary-guard limits. */
 export const ZPolicy = z.object({
-  minRocAuc: z.number().min(0).max(1),
-  maxCalibrationError: z.number().min(0).max(1),
-  minDisparateImpact: z.number().min(0).max(1),
-  maxDriftedFeatureShare: z.number().min(0).max(1),
-  minCardCompleteness: z.number().min(0).max(1),
+  minRocAuc: ZFraction,
+  /** Expected calibration error (10 equal-width bins), at most. */
+  maxCalibrationError: ZFraction,
+  /** Disparate impact ratio, at least: the four-fifths rule of the US EEOC's Uniform Guidelines is 0.8. */
+  minDisparateImpact: ZFraction,
+  /** Share of input features drifted (PSI ≥ 0.1) between the reference data and recent champion traffic, at most. */
+  maxDriftedFeatureShare: ZFraction,
+  minCardCompleteness: ZFraction,
+  // A quorum above the committee's size could never be reached; nine is more than any committee we plan for.
   requiredApprovals: z.number().int().min(1).max(9),
-  canaryGuard: z.object({
-    minRequests: z.number().int().min(1),
-    maxErrorRateIncrease: z.number().min(0),
-    maxLatencyP99Ratio: z.number().min(1),
-    maxConfidenceDrop: z.number().min(0).max(1),
-  }),
+  canaryGuard: ZCanaryGuardLimits,
 });
 export type TPolicy = z.infer<typeof ZPolicy>;
-export type TRiskTier = "low" | "medium" | "high";
 
-const guard = { minRequests: 200, maxErrorRateIncrease: 0.01, maxLatencyP99Ratio: 2, maxConfidenceDrop: 0.05 };
+const CANARY_GUARD: TCanaryGuardLimits = { minRequests: 200, maxErrorRateIncrease: 0.01, maxLatencyP99Ratio: 2, maxConfidenceDrop: 0.05, maxPerformanceDrop: 0.02 };
 
-/** Defaults; admins edit them per tier. Quorum follows the issue: low 1, medium 2, high 3. */
+/**
+ * Defaults per tier; admins edit them. Quorum low 1, medium 2, high 3. The demo models are tuned
+ * to pass `medium`, so changing it means re-checking them (workers/jobs/validate-version.int.test.ts).
+ */
 export const DEFAULT_POLICIES: Record<TRiskTier, TPolicy> = {
-  low: { minRocAuc: 0.65, maxCalibrationError: 0.1, minDisparateImpact: 0.8, maxDriftedFeatureShare: 0.5, minCardCompleteness: 0.7, requiredApprovals: 1, canaryGuard: guard },
-  medium: { minRocAuc: 0.7, maxCalibrationError: 0.05, minDisparateImpact: 0.8, maxDriftedFeatureShare: 0.5, minCardCompleteness: 0.9, requiredApprovals: 2, canaryGuard: guard },
-  high: { minRocAuc: 0.75, maxCalibrationError: 0.03, minDisparateImpact: 0.8, maxDriftedFeatureShare: 0.3, minCardCompleteness: 1, requiredApprovals: 3, canaryGuard: { ...guard, maxErrorRateIncrease: 0.005 } },
+  low: { minRocAuc: 0.65, maxCalibrationError: 0.1, minDisparateImpact: 0.8, maxDriftedFeatureShare: 0.5, minCardCompleteness: 0.7, requiredApprovals: 1, canaryGuard: CANARY_GUARD },
+  medium: { minRocAuc: 0.7, maxCalibrationError: 0.05, minDisparateImpact: 0.8, maxDriftedFeatureShare: 0.5, minCardCompleteness: 0.9, requiredApprovals: 2, canaryGuard: CANARY_GUARD },
+  high: {
+    minRocAuc: 0.75,
+    maxCalibrationError: 0.03,
+    minDisparateImpact: 0.8,
+    maxDriftedFeatureShare: 0.3,
+    minCardCompleteness: 1,
+    requiredApprovals: 3,
+    canaryGuard: { ...CANARY_GUARD, maxErrorRateIncrease: 0.005 },
+  },
 };
 
-export type TGateEvidence = {
-  rocAuc: number | null;
-  calibrationError: number | null;
-  /** Disparate impact per sensitive attribute; null where it is undefined (e.g. one group only). */
-  disparateImpact: Record<string, number | null>;
-  driftedFeatureShare: number | null;
-  cardCompleteness: number;
-  smokeInferenceOk: boolean;
-};
-
-export type TGateResult = { gate: string; passed: boolean; value: number | null; threshold: number | null; comparison: ">=" | "<=" | "=="; reason: string };
-
-function atLeast(gate: string, value: number | null, threshold: number, what: string): TGateResult {
-  if (value === null) return { gate, passed: false, value, threshold, comparison: ">=", reason: `${what} could not be computed, so the gate cannot pass` };
-  const passed = value >= threshold;
-  return { gate, passed, value, threshold, comparison: ">=", reason: `${what} ${value.toFixed(3)} ${passed ? "≥" : "<"} ${threshold}` };
+/** The policy schema of one tier, in which every field left out takes that tier's default: a stored policy may be partial. */
+export function policySchemaForTier(riskTier: TRiskTier) {
+  const defaults = DEFAULT_POLICIES[riskTier];
+  const guard = defaults.canaryGuard;
+  const policy = ZPolicy.shape;
+  const limits = ZCanaryGuardLimits.shape;
+  return z.object({
+    minRocAuc: policy.minRocAuc.default(defaults.minRocAuc),
+    maxCalibrationError: policy.maxCalibrationError.default(defaults.maxCalibrationError),
+    minDisparateImpact: policy.minDisparateImpact.default(defaults.minDisparateImpact),
+    maxDriftedFeatureShare: policy.maxDriftedFeatureShare.default(defaults.maxDriftedFeatureShare),
+    minCardCompleteness: policy.minCardCompleteness.default(defaults.minCardCompleteness),
+    requiredApprovals: policy.requiredApprovals.default(defaults.requiredApprovals),
+    canaryGuard: z
+      .object({
+        minRequests: limits.minRequests.default(guard.minRequests),
+        maxErrorRateIncrease: limits.maxErrorRateIncrease.default(guard.maxErrorRateIncrease),
+        maxLatencyP99Ratio: limits.maxLatencyP99Ratio.default(guard.maxLatencyP99Ratio),
+        maxConfidenceDrop: limits.maxConfidenceDrop.default(guard.maxConfidenceDrop),
+        maxPerformanceDrop: ZFraction.default(guard.maxPerformanceDrop),
+      })
+      .prefault({}),
+  });
 }
-function atMost(gate: string, value: number | null, threshold: number, what: string): TGateResult {
-  if (value === null) return { gate, passed: false, value, threshold, comparison: "<=", reason: `${what} could not be computed, so the gate cannot pass` };
-  const passed = value <= threshold;
-  return { gate, passed, value, threshold, comparison: "<=", reason: `${what} ${value.toFixed(3)} ${passed ? "≤" : ">"} ${threshold}` };
+
+/** The three tiers at once; a missing tier or field takes its default. */
+export const ZPolicies = z.object({
+  low: policySchemaForTier("low").prefault({}),
+  medium: policySchemaForTier("medium").prefault({}),
+  high: policySchemaForTier("high").prefault({}),
+});
+export type TPolicies = z.infer<typeof ZPolicies>;
+
+/** A tier's full policy from a stored one that may be partial, empty or null; throws a ZodError naming the field when a value is out of range. */
+export function parsePolicy({ riskTier, stored }: { riskTier: TRiskTier; stored: unknown }): TPolicy {
+  return policySchemaForTier(riskTier).parse(stored ?? {});
 }
 
 /**
- * Judges the validation evidence against the policy. Missing evidence fails its gate, except
- * drift when there is no champion traffic yet to compare with (a first version), which passes
- * and says so.
+ * The evidence of one validation run. A number left out, null or NaN means it could not be
+ * measured, and its gate fails as `not_run`. Drift is the one exception, because a model's first
+ * version has no champion traffic to drift from: a null share passes as `not_applicable` and says
+ * so, unless `hasChampionTraffic` is true, when it fails like any missing evidence.
  */
-export function evaluateGates({ policy, evidence }: { policy: TPolicy; evidence: TGateEvidence }): { passed: boolean; gates: TGateResult[] } {
-  const fairness = Object.entries(evidence.disparateImpact);
+export type TGateEvidence = {
+  rocAuc?: number | null;
+  calibrationError?: number | null;
+  /** Disparate impact per sensitive attribute; null where it is undefined (one group only, or no favourable outcome). */
+  disparateImpact?: Record<string, number | null> | null;
+  driftedFeatureShare?: number | null;
+  /** Whether there was enough recent champion traffic to measure drift against. */
+  hasChampionTraffic?: boolean;
+  cardCompleteness?: number | null;
+  smokeInferenceOk?: boolean | null;
+};
+
+export const ZGateEvidence = z.object({
+  rocAuc: z.number().nullish(),
+  calibrationError: z.number().nullish(),
+  disparateImpact: z.record(z.string(), z.number().nullable()).nullish(),
+  driftedFeatureShare: z.number().nullish(),
+  hasChampionTraffic: z.boolean().optional(),
+  cardCompleteness: z.number().nullish(),
+  smokeInferenceOk: z.boolean().nullish(),
+}) satisfies z.ZodType<TGateEvidence>;
+
+export type TGateStatus = "passed" | "failed" | "not_run" | "not_applicable";
+
+export type TGateResult = {
+  gate: string;
+  /** True for passed and not_applicable, false for failed and not_run. */
+  passed: boolean;
+  value: number | null;
+  threshold: number | null;
+  comparison: ">=" | "<=" | "==";
+  reason: string;
+  /** Always set by evaluateGates; optional only so that callers can report a run that could not start. */
+  status?: TGateStatus;
+};
+
+export type TGateEvaluation = { passed: boolean; gates: TGateResult[]; failedGates: string[] };
+
+function notRun(gate: string, what: string, threshold: number, comparison: ">=" | "<="): TGateResult {
+  return { gate, status: "not_run", passed: false, value: null, threshold, comparison, reason: `${what} could not be computed, so the gate cannot pass` };
+}
+
+function compare(gate: string, value: number | null | undefined, threshold: number, what: string, comparison: ">=" | "<="): TGateResult {
+  if (value === null || value === undefined || Number.isNaN(value)) return notRun(gate, what, threshold, comparison);
+  const passed = comparison === ">=" ? value >= threshold - COMPARISON_TOLERANCE : value <= threshold + COMPARISON_TOLERANCE;
+  const symbol = comparison === ">=" ? (passed ? "≥" : "<") : passed ? "≤" : ">";
+  return { gate, status: passed ? "passed" : "failed", passed, value, threshold, comparison, reason: `${what} ${value.toFixed(3)} ${symbol} ${threshold}` };
+}
+
+function smokeGate(smokeInferenceOk: boolean | null | undefined): TGateResult {
+  const base = { gate: "smoke_inference", threshold: 1, comparison: "==" as const };
+  if (smokeInferenceOk === null || smokeInferenceOk === undefined) {
+    return { ...base, status: "not_run", passed: false, value: null, reason: "the model was not run on the reference rows, so the gate cannot pass" };
+  }
+  return smokeInferenceOk
+    ? { ...base, status: "passed", passed: true, value: 1, reason: "the model ran on the reference rows" }
+    : { ...base, status: "failed", passed: false, value: 0, reason: "the model failed on the reference rows" };
+}
+
+function fairnessGates(disparateImpact: Record<string, number | null> | null | undefined, threshold: number): TGateResult[] {
+  const attributes = Object.entries(disparateImpact ?? {});
+  if (attributes.length === 0) {
+    return [{ gate: "fairness", status: "not_run", passed: false, value: null, threshold, comparison: ">=", reason: "no sensitive attribute in the reference data, so fairness cannot be checked" }];
+  }
+  return attributes.map(([attribute, value]) => compare(`fairness_${attribute}`, value, threshold, `disparate impact by ${attribute}`, ">="));
+}
+
+function driftGate(evidence: TGateEvidence, threshold: number): TGateResult {
+  const share = evidence.driftedFeatureShare;
+  const missing = share === null || share === undefined || Number.isNaN(share);
+  if (missing && evidence.hasChampionTraffic !== true) {
+    return { gate: "drift_vs_champion", status: "not_applicable", passed: true, value: null, threshold, comparison: "<=", reason: "no recent champion traffic to compare with" };
+  }
+  return compare("drift_vs_champion", share, threshold, "share of features drifted against champion traffic", "<=");
+}
+
+/**
+ * Judges validation evidence against a tier's policy, gate by gate: a value equal to its threshold
+ * passes, missing evidence fails as `not_run`, and the run passes only when every gate passed or
+ * does not apply. Disparate impact follows the four-fifths rule, one gate per sensitive attribute.
+ */
+export function evaluateGates({ policy, evidence }: { policy: TPolicy; evidence: TGateEvidence }): TGateEvaluation {
   const gates: TGateResult[] = [
-    { gate: "smoke_inference", passed: evidence.smokeInferenceOk, value: evidence.smokeInferenceOk ? 1 : 0, threshold: 1, comparison: "==", reason: evidence.smokeInferenceOk ? "the model ran on the reference rows" : "the model failed on the reference rows" },
-    atLeast("performance_roc_auc", evidence.rocAuc, policy.minRocAuc, "ROC AUC on the reference data"),
-    atMost("calibration_error", evidence.calibrationError, policy.maxCalibrationError, "expected calibration error"),
-    ...(fairness.length
-      ? fairness.map(([attribute, value]) => atLeast(`fairness_${attribute}`, value, policy.minDisparateImpact, `disparate impact by ${attribute}`))
-      : [{ gate: "fairness", passed: false, value: null, threshold: policy.minDisparateImpact, comparison: ">=" as const, reason: "no sensitive attribute in the reference data, so fairness cannot be checked" }]),
-    evidence.driftedFeatureShare === null
-      ? { gate: "drift_vs_champion", passed: true, value: null, threshold: policy.maxDriftedFeatureShare, comparison: "<=" as const, reason: "no recent champion traffic to compare with" }
-      : atMost("drift_vs_champion", evidence.driftedFeatureShare, policy.maxDriftedFeatureShare, "share of features drifted against champion traffic"),
-    atLeast("card_completeness", evidence.cardCompleteness, policy.minCardCompleteness, "model card completeness"),
+    smokeGate(evidence.smokeInferenceOk),
+    compare("performance_roc_auc", evidence.rocAuc, policy.minRocAuc, "ROC AUC on the reference data", ">="),
+    compare("calibration_error", evidence.calibrationError, policy.maxCalibrationError, "expected calibration error", "<="),
+    ...fairnessGates(evidence.disparateImpact, policy.minDisparateImpact),
+    driftGate(evidence, policy.maxDriftedFeatureShare),
+    compare("card_completeness", evidence.cardCompleteness, policy.minCardCompleteness, "model card completeness", ">="),
   ];
-  return { passed: gates.every((gate) => gate.passed), gates };
+  const failedGates = gates.filter((gate) => !gate.passed).map((gate) => gate.gate);
+  return { passed: failedGates.length === 0, gates, failedGates };
 }

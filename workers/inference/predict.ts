@@ -63,6 +63,8 @@ export async function predictBatch(input: {
   };
   const plans = requestIds.map((requestId) => planRouting(deployment, requestId));
   const answered: Array<{ probability: number; role: "champion" | "challenger" | "fallback"; version: TLoadedVersion | null }> = new Array(instances.length);
+  // A fallback answer caused by a failing version is recorded against that version, so its error rate can be judged.
+  const failedVersionIds = new Map<number, string>();
   const fallbackCauses: string[] = [];
   const shadowProbabilities = new Map<number, number>();
 
@@ -74,7 +76,10 @@ export async function predictBatch(input: {
       indexes.forEach((index, position) => (answered[index] = { probability: probabilities[position], role, version }));
     } catch {
       // A failing model must not fail the caller: the rule-based fallback answers instead.
-      for (const index of indexes) plans[index] = { answeredBy: "fallback", runShadow: false };
+      for (const index of indexes) {
+        plans[index] = { answeredBy: "fallback", runShadow: false };
+        failedVersionIds.set(index, version.id);
+      }
       fallbackCauses.push("model_error");
     }
   };
@@ -120,7 +125,7 @@ export async function predictBatch(input: {
       sampleDraw: random(),
     });
     const label = labelOf(probability, version);
-    predictions.push(record({ id: predictionId, createdAt, model, versionId: version?.id ?? null, role, requestId: requestIds[index], apiKeyId: input.apiKeyId, instance, probability, label, confidence, latencyMs, sentToReview: reason !== null }));
+    predictions.push(record({ id: predictionId, createdAt, model, versionId: version?.id ?? failedVersionIds.get(index) ?? null, role, requestId: requestIds[index], apiKeyId: input.apiKeyId, instance, probability, label, confidence, latencyMs, sentToReview: reason !== null }));
     if (reason) {
       reviews.push({
         predictionId,

@@ -1,9 +1,11 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { TDatabase } from "@/db/connection";
+import { runCanaryGuard } from "./canary-guard";
 import { runNextValidation } from "./validate-version";
 
 // A NOTIFY wakes the runner at once; the poll only covers a notification sent while it was down.
 const POLL_MS = 10_000;
+const CANARY_GUARD_MS = Number(process.env.CANARY_GUARD_INTERVAL_MS ?? 30_000);
 
 /**
  * The worker's job runner. Jobs live in PostgreSQL (validation_runs is the queue: a row per
@@ -32,10 +34,16 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
   };
   const subscription = await options.db.$client.listen("validation_queued", () => void drain(), () => void drain());
   const poll = setInterval(() => void drain(), POLL_MS);
+  const guard = setInterval(() => {
+    runCanaryGuard(options.db)
+      .then((withdrawn) => withdrawn && options.log.warn({ withdrawn }, "canary guard withdrew canaries"))
+      .catch((error) => options.log.error({ err: error }, "canary guard failed"));
+  }, CANARY_GUARD_MS);
   return {
     stop: async () => {
       stopped = true;
       clearInterval(poll);
+      clearInterval(guard);
       await subscription.unlisten().catch(() => {});
       while (running) await new Promise((resolve) => setTimeout(resolve, 50));
     },

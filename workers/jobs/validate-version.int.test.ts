@@ -41,7 +41,7 @@ describe("validation job", () => {
     const id = await versionId("1.1.0");
     await db.$client`insert into governance_policies (risk_tier, policy) values ('medium', ${JSON.stringify({
       minRocAuc: 0.95, maxCalibrationError: 0.05, minDisparateImpact: 0.8, maxDriftedFeatureShare: 0.5, minCardCompleteness: 0.9, requiredApprovals: 2,
-      canaryGuard: { minRequests: 200, maxErrorRateIncrease: 0.01, maxLatencyP99Ratio: 2, maxConfidenceDrop: 0.05 },
+      canaryGuard: { minRequests: 200, maxErrorRateIncrease: 0.01, maxLatencyP99Ratio: 2, maxConfidenceDrop: 0.05, maxPerformanceDrop: 0.02 },
     })}::jsonb) on conflict (risk_tier) do update set policy = excluded.policy`;
     try {
       await db.$client`update model_versions set status = 'validation_failed' where id = ${id}`;

@@ -1,20 +1,43 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireSection } from "@/app/_server/auth";
-import { ComingSection } from "@/components/ui/coming-section";
+import { getDb } from "@/db/client";
+import { listAlerts } from "@/db/queries/alerts";
+import { Badge } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Alerts" };
 
+const SEVERITY_TONE = { critical: "bad", warning: "warn", info: "info" } as const;
+
 export default async function AlertsPage() {
   await requireSection("alerts");
+  const alerts = await listAlerts(getDb());
   return (
-    <ComingSection
-      title="Alerts"
-      description="Monitors that crossed their thresholds: drift, fairness, performance, latency and review backlog."
-      items={[
-        "Firing, acknowledged and resolved alerts per model, with their rule and value",
-        "Acknowledge and resolve with a note; hysteresis so alerts do not flap",
-        "Webhook delivery status",
-      ]}
-    />
+    <div className="stack">
+      <PageHeader title="Alerts" description="What needs attention: canaries the guard withdrew, and (with the monitoring jobs) drift, fairness, performance and review backlog." />
+      {alerts.length === 0 ? (
+        <EmptyState title="No alerts">Nothing has fired. Alerts appear here as soon as a guard or monitor trips.</EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" aria-label="Alerts">
+            <thead><tr><th scope="col">Fired</th><th scope="col">Severity</th><th scope="col">Status</th><th scope="col">Model</th><th scope="col">What happened</th></tr></thead>
+            <tbody>
+              {alerts.map((alert) => (
+                <tr key={alert.id}>
+                  <td className="mono">{formatDateTime(alert.firedAt)}</td>
+                  <td><Badge tone={SEVERITY_TONE[alert.severity]}>{alert.severity}</Badge></td>
+                  <td><Badge tone={alert.status === "resolved" ? "ok" : alert.status === "acknowledged" ? "info" : "bad"}>{alert.status}</Badge></td>
+                  <td><Link href={`/models/${alert.modelSlug}`}>{alert.modelName}</Link></td>
+                  <td><strong>{alert.title}</strong><div className="muted">{alert.message}</div></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
   );
 }
