@@ -110,6 +110,7 @@ export async function getVersionGovernance(db: TDb, slug: string, version: strin
   if (ids.length) for (const user of await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids))) names.set(user.id, user.name);
   return {
     versionId: row.version.id,
+    modelId: row.model.id,
     status: row.version.status,
     registeredBy: row.version.registeredBy,
     offlineMetrics: row.version.offlineMetrics,
@@ -120,4 +121,19 @@ export async function getVersionGovernance(db: TDb, slug: string, version: strin
       : null,
     champion,
   };
+}
+
+export type TShadowPoint = { hour: string; pairs: number; agreementRate: number; meanAbsScoreDifference: number };
+
+/** Shadow vs champion on the same requests, by hour: how often their labels agree and how far their scores are apart. */
+export async function getShadowComparison(db: TDb, input: { modelId: string; shadowVersionId: string; hours: number }): Promise<TShadowPoint[]> {
+  const rows = await db.execute<{ hour: string; pairs: number; agreement: number; difference: number }>(sql`
+    select date_trunc('hour', s.created_at) as hour, count(*)::int as pairs,
+           avg((s.label = c.label)::int)::float8 as agreement, avg(abs(s.probability - c.probability))::float8 as difference
+    from predictions s
+    join predictions c on c.model_id = s.model_id and c.request_id = s.request_id and c.created_at = s.created_at and c.role = 'champion'
+    where s.model_id = ${input.modelId} and s.role = 'shadow' and s.model_version_id = ${input.shadowVersionId}
+      and s.created_at > now() - make_interval(hours => ${input.hours})
+    group by 1 order by 1`);
+  return rows.map((row) => ({ hour: new Date(row.hour).toISOString(), pairs: row.pairs, agreementRate: row.agreement, meanAbsScoreDifference: row.difference }));
 }

@@ -4,7 +4,8 @@ import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { requireSection } from "@/app/_server/auth";
 import { getCardSource } from "@/db/queries/cards";
-import { getVersionGovernance } from "@/db/queries/governance";
+import { getShadowComparison, getVersionGovernance } from "@/db/queries/governance";
+import { ShadowComparisonChart } from "@/components/charts/shadow-comparison-chart";
 import { GovernancePanel } from "@/components/governance/governance-panel";
 import { VersionActions } from "@/components/governance/version-actions";
 import { VoteForm } from "@/components/governance/vote-form";
@@ -33,6 +34,7 @@ export default async function ModelCardPage({ params }: { params: Promise<{ slug
   const allowed = status.success ? allowedActions({ status: status.data, actor: { kind: "user", roles: user.roles, id: user.id } }) : [];
   const metric = (metrics: Record<string, unknown> | undefined, key: string) => (typeof metrics?.[key] === "number" ? (metrics[key] as number) : null);
   const sideBySide = SIDE_BY_SIDE.map(([key, label, higherIsBetter]) => ({ metric: label, candidate: metric(governance.offlineMetrics, key), champion: metric(governance.champion?.offlineMetrics, key), higherIsBetter }));
+  const shadow = await getShadowComparison(db, { modelId: governance.modelId, shadowVersionId: governance.versionId, hours: 7 * 24 });
   const mayVote = user.roles.includes("committee") && governance.approval?.status === "pending" && !governance.approval.votes.some((vote) => vote.voterId === user.id);
   const card = assembleModelCard(source);
   const completeness = computeCardCompleteness(card);
@@ -58,6 +60,10 @@ export default async function ModelCardPage({ params }: { params: Promise<{ slug
         championVersion={governance.champion?.version ?? null}
         voteSlot={mayVote ? <VoteForm modelSlug={slug} versionId={governance.versionId} vote={voteAction} /> : null}
       />
+      <section className="card" aria-labelledby="shadow-heading">
+        <h2 id="shadow-heading">Shadow comparison with the champion (last 7 days)</h2>
+        <ShadowComparisonChart points={shadow} />
+      </section>
       <ModelCardView card={card} completeness={completeness} />
     </div>
   );
