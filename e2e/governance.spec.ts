@@ -141,3 +141,38 @@ test("the database refuses edits of the audit trail, and verify names a record c
   }
   expect(await auditVerify()).toMatchObject({ code: 0 });
 });
+
+test("the committee edits the fallback rules and pulls the kill switch; the worker answers from the rules", async ({ page, sql }) => {
+  await signInAs(page, "committee");
+  await page.goto("/models/credit-default");
+  const form = page.getByRole("form", { name: "Fallback rules" });
+  const rules = (defaultProbability: number, feature = "debt_to_income") => JSON.stringify({ description: "e2e", rules: [{ feature, operator: "gte", value: 0.9, probability: 0.8 }], defaultProbability });
+  await form.getByLabel(/^Rules \(JSON\)/).fill(rules(0.2, "shoe_size"));
+  await form.getByRole("button", { name: "Save fallback rules" }).click();
+  await expect(form.getByRole("alert", { name: "Fallback rules result" })).toHaveText("The champion's schema has no feature 'shoe_size'.");
+  await form.getByLabel(/^Rules \(JSON\)/).fill(rules(0.123));
+  await form.getByRole("button", { name: "Save fallback rules" }).click();
+  await expect(form.getByRole("status", { name: "Fallback rules result" })).toContainText("Rules saved");
+
+  await page.getByRole("button", { name: "Pull the kill switch" }).click();
+  await page.getByRole("dialog").getByLabel(/^Reason/).fill("Incident drill");
+  await page.getByRole("dialog").getByRole("button", { name: "Confirm: pull the kill switch" }).click();
+  await expect(page.getByRole("region", { name: "Deployment" })).toContainText("kill switch on");
+  const answer = async () => {
+    const response = await fetch(`${process.env.E2E_WORKER_URL}/api/v1/models/credit-default/predict`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${process.env.E2E_API_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ instances: [{ annual_income_usd: 52000, employment_years: 4, loan_amount_usd: 9000, loan_term_months: 36, debt_to_income: 0.31, credit_history_years: 9, late_payments_2y: 0, open_credit_lines: 4, has_mortgage: false }] }),
+    });
+    const body = await response.json();
+    return `${body.predictions[0].role} ${body.predictions[0].probability}`;
+  };
+  await expect.poll(answer, { timeout: 1_000, intervals: [50] }).toBe("fallback 0.123");
+
+  await page.getByRole("button", { name: "Turn kill switch off" }).click();
+  await page.getByRole("dialog").getByLabel(/^Reason/).fill("Drill over");
+  await page.getByRole("dialog").getByRole("button", { name: "Confirm: turn kill switch off" }).click();
+  await expect.poll(answer, { timeout: 1_000, intervals: [50] }).toMatch(/^champion /);
+  const actions = await sql`select action from audit_records where action in ('deployment.fallback_rules_changed', 'deployment.kill_switch_on', 'deployment.kill_switch_off') order by sequence`;
+  expect(actions.map((row) => row.action)).toEqual(["deployment.fallback_rules_changed", "deployment.kill_switch_on", "deployment.kill_switch_off"]);
+});

@@ -70,3 +70,25 @@ test("an admin creates an API key that works at the worker, shown once and never
   const [revoked] = await sql`select revoked_at from api_keys where id = ${row.id}`;
   expect(revoked.revoked_at).not.toBeNull();
 });
+
+test("an admin edits the medium-risk policy; a bad value is refused and named", async ({ page, sql }) => {
+  await signInAs(page, "admin");
+  await page.goto("/admin");
+  const form = page.getByRole("form", { name: "Policy for medium risk" });
+  await form.getByLabel("Approvals required").fill("3");
+  await form.getByRole("button", { name: "Save medium policy" }).click();
+  await expect(form.getByRole("status", { name: "Policy medium result" })).toHaveText("Policy saved.");
+  const [row] = await sql`select policy->'requiredApprovals' as quorum from governance_policies where risk_tier = 'medium'`;
+  expect(row.quorum).toBe(3);
+  const [audit] = await sql`select input->'before'->'requiredApprovals' as before, input->'after'->'requiredApprovals' as after from audit_records where action = 'admin.policy_changed' order by sequence desc limit 1`;
+  expect(audit).toEqual({ before: 2, after: 3 });
+
+  await form.getByLabel("Minimum ROC AUC").fill("1.5");
+  await form.getByRole("button", { name: "Save medium policy" }).click();
+  await expect(form.getByRole("alert", { name: "Policy medium result" })).toContainText("policy");
+  // Put the default back for the other specs.
+  await form.getByLabel("Minimum ROC AUC").fill("0.7");
+  await form.getByLabel("Approvals required").fill("2");
+  await form.getByRole("button", { name: "Save medium policy" }).click();
+  await expect(form.getByRole("status", { name: "Policy medium result" })).toHaveText("Policy saved.");
+});

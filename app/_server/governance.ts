@@ -7,6 +7,7 @@ import { approvalRequests, approvalVotes, deployments, modelVersions, models } f
 import { DomainError } from "@/lib/errors";
 import { checkVote, tallyVotes } from "@/lib/governance/approval";
 import { applyDeploymentAction, planTransition, ZVersionStatus, type TActor, type TVersionAction } from "@/lib/governance/lifecycle";
+import { ZFallbackRules } from "@/lib/inference/routing";
 import type { TRole } from "@/lib/roles";
 
 export type TGovernanceUser = { id: string; email: string; roles: readonly TRole[] };
@@ -151,5 +152,32 @@ export async function castApprovalVote(db: TDatabase, input: { user: TGovernance
       });
     }
     return { outcome };
+  });
+}
+
+/**
+ * Replaces a model's fallback rules (committee). Every rule must name a feature of the champion's
+ * schema. The deployment revision is bumped in the same transaction, so workers reload the rules.
+ */
+export async function updateFallbackRules(db: TDatabase, input: { user: TGovernanceUser; modelSlug: string; rules: unknown }) {
+  if (!input.user.roles.includes("committee")) throw new DomainError("forbidden", "Only the committee role may edit the fallback rules.", 403);
+  const parsed = ZFallbackRules.safeParse(input.rules);
+  if (!parsed.success) throw new DomainError("invalid_rules", `The rules are not valid: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "(rules)"}: ${issue.message}`).join("; ")}`, 422);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select({ model: models, deployment: deployments }).from(models).innerJoin(deployments, eq(deployments.modelId, models.id)).where(eq(models.slug, input.modelSlug)).for("update", { of: deployments });
+    if (!row) throw new DomainError("unknown_model", `No model named '${input.modelSlug}'.`, 404);
+    if (row.deployment.championVersionId) {
+      const [champion] = await tx.select({ inputSchema: modelVersions.inputSchema }).from(modelVersions).where(eq(modelVersions.id, row.deployment.championVersionId));
+      const known = new Set(((champion?.inputSchema as { features?: Array<{ name: string }> })?.features ?? []).map((feature) => feature.name));
+      const unknown = parsed.data.rules.map((rule) => rule.feature).filter((feature) => !known.has(feature));
+      if (unknown.length) throw new DomainError("unknown_feature", `The champion's schema has no feature ${unknown.map((name) => `'${name}'`).join(", ")}.`, 422);
+    }
+    await tx.update(models).set({ fallbackRules: parsed.data, updatedAt: sql`now()` }).where(eq(models.id, row.model.id));
+    await tx.update(deployments).set({ revision: row.deployment.revision + 1, updatedBy: input.user.id, updatedAt: sql`now()` }).where(eq(deployments.modelId, row.model.id));
+    await appendAuditRecord(tx, {
+      actorId: input.user.id, actorLabel: input.user.email, action: "deployment.fallback_rules_changed", subjectType: "model", subjectId: row.model.id, modelId: row.model.id,
+      input: { before: row.model.fallbackRules, after: parsed.data },
+    });
+    return { revision: row.deployment.revision + 1 };
   });
 }

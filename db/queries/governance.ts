@@ -137,3 +137,10 @@ export async function getShadowComparison(db: TDb, input: { modelId: string; sha
     group by 1 order by 1`);
   return rows.map((row) => ({ hour: new Date(row.hour).toISOString(), pairs: row.pairs, agreementRate: row.agreement, meanAbsScoreDifference: row.difference }));
 }
+
+export async function savePolicy(db: TDb, input: { tier: TRiskTier; policy: TPolicy; updatedBy: string }) {
+  await db
+    .insert(governancePolicies)
+    .values({ riskTier: input.tier, policy: input.policy, updatedBy: input.updatedBy })
+    .onConflictDoUpdate({ target: governancePolicies.riskTier, set: { policy: input.policy, updatedBy: input.updatedBy, updatedAt: sql`now()` } });
+}

@@ -5,7 +5,9 @@ import { z } from "zod";
 import { defineAction } from "@/app/_server/action";
 import { appendAuditRecord } from "@/db/audit";
 import { createApiKey, revokeApiKey } from "@/db/queries/api-keys";
+import { getPolicy, savePolicy } from "@/db/queries/governance";
 import { getUserById, setUserRoles } from "@/db/queries/users";
+import { ZPolicy } from "@/lib/governance/policy";
 import { DomainError } from "@/lib/errors";
 import { ZRole } from "@/lib/roles";
 
@@ -87,4 +89,23 @@ export async function createApiKeyAction(input: { name: string; scopes: string[]
 }
 export async function revokeApiKeyAction(input: { id: string }) {
   return revokeKey(input);
+}
+
+const updatePolicy = defineAction({
+  name: "admin.update_policy",
+  roles: ["admin"],
+  input: z.object({ tier: z.enum(["low", "medium", "high"]), policy: ZPolicy }),
+  handler: async ({ user, input, db }) => {
+    await db.transaction(async (tx) => {
+      const before = await getPolicy(tx, input.tier);
+      await savePolicy(tx, { tier: input.tier, policy: input.policy, updatedBy: user.id });
+      await appendAuditRecord(tx, { actorId: user.id, actorLabel: user.email, action: "admin.policy_changed", subjectType: "policy", subjectId: input.tier, input: { before, after: input.policy } });
+    });
+    revalidatePath("/admin");
+    return { tier: input.tier };
+  },
+});
+
+export async function updatePolicyAction(input: { tier: string; policy: unknown }) {
+  return updatePolicy(input);
 }

@@ -7,14 +7,18 @@ import { listUsers } from "@/db/queries/users";
 import { ApiKeysPanel } from "@/components/admin/api-keys-panel";
 import { UserRolesForm } from "@/components/admin/user-roles-form";
 import { PageHeader } from "@/components/ui/page-header";
-import { createApiKeyAction, revokeApiKeyAction, updateUserRolesAction } from "./actions";
+import { createApiKeyAction, revokeApiKeyAction, updatePolicyAction, updateUserRolesAction } from "./actions";
+import { getPolicy } from "@/db/queries/governance";
+import { PolicyForm } from "@/components/admin/policy-form";
+
+const TIERS = ["low", "medium", "high"] as const;
 
 export const metadata: Metadata = { title: "Admin" };
 
 export default async function AdminPage() {
   await requireSection("admin");
   const db = getDb();
-  const [users, keys, models] = await Promise.all([listUsers(db), listApiKeys(db), listModels(db)]);
+  const [users, keys, models, ...policies] = await Promise.all([listUsers(db), listApiKeys(db), listModels(db), ...TIERS.map((tier) => getPolicy(db, tier))]);
   return (
     <div className="stack">
       <PageHeader title="Admin" description="Users, roles and API keys. Every change is recorded in the audit trail." />
@@ -37,6 +41,11 @@ export default async function AdminPage() {
       </div>
       <h2 style={{ margin: "12px 0 0" }}>API keys</h2>
       <ApiKeysPanel keys={keys} models={models.map((model) => ({ id: model.id, slug: model.slug }))} create={createApiKeyAction} revoke={revokeApiKeyAction} />
+      <h2 style={{ margin: "12px 0 0" }}>Governance policy</h2>
+      <p className="muted" style={{ margin: 0 }}>Validation gate thresholds, approval quorum and canary-guard limits per risk tier. New validation runs and guard checks use them at once.</p>
+      <div className="grid-3">
+        {TIERS.map((tier, index) => <PolicyForm key={tier} tier={tier} policy={policies[index]} save={updatePolicyAction} />)}
+      </div>
     </div>
   );
 }

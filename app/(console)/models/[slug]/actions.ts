@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/app/_server/action";
-import { castApprovalVote, performDeploymentAction, requestApproval, requestValidation, setKillSwitch } from "@/app/_server/governance";
+import { DomainError } from "@/lib/errors";
+import { castApprovalVote, performDeploymentAction, requestApproval, requestValidation, setKillSwitch, updateFallbackRules } from "@/app/_server/governance";
 
 const ZSlug = z.string().min(1).max(64);
 const ZId = z.uuid({ error: "versionId must be a version id" });
@@ -89,4 +90,25 @@ export async function voteAction(input: unknown) {
 }
 export async function requestValidationAction(input: unknown) {
   return validation(input);
+}
+
+const fallbackRules = defineAction({
+  name: "governance.fallback_rules",
+  roles: ["committee"],
+  input: z.object({ modelSlug: ZSlug, rulesJson: z.string().max(20_000) }),
+  handler: async ({ user, input, db }) => {
+    let rules: unknown;
+    try {
+      rules = JSON.parse(input.rulesJson);
+    } catch {
+      throw new DomainError("invalid_json", "The rules are not valid JSON.", 422);
+    }
+    const result = await updateFallbackRules(db, { user, modelSlug: input.modelSlug, rules });
+    refresh(input.modelSlug);
+    return result;
+  },
+});
+
+export async function fallbackRulesAction(input: unknown) {
+  return fallbackRules(input);
 }

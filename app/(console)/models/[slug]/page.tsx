@@ -7,7 +7,9 @@ import { getModelDetail } from "@/db/queries/models";
 import { KillSwitch, VersionActions } from "@/components/governance/version-actions";
 import { ModelTimeline } from "@/components/governance/model-timeline";
 import { allowedActions, ZVersionStatus } from "@/lib/governance/lifecycle";
-import { deploymentAction, killSwitchAction, requestApprovalAction, requestValidationAction } from "./actions";
+import { deploymentAction, fallbackRulesAction, killSwitchAction, requestApprovalAction, requestValidationAction } from "./actions";
+import { FallbackRulesForm } from "@/components/governance/fallback-rules-form";
+import { getModelBySlug } from "@/db/queries/registry";
 import { DeploymentSummary } from "@/components/models/deployment-summary";
 import { VersionTable } from "@/components/models/version-table";
 import { Badge } from "@/components/ui/badge";
@@ -24,8 +26,9 @@ export default async function ModelPage({ params }: { params: Promise<{ slug: st
   const user = await requireSection("models");
   const db = getDb();
   const slug = (await params).slug;
-  const [model, timeline] = await Promise.all([getModelDetail(db, slug), listAuditRecords(db, { limit: 30, filter: { modelSlug: slug } })]);
-  if (!model) notFound();
+  const [model, timeline, modelRow] = await Promise.all([getModelDetail(db, slug), listAuditRecords(db, { limit: 30, filter: { modelSlug: slug } }), getModelBySlug(db, slug)]);
+  if (!model || !modelRow) notFound();
+  const fallbackRules = modelRow.fallbackRules;
   const actor = { kind: "user" as const, roles: user.roles, id: user.id };
   const revision = model.deployment?.revision ?? 0;
   const actions = Object.fromEntries(
@@ -78,6 +81,11 @@ export default async function ModelPage({ params }: { params: Promise<{ slug: st
           {model.versions.length > 1 ? <Link className="button" href={`/models/${model.slug}/compare`}>Compare versions</Link> : null}
         </div>
         <VersionTable modelSlug={model.slug} versions={model.versions} actions={actions} />
+      </section>
+      <section className="card" aria-labelledby="fallback-heading">
+        <h2 id="fallback-heading">Fallback rules</h2>
+        <p className="muted" style={{ marginTop: 0 }}>What answers when the kill switch is on or a model fails: predictions marked “fallback”.</p>
+        <FallbackRulesForm modelSlug={model.slug} rulesJson={JSON.stringify(fallbackRules, null, 2)} editable={user.roles.includes("committee")} save={fallbackRulesAction} />
       </section>
       <section className="card" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Life-cycle timeline</h2>
