@@ -34,7 +34,8 @@ export default async function ModelPage({ params }: { params: Promise<{ slug: st
   const actions = Object.fromEntries(
     model.versions.map((version) => {
       const status = ZVersionStatus.safeParse(version.status);
-      const allowed = status.success ? allowedActions({ status: status.data, actor }) : [];
+      // Retiring the champion shuts the model down; the kill switch is the button for that, so it is not offered here.
+      const allowed = (status.success ? allowedActions({ status: status.data, actor }) : []).filter((action) => !(version.role === "champion" && action === "retire"));
       return [version.id, <VersionActions key={version.id} modelSlug={model.slug} versionId={version.id} version={version.version} revision={revision} allowed={allowed} deploy={deploymentAction} requestApproval={requestApprovalAction} requestValidation={requestValidationAction} />];
     }),
   );
