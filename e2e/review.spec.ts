@@ -38,6 +38,13 @@ test("an analyst claims and overrides an item with the keyboard; the calling app
   expect(outcome).toEqual({ label: other, source: "review" });
   const [audit] = await sql`select input->>'decision' as decision, input->>'reasonCode' as reason from audit_records where action = 'review.decided' and subject_id = ${item.id}`;
   expect(audit).toEqual({ decision: "override", reason: "model_wrong" });
+
+  // The decision is a label for retraining: it appears in the labelled export (CSV).
+  const exported = await page.request.get(`/api/v1/models/credit-default/labelled?version=${prediction.modelVersion}`, { headers: { authorization: `Bearer ${process.env.E2E_API_KEY}` } });
+  expect(exported.headers()["content-type"]).toContain("text/csv");
+  const line = (await exported.text()).split("\n").find((row) => row.startsWith(prediction.predictionId));
+  expect(line).toContain(`,${other},`);
+  expect(line).toMatch(/,review$/);
 });
 
 test("an executive cannot open the review queue, and a committee member can read it but not claim", async ({ page }) => {

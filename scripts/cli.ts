@@ -7,7 +7,7 @@
 import { Command, CommanderError } from "commander";
 import { registerAuditCommands } from "./cli/audit-commands";
 import { CliError } from "./cli/http";
-import { registerRegistryCommands } from "./cli/registry-commands";
+import { registerExportCommands, registerRegistryCommands } from "./cli/registry-commands";
 
 const program = new Command()
   .name("oversight")
@@ -17,6 +17,7 @@ const program = new Command()
 
 registerRegistryCommands(program);
 registerAuditCommands(program);
+registerExportCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

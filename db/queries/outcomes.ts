@@ -52,3 +52,22 @@ export async function getPredictionStatus(db: TDb, id: string) {
     limit 1`);
   return rows[0] ?? null;
 }
+
+/** Predictions with a true label (from the calling application or a review decision), for retraining. */
+export async function listLabelledPredictions(db: TDb, input: { modelId: string; versionId?: string; from?: Date; to?: Date; limit: number }) {
+  return db.execute<{
+    prediction_id: string; created_at: string; version: string | null; role: string; features: number[]; attributes: Record<string, unknown>;
+    probability: number; model_label: string; true_label: string; label_value: number; source: string; input_schema: { features?: Array<{ name: string; modelInput?: boolean }> } | null;
+  }>(sql`
+    select p.id as prediction_id, p.created_at, v.version, p.role, p.features, p.attributes, p.probability, p.label as model_label,
+           o.label as true_label, o.label_value, o.source, v.input_schema
+    from outcomes o
+    join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at
+    left join model_versions v on v.id = p.model_version_id
+    where o.model_id = ${input.modelId} and p.role <> 'shadow'
+      ${input.versionId ? sql`and p.model_version_id = ${input.versionId}` : sql``}
+      ${input.from ? sql`and p.created_at >= ${input.from.toISOString()}` : sql``}
+      ${input.to ? sql`and p.created_at < ${input.to.toISOString()}` : sql``}
+    order by p.created_at
+    limit ${input.limit}`);
+}

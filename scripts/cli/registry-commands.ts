@@ -96,3 +96,25 @@ export function registerRegistryCommands(program: Command): void {
       } else process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
     });
 }
+
+/** `export labelled`: labelled predictions (outcomes and review decisions) as CSV, for retraining. */
+export function registerExportCommands(program: Command): void {
+  program
+    .command("export")
+    .description("Exports")
+    .command("labelled")
+    .description("Labelled predictions of a model as CSV (features, model answer, true label and its source)")
+    .requiredOption("--model <slug>", "model")
+    .option("--version <x.y.z>", "only this version")
+    .option("--from <date>", "from this day (UTC, inclusive)")
+    .option("--to <date>", "to this day (UTC, inclusive)")
+    .option("--out <file>", "write to this file instead of standard output")
+    .action(async (options: { model: string; version?: string; from?: string; to?: string; out?: string }) => {
+      const query = new URLSearchParams(Object.entries({ version: options.version, from: options.from, to: options.to }).filter((entry): entry is [string, string] => Boolean(entry[1])));
+      const { text } = await callApi(`/api/v1/models/${encodeURIComponent(options.model)}/labelled?${query}`);
+      if (options.out) {
+        fs.writeFileSync(options.out, text);
+        console.error(`Wrote ${options.out} (${Math.max(0, text.trim().split("\n").length - 1)} rows)`);
+      } else process.stdout.write(text);
+    });
+}

@@ -79,7 +79,10 @@ export default async function ModelPage({ params }: { params: Promise<{ slug: st
       <section aria-labelledby="versions-heading">
         <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
           <h2 id="versions-heading">Versions</h2>
-          {model.versions.length > 1 ? <Link className="button" href={`/models/${model.slug}/compare`}>Compare versions</Link> : null}
+          <div style={{ display: "flex", gap: 8 }}>
+            {hasAnyRole(user.roles, ["admin", "scientist", "committee"]) ? <a className="button" href={`/api/v1/models/${model.slug}/labelled`} download>Labelled data (CSV)</a> : null}
+            {model.versions.length > 1 ? <Link className="button" href={`/models/${model.slug}/compare`}>Compare versions</Link> : null}
+          </div>
         </div>
         <VersionTable modelSlug={model.slug} versions={model.versions} actions={actions} />
       </section>
