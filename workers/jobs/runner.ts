@@ -1,11 +1,13 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { TDatabase } from "@/db/connection";
 import { runCanaryGuard } from "./canary-guard";
+import { checkReviewBacklog } from "./review-backlog";
 import { runNextValidation } from "./validate-version";
 
 // A NOTIFY wakes the runner at once; the poll only covers a notification sent while it was down.
 const POLL_MS = 10_000;
 const CANARY_GUARD_MS = Number(process.env.CANARY_GUARD_INTERVAL_MS ?? 30_000);
+const BACKLOG_MS = 60_000;
 
 /**
  * The worker's job runner. Jobs live in PostgreSQL (validation_runs is the queue: a row per
@@ -39,11 +41,15 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
       .then((withdrawn) => withdrawn && options.log.warn({ withdrawn }, "canary guard withdrew canaries"))
       .catch((error) => options.log.error({ err: error }, "canary guard failed"));
   }, CANARY_GUARD_MS);
+  const backlog = setInterval(() => {
+    checkReviewBacklog(options.db).catch((error) => options.log.error({ err: error }, "review backlog check failed"));
+  }, BACKLOG_MS);
   return {
     stop: async () => {
       stopped = true;
       clearInterval(poll);
       clearInterval(guard);
+      clearInterval(backlog);
       await subscription.unlisten().catch(() => {});
       while (running) await new Promise((resolve) => setTimeout(resolve, 50));
     },
