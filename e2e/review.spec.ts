@@ -45,6 +45,17 @@ test("an analyst claims and overrides an item with the keyboard; the calling app
   const line = (await exported.text()).split("\n").find((row) => row.startsWith(prediction.predictionId));
   expect(line).toContain(`,${other},`);
   expect(line).toMatch(/,review$/);
+
+  // The transparency report counts the override, by reason and by the applicant's sensitive groups.
+  const [counts] = await sql`select count(*) filter (where status = 'decided')::int as decided, count(*) filter (where decision = 'override')::int as overridden from review_items where reason = 'high_risk_rule'`;
+  await page.goto("/review/report?model=credit-default");
+  const byReason = page.getByRole("table", { name: "Items by reason" });
+  const row = byReason.getByRole("row", { name: /high risk rule/ }).getByRole("cell");
+  await expect(row.nth(2)).toHaveText(String(counts.decided));
+  await expect(row.nth(3)).toHaveText(String(counts.overridden));
+  await expect(page.getByRole("table", { name: "Decisions by group" }).getByRole("row", { name: /sex female/ })).toBeVisible();
+  const markdown = await page.request.get("/review/report/export?format=md&model=credit-default");
+  expect(await markdown.text()).toContain("# Review transparency report: credit-default");
 });
 
 test("an executive cannot open the review queue, and a committee member can read it but not claim", async ({ page }) => {

@@ -33,7 +33,7 @@ it("withdraws a canary whose p99 latency is past the limit, alerts the committee
   const [audit] = await db.$client`select action, input from audit_records where subject_id = ${challenger} order by sequence desc limit 1`;
   expect(audit.action).toBe("deployment.canary_guard_withdrew");
   expect(audit.input.reasons).toEqual(["p99 latency 20 ms against the champion's 2 ms: 10 times, more than the 2 times allowed."]);
-  const [alert] = await db.$client`select severity, status, title from alerts where model_id = ${model.id}`;
+  const [alert] = await db.$client`select severity, status, title from alerts where model_id = ${model.id} and title like 'Canary%'`;
   expect(alert).toMatchObject({ severity: "critical", status: "firing" });
   expect(await runCanaryGuard(db)).toBe(0);
   // Leave no synthetic traffic behind for the other files of this run.

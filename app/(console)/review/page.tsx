@@ -7,6 +7,7 @@ import { listReviewQueue } from "@/db/queries/review";
 import { ClaimNextButton } from "@/components/review/claim-next-button";
 import { REASON_LABELS, ReviewQueueTable } from "@/components/review/review-queue-table";
 import { PageHeader } from "@/components/ui/page-header";
+import Link from "next/link";
 import { claimNextAction } from "./actions";
 
 export const metadata: Metadata = { title: "Review queue" };
@@ -32,7 +33,12 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
       <PageHeader
         title="Review queue"
         description="Predictions the models should not decide alone. Claim an item, then accept or override it; keyboard: A accept, O override."
-        actions={user.roles.includes("analyst") ? <ClaimNextButton claimNext={claimNextAction} /> : null}
+        actions={
+          <div style={{ display: "flex", gap: 8, alignItems: "center" }}>
+            <Link className="button" href="/review/report">Transparency report</Link>
+            {user.roles.includes("analyst") ? <ClaimNextButton claimNext={claimNextAction} /> : null}
+          </div>
+        }
       />
       {!parsed.success ? <p className="callout error" role="alert" aria-label="Filter error">The filter is not valid; showing everything.</p> : null}
       <form className="card filter-bar" method="get" aria-label="Filter the queue">

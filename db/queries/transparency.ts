@@ -1,0 +1,40 @@
+import { sql } from "drizzle-orm";
+import type { TTransparencyReport } from "@/lib/review/transparency";
+import type { TDb } from "../connection";
+
+/** The review transparency report of a model over [from, to) (whole UTC days). */
+export async function getTransparencyReport(db: TDb, input: { modelId: string; modelSlug: string; from: Date; to: Date }): Promise<TTransparencyReport> {
+  const range = sql`r.model_id = ${input.modelId} and r.created_at >= ${input.from.toISOString()} and r.created_at < ${input.to.toISOString()}`;
+  const [byReason, byGroup, timing, backlog] = await Promise.all([
+    db.execute<{ reason: string; routed: number; decided: number; overridden: number }>(sql`
+      select r.reason, count(*)::int as routed, count(*) filter (where r.status = 'decided')::int as decided,
+             count(*) filter (where r.decision = 'override')::int as overridden
+      from review_items r where ${range} group by r.reason order by r.reason`),
+    db.execute<{ attribute: string; group: string; decided: number; overridden: number }>(sql`
+      select a.key as attribute, a.value as "group", count(*) filter (where r.status = 'decided')::int as decided,
+             count(*) filter (where r.decision = 'override')::int as overridden
+      from review_items r
+      join predictions p on p.id = r.prediction_id and p.created_at = r.prediction_created_at
+      cross join lateral jsonb_each_text(p.attributes) a
+      where ${range} group by 1, 2 order by 1, 2`),
+    db.execute<{ median: number | null; p90: number | null }>(sql`
+      select percentile_cont(0.5) within group (order by extract(epoch from r.decided_at - r.created_at) / 60) as median,
+             percentile_cont(0.9) within group (order by extract(epoch from r.decided_at - r.created_at) / 60) as p90
+      from review_items r where ${range} and r.status = 'decided'`),
+    db.execute<{ day: string; open: number }>(sql`
+      select to_char(d, 'YYYY-MM-DD') as day,
+             (select count(*)::int from review_items r where r.model_id = ${input.modelId} and r.created_at < d + interval '1 day'
+                and (r.decided_at is null or r.decided_at >= d + interval '1 day')) as open
+      from generate_series(${input.from.toISOString()}::timestamptz, ${input.to.toISOString()}::timestamptz - interval '1 day', interval '1 day') d`),
+  ]);
+  return {
+    model: input.modelSlug,
+    from: input.from.toISOString().slice(0, 10),
+    to: new Date(input.to.getTime() - 86_400_000).toISOString().slice(0, 10),
+    byReason: [...byReason],
+    byGroup: [...byGroup],
+    medianMinutesToDecision: timing[0]?.median === null || timing[0]?.median === undefined ? null : Number(timing[0].median),
+    p90MinutesToDecision: timing[0]?.p90 === null || timing[0]?.p90 === undefined ? null : Number(timing[0].p90),
+    backlog: [...backlog],
+  };
+}
