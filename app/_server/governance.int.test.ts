@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES, type TRole } from "@/lib/roles";
 import { seedDemo } from "@/scripts/seed/demo-seed";
-import { openTestDatabase } from "@/scripts/testing/database";
+import { openTestDatabase, resetDemoDeployment } from "@/scripts/testing/database";
 import { castApprovalVote, performDeploymentAction, requestApproval, requestValidation, setKillSwitch, type TDeploymentAction, type TGovernanceUser } from "./governance";
 
 const { db, close } = openTestDatabase(20);
@@ -17,6 +17,7 @@ const user = (email: string, roles: TRole[]): TGovernanceUser => ({ id: users[em
 
 beforeAll(async () => {
   await seedDemo(db);
+  await resetDemoDeployment(db);
   for (const row of await db.$client`select id, email, roles from users`) users[row.email] = { id: row.id, email: row.email, roles: row.roles };
 });
 afterAll(close);

@@ -6,7 +6,7 @@ import { createApiKey } from "@/db/queries/api-keys";
 import { CREDIT_MODEL_INPUTS } from "@/lib/demo/credit-data";
 import { predictProbability, type TLogisticModel } from "@/lib/ml/logistic-regression";
 import { seedDemo } from "@/scripts/seed/demo-seed";
-import { openTestDatabase } from "@/scripts/testing/database";
+import { openTestDatabase, resetDemoDeployment } from "@/scripts/testing/database";
 import { startWorkerProcess } from "@/scripts/testing/worker-process";
 
 const { db, close } = openTestDatabase();
@@ -41,6 +41,7 @@ const countPredictions = async () => (await db.$client`select count(*)::int as c
 
 beforeAll(async () => {
   await seedDemo(db);
+  await resetDemoDeployment(db);
   const [model] = await db.$client`select id from models where slug = 'credit-default'`;
   modelId = model.id;
   apiKey = (await createApiKey(db, { name: "inference test", scopes: ["predict", "outcomes"], modelIds: null, createdBy: null })).key;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { createApiKey } from "@/db/queries/api-keys";
 import { CREDIT_MODEL_INPUTS } from "@/lib/demo/credit-data";
 import { seedDemo } from "@/scripts/seed/demo-seed";
-import { openTestDatabase } from "@/scripts/testing/database";
+import { openTestDatabase, resetDemoDeployment } from "@/scripts/testing/database";
 import { startWorkerProcess } from "@/scripts/testing/worker-process";
 
 const { db, close } = openTestDatabase();
@@ -18,6 +18,7 @@ const instances = reference.slice(0, 200).map((row) => ({
 let apiKey: string;
 beforeAll(async () => {
   await seedDemo(db);
+  await resetDemoDeployment(db);
   apiKey = (await createApiKey(db, { name: "zero-loss test", scopes: ["predict"], modelIds: null, createdBy: null })).key;
 });
 afterAll(close);
