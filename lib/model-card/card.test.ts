@@ -1,10 +1,10 @@
-import fs from "node:fs";
+import demo from "@/scripts/demo/credit-default.schema.json";
+import demoManifest from "@/scripts/demo/models/manifest.json";
 import { describe, expect, it } from "vitest";
 import { ZInputSchema, ZOutputSchema, ZCardText } from "../registry";
 import { assembleModelCard, computeCardCompleteness, renderModelCardMarkdown, ZModelCard, type TCardSource } from "./card";
 
-const demo = JSON.parse(fs.readFileSync("scripts/demo/credit-default.schema.json", "utf8"));
-const manifest = JSON.parse(fs.readFileSync("scripts/demo/models/manifest.json", "utf8")).versions[1];
+const manifest = demoManifest.versions[1];
 
 const source: TCardSource = {
   model: { slug: "credit-default", displayName: "Credit default risk", description: "Probability of default.", ownerName: "Sam Scientist", ownerEmail: "sam@example.test", riskTier: "medium", useCase: "Underwriting", businessKpi: "Default rate" },
