@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { TModelDetail, TModelListItem, TVersionListItem } from "@/lib/types/models";
 import type { TDb } from "../connection";
+import { deploymentSettings } from "./deployment-settings";
 import { deployments, modelVersions, models, users } from "../schema";
 
 
@@ -81,12 +82,7 @@ export async function getModelDetail(db: TDb, slug: string): Promise<TModelDetai
     createdAt: row.model.createdAt,
     deployment: deployment
       ? {
-          mode: deployment.mode,
-          canaryPercent: deployment.canaryPercent,
-          killSwitch: deployment.killSwitch,
-          confidenceThreshold: deployment.confidenceThreshold,
-          reviewSampleRate: deployment.reviewSampleRate,
-          revision: deployment.revision,
+          ...deploymentSettings(deployment),
           championVersion: versionName(deployment.championVersionId),
           challengerVersion: versionName(deployment.challengerVersionId),
           updatedAt: deployment.updatedAt,

@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { TDb } from "../connection";
+import { deploymentSettings } from "./deployment-settings";
 import { artifacts, deployments, modelVersions, models } from "../schema";
 
 export type TServingVersionRow = {
@@ -49,12 +50,7 @@ export async function loadServingModels(db: TDb, modelId?: string): Promise<TSer
     reviewSettings: model.reviewSettings,
     deployment: deployment
       ? {
-          mode: deployment.mode,
-          canaryPercent: deployment.canaryPercent,
-          killSwitch: deployment.killSwitch,
-          confidenceThreshold: deployment.confidenceThreshold,
-          reviewSampleRate: deployment.reviewSampleRate,
-          revision: deployment.revision,
+          ...deploymentSettings(deployment),
           championVersionId: deployment.championVersionId,
           challengerVersionId: deployment.challengerVersionId,
         }
