@@ -145,9 +145,12 @@ test("the database refuses edits of the audit trail, and verify names a record c
 test("the committee edits the fallback rules and pulls the kill switch; the worker answers from the rules", async ({ page, sql }) => {
   await signInAs(page, "committee");
   await page.goto("/models/credit-default");
+  // Wait until the page is hydrated: a form filled before that can be submitted without its value.
+  await page.waitForLoadState("networkidle");
   const form = page.getByRole("form", { name: "Fallback rules" });
   const rules = (defaultProbability: number, feature = "debt_to_income") => JSON.stringify({ description: "e2e", rules: [{ feature, operator: "gte", value: 0.9, probability: 0.8 }], defaultProbability });
   await form.getByLabel(/^Rules \(JSON\)/).fill(rules(0.2, "shoe_size"));
+  await expect(form.getByLabel(/^Rules \(JSON\)/)).toHaveValue(rules(0.2, "shoe_size"));
   await form.getByRole("button", { name: "Save fallback rules" }).click();
   await expect(form.getByRole("alert", { name: "Fallback rules result" })).toHaveText("The champion's schema has no feature 'shoe_size'.");
   await form.getByLabel(/^Rules \(JSON\)/).fill(rules(0.123));

@@ -54,6 +54,13 @@ describe("projectCostBenefit", () => {
     expect(result.summarySentence).toBe("Updating reduces expected loss by 31 % for $1,667 a month; maintaining costs $176,471 more per quarter.");
   });
 
+  it("says plainly when there is no loss to reduce", () => {
+    const idle = projectCostBenefit({ ...input, measured: { ...input.measured, monthlyPredictions: 0 } });
+    expect(idle.lossReduction).toBeNull();
+    // $5,000 now and at month 4: $10,000 / 6 months = $1,667.
+    expect(idle.summarySentence).toBe("No expected loss from errors to reduce yet: updating would cost $1,667 a month with no saving.");
+  });
+
   it("never breaks even when the challenger is worse", () => {
     const worse = projectCostBenefit({ ...input, measured: { ...input.measured, challenger: { falsePositiveRate: 0.06, falseNegativeRate: 0.012 } }, assumptions: { ...input.assumptions, monthlyErrorGrowth: 0 } });
     expect(worse.breakEvenMonth).toBeNull();

@@ -99,8 +99,9 @@ export function projectCostBenefit(input: TProjectionInput) {
   const roi = update.retrainingCostUsd > 0 ? savingUsd / update.retrainingCostUsd : null;
   const perMonth = update.retrainingCostUsd / horizon;
   const perQuarter = savingUsd / (horizon / 3);
-  const summarySentence =
-    `Updating ${lossReduction !== null && lossReduction >= 0 ? "reduces" : "raises"} expected loss by ${lossReduction === null ? "—" : `${Math.round(Math.abs(lossReduction) * 100)} %`} for ${money(perMonth)} a month; ` +
+  const summarySentence = lossReduction === null
+    ? `No expected loss from errors to reduce yet: updating would cost ${money(perMonth)} a month with no saving.`
+    : `Updating ${lossReduction >= 0 ? "reduces" : "raises"} expected loss by ${Math.round(Math.abs(lossReduction) * 100)} % for ${money(perMonth)} a month; ` +
     (perQuarter >= 0 ? `maintaining costs ${money(perQuarter)} more per quarter.` : `updating costs ${money(perQuarter)} more per quarter.`);
   const assumptions = [
     `${Math.round(input.measured.monthlyPredictions).toLocaleString("en-US")} predictions a month, growing ${(input.assumptions.monthlyVolumeGrowth * 100).toFixed(1)} % a month`,

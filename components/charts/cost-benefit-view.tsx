@@ -1,0 +1,86 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { projectCostBenefit, type TCostSettings } from "@/lib/cost/projection";
+
+type TMeasured = { monthlyPredictions: number; reviewRate: number; falsePositiveRate: number; falseNegativeRate: number };
+
+const usd = (value: number) => `${value < 0 ? "−" : ""}$${Math.round(Math.abs(value)).toLocaleString("en-US")}`;
+
+function Slider({ id, label, value, min, max, step, format, onChange }: { id: string; label: string; value: number; min: number; max: number; step: number; format: (value: number) => string; onChange: (value: number) => void }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}: <strong>{format(value)}</strong></label>
+      <input id={id} type="range" min={min} max={max} step={step} value={value} onChange={(event) => onChange(Number(event.target.value))} />
+    </div>
+  );
+}
+
+/** The 12-month projection of maintaining vs updating, recomputed in the browser as the assumptions move (the projection is a pure function). */
+export function CostBenefitView({ settings, measured }: { settings: TCostSettings; measured: TMeasured }) {
+  const [volumeGrowth, setVolumeGrowth] = useState(0.02);
+  const [decay, setDecay] = useState(0.03);
+  const [improvement, setImprovement] = useState(0.1);
+  const [falseNegativeCost, setFalseNegativeCost] = useState(settings.costPerFalseNegativeUsd);
+  const [falsePositiveCost, setFalsePositiveCost] = useState(settings.costPerFalsePositiveUsd);
+  const result = useMemo(
+    () =>
+      projectCostBenefit({
+        settings: { ...settings, costPerFalseNegativeUsd: falseNegativeCost, costPerFalsePositiveUsd: falsePositiveCost },
+        measured: {
+          ...measured,
+          challenger: { falsePositiveRate: measured.falsePositiveRate * (1 - improvement), falseNegativeRate: measured.falseNegativeRate * (1 - improvement) },
+        },
+        assumptions: { monthlyVolumeGrowth: volumeGrowth, monthlyErrorGrowth: decay, horizonMonths: 12 },
+      }),
+    [settings, measured, volumeGrowth, decay, improvement, falseNegativeCost, falsePositiveCost],
+  );
+  const data = result.maintain.months.map((month, index) => ({ month: month.month, maintain: month.cumulativeUsd, update: result.update.months[index].cumulativeUsd }));
+  return (
+    <div className="stack">
+      <p className="callout info" role="status" aria-label="Projection summary" style={{ fontSize: 15 }}>{result.summarySentence}</p>
+      <div className="grid-2">
+        <section className="card" aria-label="Assumptions">
+          <h2>Assumptions</h2>
+          <Slider id="volume-growth" label="Volume growth per month" value={volumeGrowth} min={0} max={0.1} step={0.005} format={(value) => `${(value * 100).toFixed(1)} %`} onChange={setVolumeGrowth} />
+          <Slider id="decay" label="Error-rate growth per month (decay)" value={decay} min={0} max={0.1} step={0.005} format={(value) => `${(value * 100).toFixed(1)} %`} onChange={setDecay} />
+          <Slider id="improvement" label="Update lowers error rates by" value={improvement} min={0} max={0.5} step={0.01} format={(value) => `${Math.round(value * 100)} %`} onChange={setImprovement} />
+          <Slider id="fn-cost" label="Cost of a false negative" value={falseNegativeCost} min={0} max={20000} step={100} format={usd} onChange={setFalseNegativeCost} />
+          <Slider id="fp-cost" label="Cost of a false positive" value={falsePositiveCost} min={0} max={2000} step={10} format={usd} onChange={setFalsePositiveCost} />
+          <ul className="muted" style={{ margin: 0, paddingLeft: 18 }}>{result.assumptions.map((line) => <li key={line}>{line}</li>)}</ul>
+        </section>
+        <section className="card" aria-label="Next four quarters">
+          <h2>Next four quarters</h2>
+          <table className="table" aria-label="Quarters">
+            <thead><tr><th scope="col">Quarter</th><th scope="col" className="num">Maintain</th><th scope="col" className="num">Update</th></tr></thead>
+            <tbody>
+              {result.maintain.quarters.map((quarter, index) => (
+                <tr key={quarter.quarter}><td>Q+{quarter.quarter}</td><td className="num">{usd(quarter.netValueUsd)}</td><td className="num">{usd(result.update.quarters[index].netValueUsd)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+          <dl className="facts" style={{ marginTop: 12 }}>
+            <div><dt>Break-even month</dt><dd>{result.breakEvenMonth ?? "never (12 months)"}</dd></div>
+            <div><dt>ROI of updating</dt><dd>{result.roi === null ? "—" : `${result.roi.toFixed(1)}×`}</dd></div>
+            <div><dt>12-month saving</dt><dd>{usd(result.savingUsd)}</dd></div>
+          </dl>
+        </section>
+      </div>
+      <section className="card" aria-label="Cumulative net value">
+        <h2>Cumulative net value (USD)</h2>
+        <ResponsiveContainer width="100%" height={280}>
+          <LineChart data={data} margin={{ top: 8, right: 16, bottom: 24, left: 32 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#e3e6eb" />
+            <XAxis dataKey="month" fontSize={12} label={{ value: "Month from now", position: "insideBottom", offset: -14 }} />
+            <YAxis fontSize={12} tickFormatter={(value: number) => usd(value)} width={90} />
+            <Tooltip formatter={(value) => usd(Number(value))} labelFormatter={(month) => `Month ${month}`} />
+            <Legend verticalAlign="top" height={28} />
+            <Line type="monotone" dataKey="maintain" name="Maintain the current model" stroke="#b42318" strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Line type="monotone" dataKey="update" name="Update (retrain / challenger)" stroke="#1b7f4b" strokeWidth={2} dot={false} isAnimationActive={false} />
+          </LineChart>
+        </ResponsiveContainer>
+      </section>
+    </div>
+  );
+}

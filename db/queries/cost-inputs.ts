@@ -1,0 +1,26 @@
+import { sql } from "drizzle-orm";
+import type { TDb } from "../connection";
+
+/** Measured inputs of the cost-benefit projection over the last 30 days: volume, labelled error rates, review rate. */
+export async function getMeasuredCostInputs(db: TDb, modelId: string) {
+  const [row] = await db.execute<{ predictions: number; reviewed: number; labelled: number; false_positives: number; false_negatives: number; true_positives: number }>(sql`
+    select count(*)::int as predictions,
+           count(*) filter (where p.sent_to_review)::int as reviewed,
+           count(o.prediction_id)::int as labelled,
+           count(*) filter (where o.label_value = 0 and p.label <> o.label)::int as false_positives,
+           count(*) filter (where o.label_value = 1 and p.label <> o.label)::int as false_negatives,
+           count(*) filter (where o.label_value = 1 and p.label = o.label)::int as true_positives
+    from predictions p
+    left join outcomes o on o.prediction_id = p.id and o.prediction_created_at = p.created_at
+    where p.model_id = ${modelId} and p.role in ('champion', 'challenger', 'fallback') and p.created_at > now() - interval '30 days'`);
+  const labelled = row?.labelled ?? 0;
+  return {
+    monthlyPredictions: row?.predictions ?? 0,
+    reviewRate: row && row.predictions > 0 ? row.reviewed / row.predictions : 0,
+    labelled,
+    // Rates are shares of all labelled predictions, so they multiply with volume directly.
+    falsePositiveRate: labelled > 0 ? row!.false_positives / labelled : null,
+    falseNegativeRate: labelled > 0 ? row!.false_negatives / labelled : null,
+    truePositiveRate: labelled > 0 ? row!.true_positives / labelled : null,
+  };
+}
