@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
-  boolean, date, doublePrecision, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid,
+  boolean, date, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid,
 } from "drizzle-orm/pg-core";
 import { createdAt } from "./columns";
 import { modelVersions, models } from "./models";
@@ -36,6 +36,63 @@ export const monitorResults = pgTable(
   ],
 );
 
+/**
+ * One window's mergeable summary (sketches per feature, score bins, confusion counts per group,
+ * latency buckets) for a model version: panels over any range add these up instead of
+ * rescanning predictions. Hourly rows are written by the worker; daily rows are merged hours.
+ */
+export const monitorWindows = pgTable(
+  "monitor_windows",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    modelId: uuid("model_id").notNull().references(() => models.id),
+    modelVersionId: uuid("model_version_id").notNull().references(() => modelVersions.id),
+    granularity: text("granularity").$type<"hour" | "day">().notNull(),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    windowEnd: timestamp("window_end", { withTimezone: true }).notNull(),
+    rowCount: integer("row_count").notNull(),
+    labelledCount: integer("labelled_count").notNull(),
+    summary: jsonb("summary").$type<Record<string, unknown>>().notNull(),
+    computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("monitor_windows_uq").on(table.modelVersionId, table.granularity, table.windowStart),
+    index("monitor_windows_model_time_idx").on(table.modelId, table.granularity, table.windowStart),
+  ],
+);
+
+/** Where alerts go: a Slack-compatible webhook per model (or for all models), and the retraining hook. */
+export const alertChannels = pgTable(
+  "alert_channels",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    modelId: uuid("model_id").references(() => models.id),
+    kind: text("kind").$type<"webhook" | "retraining">().notNull(),
+    url: text("url").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (table) => [index("alert_channels_model_idx").on(table.modelId)],
+);
+
+/** Each attempt to deliver an alert to a channel: retried with backoff until it succeeds or gives up. */
+export const alertDeliveries = pgTable(
+  "alert_deliveries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    alertId: uuid("alert_id").notNull().references(() => alerts.id),
+    channelId: uuid("channel_id").notNull().references(() => alertChannels.id),
+    event: text("event").$type<"fired" | "resolved" | "retraining">().notNull(),
+    status: text("status").$type<"pending" | "delivered" | "failed">().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastError: text("last_error"),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [index("alert_deliveries_due_idx").on(table.status, table.nextAttemptAt)],
+);
+
 export const alertRules = pgTable(
   "alert_rules",
   {
@@ -51,6 +108,10 @@ export const alertRules = pgTable(
     resolveThreshold: doublePrecision("resolve_threshold"),
     windowGranularity: text("window_granularity").$type<"hour" | "day">().notNull().default("hour"),
     severity: text("severity").$type<"info" | "warning" | "critical">().notNull().default("warning"),
+    // Fire only after this many windows in a row breach (sustained, not one noisy hour).
+    consecutiveWindows: integer("consecutive_windows").notNull().default(1),
+    // On firing, also call the model's retraining webhook (it never promotes anything itself).
+    triggersRetraining: boolean("triggers_retraining").notNull().default(false),
     enabled: boolean("enabled").notNull().default(true),
     createdAt: createdAt(),
   },

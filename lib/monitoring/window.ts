@@ -180,3 +180,17 @@ export function summarizeReference(layout: TWindowLayout, profile: TReferencePro
     }),
   );
 }
+
+/** The reference sample as window rows (scored by the version's own model), so it summarises like any window. */
+export function referenceWindowRows({ schema, profile, scores }: { schema: TInputSchema; profile: TReferenceProfile; scores: number[] }): TWindowRow[] {
+  const inputs = schema.features.filter((feature) => feature.modelInput);
+  const context = schema.features.filter((feature) => !feature.modelInput);
+  return scores.map((probability, index) => ({
+    features: inputs.map((feature) => Number(profile.columns[feature.name]?.[index])),
+    attributes: Object.fromEntries(context.filter((feature) => profile.columns[feature.name]).map((feature) => [feature.name, profile.columns[feature.name][index]])),
+    probability,
+    confidence: Math.max(probability, 1 - probability),
+    latencyMs: 0,
+    label: profile.labels ? profile.labels[index] : null,
+  }));
+}

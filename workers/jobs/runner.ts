@@ -2,12 +2,17 @@ import type { FastifyBaseLogger } from "fastify";
 import type { TDatabase } from "@/db/connection";
 import { runCanaryGuard } from "./canary-guard";
 import { checkReviewBacklog } from "./review-backlog";
+import { deliverAlerts } from "./alert-rules";
+import { runMonitorWindows } from "./monitor-windows";
 import { runNextValidation } from "./validate-version";
 
 // A NOTIFY wakes the runner at once; the poll only covers a notification sent while it was down.
 const POLL_MS = 10_000;
 const CANARY_GUARD_MS = Number(process.env.CANARY_GUARD_INTERVAL_MS ?? 30_000);
 const BACKLOG_MS = 60_000;
+// Monitor windows are hourly; recomputing the open hour every minute keeps the dashboard live.
+const MONITOR_MS = Number(process.env.MONITOR_INTERVAL_MS ?? 60_000);
+const DELIVERY_MS = 10_000;
 
 /**
  * The worker's job runner. Jobs live in PostgreSQL (validation_runs is the queue: a row per
@@ -44,14 +49,35 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
   const backlog = setInterval(() => {
     checkReviewBacklog(options.db).catch((error) => options.log.error({ err: error }, "review backlog check failed"));
   }, BACKLOG_MS);
+  let monitorSince: Date | null = null;
+  let monitoring = false;
+  const monitor = setInterval(() => {
+    if (monitoring) return;
+    monitoring = true;
+    const started = new Date();
+    runMonitorWindows(options.db, { since: monitorSince, now: started })
+      .then((result) => {
+        monitorSince = started;
+        if (result.fired || result.resolved) options.log.warn(result, "monitoring alerts changed");
+      })
+      .catch((error) => options.log.error({ err: error }, "monitor windows failed"))
+      .finally(() => { monitoring = false; });
+  }, MONITOR_MS);
+  const delivery = setInterval(() => {
+    deliverAlerts(options.db, { consoleUrl: process.env.NEXTAUTH_URL ?? "http://localhost:3000" })
+      .then((result) => result.failed && options.log.warn(result, "some alert deliveries failed; they will be retried"))
+      .catch((error) => options.log.error({ err: error }, "alert delivery failed"));
+  }, DELIVERY_MS);
   return {
     stop: async () => {
+      clearInterval(monitor);
+      clearInterval(delivery);
       stopped = true;
       clearInterval(poll);
       clearInterval(guard);
       clearInterval(backlog);
       await subscription.unlisten().catch(() => {});
-      while (running) await new Promise((resolve) => setTimeout(resolve, 50));
+      while (running || monitoring) await new Promise((resolve) => setTimeout(resolve, 50));
     },
   };
 }

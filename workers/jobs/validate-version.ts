@@ -1,4 +1,3 @@
-import { Tensor } from "onnxruntime-node";
 import { appendAuditRecord } from "@/db/audit";
 import type { TDatabase } from "@/db/connection";
 import { getCardSource } from "@/db/queries/cards";
@@ -12,7 +11,7 @@ import { evaluateGates, type TGateEvidence } from "@/lib/governance/policy";
 import { assembleModelCard, computeCardCompleteness } from "@/lib/model-card";
 import { modelInputFeatures, ZInputSchema, ZOutputSchema, type TReferenceProfile } from "@/lib/registry";
 import { computePerformance } from "@/lib/stats/performance";
-import { createSession } from "../onnx/load-session";
+import { scoreRows } from "../onnx/score-rows";
 
 const SYSTEM = { kind: "system" } as const;
 const RECENT_TRAFFIC_ROWS = 5_000;
@@ -33,14 +32,8 @@ async function gatherEvidence(db: TDatabase, versionId: string): Promise<{ evide
   let smokeInferenceOk = false;
   const bytes = await getArtifactContent(db, row.version.artifactSha256);
   if (bytes && rows.length > 0) {
-    const session = await createSession(new Uint8Array(bytes));
-    try {
-      const output = await session.run({ [session.inputNames[0]]: new Tensor("float32", Float32Array.from(rows.flat()), [rows.length, inputs.length]) });
-      scores = Array.from(output[outputSchema.probabilityOutput].data as Float32Array);
-      smokeInferenceOk = scores.every((score) => Number.isFinite(score) && score >= 0 && score <= 1);
-    } finally {
-      await session.release();
-    }
+    scores = await scoreRows({ model: new Uint8Array(bytes), rows, width: inputs.length, probabilityOutput: outputSchema.probabilityOutput });
+    smokeInferenceOk = scores.every((score) => Number.isFinite(score) && score >= 0 && score <= 1);
   }
   const performance = profile?.labels && scores.length ? computePerformance({ labels: profile.labels, scores, threshold: outputSchema.threshold }) : null;
   // The favourable outcome is the negative label (for credit: "repay", i.e. approve).

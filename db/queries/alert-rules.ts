@@ -1,0 +1,83 @@
+import { and, asc, desc, eq, inArray, isNull, like, lte, or, sql } from "drizzle-orm";
+import type { TDb } from "../connection";
+import { alertChannels, alertDeliveries, alertRules, alerts, models, monitorResults } from "../schema";
+import type { TAlertRule } from "@/lib/monitoring/alert-rules";
+
+/** Monitoring rules (metric "kind.statistic"); the review-backlog rule is managed by its own job. */
+const monitoringRule = like(alertRules.metric, "%.%");
+
+export async function countMonitoringRules(db: TDb, modelId: string): Promise<number> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(alertRules).where(and(eq(alertRules.modelId, modelId), monitoringRule));
+  return row.count;
+}
+
+export async function insertAlertRules(db: TDb, modelId: string, rules: TAlertRule[]) {
+  if (rules.length === 0) return [];
+  return db.insert(alertRules).values(rules.map((rule) => ({ modelId, ...rule }))).returning({ id: alertRules.id });
+}
+
+export async function listAlertRules(db: TDb, modelId: string, { enabledOnly = false } = {}) {
+  return db.select().from(alertRules).where(and(eq(alertRules.modelId, modelId), monitoringRule, enabledOnly ? eq(alertRules.enabled, true) : undefined)).orderBy(asc(alertRules.createdAt), asc(alertRules.name));
+}
+
+/** The latest values of a rule's series (oldest first), leaving out windows with too little data. */
+export async function getRuleSeries(db: TDb, { modelId, rule, limit }: { modelId: string; rule: Pick<TAlertRule, "metric" | "feature" | "groupName" | "windowGranularity">; limit: number }): Promise<number[]> {
+  const [kind, statistic] = rule.metric.split(".");
+  const rows = await db
+    .select({ value: monitorResults.value, start: monitorResults.windowStart })
+    .from(monitorResults)
+    .where(and(
+      eq(monitorResults.modelId, modelId), eq(monitorResults.kind, kind as never), eq(monitorResults.statistic, statistic), eq(monitorResults.granularity, rule.windowGranularity),
+      eq(monitorResults.feature, rule.feature), eq(monitorResults.groupName, rule.groupName), sql`${monitorResults.status} <> 'unknown'`, sql`${monitorResults.value} is not null`,
+      // The champion's series: windows of the currently deployed champion, or of any version when none is deployed.
+      sql`(${monitorResults.modelVersionId} = (select champion_version_id from deployments d where d.model_id = ${modelId}) or not exists (select 1 from deployments d where d.model_id = ${modelId} and d.champion_version_id is not null))`,
+    ))
+    .orderBy(desc(monitorResults.windowStart))
+    .limit(limit);
+  return rows.map((row) => row.value!).reverse();
+}
+
+export async function lockOpenAlert(db: TDb, ruleId: string) {
+  const [open] = await db.select().from(alerts).where(and(eq(alerts.ruleId, ruleId), inArray(alerts.status, ["firing", "acknowledged"]))).for("update");
+  return open ?? null;
+}
+
+/** Queues one delivery per enabled channel of the model (or of every model) for an alert event. */
+export async function queueDeliveries(db: TDb, { alertId, modelId, event }: { alertId: string; modelId: string; event: "fired" | "resolved" | "retraining" }) {
+  const kind = event === "retraining" ? "retraining" : "webhook";
+  const channels = await db.select({ id: alertChannels.id }).from(alertChannels)
+    .where(and(eq(alertChannels.enabled, true), eq(alertChannels.kind, kind), or(eq(alertChannels.modelId, modelId), isNull(alertChannels.modelId))));
+  if (channels.length) await db.insert(alertDeliveries).values(channels.map((channel) => ({ alertId, channelId: channel.id, event })));
+  return channels.length;
+}
+
+/** Deliveries whose next attempt is due, locked so two workers never send the same one. */
+export async function claimDueDeliveries(db: TDb, limit: number) {
+  return db
+    .select({
+      id: alertDeliveries.id, event: alertDeliveries.event, attempts: alertDeliveries.attempts, url: alertChannels.url,
+      alert: { id: alerts.id, title: alerts.title, message: alerts.message, severity: alerts.severity, value: alerts.value, firedAt: alerts.firedAt }, modelSlug: models.slug,
+    })
+    .from(alertDeliveries)
+    .innerJoin(alertChannels, eq(alertChannels.id, alertDeliveries.channelId))
+    .innerJoin(alerts, eq(alerts.id, alertDeliveries.alertId))
+    .innerJoin(models, eq(models.id, alerts.modelId))
+    .where(and(eq(alertDeliveries.status, "pending"), lte(alertDeliveries.nextAttemptAt, sql`now()`)))
+    .orderBy(asc(alertDeliveries.nextAttemptAt))
+    .limit(limit)
+    .for("update", { of: alertDeliveries, skipLocked: true });
+}
+
+export async function recordDeliveryAttempt(db: TDb, { id, ok, error, attempts, nextAttemptAt, giveUp }: { id: string; ok: boolean; error?: string; attempts: number; nextAttemptAt?: Date; giveUp?: boolean }) {
+  await db.update(alertDeliveries).set({
+    attempts,
+    status: ok ? "delivered" : giveUp ? "failed" : "pending",
+    deliveredAt: ok ? new Date() : null,
+    lastError: ok ? null : (error ?? "unknown error").slice(0, 500),
+    ...(nextAttemptAt ? { nextAttemptAt } : {}),
+  }).where(eq(alertDeliveries.id, id));
+}
+
+export async function listAlertChannels(db: TDb, modelId: string) {
+  return db.select().from(alertChannels).where(or(eq(alertChannels.modelId, modelId), isNull(alertChannels.modelId))).orderBy(asc(alertChannels.createdAt));
+}

@@ -1,0 +1,80 @@
+import { eq, sql } from "drizzle-orm";
+import type { TDatabase } from "@/db/connection";
+import {
+  claimDueDeliveries, countMonitoringRules, getRuleSeries, insertAlertRules, listAlertRules, lockOpenAlert, queueDeliveries, recordDeliveryAttempt,
+} from "@/db/queries/alert-rules";
+import { alerts, models } from "@/db/schema";
+import { defaultAlertRules, describeAlert, evaluateRule, webhookPayload, type TAlertRule } from "@/lib/monitoring/alert-rules";
+import type { TWindowLayout, TWindowSummary } from "@/lib/monitoring/window";
+
+/** Gives a model the default rules the first time it is monitored (an empty rule list stays the committee's choice afterwards). */
+export async function ensureDefaultRules(db: TDatabase, { modelId, layout, reference }: { modelId: string; layout: TWindowLayout; reference: TWindowSummary }) {
+  await db.transaction(async (tx) => {
+    // Serialise per model so two workers don't both insert the defaults.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('alert-defaults'), hashtext(${modelId}))`);
+    if ((await countMonitoringRules(tx, modelId)) === 0) await insertAlertRules(tx, modelId, defaultAlertRules({ layout, reference }));
+  });
+}
+
+/** Evaluates every enabled rule of a model against its latest windows; fires, resolves or keeps alerts (see evaluateRule). */
+export async function evaluateAlertRules(db: TDatabase, modelId: string): Promise<{ fired: number; resolved: number }> {
+  const [model] = await db.select({ name: models.displayName }).from(models).where(eq(models.id, modelId));
+  if (!model) return { fired: 0, resolved: 0 };
+  let fired = 0;
+  let resolved = 0;
+  for (const rule of await listAlertRules(db, modelId, { enabledOnly: true })) {
+    const shape: TAlertRule = { ...rule, resolveThreshold: rule.resolveThreshold ?? null };
+    const values = await getRuleSeries(db, { modelId, rule: shape, limit: Math.max(1, rule.consecutiveWindows) });
+    await db.transaction(async (tx) => {
+      const open = await lockOpenAlert(tx, rule.id);
+      const decision = evaluateRule(shape, values, open !== null);
+      if (decision.action === "fire") {
+        const text = describeAlert(shape, decision.value, model.name);
+        const [alert] = await tx.insert(alerts).values({ ruleId: rule.id, modelId, severity: rule.severity, value: decision.value, ...text }).returning({ id: alerts.id });
+        await queueDeliveries(tx, { alertId: alert.id, modelId, event: "fired" });
+        if (rule.triggersRetraining) await queueDeliveries(tx, { alertId: alert.id, modelId, event: "retraining" });
+        fired += 1;
+      } else if (decision.action === "resolve" && open) {
+        await tx.update(alerts).set({ status: "resolved", resolvedAt: sql`now()`, value: decision.value, lastEvaluatedAt: sql`now()` }).where(eq(alerts.id, open.id));
+        await queueDeliveries(tx, { alertId: open.id, modelId, event: "resolved" });
+        resolved += 1;
+      } else if (open && decision.value !== null) {
+        await tx.update(alerts).set({ value: decision.value, lastEvaluatedAt: sql`now()` }).where(eq(alerts.id, open.id));
+      }
+    });
+  }
+  return { fired, resolved };
+}
+
+// 30 s, 1 min, 2 min, … : six attempts over about half an hour, then the delivery is marked failed.
+const MAX_ATTEMPTS = 6;
+const BACKOFF_BASE_MS = 30_000;
+const TIMEOUT_MS = 5_000;
+
+/** Sends due webhook deliveries (Slack-compatible JSON) and schedules retries for failures. */
+export async function deliverAlerts(db: TDatabase, { consoleUrl, fetchImpl = fetch }: { consoleUrl: string; fetchImpl?: typeof fetch }): Promise<{ delivered: number; failed: number }> {
+  let delivered = 0;
+  let failed = 0;
+  await db.transaction(async (tx) => {
+    for (const delivery of await claimDueDeliveries(tx, 20)) {
+      const attempts = delivery.attempts + 1;
+      let error: string | undefined;
+      try {
+        const response = await fetchImpl(delivery.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(webhookPayload({ kind: delivery.event, alert: { ...delivery.alert, modelSlug: delivery.modelSlug }, consoleUrl })),
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        });
+        if (!response.ok) error = `HTTP ${response.status}`;
+      } catch (cause) {
+        error = cause instanceof Error ? cause.message : String(cause);
+      }
+      const giveUp = error !== undefined && attempts >= MAX_ATTEMPTS;
+      await recordDeliveryAttempt(tx, { id: delivery.id, ok: error === undefined, error, attempts, giveUp, nextAttemptAt: error ? new Date(Date.now() + BACKOFF_BASE_MS * 2 ** (attempts - 1)) : undefined });
+      if (error) failed += 1;
+      else delivered += 1;
+    }
+  });
+  return { delivered, failed };
+}

@@ -1,0 +1,161 @@
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getArtifactContent } from "@/db/queries/serving";
+import { generateCreditApplications, toTensorRow, type TDriftEpisode } from "@/lib/demo/credit-data";
+import { seedDemo } from "@/scripts/seed/demo-seed";
+import { openTestDatabase, resetDemoDeployment } from "@/scripts/testing/database";
+import { scoreRows } from "../onnx/score-rows";
+import { deliverAlerts, evaluateAlertRules } from "./alert-rules";
+import { computeHourWindow, runMonitorWindows } from "./monitor-windows";
+
+const { db, close } = openTestDatabase();
+const HOUR_MS = 3_600_000;
+// Two fixed hours three weeks back, away from every other test's traffic.
+const calmHour = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 21 * 24 * HOUR_MS);
+const driftHour = new Date(calmHour.getTime() + HOUR_MS);
+let model: { id: string; champion: string; sha: string };
+
+/** Real demo applications scored by the real champion ONNX model, stored as the worker stores them, with outcomes for 60 %. */
+async function insertTraffic(hour: Date, count: number, seed: number, drift?: TDriftEpisode) {
+  const applications = generateCreditApplications({ count, seed, drift });
+  const rows = applications.map(toTensorRow);
+  const scores = await scoreRows({ model: new Uint8Array((await getArtifactContent(db, model.sha))!), rows, width: rows[0].length, probabilityOutput: "probability" });
+  const records = applications.map((application, index) => ({
+    id: crypto.randomUUID(),
+    created_at: new Date(hour.getTime() + Math.floor((index * HOUR_MS) / count)).toISOString(),
+    model_id: model.id, model_version_id: model.champion, role: "champion", request_id: `monitor-test-${seed}-${index}`,
+    features: `{${rows[index].join(",")}}`, attributes: JSON.stringify({ sex: application.sex, age_band: application.age_band }),
+    probability: scores[index], label: scores[index] >= 0.3 ? "default" : "repay", confidence: Math.max(scores[index], 1 - scores[index]), latency_ms: 2 + (index % 5),
+  }));
+  await db.$client`insert into predictions ${db.$client(records)}`;
+  const labelled = records.filter((_, index) => index % 5 < 3);
+  await db.$client`insert into outcomes ${db.$client(labelled.map((record) => {
+    const defaulted = applications[records.indexOf(record)].defaulted;
+    return { prediction_id: record.id, prediction_created_at: record.created_at, model_id: model.id, label: defaulted ? "default" : "repay", label_value: defaulted ? 1 : 0, source: "api" };
+  }))}`;
+}
+
+beforeAll(async () => {
+  await seedDemo(db);
+  await resetDemoDeployment(db);
+  const [row] = await db.$client`select m.id, d.champion_version_id as champion, v.artifact_sha256 as sha from models m join deployments d on d.model_id = m.id join model_versions v on v.id = d.champion_version_id where m.slug = 'credit-default'`;
+  model = { id: row.id, champion: row.champion, sha: row.sha };
+  await insertTraffic(calmHour, 600, 101);
+  await insertTraffic(driftHour, 600, 202, { incomeShiftFactor: 0.75, youngApplicantShare: 0.35 });
+});
+afterAll(async () => {
+  await db.$client`delete from alert_deliveries where alert_id in (select id from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where metric like '%.%'))`;
+  await db.$client`delete from alert_channels where url like 'http://127.0.0.1:%'`;
+  await db.$client`delete from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where metric like '%.%')`;
+  await db.$client`delete from alert_rules where model_id = ${model.id} and metric like '%.%'`;
+  await db.$client`delete from monitor_results where model_id = ${model.id}`;
+  await db.$client`delete from monitor_windows where model_id = ${model.id}`;
+  await db.$client`delete from outcomes where prediction_id in (select id from predictions where request_id like 'monitor-test-%')`;
+  await db.$client`delete from predictions where request_id like 'monitor-test-%'`;
+  await close();
+});
+
+const result = async (hour: Date, kind: string, statistic: string, { feature = "", group = "", granularity = "hour" } = {}) => {
+  const [row] = await db.$client`select value, status, details from monitor_results where model_version_id = ${model.champion} and granularity = ${granularity} and window_start = ${hour.toISOString()} and kind = ${kind} and statistic = ${statistic} and feature = ${feature} and group_name = ${group}`;
+  return row as { value: number | null; status: string; details: Record<string, unknown> } | undefined;
+};
+
+describe("monitor windows", () => {
+  it("find the shifted income and the growing under-25 share in the drift hour only", async () => {
+    await computeHourWindow(db, { versionId: model.champion, hour: calmHour });
+    await computeHourWindow(db, { versionId: model.champion, hour: driftHour });
+    const calmIncome = await result(calmHour, "drift", "wasserstein_normed", { feature: "annual_income_usd" });
+    const driftIncome = await result(driftHour, "drift", "wasserstein_normed", { feature: "annual_income_usd" });
+    expect(calmIncome!.status).toBe("ok");
+    expect(driftIncome!.status).toBe("breach");
+    expect(driftIncome!.value!).toBeGreaterThan(0.1);
+    expect(driftIncome!.details.lower as number).toBeLessThanOrEqual(driftIncome!.value!);
+    const calmAge = await result(calmHour, "drift", "jensenshannon", { feature: "age_band" });
+    const driftAge = await result(driftHour, "drift", "jensenshannon", { feature: "age_band" });
+    expect(driftAge!.value!).toBeGreaterThan(calmAge!.value!);
+    // The under-25 share, stored per group, grows from about 8 % to about 35 %.
+    expect((await result(calmHour, "fairness", "share", { group: "age_band=under_25" }))!.value!).toBeLessThan(0.15);
+    expect((await result(driftHour, "fairness", "share", { group: "age_band=under_25" }))!.value!).toBeGreaterThan(0.25);
+  });
+
+  it("store realized performance from the outcomes, the label-free estimate beside it, and fairness per attribute", async () => {
+    const auc = await result(calmHour, "performance", "roc_auc");
+    const estimated = await result(calmHour, "performance", "estimated_roc_auc");
+    expect(auc!.details.labelled).toBe(360);
+    expect(auc!.value!).toBeGreaterThan(0.6);
+    expect(Math.abs(estimated!.value! - auc!.value!)).toBeLessThan(0.1);
+    const di = await result(calmHour, "fairness", "disparate_impact", { group: "sex" });
+    expect(di!.value!).toBeGreaterThan(0);
+    expect(di!.value!).toBeLessThanOrEqual(1);
+    expect((await result(calmHour, "volume", "predictions"))!.value).toBe(600);
+  });
+
+  it("merge the hours into the day", async () => {
+    const day = new Date(Math.floor(calmHour.getTime() / (24 * HOUR_MS)) * 24 * HOUR_MS);
+    const [window] = await db.$client`select row_count, labelled_count from monitor_windows where model_version_id = ${model.champion} and granularity = 'day' and window_start = ${day.toISOString()}`;
+    const hoursOfDay = [calmHour, driftHour].filter((hour) => hour.getTime() - day.getTime() < 24 * HOUR_MS).length;
+    expect(window).toEqual({ row_count: 600 * hoursOfDay, labelled_count: 360 * hoursOfDay });
+  });
+
+  it("are idempotent: recomputing a window changes nothing", async () => {
+    const before = await db.$client`select statistic, feature, group_name, value from monitor_results where model_version_id = ${model.champion} and window_start = ${driftHour.toISOString()} order by 1, 2, 3`;
+    await computeHourWindow(db, { versionId: model.champion, hour: driftHour });
+    const after = await db.$client`select statistic, feature, group_name, value from monitor_results where model_version_id = ${model.champion} and window_start = ${driftHour.toISOString()} order by 1, 2, 3`;
+    expect(after).toEqual(before);
+    const [{ count }] = await db.$client`select count(*)::int from monitor_windows where model_version_id = ${model.champion} and granularity = 'hour' and window_start = ${driftHour.toISOString()}`;
+    expect(count).toBe(1);
+  });
+});
+
+describe("alert rules", () => {
+  it("get defaults, fire on the drifted feature, and deliver Slack JSON to the webhook with a retry", async () => {
+    const received: Array<{ text?: string; event?: string; alert: { id: string } }> = [];
+    // The receiver refuses each alert's first delivery, so every alert goes through one retry.
+    const refused = new Set<string>();
+    const server = createServer((request: IncomingMessage, response) => {
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        const parsed = JSON.parse(body) as { alert: { id: string } };
+        if (!refused.has(parsed.alert.id)) {
+          refused.add(parsed.alert.id);
+          response.writeHead(503).end();
+          return;
+        }
+        received.push(parsed);
+        response.writeHead(200).end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    try {
+      await db.$client`insert into alert_channels (model_id, kind, url) values (${model.id}, 'webhook', ${url})`;
+      // A pass over the last week finds the two hours (missing windows) and creates the default rules.
+      const pass = await runMonitorWindows(db, { since: null, now: new Date(driftHour.getTime() + 30 * 60_000) });
+      expect(pass.windows).toBeGreaterThanOrEqual(2);
+      const rules = await db.$client`select name from alert_rules where model_id = ${model.id} and metric like '%.%'`;
+      expect(rules.map((rule) => rule.name)).toEqual(expect.arrayContaining(["Drift on annual_income_usd", "Four-fifths rule by sex", "Sustained dataset drift"]));
+      const [fired] = await db.$client`select a.id, a.title, a.message, a.status from alerts a join alert_rules r on r.id = a.rule_id where r.model_id = ${model.id} and r.name = 'Drift on annual_income_usd'`;
+      expect(fired.status).toBe("firing");
+      expect(fired.message).toMatch(/^drift\.wasserstein_normed \(feature annual_income_usd\) is [0-9.]+, at or above the threshold 0\.1\.$/);
+      // Evaluating again with nothing new neither fires twice nor resolves.
+      expect(await evaluateAlertRules(db, model.id)).toEqual({ fired: 0, resolved: 0 });
+
+      const first = await deliverAlerts(db, { consoleUrl: "http://console.test" });
+      expect(first.failed).toBeGreaterThanOrEqual(1);
+      const [pending] = await db.$client`select d.status, d.attempts, d.last_error from alert_deliveries d where d.alert_id = ${fired.id}`;
+      expect(pending).toEqual({ status: "pending", attempts: 1, last_error: "HTTP 503" });
+      await db.$client`update alert_deliveries set next_attempt_at = now() where status = 'pending'`;
+      await deliverAlerts(db, { consoleUrl: "http://console.test" });
+      const [delivered] = await db.$client`select status, attempts from alert_deliveries where alert_id = ${fired.id}`;
+      expect(delivered).toEqual({ status: "delivered", attempts: 2 });
+      const message = received.find((body) => body.alert.id === fired.id)!;
+      expect(message.text).toContain(fired.title);
+      expect(message.text).toContain("<http://console.test/models/credit-default|Open in Oversight>");
+      expect(message.event).toBe("fired");
+    } finally {
+      server.close();
+    }
+  });
+});
