@@ -3,7 +3,8 @@
  * generator to the worker over HTTP (one per request, at --rate per second), then sends each
  * true outcome back after --outcome-delay seconds, as a lender learns defaults later. With
  * --drift-after, a drift episode starts: incomes fall (--drift-income-factor) and young
- * applicants, a riskier sub-population, grow to --drift-young-share of traffic.
+ * applicants, a riskier sub-population, grow to --drift-young-share of traffic and carry more debt
+ * (--drift-young-debt), so their approval rate falls: a fairness change the monitors must show.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -12,7 +13,7 @@ import { generateCreditApplications, type TCreditApplication } from "@/lib/demo/
 
 type TOptions = {
   url: string; apiKey?: string; model: string; rate: string; duration?: string; driftAfter?: string;
-  driftIncomeFactor: string; driftYoungShare: string; outcomeDelay: string; outcomeShare: string; seed: string; quiet?: boolean;
+  driftIncomeFactor: string; driftYoungShare: string; driftYoungDebt: string; outcomeDelay: string; outcomeShare: string; seed: string; quiet?: boolean;
 };
 
 const program = new Command()
@@ -26,6 +27,7 @@ const program = new Command()
   .option("--drift-after <seconds>", "start the drift episode after this many seconds")
   .option("--drift-income-factor <factor>", "income multiplier during the episode", "0.75")
   .option("--drift-young-share <share>", "share of under-25 applicants during the episode", "0.35")
+  .option("--drift-young-debt <increase>", "extra debt-to-income of under-25 applicants during the episode", "0.15")
   .option("--outcome-delay <seconds>", "seconds until a prediction's true outcome is sent", "20")
   .option("--outcome-share <share>", "share of predictions whose outcome ever arrives", "0.8")
   .option("--seed <n>", "random seed of the generated applications", "1")
@@ -51,7 +53,7 @@ async function main() {
   const rate = number(options.rate, "rate", { min: 0.1, max: 5_000 });
   const durationMs = options.duration ? number(options.duration, "duration", { min: 1, max: 1e9 }) * 1000 : Infinity;
   const driftAfterMs = options.driftAfter ? number(options.driftAfter, "drift-after", { min: 0, max: 1e9 }) * 1000 : Infinity;
-  const drift = { incomeShiftFactor: number(options.driftIncomeFactor, "drift-income-factor", { min: 0.1, max: 10 }), youngApplicantShare: number(options.driftYoungShare, "drift-young-share", { min: 0, max: 1 }) };
+  const drift = { incomeShiftFactor: number(options.driftIncomeFactor, "drift-income-factor", { min: 0.1, max: 10 }), youngApplicantShare: number(options.driftYoungShare, "drift-young-share", { min: 0, max: 1 }), youngDebtIncrease: number(options.driftYoungDebt, "drift-young-debt", { min: 0, max: 0.5 }) };
   const outcomeDelayMs = number(options.outcomeDelay, "outcome-delay", { min: 0, max: 1e7 }) * 1000;
   const outcomeShare = number(options.outcomeShare, "outcome-share", { min: 0, max: 1 });
   const headers = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };

@@ -13,6 +13,7 @@ import { openDatabaseServer } from "./lib/database";
 import { startProcess, stopProcess, waitForHttp, type TManagedProcess } from "./lib/processes";
 import { localSecret } from "./lib/secrets";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./seed/demo-seed";
+import { seedDemoTraffic } from "./seed/demo-traffic";
 
 const log = (line: string) => console.log(`[oversight] ${line}`);
 
@@ -28,6 +29,8 @@ async function main() {
   const db = createDatabase(databaseUrl, { maxConnections: 2 });
   await runMigrations(db);
   const seed = await seedDemo(db);
+  // Two days of past traffic on the first start, so the monitoring pages open with history.
+  if (seed.seeded) log(`Seeded ${await seedDemoTraffic(db)} past predictions.`);
   await closeDatabase(db);
   const apiKeyFile = path.resolve(".data", "demo-api-key");
   if (seed.apiKey) {

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { requireRole } from "@/app/_server/auth";
 import { AppShell } from "@/components/shell/app-shell";
+import { QueryProvider } from "@/components/providers/query-provider";
 import { SECTIONS, visibleSections } from "@/lib/permissions";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
@@ -11,7 +12,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       {user.roles.length === 0 ? (
         <p className="callout info">Your account has no role yet. Ask an admin to grant you one.</p>
       ) : (
-        children
+        <QueryProvider>{children}</QueryProvider>
       )}
     </AppShell>
   );

@@ -113,13 +113,22 @@ export async function upsertMonitorResults(db: TDb, results: TMonitorResultInput
 export type TMonitorPoint = { versionId: string | null; kind: string; feature: string; groupName: string; statistic: string; start: Date; value: number | null; threshold: number | null; status: string; details: Record<string, unknown> };
 
 /** Monitor results of a model over a period, oldest first: the series behind the charts and the alert rules. */
-export async function listMonitorResults(db: TDb, { modelId, granularity, from, to, kinds }: { modelId: string; granularity: "hour" | "day"; from: Date; to: Date; kinds?: string[] }): Promise<TMonitorPoint[]> {
+export async function listMonitorResults(db: TDb, { modelId, versionId, granularity, from, to, kinds }: { modelId: string; versionId?: string; granularity: "hour" | "day"; from: Date; to: Date; kinds?: string[] }): Promise<TMonitorPoint[]> {
   return db
     .select({
       versionId: monitorResults.modelVersionId, kind: monitorResults.kind, feature: monitorResults.feature, groupName: monitorResults.groupName, statistic: monitorResults.statistic,
       start: monitorResults.windowStart, value: monitorResults.value, threshold: monitorResults.threshold, status: monitorResults.status, details: monitorResults.details,
     })
     .from(monitorResults)
-    .where(and(eq(monitorResults.modelId, modelId), eq(monitorResults.granularity, granularity), gte(monitorResults.windowStart, from), lt(monitorResults.windowStart, to), kinds ? inArray(monitorResults.kind, kinds as never[]) : undefined))
+    .where(and(eq(monitorResults.modelId, modelId), versionId ? eq(monitorResults.modelVersionId, versionId) : undefined, eq(monitorResults.granularity, granularity), gte(monitorResults.windowStart, from), lt(monitorResults.windowStart, to), kinds ? inArray(monitorResults.kind, kinds as never[]) : undefined))
     .orderBy(asc(monitorResults.windowStart));
+}
+
+/** Versions of a model that have monitor windows, newest window first. */
+export async function listMonitoredVersions(db: TDb, modelId: string): Promise<{ id: string; version: string }[]> {
+  const rows = await db.execute<{ id: string; version: string }>(sql`
+    select v.id, v.version from model_versions v
+    where v.model_id = ${modelId} and exists (select 1 from monitor_windows w where w.model_version_id = v.id)
+    order by v.created_at desc`);
+  return [...rows];
 }

@@ -22,6 +22,8 @@ export type TDriftEpisode = {
   incomeShiftFactor?: number;
   /** Share of applicants drawn from the under-25 population (base ≈ 0.08). */
   youngApplicantShare?: number;
+  /** Extra debt-to-income of under-25 applicants during the episode (the downturn hits them hardest). */
+  youngDebtIncrease?: number;
 };
 
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
@@ -69,7 +71,8 @@ export function generateCreditApplications(options: { count: number; seed: numbe
     const creditHistoryYears = clamp(0.8 * (age - 18) + random.normal(0, 3), 0, age - 18);
     const loanAmount = clamp(12_000 * Math.exp(random.normal(0, 0.7)) * (income / 55_000) ** 0.4, 1_000, 100_000);
     const term = random.choice([12, 24, 36, 48, 60], [0.1, 0.2, 0.35, 0.15, 0.2]);
-    const debtToIncome = clamp(random.normal(0.29, 0.11) + (age < 25 ? 0.01 : 0), 0, 0.95);
+    // No extra random draws for the episode: the same seed gives the same base applications.
+    const debtToIncome = clamp(random.normal(0.29, 0.11) + (age < 25 ? 0.01 + (options.drift?.youngDebtIncrease ?? 0) : 0), 0, 0.95);
     const latePayments = random.poisson(0.35 + (debtToIncome > 0.4 ? 0.9 : 0) + (age < 25 ? 0.15 : 0));
     const openLines = 1 + random.poisson(age < 25 ? 2 : 4);
     const hasMortgage = random.uniform() < (age > 35 ? 0.5 : 0.15);

@@ -42,7 +42,7 @@ beforeAll(async () => {
   const [row] = await db.$client`select m.id, d.champion_version_id as champion, v.artifact_sha256 as sha from models m join deployments d on d.model_id = m.id join model_versions v on v.id = d.champion_version_id where m.slug = 'credit-default'`;
   model = { id: row.id, champion: row.champion, sha: row.sha };
   await insertTraffic(calmHour, 600, 101);
-  await insertTraffic(driftHour, 600, 202, { incomeShiftFactor: 0.75, youngApplicantShare: 0.35 });
+  await insertTraffic(driftHour, 600, 202, { incomeShiftFactor: 0.75, youngApplicantShare: 0.35, youngDebtIncrease: 0.15 });
 });
 afterAll(async () => {
   await db.$client`delete from alert_deliveries where alert_id in (select id from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where metric like '%.%'))`;
@@ -77,6 +77,12 @@ describe("monitor windows", () => {
     // The under-25 share, stored per group, grows from about 8 % to about 35 %.
     expect((await result(calmHour, "fairness", "share", { group: "age_band=under_25" }))!.value!).toBeLessThan(0.15);
     expect((await result(driftHour, "fairness", "share", { group: "age_band=under_25" }))!.value!).toBeGreaterThan(0.25);
+    // The episode's young applicants carry more debt: their approval rate falls and disparate impact by age band with it.
+    const calmDi = await result(calmHour, "fairness", "disparate_impact", { group: "age_band" });
+    const driftDi = await result(driftHour, "fairness", "disparate_impact", { group: "age_band" });
+    expect(driftDi!.value!).toBeLessThan(0.7);
+    expect(driftDi!.status).toBe("breach");
+    expect(calmDi!.value!).toBeGreaterThan(driftDi!.value! + 0.15);
   });
 
   it("store realized performance from the outcomes, the label-free estimate beside it, and fairness per attribute", async () => {
@@ -138,6 +144,8 @@ describe("alert rules", () => {
       expect(rules.map((rule) => rule.name)).toEqual(expect.arrayContaining(["Drift on annual_income_usd", "Four-fifths rule by sex", "Sustained dataset drift"]));
       const [fired] = await db.$client`select a.id, a.title, a.message, a.status from alerts a join alert_rules r on r.id = a.rule_id where r.model_id = ${model.id} and r.name = 'Drift on annual_income_usd'`;
       expect(fired.status).toBe("firing");
+      const [fairness] = await db.$client`select a.status from alerts a join alert_rules r on r.id = a.rule_id where r.model_id = ${model.id} and r.name = 'Four-fifths rule by age_band'`;
+      expect(fairness.status).toBe("firing");
       expect(fired.message).toMatch(/^drift\.wasserstein_normed \(feature annual_income_usd\) is [0-9.]+, at or above the threshold 0\.1\.$/);
       // Evaluating again with nothing new neither fires twice nor resolves.
       expect(await evaluateAlertRules(db, model.id)).toEqual({ fired: 0, resolved: 0 });

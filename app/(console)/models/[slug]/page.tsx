@@ -47,6 +47,7 @@ export default async function ModelPage({ params }: { params: Promise<{ slug: st
         actions={
           <div style={{ display: "flex", gap: 10, alignItems: "center" }}>
             <Badge tone={model.riskTier === "high" ? "bad" : model.riskTier === "medium" ? "warn" : "ok"}>{model.riskTier} risk</Badge>
+            <Link className="button" href={`/models/${model.slug}/monitoring`}>Monitoring</Link>
             {hasAnyRole(user.roles, ["admin", "committee", "executive"]) ? <Link className="button" href={`/models/${model.slug}/cost`}>Cost-benefit</Link> : null}
             {hasAnyRole(user.roles, ["admin", "scientist"]) ? (
               <>

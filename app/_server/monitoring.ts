@@ -1,0 +1,71 @@
+import "server-only";
+import { desc, eq, inArray, and } from "drizzle-orm";
+import type { TDb } from "@/db/connection";
+import { getMonitorVersion, listMonitoredVersions, listMonitorResults, listWindows } from "@/db/queries/monitoring";
+import { listAlertRules } from "@/db/queries/alert-rules";
+import { alerts, deployments } from "@/db/schema";
+import { buildDashboard, MONITOR_RANGES, rangeStart, type TMonitoringDashboard, type TMonitorRange } from "@/lib/monitoring/dashboard";
+import type { TMonitoringView } from "@/lib/types/monitoring";
+import { buildWindowLayout, summarizeReference, type TWindowLayout } from "@/lib/monitoring/window";
+import type { TSketch } from "@/lib/monitoring/sketch";
+import { ZInputSchema, ZOutputSchema, type TReferenceProfile } from "@/lib/registry";
+
+type TReferenceContext = { layout: TWindowLayout; features: Record<string, TSketch>; sorted: Record<string, Float64Array> };
+// A version's reference never changes once registered: compute its layout and sketches once per process.
+const referenceCache = new Map<string, TReferenceContext | null>();
+
+async function getReferenceContext(db: TDb, versionId: string): Promise<TReferenceContext | null> {
+  if (referenceCache.has(versionId)) return referenceCache.get(versionId)!;
+  const version = await getMonitorVersion(db, versionId);
+  const profile = version?.referenceProfile as TReferenceProfile | null | undefined;
+  let context: TReferenceContext | null = null;
+  if (version && profile) {
+    const layout = buildWindowLayout({ schema: ZInputSchema.parse(version.inputSchema), profile, threshold: ZOutputSchema.parse(version.outputSchema).threshold });
+    const sorted = Object.fromEntries(layout.features.filter((feature) => feature.kind === "numerical").map((feature) => [feature.name, Float64Array.from((profile.columns[feature.name] ?? []).map(Number)).sort()]));
+    context = { layout, features: summarizeReference(layout, profile), sorted };
+  }
+  referenceCache.set(versionId, context);
+  return context;
+}
+
+
+
+/**
+ * The monitoring view of a model: the champion's windows (or a chosen version's) over a range.
+ * Range-wide figures come from merged window summaries, never from raw predictions.
+ */
+export async function loadMonitoringView(db: TDb, { modelId, range, feature, version }: { modelId: string; range: TMonitorRange; feature?: string; version?: string }): Promise<TMonitoringView> {
+  const started = performance.now();
+  const [versions, [deployment], rules, open] = await Promise.all([
+    listMonitoredVersions(db, modelId),
+    db.select({ championVersionId: deployments.championVersionId }).from(deployments).where(eq(deployments.modelId, modelId)),
+    listAlertRules(db, modelId),
+    db.select().from(alerts).where(and(eq(alerts.modelId, modelId), inArray(alerts.status, ["firing", "acknowledged"]))).orderBy(desc(alerts.firedAt)).limit(50),
+  ]);
+  const chosen = versions.find((candidate) => candidate.version === version) ?? versions.find((candidate) => candidate.id === deployment?.championVersionId) ?? versions[0] ?? null;
+  let dashboard: TMonitoringDashboard | null = null;
+  const reference = chosen ? await getReferenceContext(db, chosen.id) : null;
+  if (chosen && reference) {
+    const now = new Date();
+    const from = rangeStart(range, now);
+    const to = new Date(now.getTime() + 1);
+    const granularity = MONITOR_RANGES[range].granularity;
+    const [windows, results] = await Promise.all([
+      listWindows(db, { versionIds: [chosen.id], granularity, from, to }),
+      listMonitorResults(db, { modelId, versionId: chosen.id, granularity, from, to }),
+    ]);
+    dashboard = buildDashboard({
+      range, layout: reference.layout, referenceFeatures: reference.features, referenceSorted: reference.sorted, selectedFeature: feature,
+      windows: windows.map((window) => ({ start: window.start.toISOString(), summary: window.summary })),
+      results: results.map((result) => ({ ...result, start: new Date(result.start).toISOString() })),
+    });
+  }
+  return {
+    version: chosen,
+    versions,
+    dashboard,
+    openAlerts: open.map((alert) => ({ id: alert.id, title: alert.title, message: alert.message, severity: alert.severity, status: alert.status, firedAt: alert.firedAt.toISOString() })),
+    rules: rules.map((rule) => ({ ...rule, createdAt: undefined, modelId: undefined })),
+    serverMs: performance.now() - started,
+  };
+}

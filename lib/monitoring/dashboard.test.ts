@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { buildDashboard, rangeStart, type TResultPoint } from "./dashboard";
+import { buildWindowLayout, summarizeReference, summarizeWindow, type TWindowRow } from "./window";
+import type { TInputSchema } from "../registry/input-schema";
+
+const schema: TInputSchema = {
+  features: [
+    { name: "income", type: "numeric", sensitive: false, modelInput: true },
+    { name: "sex", type: "categorical", allowedValues: ["f", "m"], sensitive: true, modelInput: false },
+  ],
+};
+const profile = { rowCount: 1000, sampleRows: 1000, labels: null, columns: { income: Array.from({ length: 1000 }, (_, i) => i % 100), sex: Array.from({ length: 1000 }, (_, i) => (i % 2 ? "f" : "m")) } };
+const layout = buildWindowLayout({ schema, profile, threshold: 0.5 });
+const rows = (shift: number): TWindowRow[] => Array.from({ length: 300 }, (_, i) => ({ features: [(i % 100) + shift], attributes: { sex: i % 2 ? "f" : "m" }, probability: (i % 10) / 10, confidence: 0.8, latencyMs: 2, label: null }));
+const point = (start: string, kind: string, statistic: string, value: number, status: string, feature = "", groupName = ""): TResultPoint => ({ kind, statistic, feature, groupName, start, value, threshold: 0.1, status, details: {} });
+
+describe("buildDashboard", () => {
+  const starts = ["2026-11-30T09:00:00.000Z", "2026-11-30T10:00:00.000Z"];
+  const dashboard = buildDashboard({
+    range: "24h", layout, referenceFeatures: summarizeReference(layout, profile),
+    referenceSorted: { income: Float64Array.from(profile.columns.income).sort() },
+    windows: [{ start: starts[0], summary: summarizeWindow(layout, rows(0)) }, { start: starts[1], summary: summarizeWindow(layout, rows(40)) }],
+    results: [
+      point(starts[0], "drift", "wasserstein_normed", 0.02, "ok", "income"),
+      point(starts[1], "drift", "wasserstein_normed", 1.3, "breach", "income"),
+      point(starts[1], "fairness", "disparate_impact", 0.9, "ok", "", "sex"),
+    ],
+  });
+  it("lays the stored results out as heat-map cells per feature and window, 'unknown' where nothing was stored", () => {
+    expect(dashboard.windows).toEqual(starts);
+    expect(dashboard.heatmap.features.find((row) => row.name === "income")!.cells.map((cell) => cell.status)).toEqual(["ok", "breach"]);
+    expect(dashboard.heatmap.features.find((row) => row.name === "sex")!.cells.map((cell) => cell.status)).toEqual(["unknown", "unknown"]);
+  });
+  it("opens on a drifting feature and computes its range-wide histogram from the merged windows", () => {
+    expect(dashboard.feature!.name).toBe("income");
+    expect(dashboard.feature!.range.drifted).toBe(true);
+    const currentShare = dashboard.feature!.histogram.reduce((sum, bin) => sum + bin.current, 0);
+    expect(currentShare).toBeCloseTo(1, 12);
+    expect(dashboard.rowCount).toBe(600);
+  });
+  it("puts disparate impact per attribute on the time axis", () => {
+    expect(dashboard.fairnessSeries).toEqual([{ start: starts[0], sex: null }, { start: starts[1], sex: 0.9 }]);
+  });
+});
+
+describe("rangeStart", () => {
+  it("starts 24 h ranges on a whole hour and 7 d ranges on a whole day", () => {
+    const now = new Date("2026-11-30T10:25:00Z");
+    expect(rangeStart("24h", now).toISOString()).toBe("2026-11-29T11:00:00.000Z");
+    expect(rangeStart("7d", now).toISOString()).toBe("2026-11-24T00:00:00.000Z");
+  });
+});

@@ -1,0 +1,11 @@
+import type { TMonitoringDashboard } from "../monitoring/dashboard";
+
+/** What the monitoring page and its polling route carry to the browser. */
+export type TMonitoringView = {
+  version: { id: string; version: string } | null;
+  versions: { id: string; version: string }[];
+  dashboard: TMonitoringDashboard | null;
+  openAlerts: { id: string; title: string; message: string; severity: string; status: string; firedAt: string }[];
+  rules: { id: string; name: string; metric: string; feature: string; groupName: string; comparison: string; threshold: number; resolveThreshold: number | null; windowGranularity: string; severity: string; consecutiveWindows: number; triggersRetraining: boolean; enabled: boolean }[];
+  serverMs: number;
+};
