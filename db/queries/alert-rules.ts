@@ -79,5 +79,31 @@ export async function recordDeliveryAttempt(db: TDb, { id, ok, error, attempts, 
 }
 
 export async function listAlertChannels(db: TDb, modelId: string) {
-  return db.select().from(alertChannels).where(or(eq(alertChannels.modelId, modelId), isNull(alertChannels.modelId))).orderBy(asc(alertChannels.createdAt));
+  return db.select().from(alertChannels).where(and(eq(alertChannels.enabled, true), or(eq(alertChannels.modelId, modelId), isNull(alertChannels.modelId)))).orderBy(asc(alertChannels.createdAt));
+}
+
+export async function getAlertRule(db: TDb, id: string) {
+  const [rule] = await db.select().from(alertRules).where(eq(alertRules.id, id));
+  return rule ?? null;
+}
+
+export async function setAlertRuleEnabled(db: TDb, id: string, enabled: boolean) {
+  await db.update(alertRules).set({ enabled }).where(eq(alertRules.id, id));
+}
+
+/** Replaces a model's webhook or retraining channel (one of each per model); an empty URL removes it. */
+export async function replaceAlertChannel(db: TDb, { modelId, kind, url }: { modelId: string; kind: "webhook" | "retraining"; url: string | null }) {
+  const existing = await db.select({ id: alertChannels.id }).from(alertChannels).where(and(eq(alertChannels.modelId, modelId), eq(alertChannels.kind, kind)));
+  // Channels with past deliveries are switched off rather than deleted, so the delivery history keeps its channel.
+  if (existing.length) await db.update(alertChannels).set({ enabled: false }).where(inArray(alertChannels.id, existing.map((row) => row.id)));
+  if (url) await db.insert(alertChannels).values({ modelId, kind, url });
+}
+
+export async function getAlert(db: TDb, id: string) {
+  const [alert] = await db.select().from(alerts).where(eq(alerts.id, id)).for("update");
+  return alert ?? null;
+}
+
+export async function acknowledgeAlert(db: TDb, { id, userId }: { id: string; userId: string }) {
+  await db.update(alerts).set({ status: "acknowledged", acknowledgedAt: sql`now()`, acknowledgedBy: userId }).where(eq(alerts.id, id));
 }

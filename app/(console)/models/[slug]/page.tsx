@@ -14,7 +14,8 @@ import { DeploymentSummary } from "@/components/models/deployment-summary";
 import { VersionTable } from "@/components/models/version-table";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
-import { formatCount } from "@/lib/format";
+import { formatCount, formatDateTime } from "@/lib/format";
+import { listOpenAlerts } from "@/db/queries/alerts";
 import { hasAnyRole } from "@/lib/roles";
 import Link from "next/link";
 
@@ -28,6 +29,7 @@ export default async function ModelPage({ params }: { params: Promise<{ slug: st
   const slug = (await params).slug;
   const [model, timeline, modelRow] = await Promise.all([getModelDetail(db, slug), listAuditRecords(db, { limit: 30, filter: { modelSlug: slug } }), getModelBySlug(db, slug)]);
   if (!model || !modelRow) notFound();
+  const openAlerts = await listOpenAlerts(db, modelRow.id);
   const fallbackRules = modelRow.fallbackRules;
   const actor = { kind: "user" as const, roles: user.roles, id: user.id };
   const revision = model.deployment?.revision ?? 0;
@@ -78,6 +80,16 @@ export default async function ModelPage({ params }: { params: Promise<{ slug: st
           </dl>
         </section>
       </div>
+      <section className="card" aria-labelledby="model-alerts-heading">
+        <h2 id="model-alerts-heading">Open alerts</h2>
+        {openAlerts.length === 0 ? <p className="muted" style={{ margin: 0 }}>No open alerts: monitoring finds nothing that needs attention.</p> : (
+          <ul style={{ margin: 0, paddingLeft: 18 }}>
+            {openAlerts.map((alert) => (
+              <li key={alert.id}><Badge tone={alert.severity === "critical" ? "bad" : alert.severity === "warning" ? "warn" : "info"}>{alert.severity}</Badge> <strong>{alert.title}</strong> <span className="muted">{alert.message} · {alert.status} since {formatDateTime(alert.firedAt)}</span></li>
+            ))}
+          </ul>
+        )}
+      </section>
       <section aria-labelledby="versions-heading">
         <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center" }}>
           <h2 id="versions-heading">Versions</h2>

@@ -2,6 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireRole } from "@/app/_server/auth";
+import { listAlertChannels } from "@/db/queries/alert-rules";
+import { AlertRulesPanel } from "@/components/monitoring/alert-rules-panel";
+import { hasAnyRole } from "@/lib/roles";
+import { createAlertRuleAction, saveAlertChannelsAction, toggleAlertRuleAction } from "./actions";
 import { loadMonitoringView } from "@/app/_server/monitoring";
 import { getDb } from "@/db/client";
 import { getModelBySlug } from "@/db/queries/registry";
@@ -14,13 +18,18 @@ export const metadata: Metadata = { title: "Monitoring" };
 type TSearch = { range?: string; feature?: string; version?: string };
 
 export default async function MonitoringPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<TSearch> }) {
-  await requireRole(["admin", "scientist", "committee", "analyst", "executive"]);
+  const user = await requireRole(["admin", "scientist", "committee", "analyst", "executive"]);
   const [{ slug }, search] = await Promise.all([params, searchParams]);
   const db = getDb();
   const model = await getModelBySlug(db, slug);
   if (!model) notFound();
   const range: TMonitorRange = search.range && search.range in MONITOR_RANGES ? (search.range as TMonitorRange) : "24h";
-  const view = await loadMonitoringView(db, { modelId: model.id, range, feature: search.feature, version: search.version });
+  const [view, channels] = await Promise.all([
+    loadMonitoringView(db, { modelId: model.id, range, feature: search.feature, version: search.version }),
+    listAlertChannels(db, model.id),
+  ]);
+  // Only the host of a channel reaches the browser: webhook URLs carry tokens.
+  const channelRows = channels.filter((channel) => channel.modelId === model.id).map((channel) => ({ kind: channel.kind, host: new URL(channel.url).host }));
   return (
     <div className="stack">
       <PageHeader
@@ -29,6 +38,12 @@ export default async function MonitoringPage({ params, searchParams }: { params:
         actions={<Link className="button" href={`/models/${model.slug}`}>Back to the model</Link>}
       />
       <MonitoringDashboard slug={model.slug} range={range} feature={search.feature} version={search.version} initial={view} />
+      <section className="card" aria-labelledby="rules-heading">
+        <h2 id="rules-heading">Alert rules</h2>
+        <p className="muted" style={{ marginTop: 0 }}>Evaluated after every monitoring pass on the champion&apos;s windows. An alert fires after the set number of breaching windows in a row and resolves only past its resolve level, so it does not flap. Alerts show on the Alerts page and the model page.</p>
+        <AlertRulesPanel modelSlug={model.slug} rules={view.rules} channels={channelRows} editable={hasAnyRole(user.roles, ["admin", "scientist", "committee"])}
+          toggle={toggleAlertRuleAction} create={createAlertRuleAction} saveChannels={saveAlertChannelsAction} />
+      </section>
     </div>
   );
 }
