@@ -37,4 +37,13 @@ test("real API responses match the OpenAPI document", async ({ request }) => {
   check("/api/v1/models/{name}/versions", "get", 404, await missing.json());
   const unauthenticated = await request.get("/api/v1/models", { headers: { authorization: "Bearer ovk_not-a-key" } });
   check("/api/v1/models", "get", 401, await unauthenticated.json());
+
+  const recorded = await request.post("/api/v1/models/credit-default/kpis", { headers: auth, data: { values: [{ date: "2020-06-01", metric: "openapi check", value: 1.5, unit: "%" }] } });
+  expect(recorded.status()).toBe(200);
+  check("/api/v1/models/{name}/kpis", "post", 200, await recorded.json());
+  const refusedKpis = await request.post("/api/v1/models/credit-default/kpis", { headers: auth, data: { values: [{ date: "2020-06-31", metric: "openapi check", value: 1, unit: "%" }] } });
+  expect(refusedKpis.status()).toBe(422);
+  check("/api/v1/models/{name}/kpis", "post", 422, await refusedKpis.json());
+  const kpis = await request.get("/api/v1/models/credit-default/kpis?metric=openapi%20check", { headers: auth });
+  check("/api/v1/models/{name}/kpis", "get", 200, await kpis.json());
 });

@@ -6,12 +6,15 @@
 export class DomainError extends Error {
   readonly code: string;
   readonly status: number;
+  /** Problems per input field (e.g. every bad row of an uploaded file), shown beside the message. */
+  readonly fieldErrors?: Record<string, string[]>;
 
-  constructor(code: string, message: string, status = 409) {
+  constructor(code: string, message: string, status = 409, fieldErrors?: Record<string, string[]>) {
     super(message);
     this.name = "DomainError";
     this.code = code;
     this.status = status;
+    this.fieldErrors = fieldErrors;
   }
 }
 

@@ -39,7 +39,7 @@ export function defineAction<TSchema extends z.ZodType, TData>(definition: {
       const data = await definition.handler({ user, input: parsed.data, db: getDb() });
       return { ok: true, data };
     } catch (error) {
-      if (isDomainError(error)) return { ok: false, status: error.status, message: error.message };
+      if (isDomainError(error)) return { ok: false, status: error.status, message: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) };
       const reference = randomUUID().slice(0, 8);
       logger.error({ reference, action: definition.name, userId: user.id, err: error }, "action failed");
       return { ok: false, status: 500, message: `Something went wrong (reference ${reference}). Nothing was changed.` };

@@ -14,7 +14,7 @@ export { ApiError, zodIssues };
 /** Who calls a REST route: a signed-in user (by session cookie) or an API key. */
 export type TApiPrincipal =
   | { kind: "user"; id: string; label: string; roles: TRole[] }
-  | { kind: "api_key"; id: string; label: string; scopes: string[] };
+  | { kind: "api_key"; id: string; label: string; scopes: string[]; modelIds: string[] | null };
 
 /**
  * Authenticates a route: an API key (Authorization: Bearer) must carry `scope`; a session user
@@ -28,12 +28,19 @@ export async function authenticateApi(request: Request, access: { roles: readonl
     if (!key) throw new ApiError(401, "invalid_api_key", "The API key is not valid or has been revoked.");
     if (!key.scopes.includes(access.scope)) throw new ApiError(403, "forbidden", `This API key does not have the '${access.scope}' scope.`);
     void touchApiKey(db, key.id).catch(() => {});
-    return { kind: "api_key", id: key.id, label: `API key ${key.name} (${key.keyPrefix}…)`, scopes: key.scopes };
+    return { kind: "api_key", id: key.id, label: `API key ${key.name} (${key.keyPrefix}…)`, scopes: key.scopes, modelIds: key.modelIds };
   }
   const user = await getCurrentUser();
   if (!user) throw new ApiError(401, "unauthenticated", "Sign in or send an API key as 'Authorization: Bearer <key>'.");
   if (!hasAnyRole(user.roles, access.roles)) throw new ApiError(403, "forbidden", `This needs one of the roles: ${access.roles.join(", ")}.`);
   return { kind: "user", id: user.id, label: user.email, roles: user.roles };
+}
+
+/** Refuses an API key limited to other models (403); a session user reaches every model their roles allow. */
+export function assertModelAccess(principal: TApiPrincipal, model: { id: string; slug: string }): void {
+  if (principal.kind === "api_key" && principal.modelIds && !principal.modelIds.includes(model.id)) {
+    throw new ApiError(403, "forbidden", `This API key is not allowed to use the model '${model.slug}'.`);
+  }
 }
 
 /** Runs a route body and turns every failure into a JSON error with the right status — never a stack trace. */

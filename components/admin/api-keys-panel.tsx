@@ -11,6 +11,7 @@ const SCOPES = [
   ["predict", "Predict"],
   ["outcomes", "Send outcomes"],
   ["registry", "Register models"],
+  ["kpis", "Send KPIs"],
   ["read", "Read"],
 ] as const;
 

@@ -2,7 +2,7 @@
 
 import { useMemo, useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { projectCostBenefit, type TCostSettings } from "@/lib/cost/projection";
+import { buildProjectionInput, DEFAULT_PROJECTION_ASSUMPTIONS, projectCostBenefit, type TCostSettings } from "@/lib/cost/projection";
 
 type TMeasured = { monthlyPredictions: number; reviewRate: number; falsePositiveRate: number; falseNegativeRate: number };
 
@@ -19,21 +19,18 @@ function Slider({ id, label, value, min, max, step, format, onChange }: { id: st
 
 /** The 12-month projection of maintaining vs updating, recomputed in the browser as the assumptions move (the projection is a pure function). */
 export function CostBenefitView({ settings, measured }: { settings: TCostSettings; measured: TMeasured }) {
-  const [volumeGrowth, setVolumeGrowth] = useState(0.02);
-  const [decay, setDecay] = useState(0.03);
-  const [improvement, setImprovement] = useState(0.1);
+  const [volumeGrowth, setVolumeGrowth] = useState<number>(DEFAULT_PROJECTION_ASSUMPTIONS.monthlyVolumeGrowth);
+  const [decay, setDecay] = useState<number>(DEFAULT_PROJECTION_ASSUMPTIONS.monthlyErrorGrowth);
+  const [improvement, setImprovement] = useState<number>(DEFAULT_PROJECTION_ASSUMPTIONS.challengerImprovement);
   const [falseNegativeCost, setFalseNegativeCost] = useState(settings.costPerFalseNegativeUsd);
   const [falsePositiveCost, setFalsePositiveCost] = useState(settings.costPerFalsePositiveUsd);
   const result = useMemo(
     () =>
-      projectCostBenefit({
+      projectCostBenefit(buildProjectionInput({
         settings: { ...settings, costPerFalseNegativeUsd: falseNegativeCost, costPerFalsePositiveUsd: falsePositiveCost },
-        measured: {
-          ...measured,
-          challenger: { falsePositiveRate: measured.falsePositiveRate * (1 - improvement), falseNegativeRate: measured.falseNegativeRate * (1 - improvement) },
-        },
-        assumptions: { monthlyVolumeGrowth: volumeGrowth, monthlyErrorGrowth: decay, horizonMonths: 12 },
-      }),
+        measured,
+        assumptions: { monthlyVolumeGrowth: volumeGrowth, monthlyErrorGrowth: decay, challengerImprovement: improvement },
+      })),
     [settings, measured, volumeGrowth, decay, improvement, falseNegativeCost, falsePositiveCost],
   );
   const data = result.maintain.months.map((month, index) => ({ month: month.month, maintain: month.cumulativeUsd, update: result.update.months[index].cumulativeUsd }));

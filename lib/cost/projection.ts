@@ -111,3 +111,46 @@ export function projectCostBenefit(input: TProjectionInput) {
   ];
   return { maintain, update, breakEvenMonth, savingUsd, lossReduction, roi, summarySentence, assumptions };
 }
+
+/** Error rates the projection uses until labelled outcomes arrive; pages that use them say so. */
+export const PLACEHOLDER_ERROR_RATES = { falsePositiveRate: 0.05, falseNegativeRate: 0.08 } as const;
+
+/** The assumptions the cost page opens with (its sliders' first positions), shared by every view that projects. */
+export const DEFAULT_PROJECTION_ASSUMPTIONS = { monthlyVolumeGrowth: 0.02, monthlyErrorGrowth: 0.03, challengerImprovement: 0.1 } as const;
+
+/** Measured inputs as db/queries/cost-inputs reads them: error rates are null while no outcome is labelled. */
+export type TMeasuredCostInputs = { monthlyPredictions: number; reviewRate: number; falsePositiveRate: number | null; falseNegativeRate: number | null };
+
+/** The measured inputs with PLACEHOLDER_ERROR_RATES where no outcome has arrived, and whether the rates are measured. */
+export function withPlaceholderRates(measured: TMeasuredCostInputs) {
+  const labelled = measured.falsePositiveRate !== null && measured.falseNegativeRate !== null;
+  return {
+    labelled,
+    measured: {
+      monthlyPredictions: measured.monthlyPredictions,
+      reviewRate: measured.reviewRate,
+      falsePositiveRate: measured.falsePositiveRate ?? PLACEHOLDER_ERROR_RATES.falsePositiveRate,
+      falseNegativeRate: measured.falseNegativeRate ?? PLACEHOLDER_ERROR_RATES.falseNegativeRate,
+    },
+  };
+}
+
+/**
+ * The projection input the cost page builds: the update path stands for a challenger whose error
+ * rates are lower by `challengerImprovement` (a share, 0.1 = 10 % lower), over 12 months.
+ */
+export function buildProjectionInput(input: {
+  settings: TCostSettings;
+  measured: { monthlyPredictions: number; reviewRate: number; falsePositiveRate: number; falseNegativeRate: number };
+  assumptions: { monthlyVolumeGrowth: number; monthlyErrorGrowth: number; challengerImprovement: number };
+}): TProjectionInput {
+  const { measured, assumptions } = input;
+  return {
+    settings: input.settings,
+    measured: {
+      ...measured,
+      challenger: { falsePositiveRate: measured.falsePositiveRate * (1 - assumptions.challengerImprovement), falseNegativeRate: measured.falseNegativeRate * (1 - assumptions.challengerImprovement) },
+    },
+    assumptions: { monthlyVolumeGrowth: assumptions.monthlyVolumeGrowth, monthlyErrorGrowth: assumptions.monthlyErrorGrowth, horizonMonths: 12 },
+  };
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZKpiSubmission, ZKpiValue } from "@/lib/kpis/input";
 import { ZCreateModelInput } from "./model-input";
 import { ZRegisterVersionInput } from "./version-input";
 
@@ -40,7 +41,7 @@ const ok = (description: string, ref: string, code = "200") => ({ [code]: { desc
 export function buildOpenApiDocument(serverUrl: string) {
   return {
     openapi: "3.1.0",
-    info: { title: "Oversight registry API", version: "1.0.0", description: "Models, versions and model cards. Authenticate with a session cookie or 'Authorization: Bearer <API key>'." },
+    info: { title: "Oversight registry API", version: "1.0.0", description: "Models, versions, model cards and business KPIs. Authenticate with a session cookie or 'Authorization: Bearer <API key>'." },
     servers: [{ url: serverUrl }],
     components: {
       securitySchemes: { apiKey: { type: "http", scheme: "bearer" } },
@@ -54,6 +55,14 @@ export function buildOpenApiDocument(serverUrl: string) {
         VersionList: { type: "object", required: ["versions"], properties: { versions: { type: "array", items: { $ref: "#/components/schemas/VersionListItem" } } } },
         RegisterVersionMetadata: json(ZRegisterVersionInput),
         RegisteredVersion: registered,
+        KpiValue: json(ZKpiValue),
+        KpiSubmission: json(ZKpiSubmission),
+        KpiValueList: { type: "object", required: ["model", "values"], properties: { model: { type: "string" }, values: { type: "array", items: { $ref: "#/components/schemas/KpiValue" } } } },
+        KpiRecorded: {
+          type: "object",
+          required: ["model", "received", "inserted", "updated"],
+          properties: { model: { type: "string" }, received: { type: "integer", minimum: 1 }, inserted: { type: "integer", minimum: 0 }, updated: { type: "integer", minimum: 0 } },
+        },
         ModelCard: { type: "object", required: ["model_details", "model_parameters", "quantitative_analysis", "considerations", "completeness"] },
       },
     },
@@ -85,6 +94,23 @@ export function buildOpenApiDocument(serverUrl: string) {
             },
           },
           responses: { ...ok("Registered", "RegisteredVersion", "201"), ...errors(401, 403, 404, 409, 413, 415, 422) },
+        },
+      },
+      "/api/v1/models/{name}/kpis": {
+        parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }],
+        get: {
+          summary: "A model's business KPI values, by metric then date",
+          parameters: [
+            { name: "metric", in: "query", required: false, schema: { type: "string", maxLength: 80 } },
+            { name: "from", in: "query", required: false, schema: { type: "string", format: "date" } },
+            { name: "to", in: "query", required: false, schema: { type: "string", format: "date" } },
+          ],
+          responses: { ...ok("KPI values", "KpiValueList"), ...errors(400, 401, 403, 404) },
+        },
+        post: {
+          summary: "Record business KPI values (admin, scientist, committee, or an API key with the kpis scope): one value or { values } with up to 10,000; upserted on (model, metric, date), all or nothing",
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/KpiSubmission" } } } },
+          responses: { ...ok("Recorded", "KpiRecorded"), ...errors(400, 401, 403, 404, 413, 422) },
         },
       },
       "/api/v1/models/{name}/versions/{version}/card": {

@@ -9,6 +9,7 @@ import { createApiKey } from "@/db/queries/api-keys";
 import { insertArtifactIfAbsent, insertDeployment, insertModel, insertModelVersion } from "@/db/queries/registry";
 import { users } from "@/db/schema";
 import Papa from "papaparse";
+import { seedDemoKpis } from "./demo-kpis";
 import { buildReferenceProfile, parseReferenceRecords, ZInputSchema, ZOutputSchema } from "@/lib/registry";
 import type { TRole } from "@/lib/roles";
 
@@ -60,18 +61,23 @@ function demoReferenceProfile(schema: { inputSchema: Record<string, unknown>; ou
 
 /**
  * Seeds the demo once: one user per role, the credit-default model with its two trained
- * versions (1.0.0 champion), and an API key. Returns the key in clear text when it made one.
+ * versions (1.0.0 champion), and an API key; then tops up the demo KPIs (see demo-kpis.ts).
+ * Returns the key in clear text when it made one.
  */
 export async function seedDemo(db: TDatabase): Promise<{ seeded: boolean; apiKey: string | null }> {
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_USERS[0].email)).limit(1);
-  if (existing) return { seeded: false, apiKey: null };
+  if (existing) {
+    // The KPI window moves with the calendar, so a database seeded earlier still gets recent days.
+    await seedDemoKpis(db);
+    return { seeded: false, apiKey: null };
+  }
 
   const schema = readJson<{ inputSchema: Record<string, unknown>; outputSchema: Record<string, unknown> }>("credit-default.schema.json");
   const manifest = readJson<{ versions: TManifestVersion[] }>("models/manifest.json");
   const passwordHash = await bcrypt.hash(DEMO_PASSWORD, 12);
   const referenceProfile = demoReferenceProfile(schema);
 
-  return db.transaction(async (tx) => {
+  const seeded = await db.transaction(async (tx) => {
     const userIds = new Map<string, string>();
     for (const user of DEMO_USERS) {
       const [row] = await tx.insert(users).values({ ...user, passwordHash }).returning({ id: users.id });
@@ -130,8 +136,10 @@ export async function seedDemo(db: TDatabase): Promise<{ seeded: boolean; apiKey
     await insertDeployment(tx, { modelId: model.id, championVersionId: versionIds.get("1.0.0"), mode: "off", confidenceThreshold: 0.6, reviewSampleRate: 0.01 });
     await audit("deployment.champion_set", "model", model.id, model.id, { version: "1.0.0" });
 
-    const apiKey = await createApiKey(tx, { name: "Demo loan-origination app", scopes: ["predict", "outcomes", "registry", "read"], modelIds: null, createdBy: userIds.get("admin@oversight.test")! });
+    const apiKey = await createApiKey(tx, { name: "Demo loan-origination app", scopes: ["predict", "outcomes", "registry", "kpis", "read"], modelIds: null, createdBy: userIds.get("admin@oversight.test")! });
     await audit("admin.api_key_created", "api_key", apiKey.id, null, { name: "Demo loan-origination app" });
     return { seeded: true, apiKey: apiKey.key };
   });
+  await seedDemoKpis(db);
+  return seeded;
 }

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/app/_server/action";
 import { appendAuditRecord } from "@/db/audit";
-import { createApiKey, revokeApiKey } from "@/db/queries/api-keys";
+import { API_KEY_SCOPES, createApiKey, revokeApiKey } from "@/db/queries/api-keys";
 import { getPolicy, savePolicy } from "@/db/queries/governance";
 import { getUserById, setUserRoles } from "@/db/queries/users";
 import { ZPolicy } from "@/lib/governance/policy";
@@ -47,8 +47,6 @@ const updateUserRoles = defineAction({
 export async function updateUserRolesAction(input: { userId: string; roles: string[] }) {
   return updateUserRoles(input);
 }
-
-const API_KEY_SCOPES = ["predict", "outcomes", "registry", "read"] as const;
 
 const createKey = defineAction({
   name: "admin.create_api_key",

@@ -7,12 +7,9 @@ import { getMeasuredCostInputs } from "@/db/queries/cost-inputs";
 import { getModelBySlug } from "@/db/queries/registry";
 import { CostBenefitView } from "@/components/charts/cost-benefit-view";
 import { PageHeader } from "@/components/ui/page-header";
-import { ZCostSettings } from "@/lib/cost/projection";
+import { PLACEHOLDER_ERROR_RATES, withPlaceholderRates, ZCostSettings } from "@/lib/cost/projection";
 
 export const metadata: Metadata = { title: "Cost-benefit" };
-
-// Placeholders when no outcome has arrived yet; the page says so.
-const PLACEHOLDER_RATES = { falsePositiveRate: 0.05, falseNegativeRate: 0.08 };
 
 export default async function CostBenefitPage({ params }: { params: Promise<{ slug: string }> }) {
   await requireRole(["admin", "committee", "executive"]);
@@ -21,7 +18,9 @@ export default async function CostBenefitPage({ params }: { params: Promise<{ sl
   if (!model) notFound();
   const measured = await getMeasuredCostInputs(db, model.id);
   const settings = ZCostSettings.parse(model.costSettings ?? {});
-  const labelled = measured.falsePositiveRate !== null && measured.falseNegativeRate !== null;
+  // Placeholders when no outcome has arrived yet; the page says so.
+  const projected = withPlaceholderRates(measured);
+  const labelled = projected.labelled;
   return (
     <div className="stack">
       <PageHeader
@@ -34,17 +33,9 @@ export default async function CostBenefitPage({ params }: { params: Promise<{ sl
         {labelled ? `${measured.labelled.toLocaleString("en-US")} with outcomes (false positives ${((measured.falsePositiveRate ?? 0) * 100).toFixed(1)} %, false negatives ${((measured.falseNegativeRate ?? 0) * 100).toFixed(1)} %).` : "no outcomes yet."}
       </p>
       {!labelled ? (
-        <p className="callout info" role="status" aria-label="No outcomes">No labelled outcomes yet: the error rates are placeholders (5 % false positives, 8 % false negatives) until outcomes arrive.</p>
+        <p className="callout info" role="status" aria-label="No outcomes">No labelled outcomes yet: the error rates are placeholders ({Math.round(PLACEHOLDER_ERROR_RATES.falsePositiveRate * 100)} % false positives, {Math.round(PLACEHOLDER_ERROR_RATES.falseNegativeRate * 100)} % false negatives) until outcomes arrive.</p>
       ) : null}
-      <CostBenefitView
-        settings={settings}
-        measured={{
-          monthlyPredictions: measured.monthlyPredictions,
-          reviewRate: measured.reviewRate,
-          falsePositiveRate: measured.falsePositiveRate ?? PLACEHOLDER_RATES.falsePositiveRate,
-          falseNegativeRate: measured.falseNegativeRate ?? PLACEHOLDER_RATES.falseNegativeRate,
-        }}
-      />
+      <CostBenefitView settings={settings} measured={projected.measured} />
     </div>
   );
 }

@@ -1,0 +1,52 @@
+import { createHash } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { appendAuditRecord } from "@/db/audit";
+import type { TDatabase } from "@/db/connection";
+import { kpiValues, models } from "@/db/schema";
+import { createRandom } from "@/lib/demo/random";
+import { dateAxis } from "@/lib/kpis/series";
+
+const DEMO_KPI_DAYS = 60;
+
+/** A stable seed per (metric, day), so a day's demo value is the same whenever and wherever it is seeded. */
+const seedOf = (metric: string, day: string) => createHash("sha256").update(`${metric}|${day}`).digest().readUInt32BE(0);
+
+/**
+ * The demo's business KPIs for credit-default over one day: the approval rate (%) dips on weekends
+ * and drifts down slowly; default losses (USD) follow the approvals of about a quarter before, noisily.
+ */
+export function demoKpiValues(day: string): Array<{ metric: string; value: number; unit: string }> {
+  const date = new Date(`${day}T00:00:00Z`);
+  const weekend = date.getUTCDay() === 0 || date.getUTCDay() === 6;
+  const dayNumber = date.getTime() / 86_400_000;
+  const approval = createRandom(seedOf("approval rate", day));
+  const losses = createRandom(seedOf("default losses", day));
+  const approvalRate = 62 + 1.5 * Math.sin(dayNumber / 9) - (weekend ? 2.2 : 0) + approval.normal(0, 0.6);
+  const defaultLosses = (weekend ? 23_000 : 41_000) * (1 + 0.08 * Math.sin(dayNumber / 13)) + losses.normal(0, 2_500);
+  return [
+    { metric: "approval rate", value: Math.round(approvalRate * 10) / 10, unit: "%" },
+    { metric: "default losses", value: Math.round(defaultLosses), unit: "USD" },
+  ];
+}
+
+/**
+ * Fills the demo model's KPIs for the last 60 days up to yesterday (UTC). Idempotent: days
+ * already present, seeded or sent by someone, are left alone; an audit record notes new days.
+ */
+export async function seedDemoKpis(db: TDatabase, now = new Date()): Promise<number> {
+  const [model] = await db.select({ id: models.id }).from(models).where(eq(models.slug, "credit-default")).limit(1);
+  if (!model) return 0;
+  const yesterday = new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+  const first = new Date(now.getTime() - DEMO_KPI_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const rows = dateAxis(first, yesterday).flatMap((day) => demoKpiValues(day).map((value) => ({ modelId: model.id, day, ...value })));
+  return db.transaction(async (tx) => {
+    const inserted = await tx.insert(kpiValues).values(rows).onConflictDoNothing().returning({ id: kpiValues.id });
+    if (inserted.length > 0) {
+      await appendAuditRecord(tx, {
+        actorId: null, actorLabel: "system (demo seed)", action: "kpi.values_recorded", subjectType: "model", subjectId: model.id, modelId: model.id,
+        input: { source: "demo seed", count: inserted.length, metrics: ["approval rate", "default losses"], from: first, to: yesterday },
+      });
+    }
+    return inserted.length;
+  });
+}
