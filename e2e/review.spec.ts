@@ -19,6 +19,18 @@ test("an analyst claims and overrides an item with the keyboard; the calling app
   await signInAs(page, "analyst");
   await page.goto(`/review/${item.id}`);
   await expect(page.getByRole("table", { name: "Inputs" })).toContainText("loan_amount_usd");
+
+  // Why the model said this: exact Shapley values with the real ONNX model, streamed in after the item.
+  const contributions = page.getByRole("figure", { name: "Feature contributions" });
+  await expect(contributions).toContainText("Exact Shapley values over 100 reference rows");
+  await expect(contributions).toContainText(`this prediction, ${(prediction.probability * 100).toFixed(1)} % probability of “default”`);
+  await expect(contributions.locator(".recharts-bar-rectangle")).toHaveCount(9);
+  await expect(contributions.getByRole("application").getByText("Δ probability")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Similar decided cases" })).toBeVisible();
+  const [{ decidedCount }] = await sql`select count(*)::int as "decidedCount" from review_items where status = 'decided' and model_version_id = (select model_version_id from review_items where id = ${item.id})`;
+  if (decidedCount === 0) await expect(page.getByText("No decided cases of this version yet")).toBeVisible();
+  else await expect(page.getByRole("table", { name: "Similar decided cases" }).getByRole("row")).toHaveCount(1 + Math.min(decidedCount, 5));
+
   await page.getByRole("button", { name: "Claim this item" }).click();
   await expect(page.getByRole("button", { name: /^Override to/ })).toBeVisible();
 
@@ -56,6 +68,31 @@ test("an analyst claims and overrides an item with the keyboard; the calling app
   await expect(page.getByRole("table", { name: "Decisions by group" }).getByRole("row", { name: /sex female/ })).toBeVisible();
   const markdown = await page.request.get("/review/report/export?format=md&model=credit-default");
   expect(await markdown.text()).toContain("# Review transparency report: credit-default");
+});
+
+test("the item view lists a decided near-twin of the same version as a similar case", async ({ page, sql }) => {
+  const applicant = { annual_income_usd: 52000, employment_years: 2, loan_amount_usd: 41000, loan_term_months: 36, debt_to_income: 0.38, credit_history_years: 7, late_payments_2y: 2, open_credit_lines: 3, has_mortgage: false, sex: "male", age_band: "25_39" };
+  // Both match the high-risk rule (loan ≥ 40,000); the twin differs by 500 USD of loan only.
+  const predicted = await fetch(`${worker()}/api/v1/models/credit-default/predict`, {
+    method: "POST",
+    headers: headers(),
+    body: JSON.stringify({ instances: [applicant, { ...applicant, loan_amount_usd: 41500 }] }),
+  }).then((response) => response.json());
+  const [first, twin] = predicted.predictions.map((prediction: { predictionId: string }) => prediction.predictionId);
+  const [decided] = await sql`update review_items set status = 'decided', decision = 'accept', final_label = 'default', reason_code = 'e2e_seed', decided_at = now() where prediction_id = ${first} returning id`;
+  const [open] = await sql`select id from review_items where prediction_id = ${twin}`;
+
+  await signInAs(page, "analyst");
+  await page.goto(`/review/${open.id}`);
+  const similar = page.getByRole("table", { name: "Similar decided cases" });
+  const nearest = similar.getByRole("row").nth(1);
+  await expect(nearest.getByRole("link", { name: decided.id.slice(0, 8) })).toBeVisible();
+  // 500 USD over the reference std of loan_amount_usd (≈ 12,800): a distance of about 0.04.
+  await expect(nearest.getByRole("cell").nth(1)).toHaveText("0.04");
+  await expect(nearest).toContainText("accept");
+  await expect(nearest).toContainText("e2e_seed");
+  await nearest.getByRole("link", { name: decided.id.slice(0, 8) }).click();
+  await expect(page).toHaveURL(new RegExp(`/review/${decided.id}`));
 });
 
 test("an executive cannot open the review queue, and a committee member can read it but not claim", async ({ page }) => {

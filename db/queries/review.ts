@@ -1,7 +1,8 @@
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { DomainError } from "@/lib/errors";
-import type { TReviewItemDetail, TReviewQueueItem, TReviewReasonCode } from "@/lib/types/review";
+import { markUnusual, summarizeReference } from "@/lib/explain/reference";
+import type { TReviewItemDetail, TReviewQueueItem, TReviewReasonCode, TSimilarCase } from "@/lib/types/review";
 import type { TDb } from "../connection";
 import { modelVersions, models, outcomes, predictions, reviewItems, users } from "../schema";
 
@@ -130,6 +131,8 @@ export async function getReviewItemDetail(db: TDb, id: string): Promise<TReviewI
       modelVersion: modelVersions.version,
       inputSchema: modelVersions.inputSchema,
       outputSchema: modelVersions.outputSchema,
+      // Only the columns: the rest of the profile (labels, counts) is not needed here.
+      referenceColumns: sql<Record<string, Array<number | string>> | null>`${modelVersions.referenceProfile}->'columns'`,
       claimedByName: claimedBy.name,
       decidedByName: decidedBy.name,
     })
@@ -146,9 +149,11 @@ export async function getReviewItemDetail(db: TDb, id: string): Promise<TReviewI
   const inputs = (schema.features ?? []).filter((feature) => feature.modelInput);
   const output = (row.outputSchema ?? {}) as { positiveLabel?: string; negativeLabel?: string };
   const expired = row.item.status === "claimed" && row.item.claimExpiresAt !== null && row.item.claimExpiresAt < new Date();
+  const reference = summarizeReference(row.referenceColumns ?? {}, inputs.map((feature) => feature.name));
   return {
     id: row.item.id,
     predictionId: row.item.predictionId,
+    modelVersionId: row.item.modelVersionId,
     modelSlug: row.modelSlug,
     modelName: row.modelName,
     modelVersion: row.modelVersion,
@@ -166,7 +171,7 @@ export async function getReviewItemDetail(db: TDb, id: string): Promise<TReviewI
     features: inputs.map((feature, index) => {
       const value = row.prediction.features[index] ?? null;
       const outOfRange = value !== null && ((feature.min !== undefined && value < feature.min) || (feature.max !== undefined && value > feature.max));
-      return { name: feature.name, value, min: feature.min, max: feature.max, outOfRange };
+      return { name: feature.name, value, min: feature.min, max: feature.max, outOfRange, reference: reference[feature.name] ?? null, unusual: markUnusual(value, reference[feature.name]) };
     }),
     attributes: row.prediction.attributes,
     positiveLabel: output.positiveLabel ?? "positive",
@@ -178,4 +183,47 @@ export async function getReviewItemDetail(db: TDb, id: string): Promise<TReviewI
     decidedByName: row.decidedByName,
     decidedAt: row.item.decidedAt,
   };
+}
+
+// Bounds the cost of a similar-cases lookup on a version with a long history.
+const SIMILAR_CANDIDATES = 5_000;
+
+/**
+ * The `limit` decided items of the same version nearest to `features` by standardized Euclidean
+ * distance, √Σ((x_i − y_i)/s_i)², with s_i the reference std of input i (standardizing both rows
+ * with the reference mean and std gives the same distance: the means cancel). Computed in SQL
+ * over the version's most recently decided ≤ 5,000 items, so only the nearest rows leave the
+ * database.
+ */
+export async function listSimilarDecidedItems(db: TDb, input: {
+  excludeItemId: string; modelVersionId: string; features: number[]; scales: number[]; limit?: number;
+}): Promise<TSimilarCase[]> {
+  // The item's inputs went through real[] like every candidate's: compare them at the same precision.
+  const target = sql`${`{${input.features.join(",")}}`}::real[]::float8[]`;
+  const scales = sql`${`{${input.scales.join(",")}}`}::float8[]`;
+  const rows = await db.execute<{
+    id: string; distance: number; probability: number; label: string; decision: "accept" | "override"; final_label: string; reason_code: string | null; decided_at: string;
+  }>(sql`
+    with candidates as (
+      select r.id, r.decision, r.final_label, r.reason_code, r.decided_at, p.probability, p.label, p.features
+      from review_items r
+      join predictions p on p.id = r.prediction_id and p.created_at = r.prediction_created_at
+      where r.model_version_id = ${input.modelVersionId} and r.status = 'decided' and r.id <> ${input.excludeItemId}
+      order by r.decided_at desc
+      limit ${SIMILAR_CANDIDATES})
+    select c.id, c.decision, c.final_label, c.reason_code, c.decided_at, c.probability, c.label,
+      (select sqrt(sum(((u.value - u.target) / u.scale) ^ 2)) from unnest(c.features::float8[], ${target}, ${scales}) as u(value, target, scale)) as distance
+    from candidates c
+    order by distance, c.decided_at desc
+    limit ${input.limit ?? 5}`);
+  return rows.map((row) => ({
+    id: row.id,
+    distance: Number(row.distance),
+    probability: Number(row.probability),
+    label: row.label,
+    decision: row.decision,
+    finalLabel: row.final_label,
+    reasonCode: row.reason_code,
+    decidedAt: new Date(row.decided_at),
+  }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatDateTime, formatNumber, formatPercent } from "./index";
+import { formatCount, formatDateTime, formatNumber, formatPercent, formatSigned, formatStandardError, formatValue } from "./index";
 
 describe("format", () => {
   it.each([
@@ -11,6 +11,19 @@ describe("format", () => {
     [formatPercent(0.1234), "12.3 %"],
     [formatPercent(null), "—"],
     [formatCount(1234567), "1,234,567"],
+    [formatValue(66738), "66,738"],
+    [formatValue(0.2900000095367431), "0.29"],
+    [formatValue(null), "—"],
+    [formatValue(13469.03), "13,469"],
+    [formatValue(29.203), "29.2"],
+    [formatValue(0.04099), "0.041"],
+    [formatValue(13469.03, 2), "13,469.03"],
+    [formatSigned(0.031249), "+0.0312"],
+    [formatSigned(-0.004), "−0.0040"],
+    [formatSigned(-0.00001), "0.0000"],
+    [formatStandardError(0.00123), "0.0012"],
+    [formatStandardError(0.00001), "< 0.0001"],
+    [formatStandardError(0), "0.0000"],
   ])("%s", (actual, expected) => {
     expect(actual).toBe(expected);
   });

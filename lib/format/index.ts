@@ -17,3 +17,26 @@ export function formatPercent(value: number | null | undefined, fractionDigits =
 export function formatCount(value: number): string {
   return new Intl.NumberFormat("en-US").format(value);
 }
+
+/**
+ * A feature value as an analyst reads it: grouped digits, no trailing zeros, and fewer decimals
+ * the larger the number (13,469 rather than 13,469.03; 29.2; 0.041) unless `maxFractionDigits` is given.
+ */
+export function formatValue(value: number | null | undefined, maxFractionDigits?: number): string {
+  if (typeof value !== "number" || !Number.isFinite(value)) return "—";
+  const magnitude = Math.abs(value);
+  const digits = maxFractionDigits ?? (magnitude >= 1000 ? 0 : magnitude >= 10 ? 1 : 3);
+  return new Intl.NumberFormat("en-US", { maximumFractionDigits: digits }).format(value);
+}
+
+/** A signed change (e.g. a contribution): "+0.0312", "−0.0040" with a true minus sign. */
+export function formatSigned(value: number, fractionDigits = 4): string {
+  const text = Math.abs(value).toFixed(fractionDigits);
+  if (Number(text) === 0) return text;
+  return `${value < 0 ? "−" : "+"}${text}`;
+}
+
+/** A standard error beside a value: four decimals, or "< 0.0001" rather than a misleading 0.0000. */
+export function formatStandardError(value: number): string {
+  return value > 0 && value < 0.00005 ? "< 0.0001" : value.toFixed(4);
+}

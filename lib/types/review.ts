@@ -1,3 +1,6 @@
+import type { TReferenceSummary, TUnusualMark } from "@/lib/explain/reference";
+import type { TShapleyExplanation } from "@/lib/explain/shapley";
+
 export type TReviewReasonCode = "low_confidence" | "high_risk_rule" | "random_sample" | "shadow_disagreement";
 export type TSlaState = "on_track" | "due_soon" | "overdue";
 
@@ -17,11 +20,22 @@ export type TReviewQueueItem = {
 
 export type TReviewItemDetail = TReviewQueueItem & {
   predictionId: string;
+  /** The version that answered, null when the rule-based fallback did. */
+  modelVersionId: string | null;
   modelVersion: string | null;
   role: string;
   claimedBy: string | null;
   confidence: number;
-  features: Array<{ name: string; value: number | string | boolean | null; min?: number; max?: number; outOfRange: boolean }>;
+  features: Array<{
+    name: string;
+    value: number | null;
+    min?: number;
+    max?: number;
+    outOfRange: boolean;
+    /** The version's reference data for this input, when it was registered with some. */
+    reference: TReferenceSummary | null;
+    unusual: TUnusualMark;
+  }>;
   attributes: Record<string, string | number | boolean>;
   positiveLabel: string;
   negativeLabel: string;
@@ -32,3 +46,20 @@ export type TReviewItemDetail = TReviewQueueItem & {
   decidedByName: string | null;
   decidedAt: Date | null;
 };
+
+/** A decided item of the same version close to this one in standardized model-input space. */
+export type TSimilarCase = {
+  id: string;
+  distance: number;
+  probability: number;
+  label: string;
+  decision: "accept" | "override";
+  finalLabel: string;
+  reasonCode: string | null;
+  decidedAt: Date;
+};
+
+/** The item view's contributions section: the explanation, or why there is none. */
+export type TItemExplanation = { ok: true; explanation: TShapleyExplanation } | { ok: false; message: string };
+
+export type TSimilarCases = { ok: true; cases: TSimilarCase[] } | { ok: false; message: string };

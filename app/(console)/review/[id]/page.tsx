@@ -1,16 +1,22 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { requireSection } from "@/app/_server/auth";
+import { explainReviewItem, findSimilarCases } from "@/app/_server/explain";
 import { getDb } from "@/db/client";
 import { getReviewItemDetail } from "@/db/queries/review";
 import { ClaimItemButton } from "@/components/review/claim-item-button";
+import { ContributionsPanel } from "@/components/review/contributions-panel";
 import { DecisionForm } from "@/components/review/decision-form";
+import { ItemInputsTable } from "@/components/review/item-inputs-table";
 import { REASON_LABELS } from "@/components/review/review-queue-table";
+import { SimilarCasesTable } from "@/components/review/similar-cases-table";
 import { Badge } from "@/components/ui/badge";
+import { LoadingBlock } from "@/components/ui/loading-block";
 import { PageHeader } from "@/components/ui/page-header";
-import { formatDateTime, formatNumber, formatPercent } from "@/lib/format";
+import { formatDateTime, formatPercent } from "@/lib/format";
 import { claimReviewItemAction, decideReviewItemAction } from "../actions";
 
 export const metadata: Metadata = { title: "Review item" };
@@ -19,8 +25,12 @@ export default async function ReviewItemPage({ params }: { params: Promise<{ id:
   const user = await requireSection("review");
   const id = z.uuid().safeParse((await params).id);
   if (!id.success) notFound();
-  const item = await getReviewItemDetail(getDb(), id.data);
+  const db = getDb();
+  const item = await getReviewItemDetail(db, id.data);
   if (!item) notFound();
+  // Not awaited: both stream in behind their own Suspense boundary, so the item and the decision form show at once.
+  const explanation = explainReviewItem(db, item);
+  const similar = findSimilarCases(db, item);
   const mine = item.status === "claimed" && item.claimedBy === user.id;
   const otherLabel = item.label === item.positiveLabel ? item.negativeLabel : item.positiveLabel;
   return (
@@ -64,21 +74,22 @@ export default async function ReviewItemPage({ params }: { params: Promise<{ id:
       </div>
       <section aria-labelledby="inputs-heading">
         <h2 id="inputs-heading">Inputs</h2>
-        <div className="table-wrap">
-          <table className="table" aria-label="Inputs">
-            <thead><tr><th scope="col">Feature</th><th scope="col" className="num">Value</th><th scope="col">Declared range</th><th scope="col"></th></tr></thead>
-            <tbody>
-              {item.features.map((feature) => (
-                <tr key={feature.name}>
-                  <td className="mono">{feature.name}</td>
-                  <td className="num">{typeof feature.value === "number" ? formatNumber(feature.value, 2) : String(feature.value)}</td>
-                  <td className="muted">{feature.min ?? "−∞"} … {feature.max ?? "∞"}</td>
-                  <td>{feature.outOfRange ? <Badge tone="bad">out of range</Badge> : null}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ItemInputsTable features={item.features} />
+      </section>
+      <section className="card" aria-labelledby="contributions-heading">
+        <h2 id="contributions-heading">Why the model said this</h2>
+        <Suspense fallback={<LoadingBlock rows={3} label="Computing feature contributions" />}>
+          <ContributionsPanel explanation={explanation} positiveLabel={item.positiveLabel} negativeLabel={item.negativeLabel} />
+        </Suspense>
+      </section>
+      <section aria-labelledby="similar-heading">
+        <h2 id="similar-heading">Similar decided cases</h2>
+        <p className="muted" style={{ marginTop: -6 }}>
+          The five decided items of this model version nearest to this one: Euclidean distance over the model inputs, each divided by its standard deviation in the reference data.
+        </p>
+        <Suspense fallback={<LoadingBlock rows={2} label="Finding similar decided cases" />}>
+          <SimilarCasesTable similar={similar} />
+        </Suspense>
       </section>
     </div>
   );
