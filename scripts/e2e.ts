@@ -33,6 +33,8 @@ async function main(): Promise<number> {
       WORKER_PORT: String(workerPort),
       NEXT_TELEMETRY_DISABLED: "1",
       LOG_LEVEL: "warn",
+      // Monitoring passes every 3 s instead of every minute, so the drift e2e sees its windows quickly.
+      MONITOR_INTERVAL_MS: "3000",
     };
     children.push(startProcess({ name: "worker", command: process.execPath, args: ["--import", "tsx", "workers/index.ts"], env }));
     children.push(startProcess({ name: "web", command: path.resolve("node_modules/.bin/next"), args: ["start", "-p", String(port)], env }));

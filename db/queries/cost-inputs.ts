@@ -24,3 +24,15 @@ export async function getMeasuredCostInputs(db: TDb, modelId: string) {
     truePositiveRate: labelled > 0 ? row!.true_positives / labelled : null,
   };
 }
+
+/** What the worker actually served for a model over 30 days: the busiest hour, and latency from the last day's monitor windows. */
+export async function getServingFigures(db: TDb, modelId: string) {
+  const [volume] = await db.execute<{ busiest_hour: number | null }>(sql`
+    select max(n)::int as busiest_hour from (
+      select count(*) as n from predictions where model_id = ${modelId} and created_at > now() - interval '30 days' and role <> 'shadow' group by date_trunc('hour', created_at)
+    ) hours`);
+  const [latency] = await db.execute<{ p50: number | null; p99: number | null }>(sql`
+    select max(value) filter (where statistic = 'p50_ms') as p50, max(value) filter (where statistic = 'p99_ms') as p99
+    from monitor_results where model_id = ${modelId} and kind = 'latency' and granularity = 'hour' and window_start > now() - interval '24 hours'`);
+  return { busiestHourPredictions: volume?.busiest_hour ?? 0, p50Ms: latency?.p50 ?? null, p99Ms: latency?.p99 ?? null };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { costPerThousandInferencesUsd, projectCostBenefit, ZCostSettings } from "./projection";
+import { computeCostAtVolume, costPerThousandInferencesUsd, projectCostBenefit, ZCostSettings } from "./projection";
 
 describe("costPerThousandInferencesUsd", () => {
   it("is the hourly price over the inferences served in an hour", () => {
@@ -65,5 +65,13 @@ describe("projectCostBenefit", () => {
     const worse = projectCostBenefit({ ...input, measured: { ...input.measured, challenger: { falsePositiveRate: 0.06, falseNegativeRate: 0.012 } }, assumptions: { ...input.assumptions, monthlyErrorGrowth: 0 } });
     expect(worse.breakEvenMonth).toBeNull();
     expect(worse.summarySentence).toMatch(/^Updating raises expected loss by 20 %.*updating costs \$[\d,]+ more per quarter\.$/);
+  });
+});
+
+describe("computeCostAtVolume", () => {
+  it("spreads the instances' monthly bill over the measured volume", () => {
+    // 2 instances × $0.20/h × 730 h = $292 a month; over 146,000 predictions that is $2 per 1,000.
+    expect(computeCostAtVolume({ instancePricePerHourUsd: 0.2, instances: 2 }, 146_000)).toEqual({ monthlyUsd: 292, perThousandUsd: 2 });
+    expect(computeCostAtVolume({ instancePricePerHourUsd: 0.2, instances: 2 }, 0).perThousandUsd).toBeNull();
   });
 });

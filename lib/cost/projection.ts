@@ -154,3 +154,9 @@ export function buildProjectionInput(input: {
     assumptions: { monthlyVolumeGrowth: assumptions.monthlyVolumeGrowth, monthlyErrorGrowth: assumptions.monthlyErrorGrowth, horizonMonths: 12 },
   };
 }
+
+/** Compute cost per month and per 1,000 inferences at the measured monthly volume (instances bill whether busy or idle). */
+export function computeCostAtVolume(settings: Pick<TCostSettings, "instancePricePerHourUsd" | "instances">, monthlyPredictions: number) {
+  const monthlyUsd = settings.instancePricePerHourUsd * settings.instances * HOURS_PER_MONTH;
+  return { monthlyUsd, perThousandUsd: monthlyPredictions > 0 ? (monthlyUsd / monthlyPredictions) * 1000 : null };
+}

@@ -2,22 +2,26 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireRole } from "@/app/_server/auth";
+import { CostSettingsForm } from "@/components/models/cost-settings-form";
+import { hasAnyRole } from "@/lib/roles";
+import { saveCostSettingsAction } from "./actions";
 import { getDb } from "@/db/client";
-import { getMeasuredCostInputs } from "@/db/queries/cost-inputs";
+import { getMeasuredCostInputs, getServingFigures } from "@/db/queries/cost-inputs";
 import { getModelBySlug } from "@/db/queries/registry";
 import { CostBenefitView } from "@/components/charts/cost-benefit-view";
 import { PageHeader } from "@/components/ui/page-header";
-import { PLACEHOLDER_ERROR_RATES, withPlaceholderRates, ZCostSettings } from "@/lib/cost/projection";
+import { computeCostAtVolume, PLACEHOLDER_ERROR_RATES, withPlaceholderRates, ZCostSettings } from "@/lib/cost/projection";
 
 export const metadata: Metadata = { title: "Cost-benefit" };
 
 export default async function CostBenefitPage({ params }: { params: Promise<{ slug: string }> }) {
-  await requireRole(["admin", "committee", "executive"]);
+  const user = await requireRole(["admin", "committee", "executive"]);
   const db = getDb();
   const model = await getModelBySlug(db, (await params).slug);
   if (!model) notFound();
-  const measured = await getMeasuredCostInputs(db, model.id);
+  const [measured, serving] = await Promise.all([getMeasuredCostInputs(db, model.id), getServingFigures(db, model.id)]);
   const settings = ZCostSettings.parse(model.costSettings ?? {});
+  const compute = computeCostAtVolume(settings, measured.monthlyPredictions);
   // Placeholders when no outcome has arrived yet; the page says so.
   const projected = withPlaceholderRates(measured);
   const labelled = projected.labelled;
@@ -36,6 +40,22 @@ export default async function CostBenefitPage({ params }: { params: Promise<{ sl
         <p className="callout info" role="status" aria-label="No outcomes">No labelled outcomes yet: the error rates are placeholders ({Math.round(PLACEHOLDER_ERROR_RATES.falsePositiveRate * 100)} % false positives, {Math.round(PLACEHOLDER_ERROR_RATES.falseNegativeRate * 100)} % false negatives) until outcomes arrive.</p>
       ) : null}
       <CostBenefitView settings={settings} measured={projected.measured} />
+      <div className="grid-2">
+        <section className="card" aria-labelledby="compute-heading">
+          <h2 id="compute-heading">Compute, measured</h2>
+          <dl className="facts">
+            <div><dt>Monthly compute</dt><dd>${Math.round(compute.monthlyUsd).toLocaleString("en-US")} ({settings.instances} instances × ${settings.instancePricePerHourUsd.toFixed(2)}/h × 730 h)</dd></div>
+            <div><dt>Per 1,000 inferences at the measured volume</dt><dd>{compute.perThousandUsd === null ? "— (no predictions in the last 30 days)" : `$${compute.perThousandUsd < 0.1 ? compute.perThousandUsd.toFixed(4) : compute.perThousandUsd.toFixed(2)}`}</dd></div>
+            <div><dt>Busiest hour, last 30 days</dt><dd>{serving.busiestHourPredictions.toLocaleString("en-US")} predictions ({(serving.busiestHourPredictions / 3600).toFixed(2)} per second)</dd></div>
+            <div><dt>Worker latency, last 24 h</dt><dd>{serving.p50Ms === null ? "no monitoring windows yet" : `p50 ≤ ${serving.p50Ms.toFixed(1)} ms, p99 ≤ ${serving.p99Ms?.toFixed(1)} ms (worst hourly window)`}</dd></div>
+          </dl>
+          <p className="muted" style={{ marginBottom: 0 }}>Instances bill whether busy or idle, so the cost per 1,000 falls as volume grows. The serving benchmark (npm run bench:serve) measures what one worker can take.</p>
+        </section>
+        <section className="card" aria-labelledby="cost-settings-heading">
+          <h2 id="cost-settings-heading">Cost settings</h2>
+          <CostSettingsForm modelSlug={model.slug} settings={settings} editable={hasAnyRole(user.roles, ["admin", "committee"])} save={saveCostSettingsAction} />
+        </section>
+      </div>
     </div>
   );
 }
