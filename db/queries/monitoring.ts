@@ -31,12 +31,12 @@ export async function listActiveHours(db: TDb, { from, to }: { from: Date; to: D
 }
 
 /** Hours whose predictions received an outcome since `since`: delayed labels change their performance. */
-export async function listHoursWithNewOutcomes(db: TDb, { since }: { since: Date }): Promise<{ versionId: string; hour: Date }[]> {
+export async function listHoursWithNewOutcomes(db: TDb, { since, until }: { since: Date; until: Date }): Promise<{ versionId: string; hour: Date }[]> {
   const rows = await db.execute<{ version_id: string; hour: Date }>(sql`
     select p.model_version_id as version_id, date_trunc('hour', p.created_at) as hour
     from outcomes o
     join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at
-    where o.created_at >= ${since.toISOString()} and p.model_version_id is not null
+    where o.created_at >= ${since.toISOString()} and p.created_at < ${until.toISOString()} and p.model_version_id is not null
     group by 1, 2`);
   return rows.map((row) => ({ versionId: row.version_id, hour: new Date(row.hour) }));
 }

@@ -44,6 +44,15 @@ beforeAll(async () => {
   await insertTraffic(calmHour, 600, 101);
   await insertTraffic(driftHour, 600, 202, { incomeShiftFactor: 0.75, youngApplicantShare: 0.35, youngDebtIncrease: 0.15 });
 });
+async function clearMonitoringExcept(hours: Date[]) {
+  const [first, second] = hours.map((hour) => hour.toISOString());
+  await db.$client`delete from alert_deliveries where alert_id in (select id from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where metric like '%.%'))`;
+  await db.$client`delete from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where metric like '%.%')`;
+  await db.$client`delete from alert_rules where model_id = ${model.id} and metric like '%.%'`;
+  await db.$client`delete from monitor_results where model_id = ${model.id} and granularity = 'hour' and window_start not in (${first}, ${second})`;
+  await db.$client`delete from monitor_windows where model_id = ${model.id} and granularity = 'hour' and window_start not in (${first}, ${second})`;
+}
+
 afterAll(async () => {
   await db.$client`delete from alert_deliveries where alert_id in (select id from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where metric like '%.%'))`;
   await db.$client`delete from alert_channels where url like 'http://127.0.0.1:%'`;
@@ -136,6 +145,8 @@ describe("alert rules", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
     try {
+      // Other files' workers may have monitored today's traffic: start from this file's two hours only.
+      await clearMonitoringExcept([calmHour, driftHour]);
       await db.$client`insert into alert_channels (model_id, kind, url) values (${model.id}, 'webhook', ${url})`;
       // A pass over the last week finds the two hours (missing windows) and creates the default rules.
       const pass = await runMonitorWindows(db, { since: null, now: new Date(driftHour.getTime() + 30 * 60_000) });

@@ -81,7 +81,7 @@ export async function runMonitorWindows(db: TDatabase, { now = new Date(), since
   const currentHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const candidates = [
     ...(await listActiveHours(db, { from: new Date(currentHour - HOUR_MS), to: new Date(now.getTime() + 1) })),
-    ...(await listHoursWithNewOutcomes(db, { since: since ?? new Date(now.getTime() - BACKFILL_MS) })),
+    ...(await listHoursWithNewOutcomes(db, { since: since ?? new Date(now.getTime() - BACKFILL_MS), until: new Date(now.getTime() + 1) })),
     ...(since ? [] : await listMissingHours(db, { from: new Date(now.getTime() - BACKFILL_MS), to: new Date(now.getTime() + 1) })),
   ];
   const unique = new Map(candidates.map((candidate) => [`${candidate.versionId}|${candidate.hour.getTime()}`, candidate]));

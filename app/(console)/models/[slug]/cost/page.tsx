@@ -39,7 +39,8 @@ export default async function CostBenefitPage({ params }: { params: Promise<{ sl
       {!labelled ? (
         <p className="callout info" role="status" aria-label="No outcomes">No labelled outcomes yet: the error rates are placeholders ({Math.round(PLACEHOLDER_ERROR_RATES.falsePositiveRate * 100)} % false positives, {Math.round(PLACEHOLDER_ERROR_RATES.falseNegativeRate * 100)} % false negatives) until outcomes arrive.</p>
       ) : null}
-      <CostBenefitView settings={settings} measured={projected.measured} />
+      {/* Keyed by the settings so saved settings reset the sliders to them. */}
+      <CostBenefitView key={JSON.stringify(settings)} settings={settings} measured={projected.measured} />
       <div className="grid-2">
         <section className="card" aria-labelledby="compute-heading">
           <h2 id="compute-heading">Compute, measured</h2>
