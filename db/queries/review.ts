@@ -209,7 +209,7 @@ export async function listSimilarDecidedItems(db: TDb, input: {
       from review_items r
       join predictions p on p.id = r.prediction_id and p.created_at = r.prediction_created_at
       where r.model_version_id = ${input.modelVersionId} and r.status = 'decided' and r.id <> ${input.excludeItemId}
-      order by r.decided_at desc
+      order by r.decided_at desc nulls last
       limit ${SIMILAR_CANDIDATES})
     select c.id, c.decision, c.final_label, c.reason_code, c.decided_at, c.probability, c.label,
       (select sqrt(sum(((u.value - u.target) / u.scale) ^ 2)) from unnest(c.features::float8[], ${target}, ${scales}) as u(value, target, scale)) as distance

@@ -84,5 +84,7 @@ export const reviewItems = pgTable(
     index("review_items_queue_idx").on(table.status, table.dueAt),
     index("review_items_model_idx").on(table.modelId, table.createdAt),
     index("review_items_prediction_idx").on(table.predictionId),
+    // Similar past cases: a version's most recently decided items.
+    index("review_items_decided_idx").on(table.modelVersionId, table.decidedAt.desc()).where(sql`${table.status} = 'decided'`),
   ],
 );

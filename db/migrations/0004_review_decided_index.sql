@@ -1,0 +1,1 @@
+CREATE INDEX "review_items_decided_idx" ON "review_items" USING btree ("model_version_id","decided_at" DESC NULLS LAST) WHERE "review_items"."status" = 'decided';
