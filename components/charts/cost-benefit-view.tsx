@@ -18,9 +18,10 @@ function Slider({ id, label, value, min, max, step, format, onChange }: { id: st
 }
 
 /** The 12-month projection of maintaining vs updating, recomputed in the browser as the assumptions move (the projection is a pure function). */
-export function CostBenefitView({ settings, measured }: { settings: TCostSettings; measured: TMeasured }) {
+export function CostBenefitView({ settings, measured, measuredDecay }: { settings: TCostSettings; measured: TMeasured; measuredDecay: { value: number; days: number } | null }) {
   const [volumeGrowth, setVolumeGrowth] = useState<number>(DEFAULT_PROJECTION_ASSUMPTIONS.monthlyVolumeGrowth);
-  const [decay, setDecay] = useState<number>(DEFAULT_PROJECTION_ASSUMPTIONS.monthlyErrorGrowth);
+  // The decay starts at the trend monitoring measured (when there is a week of labelled days), else at the assumption.
+  const [decay, setDecay] = useState<number>(measuredDecay ? Math.min(0.1, Math.max(0, measuredDecay.value)) : DEFAULT_PROJECTION_ASSUMPTIONS.monthlyErrorGrowth);
   const [improvement, setImprovement] = useState<number>(DEFAULT_PROJECTION_ASSUMPTIONS.challengerImprovement);
   const [falseNegativeCost, setFalseNegativeCost] = useState(settings.costPerFalseNegativeUsd);
   const [falsePositiveCost, setFalsePositiveCost] = useState(settings.costPerFalsePositiveUsd);
@@ -42,6 +43,11 @@ export function CostBenefitView({ settings, measured }: { settings: TCostSetting
           <h2>Assumptions</h2>
           <Slider id="volume-growth" label="Volume growth per month" value={volumeGrowth} min={0} max={0.1} step={0.005} format={(value) => `${(value * 100).toFixed(1)} %`} onChange={setVolumeGrowth} />
           <Slider id="decay" label="Error-rate growth per month (decay)" value={decay} min={0} max={0.1} step={0.005} format={(value) => `${(value * 100).toFixed(1)} %`} onChange={setDecay} />
+          <p className="muted" style={{ marginTop: -8, fontSize: 12.5 }}>
+            {measuredDecay
+              ? `Measured by monitoring: ${(measuredDecay.value * 100).toFixed(1)} % a month, the trend of realized accuracy over ${measuredDecay.days} days${measuredDecay.value < 0 || measuredDecay.value > 0.1 ? " (the slider stops at 0–10 %)" : ""}.`
+              : "Assumed: monitoring has fewer than 7 days of realized accuracy for the champion."}
+          </p>
           <Slider id="improvement" label="Update lowers error rates by" value={improvement} min={0} max={0.5} step={0.01} format={(value) => `${Math.round(value * 100)} %`} onChange={setImprovement} />
           <Slider id="fn-cost" label="Cost of a false negative" value={falseNegativeCost} min={0} max={20000} step={100} format={usd} onChange={setFalseNegativeCost} />
           <Slider id="fp-cost" label="Cost of a false positive" value={falsePositiveCost} min={0} max={2000} step={10} format={usd} onChange={setFalsePositiveCost} />

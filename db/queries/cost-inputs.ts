@@ -36,3 +36,14 @@ export async function getServingFigures(db: TDb, modelId: string) {
     from monitor_results where model_id = ${modelId} and kind = 'latency' and granularity = 'hour' and window_start > now() - interval '24 hours'`);
   return { busiestHourPredictions: volume?.busiest_hour ?? 0, p50Ms: latency?.p50 ?? null, p99Ms: latency?.p99 ?? null };
 }
+
+/** Realized accuracy per day of the last 60 days (champion windows with at least `minLabelled` outcomes), oldest first: the decay trend. */
+export async function getDailyAccuracy(db: TDb, modelId: string, minLabelled = 100) {
+  const rows = await db.execute<{ day: string; accuracy: number }>(sql`
+    select r.window_start as day, r.value as accuracy
+    from monitor_results r join deployments d on d.model_id = r.model_id and d.champion_version_id = r.model_version_id
+    where r.model_id = ${modelId} and r.kind = 'performance' and r.statistic = 'accuracy' and r.granularity = 'day'
+      and r.value is not null and (r.details->>'labelled')::int >= ${minLabelled} and r.window_start > now() - interval '60 days'
+    order by r.window_start`);
+  return rows.map((row) => ({ day: Date.parse(String(row.day)) / 86_400_000, accuracy: row.accuracy }));
+}

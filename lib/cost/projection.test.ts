@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeCostAtVolume, costPerThousandInferencesUsd, projectCostBenefit, ZCostSettings } from "./projection";
+import { computeCostAtVolume, monthlyErrorGrowthFromAccuracy, costPerThousandInferencesUsd, projectCostBenefit, ZCostSettings } from "./projection";
 
 describe("costPerThousandInferencesUsd", () => {
   it("is the hourly price over the inferences served in an hour", () => {
@@ -73,5 +73,22 @@ describe("computeCostAtVolume", () => {
     // 2 instances × $0.20/h × 730 h = $292 a month; over 146,000 predictions that is $2 per 1,000.
     expect(computeCostAtVolume({ instancePricePerHourUsd: 0.2, instances: 2 }, 146_000)).toEqual({ monthlyUsd: 292, perThousandUsd: 2 });
     expect(computeCostAtVolume({ instancePricePerHourUsd: 0.2, instances: 2 }, 0).perThousandUsd).toBeNull();
+  });
+});
+
+describe("monthlyErrorGrowthFromAccuracy", () => {
+  it("is the fitted monthly change of the error rate over its mean", () => {
+    // Error 0.20, 0.21, …, 0.26 on days 0–6: slope 0.01 a day, mean 0.23 → 0.3 a month / 0.23 = 1.304… capped at 100 %.
+    const steep = Array.from({ length: 7 }, (_, day) => ({ day, accuracy: 0.8 - 0.01 * day }));
+    expect(monthlyErrorGrowthFromAccuracy(steep)).toBe(1);
+    // Error 0.200, 0.201, …, 0.206: slope 0.001 a day, mean 0.203 → 0.03 / 0.203 = 0.14778…
+    const mild = Array.from({ length: 7 }, (_, day) => ({ day, accuracy: 0.8 - 0.001 * day }));
+    expect(monthlyErrorGrowthFromAccuracy(mild)).toBeCloseTo(0.03 / 0.203, 10);
+  });
+  it("needs a week of days", () => {
+    expect(monthlyErrorGrowthFromAccuracy(Array.from({ length: 6 }, (_, day) => ({ day, accuracy: 0.8 })))).toBeNull();
+  });
+  it("is 0 for a flat series", () => {
+    expect(monthlyErrorGrowthFromAccuracy(Array.from({ length: 10 }, (_, day) => ({ day, accuracy: 0.75 })))).toBe(0);
   });
 });

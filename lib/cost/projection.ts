@@ -160,3 +160,27 @@ export function computeCostAtVolume(settings: Pick<TCostSettings, "instancePrice
   const monthlyUsd = settings.instancePricePerHourUsd * settings.instances * HOURS_PER_MONTH;
   return { monthlyUsd, perThousandUsd: monthlyPredictions > 0 ? (monthlyUsd / monthlyPredictions) * 1000 : null };
 }
+
+/** Fewer daily windows than this say nothing about a trend; the page then keeps the assumed decay. */
+export const MIN_DECAY_DAYS = 7;
+
+/**
+ * The measured decay: relative growth per month (30 days) of the error rate (1 − accuracy), from a
+ * least-squares line through daily realized accuracies (x = days), divided by the line's mean error.
+ * Null with fewer than MIN_DECAY_DAYS days or a mean error of 0; never below −50 % or above 100 %.
+ */
+export function monthlyErrorGrowthFromAccuracy(points: Array<{ day: number; accuracy: number }>): number | null {
+  if (points.length < MIN_DECAY_DAYS) return null;
+  const n = points.length;
+  const meanX = points.reduce((sum, point) => sum + point.day, 0) / n;
+  const meanError = points.reduce((sum, point) => sum + (1 - point.accuracy), 0) / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const point of points) {
+    covariance += (point.day - meanX) * (1 - point.accuracy - meanError);
+    variance += (point.day - meanX) ** 2;
+  }
+  if (variance === 0 || meanError <= 0) return null;
+  const slopePerDay = covariance / variance;
+  return Math.min(1, Math.max(-0.5, (slopePerDay * 30) / meanError));
+}

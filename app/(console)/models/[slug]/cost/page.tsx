@@ -6,11 +6,11 @@ import { CostSettingsForm } from "@/components/models/cost-settings-form";
 import { hasAnyRole } from "@/lib/roles";
 import { saveCostSettingsAction } from "./actions";
 import { getDb } from "@/db/client";
-import { getMeasuredCostInputs, getServingFigures } from "@/db/queries/cost-inputs";
+import { getDailyAccuracy, getMeasuredCostInputs, getServingFigures } from "@/db/queries/cost-inputs";
 import { getModelBySlug } from "@/db/queries/registry";
 import { CostBenefitView } from "@/components/charts/cost-benefit-view";
 import { PageHeader } from "@/components/ui/page-header";
-import { computeCostAtVolume, PLACEHOLDER_ERROR_RATES, withPlaceholderRates, ZCostSettings } from "@/lib/cost/projection";
+import { computeCostAtVolume, monthlyErrorGrowthFromAccuracy, PLACEHOLDER_ERROR_RATES, withPlaceholderRates, ZCostSettings } from "@/lib/cost/projection";
 
 export const metadata: Metadata = { title: "Cost-benefit" };
 
@@ -19,7 +19,8 @@ export default async function CostBenefitPage({ params }: { params: Promise<{ sl
   const db = getDb();
   const model = await getModelBySlug(db, (await params).slug);
   if (!model) notFound();
-  const [measured, serving] = await Promise.all([getMeasuredCostInputs(db, model.id), getServingFigures(db, model.id)]);
+  const [measured, serving, dailyAccuracy] = await Promise.all([getMeasuredCostInputs(db, model.id), getServingFigures(db, model.id), getDailyAccuracy(db, model.id)]);
+  const decay = monthlyErrorGrowthFromAccuracy(dailyAccuracy);
   const settings = ZCostSettings.parse(model.costSettings ?? {});
   const compute = computeCostAtVolume(settings, measured.monthlyPredictions);
   // Placeholders when no outcome has arrived yet; the page says so.
@@ -40,7 +41,7 @@ export default async function CostBenefitPage({ params }: { params: Promise<{ sl
         <p className="callout info" role="status" aria-label="No outcomes">No labelled outcomes yet: the error rates are placeholders ({Math.round(PLACEHOLDER_ERROR_RATES.falsePositiveRate * 100)} % false positives, {Math.round(PLACEHOLDER_ERROR_RATES.falseNegativeRate * 100)} % false negatives) until outcomes arrive.</p>
       ) : null}
       {/* Keyed by the settings so saved settings reset the sliders to them. */}
-      <CostBenefitView key={JSON.stringify(settings)} settings={settings} measured={projected.measured} />
+      <CostBenefitView key={JSON.stringify(settings)} settings={settings} measured={projected.measured} measuredDecay={decay === null ? null : { value: decay, days: dailyAccuracy.length }} />
       <div className="grid-2">
         <section className="card" aria-labelledby="compute-heading">
           <h2 id="compute-heading">Compute, measured</h2>
