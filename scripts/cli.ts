@@ -1,13 +1,15 @@
 /**
  * `npm run oversight -- <command>`: the Oversight CLI for data scientists and CI pipelines.
  * Registry commands talk to the REST API (OVERSIGHT_URL, OVERSIGHT_API_KEY); `audit verify`
- * reads the database (DATABASE_URL, or the embedded one of npm start).
- * Exit codes: 0 done, 1 refused or failed (the message says why), 2 bad input.
+ * reads the database (DATABASE_URL, or the embedded one of npm start); `drift`, `fairness` and
+ * `performance` read CSV files only.
+ * Exit codes: 0 done, 1 refused or failed (the message says why; for `drift`, dataset drift), 2 bad input.
  */
 import { Command, CommanderError } from "commander";
 import { registerAuditCommands } from "./cli/audit-commands";
 import { CliError } from "./cli/http";
 import { registerExportCommands, registerRegistryCommands } from "./cli/registry-commands";
+import { registerStatsCommands } from "./cli/stats-commands";
 
 const program = new Command()
   .name("oversight")
@@ -18,6 +20,7 @@ const program = new Command()
 registerRegistryCommands(program);
 registerAuditCommands(program);
 registerExportCommands(program);
+registerStatsCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {
