@@ -77,8 +77,8 @@ export function emptyWindowSummary(layout: TWindowLayout): TWindowSummary {
 }
 
 const scoreBin = (probability: number, bins: number) => Math.min(bins - 1, Math.max(0, Math.floor(probability * bins)));
-// sklearn 1.2's log_loss clips probabilities to [1e-15, 1 − 1e-15].
-const LOG_LOSS_EPSILON = 1e-15;
+// sklearn 1.2's log_loss (eps='auto') clips probabilities to [ε, 1 − ε], ε = float64 machine epsilon.
+const LOG_LOSS_EPSILON = Number.EPSILON;
 
 /** Summarises one window's predictions (with their outcomes where known). */
 export function summarizeWindow(layout: TWindowLayout, rows: TWindowRow[]): TWindowSummary {

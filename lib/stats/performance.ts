@@ -28,10 +28,15 @@ export function rocAuc(labels: number[], scores: number[]): number | null {
   return (rankSumPositive - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
-/** Average precision Σ (R_n − R_{n−1}) P_n over distinct score thresholds (= sklearn average_precision_score). */
+/**
+ * Average precision Σ (R_n − R_{n−1}) P_n over distinct score thresholds (= sklearn
+ * average_precision_score): 1 when every label is positive (precision is 1 everywhere), null with
+ * no positive (recall is undefined; sklearn warns and returns 0).
+ */
 export function averagePrecision(labels: number[], scores: number[]): number | null {
   const positives = labels.filter((label) => label === 1).length;
-  if (positives === 0 || positives === labels.length) return null;
+  if (positives === 0) return null;
+  if (positives === labels.length) return 1;
   const order = scores.map((score, index) => ({ score, label: labels[index] })).sort((a, b) => b.score - a.score);
   let truePositives = 0;
   let seen = 0;
@@ -68,8 +73,8 @@ export function expectedCalibrationError(labels: number[], scores: number[], bin
 export function computePerformance({ labels, scores, threshold }: { labels: number[]; scores: number[]; threshold: number }): TPerformance {
   const count = labels.length;
   let tp = 0, fp = 0, tn = 0, fn = 0, brier = 0, logLoss = 0;
-  // sklearn 1.2's log_loss clips probabilities to [1e-15, 1 − 1e-15].
-  const epsilon = 1e-15;
+  // sklearn 1.2's log_loss (eps='auto') clips probabilities to [ε, 1 − ε] with ε the float64 machine epsilon.
+  const epsilon = Number.EPSILON;
   scores.forEach((score, index) => {
     const label = labels[index];
     const predicted = score >= threshold ? 1 : 0;
