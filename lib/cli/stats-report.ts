@@ -1,20 +1,11 @@
 // The CLI's statistics output: the JSON objects of the monitoring issue (exactly its keys, null where
 // a value is undefined) and aligned tables for people.
-import type { TDriftReport, TFeatureKind, TDriftTest } from "@/lib/stats/drift";
+import type { TDriftReport, TFeatureDrift } from "@/lib/stats/drift";
 import type { TFairnessReport } from "@/lib/stats/fairness";
 import type { TPerformance } from "@/lib/stats/performance";
 
-export type TDriftFeatureJson = {
-  name: string;
-  kind: TFeatureKind;
-  test: TDriftTest;
-  statistic: number | null;
-  pValue: number | null;
-  threshold: number;
-  drifted: boolean;
-  /** Why statistic or pValue is null; present only then. */
-  reason?: string;
-};
+/** A feature in the drift JSON: the report's own shape (`reason` only where statistic or pValue is null). */
+export type TDriftFeatureJson = TFeatureDrift;
 export type TDriftJson = { features: TDriftFeatureJson[]; driftedShare: number; datasetDrift: boolean };
 export type TFairnessJson = {
   groups: { group: string; count: number; selectionRate: number | null; tpr: number | null; fpr: number | null; accuracy: number | null }[];
