@@ -62,6 +62,8 @@ describe("reviewReason", () => {
     ["high-risk rule wins", { confidence: 0.55, instance: { loan_amount_usd: 50_000 }, sampleDraw: 0 }, "high_risk_rule"],
     ["low confidence", { confidence: 0.55, instance: { loan_amount_usd: 1_000 }, sampleDraw: 0.5 }, "low_confidence"],
     ["at the threshold is confident", { confidence: 0.6, instance: { loan_amount_usd: 1_000 }, sampleDraw: 0.5 }, null],
+    ["shadow disagreement before the random sample", { confidence: 0.9, instance: { loan_amount_usd: 1_000 }, sampleDraw: 0.005, shadowDisagrees: true }, "shadow_disagreement"],
+    ["low confidence before shadow disagreement", { confidence: 0.55, instance: { loan_amount_usd: 1_000 }, sampleDraw: 0.5, shadowDisagrees: true }, "low_confidence"],
     ["random sample", { confidence: 0.9, instance: { loan_amount_usd: 1_000 }, sampleDraw: 0.005 }, "random_sample"],
     ["nothing", { confidence: 0.9, instance: { loan_amount_usd: 1_000 }, sampleDraw: 0.01 }, null],
   ] as const)("%s", (_name, input, expected) => {

@@ -80,7 +80,7 @@ export const ZReviewSettings = z.object({
 });
 export type TReviewSettings = z.infer<typeof ZReviewSettings>;
 
-export type TReviewReason = "low_confidence" | "high_risk_rule" | "random_sample";
+export type TReviewReason = "low_confidence" | "high_risk_rule" | "shadow_disagreement" | "random_sample";
 
 /** Confidence of a binary prediction: the probability of the label it chose, max(p, 1 − p). */
 export function binaryConfidence(probability: number): number {
@@ -89,7 +89,8 @@ export function binaryConfidence(probability: number): number {
 
 /**
  * Why a prediction goes to human review, or null. Order of precedence: a high-risk rule, then
- * low confidence, then the random quality sample (`sampleDraw` is a uniform number in [0, 1)).
+ * low confidence, then the shadow model choosing the other label, then the random quality sample
+ * (`sampleDraw` is a uniform number in [0, 1)).
  */
 export function reviewReason(input: {
   confidence: number;
@@ -98,9 +99,12 @@ export function reviewReason(input: {
   settings: TReviewSettings;
   sampleRate: number;
   sampleDraw: number;
+  /** The shadow (challenger) answered the same request with the other label. */
+  shadowDisagrees?: boolean;
 }): TReviewReason | null {
   if (input.settings.highRiskRules.some((rule) => matchesCondition(rule, input.instance))) return "high_risk_rule";
   if (input.confidence < input.confidenceThreshold) return "low_confidence";
+  if (input.shadowDisagrees) return "shadow_disagreement";
   if (input.sampleDraw < input.sampleRate) return "random_sample";
   return null;
 }

@@ -135,4 +135,33 @@ describe("deployment changes through the database reach the running worker withi
     console.log(`deployment change → first answer by the new route (ms): ${JSON.stringify(Object.fromEntries(Object.entries(elapsed).map(([key, value]) => [key, Math.round(value)])))}`);
     for (const value of Object.values(elapsed)) expect(value).toBeLessThan(1_000);
   });
+
+  it("in shadow mode, a request the challenger labels differently goes to review as a shadow disagreement", async () => {
+    const [v110] = await db.$client`select id from model_versions where model_id = ${modelId} and version = '1.1.0'`;
+    await db.$client`update deployments set challenger_version_id = ${v110.id}, mode = 'shadow', revision = revision + 1 where model_id = ${modelId}`;
+    try {
+      // Reference rows the two versions label differently at the 0.3 threshold, the champion confident (≥ 0.6) and no high-risk rule.
+      const label = (p: number) => (p >= 0.3 ? "default" : "repay");
+      const disagreeing = reference.filter((row) => {
+        const champion = referenceProbability("1.0.0", tensorRowOf(row));
+        return label(champion) !== label(referenceProbability("1.1.0", tensorRowOf(row))) && Math.max(champion, 1 - champion) >= 0.62 && Number(row.loan_amount_usd) < 40_000;
+      }).slice(0, 5);
+      expect(disagreeing.length).toBeGreaterThan(0);
+      // The worker picks up shadow mode within a second (see the test above); wait until a shadow row appears.
+      const started = Date.now();
+      let ids: string[] = [];
+      for (;;) {
+        const response = await fetch(`${worker.url}/api/v1/models/credit-default/predict`, { method: "POST", headers: headers(), body: JSON.stringify({ instances: disagreeing.map(instanceOf) }) });
+        const body = (await response.json()) as { predictions: Array<{ predictionId: string; reviewReason: string | null }> };
+        ids = body.predictions.map((prediction) => prediction.predictionId);
+        if (body.predictions.every((prediction) => prediction.reviewReason === "shadow_disagreement")) break;
+        if (Date.now() - started > 5_000) throw new Error(`no shadow disagreement: ${JSON.stringify(body.predictions)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const items = await db.$client`select reason from review_items where prediction_id in ${db.$client(ids)}`;
+      expect(items.map((item) => item.reason)).toEqual(ids.map(() => "shadow_disagreement"));
+    } finally {
+      await resetDemoDeployment(db);
+    }
+  });
 });

@@ -116,6 +116,9 @@ export async function predictBatch(input: {
     const { probability, role, version } = answered[index];
     const predictionId = randomUUID();
     const confidence = binaryConfidence(probability);
+    const label = labelOf(probability, version);
+    const shadowProbability = shadowProbabilities.get(index);
+    const shadowLabel = shadowProbability !== undefined && model.challenger ? labelOf(shadowProbability, model.challenger) : null;
     const reason = reviewReason({
       confidence,
       confidenceThreshold: model.confidenceThreshold,
@@ -123,8 +126,8 @@ export async function predictBatch(input: {
       settings: model.review,
       sampleRate: model.reviewSampleRate,
       sampleDraw: random(),
+      shadowDisagrees: role !== "fallback" && shadowLabel !== null && shadowLabel !== label,
     });
-    const label = labelOf(probability, version);
     predictions.push(record({ id: predictionId, createdAt, model, versionId: version?.id ?? failedVersionIds.get(index) ?? null, role, requestId: requestIds[index], apiKeyId: input.apiKeyId, instance, probability, label, confidence, latencyMs, sentToReview: reason !== null }));
     if (reason) {
       reviews.push({
@@ -136,11 +139,10 @@ export async function predictBatch(input: {
         dueAt: new Date(createdAt.getTime() + model.review.dueHours * 3_600_000),
       });
     }
-    const shadowProbability = shadowProbabilities.get(index);
-    if (shadowProbability !== undefined && model.challenger) {
+    if (shadowProbability !== undefined && shadowLabel !== null && model.challenger) {
       predictions.push(record({
         id: randomUUID(), createdAt, model, versionId: model.challenger.id, role: "shadow", requestId: requestIds[index], apiKeyId: input.apiKeyId, instance,
-        probability: shadowProbability, label: labelOf(shadowProbability, model.challenger), confidence: binaryConfidence(shadowProbability), latencyMs, sentToReview: false,
+        probability: shadowProbability, label: shadowLabel, confidence: binaryConfidence(shadowProbability), latencyMs, sentToReview: false,
       }));
     }
     return { predictionId, requestId: requestIds[index], probability, label, modelVersion: version?.version ?? null, role, sentToReview: reason !== null, reviewReason: reason };
