@@ -23,8 +23,10 @@ export default defineConfig({
           include: ["db/**/*.int.test.ts", "workers/**/*.int.test.ts", "scripts/**/*.int.test.ts", "app/**/*.int.test.ts"],
           environment: "node",
           globalSetup: ["scripts/testing/integration-setup.ts"],
-          // One fresh database per run; files share it, so run them one at a time.
+          // One fresh database per run; files share it, so run them one at a time. `maxWorkers: 1`
+          // as well: inside `projects`, fileParallelism alone did not stop two files overlapping.
           fileParallelism: false,
+          maxWorkers: 1,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
