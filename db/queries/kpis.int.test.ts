@@ -75,6 +75,8 @@ describe("listPortfolioModels", () => {
       openCriticalAlerts: 1, openWarningAlerts: 1, openInfoAlerts: 1, openReviewItems: 2,
       latestDrift: { day: "2026-03-02", status: "warning" },
     });
+    // Leave the shared review queue as it was found.
+    await db.$client`update review_items set status = 'decided' where model_id = ${ids.model}`;
   });
 
   it("has no champion and no drift verdict for a model that never served", async () => {

@@ -27,7 +27,8 @@ it("twenty analysts claiming at once over 200 items decide each item exactly onc
   await Promise.all(
     analysts.map(async (analyst) => {
       for (;;) {
-        const id = await db.transaction((tx) => claimNextReviewItem(tx, { userId: analyst.id, claimMinutes: 15 }));
+        // Within this model: other files may leave items of their own models in the shared queue.
+        const id = await db.transaction((tx) => claimNextReviewItem(tx, { userId: analyst.id, claimMinutes: 15, modelSlug: "credit-default" }));
         if (!id) return;
         await db.transaction((tx) => decideReviewItem(tx, { id, userId: analyst.id, decision: "accept", finalLabel: "repay", labelValue: 0, reasonCode: null, comment: null }));
         decidedBy.set(id, [...(decidedBy.get(id) ?? []), analyst.id]);
