@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { getDb } from "@/db/client";
+import { getModelBySlug } from "@/db/queries/registry";
 import { findActiveApiKey, touchApiKey, type TApiKeyScope } from "@/db/queries/api-keys";
 import { isDomainError } from "@/lib/errors";
 import { hasAnyRole, type TRole } from "@/lib/roles";
@@ -55,4 +56,18 @@ export async function handleApi(name: string, body: () => Promise<Response>): Pr
     logger.error({ reference, route: name, err: error }, "route failed");
     return Response.json({ error: "internal_error", message: `Something went wrong (reference ${reference}). Nothing was changed.` }, { status: 500 });
   }
+}
+
+/** Parses a route's query string with a zod schema; 400 naming each bad parameter otherwise. */
+export function parseQuery<TSchema extends z.ZodType>(request: Request, schema: TSchema): z.infer<TSchema> {
+  const query = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!query.success) throw new ApiError(400, "invalid_query", "The query is not valid.", zodIssues(query.error));
+  return query.data;
+}
+
+/** The model a route's path names; 404 when there is none. */
+export async function getModelOr404(slug: string) {
+  const model = await getModelBySlug(getDb(), slug);
+  if (!model) throw new ApiError(404, "unknown_model", `No model named '${slug}'.`);
+  return model;
 }

@@ -1,4 +1,4 @@
-import { createRandom } from "./random";
+import { createRandom } from "../random";
 
 /** One synthetic loan application; see lib/demo/README.md for every distribution and its source. */
 export type TCreditApplication = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRandom } from "@/lib/demo/random";
+import { createRandom } from "@/lib/random";
 import { explainWithShapley, type TBatchPredictor } from "./shapley";
 
 /** A predictor from a plain function of one row, counting the rows it is asked for. */

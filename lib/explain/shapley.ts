@@ -1,4 +1,4 @@
-import { createRandom } from "@/lib/demo/random";
+import { createRandom } from "@/lib/random";
 
 /** Runs the model on `rowCount` rows of `width` float32 inputs (row-major); returns one probability per row. */
 export type TBatchPredictor = (rows: Float32Array, rowCount: number, width: number) => Promise<Float64Array>;

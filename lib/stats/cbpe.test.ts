@@ -1,3 +1,4 @@
+import { createRandom } from "../random";
 import { describe, expect, it } from "vitest";
 import { estimateAccuracy, estimatePerformance, estimateRocAuc } from "./cbpe";
 import { computePerformance } from "./performance";
@@ -114,17 +115,6 @@ describe("estimateAccuracy and estimatePerformance", () => {
   });
 });
 
-// mulberry32: a small seeded PRNG so the property test is reproducible.
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("CBPE is unbiased for calibrated scores", () => {
   // Labels drawn as Bernoulli(p) make p calibrated by construction, so the expected metrics
@@ -134,7 +124,7 @@ describe("CBPE is unbiased for calibrated scores", () => {
     { seed: 2, shape: "skewed towards 0", draw: (random: () => number) => random() ** 3 },
     { seed: 3, shape: "confident", draw: (random: () => number) => (random() < 0.5 ? 0.05 + 0.1 * random() : 0.85 + 0.1 * random()) },
   ])("estimates realized accuracy and AUC within 0.01 ($shape scores)", ({ seed, draw }) => {
-    const random = mulberry32(seed);
+    const random = createRandom(seed).uniform;
     const scores = Array.from({ length: 20_000 }, () => draw(random));
     const labels = scores.map((p) => (random() < p ? 1 : 0));
     const realized = computePerformance({ labels, scores, threshold: 0.5 });

@@ -10,6 +10,7 @@
  * temp dir is used and removed. Prints figures; asserts nothing. Without python3/numpy/scipy the
  * reference is skipped with the reason.
  */
+import { createRandom } from "@/lib/random";
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -23,17 +24,6 @@ const REFERENCE_SCRIPT = path.resolve("scripts/bench/drift-reference.py");
 /** Forced tests so every statistic is exercised at scale; the rest keep the default (Wasserstein, Jensen–Shannon). */
 const FORCED_TESTS = ["f12=ks", "f13=ks", "f14=jensenshannon", "f15=jensenshannon", "f16=psi"];
 
-/** mulberry32: a small seeded generator, so both files are the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(uniform: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
@@ -76,7 +66,7 @@ function pick(shares: number[], u: number): number {
 }
 
 function writeCsv(file: string, rows: number, current: boolean, seed: number): void {
-  const uniform = random(seed);
+  const uniform = createRandom(seed).uniform;
   const gaussian = normal(uniform);
   const names = [...Array.from({ length: 16 }, (_, i) => `f${String(i + 1).padStart(2, "0")}`), ...CATEGORICAL.map((column) => column.name)];
   const handle = fs.openSync(file, "w");

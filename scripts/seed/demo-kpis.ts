@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { appendAuditRecord } from "@/db/audit";
 import type { TDatabase } from "@/db/connection";
 import { kpiValues, models } from "@/db/schema";
-import { createRandom } from "@/lib/demo/random";
+import { createRandom } from "@/lib/random";
 import { dateAxis } from "@/lib/kpis/series";
 
 const DEMO_KPI_DAYS = 60;

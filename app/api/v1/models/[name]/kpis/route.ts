@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { ApiError, assertModelAccess, authenticateApi, handleApi, zodIssues } from "@/app/_server/api";
+import { ApiError, assertModelAccess, authenticateApi, getModelOr404, handleApi, parseQuery } from "@/app/_server/api";
 import { recordKpiValues } from "@/app/_server/kpis";
 import { getDb } from "@/db/client";
 import { listKpiValues } from "@/db/queries/kpis";
-import { getModelBySlug } from "@/db/queries/registry";
 import { parseKpiSubmission } from "@/lib/kpis/input";
 
 // 10,000 values of ~100 bytes each, with room for whitespace; a larger body is refused before it is read.
@@ -17,21 +16,14 @@ const ZQuery = z.object({
   to: z.iso.date({ error: "to is a date like 2026-03-31" }).optional(),
 });
 
-async function modelOrThrow(slug: string) {
-  const model = await getModelBySlug(getDb(), slug);
-  if (!model) throw new ApiError(404, "unknown_model", `No model named '${slug}'.`);
-  return model;
-}
-
 /** A model's business KPI values (optionally one metric and a period), by metric then date. */
 export async function GET(request: Request, context: { params: Promise<{ name: string }> }) {
   return handleApi("kpis.list", async () => {
     const principal = await authenticateApi(request, { roles: ["admin", "scientist", "committee", "analyst", "executive"], scope: "read" });
-    const query = ZQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-    if (!query.success) throw new ApiError(400, "invalid_query", "The query is not valid.", zodIssues(query.error));
-    const model = await modelOrThrow((await context.params).name);
+    const query = parseQuery(request, ZQuery);
+    const model = await getModelOr404((await context.params).name);
     assertModelAccess(principal, model);
-    return Response.json({ model: model.slug, values: await listKpiValues(getDb(), { modelId: model.id, ...query.data }) });
+    return Response.json({ model: model.slug, values: await listKpiValues(getDb(), { modelId: model.id, ...query }) });
   });
 }
 
@@ -43,7 +35,7 @@ export async function POST(request: Request, context: { params: Promise<{ name: 
   return handleApi("kpis.record", async () => {
     const principal = await authenticateApi(request, { roles: ["admin", "scientist", "committee"], scope: "kpis" });
     if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw new ApiError(413, "too_large", "The body is larger than 4 MB; send at most 10,000 values at once.");
-    const model = await modelOrThrow((await context.params).name);
+    const model = await getModelOr404((await context.params).name);
     assertModelAccess(principal, model);
     const body = await request.json().catch(() => {
       throw new ApiError(400, "invalid_json", "The body is not valid JSON.");

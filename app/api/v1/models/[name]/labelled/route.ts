@@ -1,10 +1,9 @@
 import Papa from "papaparse";
 import { z } from "zod";
-import { ApiError, authenticateApi, handleApi, zodIssues } from "@/app/_server/api";
+import { ApiError, authenticateApi, getModelOr404, handleApi, parseQuery } from "@/app/_server/api";
 import { getDb } from "@/db/client";
 import { listLabelledPredictions } from "@/db/queries/outcomes";
 import { and, eq } from "drizzle-orm";
-import { getModelBySlug } from "@/db/queries/registry";
 import { modelVersions } from "@/db/schema";
 
 const MAX_ROWS = 1_000_000;
@@ -18,20 +17,18 @@ const ZQuery = z.object({
 export async function GET(request: Request, context: { params: Promise<{ name: string }> }) {
   return handleApi("labelled.export", async () => {
     await authenticateApi(request, { roles: ["admin", "scientist", "committee"], scope: "read" });
-    const query = ZQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-    if (!query.success) throw new ApiError(400, "invalid_query", "The query is not valid.", zodIssues(query.error));
+    const query = parseQuery(request, ZQuery);
     const db = getDb();
     const slug = (await context.params).name;
-    const model = await getModelBySlug(db, slug);
-    if (!model) throw new ApiError(404, "unknown_model", `No model named '${slug}'.`);
+    const model = await getModelOr404(slug);
     let versionId: string | undefined;
-    if (query.data.version) {
-      const [version] = await db.select({ id: modelVersions.id }).from(modelVersions).where(and(eq(modelVersions.modelId, model.id), eq(modelVersions.version, query.data.version)));
-      if (!version) throw new ApiError(404, "unknown_version", `No version ${query.data.version} of '${slug}'.`);
+    if (query.version) {
+      const [version] = await db.select({ id: modelVersions.id }).from(modelVersions).where(and(eq(modelVersions.modelId, model.id), eq(modelVersions.version, query.version)));
+      if (!version) throw new ApiError(404, "unknown_version", `No version ${query.version} of '${slug}'.`);
       versionId = version.id;
     }
-    const to = query.data.to ? new Date(new Date(`${query.data.to}T00:00:00Z`).getTime() + 86_400_000) : undefined;
-    const rows = await listLabelledPredictions(db, { modelId: model.id, versionId, from: query.data.from ? new Date(`${query.data.from}T00:00:00Z`) : undefined, to, limit: MAX_ROWS });
+    const to = query.to ? new Date(new Date(`${query.to}T00:00:00Z`).getTime() + 86_400_000) : undefined;
+    const rows = await listLabelledPredictions(db, { modelId: model.id, versionId, from: query.from ? new Date(`${query.from}T00:00:00Z`) : undefined, to, limit: MAX_ROWS });
     const records = rows.map((row) => {
       const names = (row.input_schema?.features ?? []).filter((feature) => feature.modelInput !== false).map((feature) => feature.name);
       const features = Object.fromEntries(row.features.map((value, index) => [names[index] ?? `feature_${index}`, value]));
@@ -43,7 +40,7 @@ export async function GET(request: Request, context: { params: Promise<{ name: s
     // An empty selection still gets the header, so a pipeline reading it sees the columns.
     const csv = records.length ? Papa.unparse(records) : "prediction_id,created_at,model_version,role,probability,model_label,true_label,label_value,label_source\n";
     return new Response(csv, {
-      headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${slug}${query.data.version ? `-${query.data.version}` : ""}-labelled.csv"` },
+      headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${slug}${query.version ? `-${query.version}` : ""}-labelled.csv"` },
     });
   });
 }

@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { ApiError, authenticateApi, handleApi, zodIssues } from "@/app/_server/api";
+import { authenticateApi, getModelOr404, handleApi, parseQuery } from "@/app/_server/api";
 import { loadMonitoringView } from "@/app/_server/monitoring";
 import { getDb } from "@/db/client";
-import { getModelBySlug } from "@/db/queries/registry";
 import { MONITOR_RANGES } from "@/lib/monitoring/dashboard";
 
 const ZQuery = z.object({
@@ -15,13 +14,9 @@ const ZQuery = z.object({
 export async function GET(request: Request, context: { params: Promise<{ name: string }> }) {
   return handleApi("monitoring.read", async () => {
     await authenticateApi(request, { roles: ["admin", "scientist", "committee", "analyst", "executive"], scope: "read" });
-    const query = ZQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-    if (!query.success) throw new ApiError(400, "invalid_query", "The query is not valid.", zodIssues(query.error));
-    const db = getDb();
-    const slug = (await context.params).name;
-    const model = await getModelBySlug(db, slug);
-    if (!model) throw new ApiError(404, "unknown_model", `No model named '${slug}'.`);
-    const view = await loadMonitoringView(db, { modelId: model.id, ...query.data });
+    const query = parseQuery(request, ZQuery);
+    const model = await getModelOr404((await context.params).name);
+    const view = await loadMonitoringView(getDb(), { modelId: model.id, ...query });
     // Server-Timing shows the panel's server time in the browser's network tab and in the benchmark.
     return Response.json(view, { headers: { "server-timing": `panel;dur=${view.serverMs.toFixed(1)}`, "cache-control": "no-store" } });
   });

@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32): the demo data must be the same bytes on every machine. */
+/** A small seeded PRNG (mulberry32): demo data, samples and benchmarks must be the same on every machine. */
 export function createRandom(seed: number) {
   let state = seed >>> 0;
   const uniform = (): number => {
