@@ -52,7 +52,7 @@ export async function loadMonitoringView(db: TDb, { modelId, range, feature, ver
     const granularity = MONITOR_RANGES[range].granularity;
     const [windows, results] = await Promise.all([
       listWindows(db, { versionIds: [chosen.id], granularity, from, to }),
-      listMonitorResults(db, { modelId, versionId: chosen.id, granularity, from, to }),
+      listMonitorResults(db, { modelId, versionId: chosen.id, granularity, from, to, perGroupRows: false }),
     ]);
     dashboard = buildDashboard({
       range, layout: reference.layout, referenceFeatures: reference.features, referenceSorted: reference.sorted, selectedFeature: feature,

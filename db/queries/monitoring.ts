@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, notLike, sql } from "drizzle-orm";
 import type { TDb } from "../connection";
 import { modelVersions, models, monitorResults, monitorWindows } from "../schema";
 import type { TWindowRow, TWindowSummary } from "@/lib/monitoring/window";
@@ -113,14 +113,18 @@ export async function upsertMonitorResults(db: TDb, results: TMonitorResultInput
 export type TMonitorPoint = { versionId: string | null; kind: string; feature: string; groupName: string; statistic: string; start: Date; value: number | null; threshold: number | null; status: string; details: Record<string, unknown> };
 
 /** Monitor results of a model over a period, oldest first: the series behind the charts and the alert rules. */
-export async function listMonitorResults(db: TDb, { modelId, versionId, granularity, from, to, kinds }: { modelId: string; versionId?: string; granularity: "hour" | "day"; from: Date; to: Date; kinds?: string[] }): Promise<TMonitorPoint[]> {
+export async function listMonitorResults(db: TDb, { modelId, versionId, granularity, from, to, kinds, perGroupRows = true }: {
+  modelId: string; versionId?: string; granularity: "hour" | "day"; from: Date; to: Date; kinds?: string[];
+  /** Per-group rates ("age_band=under_25"); the dashboard computes those from merged summaries instead. */
+  perGroupRows?: boolean;
+}): Promise<TMonitorPoint[]> {
   return db
     .select({
       versionId: monitorResults.modelVersionId, kind: monitorResults.kind, feature: monitorResults.feature, groupName: monitorResults.groupName, statistic: monitorResults.statistic,
       start: monitorResults.windowStart, value: monitorResults.value, threshold: monitorResults.threshold, status: monitorResults.status, details: monitorResults.details,
     })
     .from(monitorResults)
-    .where(and(eq(monitorResults.modelId, modelId), versionId ? eq(monitorResults.modelVersionId, versionId) : undefined, eq(monitorResults.granularity, granularity), gte(monitorResults.windowStart, from), lt(monitorResults.windowStart, to), kinds ? inArray(monitorResults.kind, kinds as never[]) : undefined))
+    .where(and(eq(monitorResults.modelId, modelId), versionId ? eq(monitorResults.modelVersionId, versionId) : undefined, eq(monitorResults.granularity, granularity), gte(monitorResults.windowStart, from), lt(monitorResults.windowStart, to), kinds ? inArray(monitorResults.kind, kinds as never[]) : undefined, perGroupRows ? undefined : notLike(monitorResults.groupName, "%=%")))
     .orderBy(asc(monitorResults.windowStart));
 }
 
