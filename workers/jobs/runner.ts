@@ -51,8 +51,8 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
   }, BACKLOG_MS);
   let monitorSince: Date | null = null;
   let monitoring = false;
-  const monitor = setInterval(() => {
-    if (monitoring) return;
+  const monitorPass = () => {
+    if (monitoring || stopped) return;
     monitoring = true;
     const started = new Date();
     runMonitorWindows(options.db, { since: monitorSince, now: started })
@@ -62,7 +62,10 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
       })
       .catch((error) => options.log.error({ err: error }, "monitor windows failed"))
       .finally(() => { monitoring = false; });
-  }, MONITOR_MS);
+  };
+  // The first pass soon after start (it fills windows missed while down), then one per interval.
+  const firstMonitorPass = setTimeout(monitorPass, Math.min(MONITOR_MS, 5_000));
+  const monitor = setInterval(monitorPass, MONITOR_MS);
   const delivery = setInterval(() => {
     deliverAlerts(options.db, { consoleUrl: process.env.NEXTAUTH_URL ?? "http://localhost:3000" })
       .then((result) => result.failed && options.log.warn(result, "some alert deliveries failed; they will be retried"))
@@ -70,6 +73,7 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
   }, DELIVERY_MS);
   return {
     stop: async () => {
+      clearTimeout(firstMonitorPass);
       clearInterval(monitor);
       clearInterval(delivery);
       stopped = true;
