@@ -13,7 +13,7 @@ const OUTCOME_DELAY_MS = 6 * HOUR_MS;
  * stores them, with outcomes for 60 % of those older than six hours. The worker's monitoring
  * job summarises them into windows when it starts. Seeded data, the same every time.
  */
-export async function seedDemoTraffic(db: TDatabase, { hours = 48, perHour = 800, now = new Date() } = {}): Promise<number> {
+export async function seedDemoTraffic(db: TDatabase, { hours = 48, perHour = 2000, now = new Date() } = {}): Promise<number> {
   const [model] = await db.$client<{ id: string; champion: string; sha: string }[]>`
     select m.id, d.champion_version_id as champion, v.artifact_sha256 as sha
     from models m join deployments d on d.model_id = m.id join model_versions v on v.id = d.champion_version_id
