@@ -75,7 +75,7 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
         <>
           <div className="stat-grid">
             <Stat label={`Predictions, ${MONITOR_RANGES[range].label}`} value={dashboard.rowCount.toLocaleString("en-US")} detail={`v${view.version?.version} · ${dashboard.windows.length} ${dashboard.granularity === "hour" ? "hourly" : "daily"} windows`} />
-            <Stat label="Latest dataset drift" value={percent(dashboard.heatmap.dataset.at(-1)?.value)} detail="share of features drifting (drift at ≥ 50 %)" />
+            <Stat label="Latest dataset drift" value={percent(dashboard.heatmap.dataset.findLast((cell) => cell.status !== "unknown")?.value)} detail="share of features drifting, latest window with enough predictions (drift at ≥ 50 %)" />
             <Stat label="ROC AUC, realized" value={number(dashboard.performanceTotals.realized.rocAuc)} detail={`${dashboard.performanceTotals.labelled.toLocaleString("en-US")} predictions with outcomes`} />
             <Stat label="ROC AUC, estimated" value={number(dashboard.performanceTotals.estimated.rocAuc)} detail="CBPE, from calibrated confidences (no labels)" />
             <Stat label="p99 latency" value={dashboard.latencyTotals.p99Ms === null ? "—" : `${dashboard.latencyTotals.p99Ms.toFixed(1)} ms`} detail={`p50 ${dashboard.latencyTotals.p50Ms?.toFixed(1) ?? "—"} ms, in the worker`} />

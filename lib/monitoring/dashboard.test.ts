@@ -50,3 +50,23 @@ describe("rangeStart", () => {
     expect(rangeStart("7d", now).toISOString()).toBe("2026-11-24T00:00:00.000Z");
   });
 });
+
+describe("windows with too few predictions", () => {
+  it("are gaps in the lines (drift, fairness) but still count for volume", () => {
+    const start = "2026-11-30T11:00:00.000Z";
+    const dashboard = buildDashboard({
+      range: "24h", layout, referenceFeatures: summarizeReference(layout, profile), referenceSorted: { income: Float64Array.from(profile.columns.income).sort() },
+      windows: [{ start, summary: summarizeWindow(layout, rows(0).slice(0, 20)) }],
+      results: [
+        point(start, "drift", "wasserstein_normed", 0.9, "unknown", "income"),
+        point(start, "fairness", "disparate_impact", 0.1, "unknown", "", "sex"),
+        point(start, "volume", "predictions", 20, "ok"),
+      ],
+    });
+    expect(dashboard.feature!.series).toEqual([{ start, value: null, lower: null, upper: null }]);
+    expect(dashboard.fairnessSeries).toEqual([{ start, sex: null }]);
+    expect(dashboard.latency[0].volume).toBe(20);
+    // The heat map still shows the cell, marked unknown.
+    expect(dashboard.heatmap.features[0].cells[0]).toEqual({ start, value: 0.9, status: "unknown" });
+  });
+});

@@ -65,7 +65,12 @@ export function buildDashboard({ range, layout, referenceFeatures, referenceSort
   const index = new Map<string, TResultPoint>();
   for (const result of results) index.set(`${result.kind}|${result.statistic}|${result.feature}|${result.groupName}|${result.start}`, result);
   const at = (kind: string, statistic: string, start: string, feature = "", group = "") => index.get(`${kind}|${statistic}|${feature}|${group}|${start}`);
-  const value = (kind: string, statistic: string, start: string, feature = "", group = "") => at(kind, statistic, start, feature, group)?.value ?? null;
+  // A window stored as "unknown" (too few predictions) is a gap in the lines, not a point: its drift,
+  // fairness and estimate figures are noise. Volume and latency are facts at any size.
+  const value = (kind: string, statistic: string, start: string, feature = "", group = "") => {
+    const point = at(kind, statistic, start, feature, group);
+    return point && (point.status !== "unknown" || kind === "volume" || kind === "latency") ? point.value : null;
+  };
   const cell = (point: TResultPoint | undefined, start: string): TCell => ({ start, value: point?.value ?? null, status: point ? asStatus(point.status) : "unknown" });
 
   const merged = windows.reduce((sum, window) => mergeWindowSummaries(sum, window.summary), emptyWindowSummary(layout));
@@ -107,7 +112,8 @@ export function buildDashboard({ range, layout, referenceFeatures, referenceSort
           range: { value: chosen.statistic, lower: chosen.lower, upper: chosen.upper, psi: chosen.psi, drifted: chosen.drifted },
           series: starts.map((start) => {
             const point = at("drift", statisticOf(chosen.kind), start, chosen.name);
-            return { start, value: point?.value ?? null, lower: (point?.details.lower as number | null | undefined) ?? null, upper: (point?.details.upper as number | null | undefined) ?? null };
+            if (!point || point.status === "unknown") return { start, value: null, lower: null, upper: null };
+            return { start, value: point.value, lower: (point.details.lower as number | null | undefined) ?? null, upper: (point.details.upper as number | null | undefined) ?? null };
           }),
         }
       : null,
