@@ -6,7 +6,7 @@ import { listAlertRules } from "@/db/queries/alert-rules";
 import { alerts, deployments } from "@/db/schema";
 import { buildDashboard, MONITOR_RANGES, rangeStart, type TMonitoringDashboard, type TMonitorRange } from "@/lib/monitoring/dashboard";
 import type { TMonitoringView } from "@/lib/types/monitoring";
-import { buildWindowLayout, summarizeReference, type TWindowLayout } from "@/lib/monitoring/window";
+import { buildWindowLayout, sketchReferenceFeatures, type TWindowLayout } from "@/lib/monitoring/window";
 import type { TSketch } from "@/lib/monitoring/sketch";
 import { ZInputSchema, ZOutputSchema, type TReferenceProfile } from "@/lib/registry";
 
@@ -22,7 +22,7 @@ async function getReferenceContext(db: TDb, versionId: string): Promise<TReferen
   if (version && profile) {
     const layout = buildWindowLayout({ schema: ZInputSchema.parse(version.inputSchema), profile, threshold: ZOutputSchema.parse(version.outputSchema).threshold });
     const sorted = Object.fromEntries(layout.features.filter((feature) => feature.kind === "numerical").map((feature) => [feature.name, Float64Array.from((profile.columns[feature.name] ?? []).map(Number)).sort()]));
-    context = { layout, features: summarizeReference(layout, profile), sorted };
+    context = { layout, features: sketchReferenceFeatures(layout, profile), sorted };
   }
   referenceCache.set(versionId, context);
   return context;

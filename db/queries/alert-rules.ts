@@ -68,6 +68,11 @@ export async function claimDueDeliveries(db: TDb, limit: number) {
     .for("update", { of: alertDeliveries, skipLocked: true });
 }
 
+/** Leases claimed deliveries: no other worker picks them up until the lease ends (a sender that dies mid-send is retried then). */
+export async function leaseDeliveries(db: TDb, ids: string[], leaseSeconds: number) {
+  if (ids.length) await db.update(alertDeliveries).set({ nextAttemptAt: sql`now() + make_interval(secs => ${leaseSeconds})` }).where(inArray(alertDeliveries.id, ids));
+}
+
 export async function recordDeliveryAttempt(db: TDb, { id, ok, error, attempts, nextAttemptAt, giveUp }: { id: string; ok: boolean; error?: string; attempts: number; nextAttemptAt?: Date; giveUp?: boolean }) {
   await db.update(alertDeliveries).set({
     attempts,

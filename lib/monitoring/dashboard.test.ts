@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildDashboard, rangeStart, type TResultPoint } from "./dashboard";
-import { buildWindowLayout, summarizeReference, summarizeWindow, type TWindowRow } from "./window";
+import { buildWindowLayout, sketchReferenceFeatures, summarizeWindow, type TWindowRow } from "./window";
 import type { TInputSchema } from "../registry/input-schema";
 
 const schema: TInputSchema = {
@@ -17,7 +17,7 @@ const point = (start: string, kind: string, statistic: string, value: number, st
 describe("buildDashboard", () => {
   const starts = ["2026-11-30T09:00:00.000Z", "2026-11-30T10:00:00.000Z"];
   const dashboard = buildDashboard({
-    range: "24h", layout, referenceFeatures: summarizeReference(layout, profile),
+    range: "24h", layout, referenceFeatures: sketchReferenceFeatures(layout, profile),
     referenceSorted: { income: Float64Array.from(profile.columns.income).sort() },
     windows: [{ start: starts[0], summary: summarizeWindow(layout, rows(0)) }, { start: starts[1], summary: summarizeWindow(layout, rows(40)) }],
     results: [
@@ -55,7 +55,7 @@ describe("windows with too few predictions", () => {
   it("are gaps in the lines (drift, fairness) but still count for volume", () => {
     const start = "2026-11-30T11:00:00.000Z";
     const dashboard = buildDashboard({
-      range: "24h", layout, referenceFeatures: summarizeReference(layout, profile), referenceSorted: { income: Float64Array.from(profile.columns.income).sort() },
+      range: "24h", layout, referenceFeatures: sketchReferenceFeatures(layout, profile), referenceSorted: { income: Float64Array.from(profile.columns.income).sort() },
       windows: [{ start, summary: summarizeWindow(layout, rows(0).slice(0, 20)) }],
       results: [
         point(start, "drift", "wasserstein_normed", 0.9, "unknown", "income"),

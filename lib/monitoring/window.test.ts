@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { computePerformance } from "../stats/performance";
 import { countByGroup } from "../stats/fairness";
 import { binnedAuc, datasetDrift, fairnessPanels, featureDriftPanels, latencyPanel, performancePanel } from "./panels";
-import { buildWindowLayout, mergeWindowSummaries, summarizeReference, summarizeWindow, type TWindowRow } from "./window";
+import { buildWindowLayout, mergeWindowSummaries, sketchReferenceFeatures, summarizeWindow, type TWindowRow } from "./window";
 import type { TInputSchema } from "../registry/input-schema";
 
 const schema: TInputSchema = {
@@ -86,7 +86,7 @@ describe("window summaries", () => {
 });
 
 describe("feature drift panels", () => {
-  const reference = summarizeReference(layout, profile);
+  const reference = sketchReferenceFeatures(layout, profile);
   const referenceSorted = { income: Float64Array.from(profile.columns.income).sort(), debt: Float64Array.from(profile.columns.debt).sort() };
   it("see no drift in data like the reference and drift in a shifted feature", () => {
     const calm = featureDriftPanels({ layout, reference, current: summarizeWindow(layout, rows(1000, 0)).features, referenceSorted });

@@ -171,7 +171,7 @@ export function mergeWindowSummaries(a: TWindowSummary, b: TWindowSummary): TWin
 }
 
 /** The reference data summarised in the same layout, so panels compare like with like. */
-export function summarizeReference(layout: TWindowLayout, profile: TReferenceProfile): Record<string, TSketch> {
+export function sketchReferenceFeatures(layout: TWindowLayout, profile: TReferenceProfile): Record<string, TSketch> {
   return Object.fromEntries(
     layout.features.map((feature) => {
       const values = profile.columns[feature.name] ?? [];

@@ -11,7 +11,7 @@ import { performance } from "node:perf_hooks";
 import { closeDatabase, createDatabase } from "@/db/connection";
 import { runMigrations } from "@/db/migrate";
 import { loadMonitoringView } from "@/app/_server/monitoring";
-import { computeHourWindow } from "@/workers/jobs/monitor-windows";
+import { computeWindows } from "@/workers/jobs/monitor-windows";
 import { seedDemo } from "../seed/demo-seed";
 import { createTestDatabase, openDatabaseServer } from "../lib/database";
 
@@ -47,7 +47,7 @@ try {
   console.log(`\ninsert: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   started = performance.now();
-  for (let hour = start; hour < end; hour += HOUR_MS) await computeHourWindow(db, { versionId: model.version, hour: new Date(hour) });
+  await computeWindows(db, Array.from({ length: (end - start) / HOUR_MS }, (_, index) => ({ versionId: model.version, hour: new Date(start + index * HOUR_MS) })));
   console.log(`summarising ${DAYS * 24} hourly windows (once, by the worker's job): ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   console.log(`\npanel server time over ${TOTAL.toLocaleString("en-US")} stored predictions (${RUNS} runs each, after one warm-up):`);

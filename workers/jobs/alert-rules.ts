@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { TDatabase } from "@/db/connection";
 import {
-  claimDueDeliveries, countMonitoringRules, getRuleSeries, insertAlertRules, listAlertRules, lockOpenAlert, queueDeliveries, recordDeliveryAttempt,
+  claimDueDeliveries, countMonitoringRules, getRuleSeries, insertAlertRules, leaseDeliveries, listAlertRules, lockOpenAlert, queueDeliveries, recordDeliveryAttempt,
 } from "@/db/queries/alert-rules";
 import { alerts, models } from "@/db/schema";
 import { defaultAlertRules, describeAlert, evaluateRule, webhookPayload, type TAlertRule } from "@/lib/monitoring/alert-rules";
@@ -50,31 +50,37 @@ export async function evaluateAlertRules(db: TDatabase, modelId: string): Promis
 const MAX_ATTEMPTS = 6;
 const BACKOFF_BASE_MS = 30_000;
 const TIMEOUT_MS = 5_000;
+// Longer than 20 sends at the timeout, so a lease never ends while its sender is still at work.
+const LEASE_SECONDS = 120;
 
 /** Sends due webhook deliveries (Slack-compatible JSON) and schedules retries for failures. */
 export async function deliverAlerts(db: TDatabase, { consoleUrl, fetchImpl = fetch }: { consoleUrl: string; fetchImpl?: typeof fetch }): Promise<{ delivered: number; failed: number }> {
   let delivered = 0;
   let failed = 0;
-  await db.transaction(async (tx) => {
-    for (const delivery of await claimDueDeliveries(tx, 20)) {
-      const attempts = delivery.attempts + 1;
-      let error: string | undefined;
-      try {
-        const response = await fetchImpl(delivery.url, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(webhookPayload({ kind: delivery.event, alert: { ...delivery.alert, modelSlug: delivery.modelSlug }, consoleUrl })),
-          signal: AbortSignal.timeout(TIMEOUT_MS),
-        });
-        if (!response.ok) error = `HTTP ${response.status}`;
-      } catch (cause) {
-        error = cause instanceof Error ? cause.message : String(cause);
-      }
-      const giveUp = error !== undefined && attempts >= MAX_ATTEMPTS;
-      await recordDeliveryAttempt(tx, { id: delivery.id, ok: error === undefined, error, attempts, giveUp, nextAttemptAt: error ? new Date(Date.now() + BACKOFF_BASE_MS * 2 ** (attempts - 1)) : undefined });
-      if (error) failed += 1;
-      else delivered += 1;
-    }
+  // Claim and lease in a short transaction, then send outside it: a slow receiver must not hold row locks.
+  const due = await db.transaction(async (tx) => {
+    const rows = await claimDueDeliveries(tx, 20);
+    await leaseDeliveries(tx, rows.map((row) => row.id), LEASE_SECONDS);
+    return rows;
   });
+  for (const delivery of due) {
+    const attempts = delivery.attempts + 1;
+    let error: string | undefined;
+    try {
+      const response = await fetchImpl(delivery.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(webhookPayload({ kind: delivery.event, alert: { ...delivery.alert, modelSlug: delivery.modelSlug }, consoleUrl })),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      if (!response.ok) error = `HTTP ${response.status}`;
+    } catch (cause) {
+      error = cause instanceof Error ? cause.message : String(cause);
+    }
+    const giveUp = error !== undefined && attempts >= MAX_ATTEMPTS;
+    await recordDeliveryAttempt(db, { id: delivery.id, ok: error === undefined, error, attempts, giveUp, nextAttemptAt: error ? new Date(Date.now() + BACKOFF_BASE_MS * 2 ** (attempts - 1)) : undefined });
+    if (error) failed += 1;
+    else delivered += 1;
+  }
   return { delivered, failed };
 }

@@ -55,21 +55,46 @@ async function storeWindow(db: TDatabase, context: TVersionContext, window: { ve
   });
 }
 
-/** Recomputes one hour of a version from its predictions and outcomes, then the day that holds it (merged from its hours). */
-export async function computeHourWindow(db: TDatabase, { versionId, hour }: { versionId: string; hour: Date }): Promise<boolean> {
-  const context = await getContext(db, versionId);
-  if (!context) return false;
+/** Recomputes one hour of a version from its predictions and outcomes (not its day: see computeWindows). */
+async function computeHour(db: TDatabase, context: TVersionContext, { versionId, hour }: { versionId: string; hour: Date }) {
   const start = new Date(Math.floor(hour.getTime() / HOUR_MS) * HOUR_MS);
   const end = new Date(start.getTime() + HOUR_MS);
   const rows = await listWindowRows(db, { versionId, from: start, to: end });
   await storeWindow(db, context, { versionId, granularity: "hour", start, end, summary: summarizeWindow(context.layout, rows) });
+}
 
-  const dayStart = new Date(Math.floor(start.getTime() / DAY_MS) * DAY_MS);
+/** Rebuilds a version's day window as the merge of its stored hours. */
+async function computeDay(db: TDatabase, context: TVersionContext, { versionId, dayStart }: { versionId: string; dayStart: Date }) {
   const dayEnd = new Date(dayStart.getTime() + DAY_MS);
   const hours = await listWindows(db, { versionIds: [versionId], granularity: "hour", from: dayStart, to: dayEnd });
   const day = hours.reduce((sum, window) => mergeWindowSummaries(sum, window.summary), emptyWindowSummary(context.layout));
   await storeWindow(db, context, { versionId, granularity: "day", start: dayStart, end: dayEnd, summary: day });
-  return true;
+}
+
+/**
+ * Recomputes the given (version, hour) windows, then each day they touch once — merging a day
+ * after every one of its hours would read its hours again and again on a backfill.
+ * Returns the models whose windows changed, with their context.
+ */
+export async function computeWindows(db: TDatabase, candidates: Array<{ versionId: string; hour: Date }>): Promise<Map<string, TVersionContext>> {
+  const touched = new Map<string, TVersionContext>();
+  const days = new Map<string, { versionId: string; dayStart: Date }>();
+  const unique = new Map(candidates.map((candidate) => [`${candidate.versionId}|${Math.floor(candidate.hour.getTime() / HOUR_MS)}`, candidate]));
+  for (const candidate of [...unique.values()].sort((a, b) => a.hour.getTime() - b.hour.getTime())) {
+    const context = await getContext(db, candidate.versionId);
+    if (!context) continue;
+    await computeHour(db, context, candidate);
+    const dayStart = new Date(Math.floor(candidate.hour.getTime() / DAY_MS) * DAY_MS);
+    days.set(`${candidate.versionId}|${dayStart.getTime()}`, { versionId: candidate.versionId, dayStart });
+    touched.set(context.modelId, context);
+  }
+  for (const day of days.values()) await computeDay(db, (await getContext(db, day.versionId))!, day);
+  return touched;
+}
+
+/** Recomputes one hour of a version and the day that holds it. */
+export async function computeHourWindow(db: TDatabase, candidate: { versionId: string; hour: Date }): Promise<boolean> {
+  return (await computeWindows(db, [candidate])).size > 0;
 }
 
 /**
@@ -84,16 +109,7 @@ export async function runMonitorWindows(db: TDatabase, { now = new Date(), since
     ...(await listHoursWithNewOutcomes(db, { since: since ?? new Date(now.getTime() - BACKFILL_MS), until: new Date(now.getTime() + 1) })),
     ...(since ? [] : await listMissingHours(db, { from: new Date(now.getTime() - BACKFILL_MS), to: new Date(now.getTime() + 1) })),
   ];
-  const unique = new Map(candidates.map((candidate) => [`${candidate.versionId}|${candidate.hour.getTime()}`, candidate]));
-  const touched = new Map<string, TVersionContext>();
-  let windows = 0;
-  for (const candidate of [...unique.values()].sort((a, b) => a.hour.getTime() - b.hour.getTime())) {
-    if (await computeHourWindow(db, candidate)) {
-      windows += 1;
-      const context = await getContext(db, candidate.versionId);
-      if (context) touched.set(context.modelId, context);
-    }
-  }
+  const touched = await computeWindows(db, candidates);
   let fired = 0;
   let resolved = 0;
   for (const [modelId, context] of touched) {
@@ -102,5 +118,5 @@ export async function runMonitorWindows(db: TDatabase, { now = new Date(), since
     fired += result.fired;
     resolved += result.resolved;
   }
-  return { windows, modelIds: [...touched.keys()], fired, resolved };
+  return { windows: new Set(candidates.map((candidate) => `${candidate.versionId}|${candidate.hour.getTime()}`)).size, modelIds: [...touched.keys()], fired, resolved };
 }
