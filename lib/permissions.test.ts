@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SECTIONS, visibleSections } from "./permissions";
+import { PERMISSIONS, apiKeyScopeOf, can, visibleSections, type TPermission } from "./permissions";
 
 describe("visibleSections", () => {
   it.each([
@@ -13,8 +13,38 @@ describe("visibleSections", () => {
   ] as const)("roles %j see %j", (roles, expected) => {
     expect(visibleSections(roles)).toEqual(expected);
   });
+});
 
-  it("only admins reach the admin section", () => {
-    expect(SECTIONS.admin.roles).toEqual(["admin"]);
+describe("can", () => {
+  // Separation of duties, written out by hand from DESIGN.md's role table (not derived from PERMISSIONS).
+  it.each([
+    ["executive", "kpis.read", true],
+    ["executive", "kpis.write", false],
+    ["executive", "cost.edit", false],
+    ["executive", "deployment.move", false],
+    ["scientist", "version.register", true],
+    ["scientist", "version.vote", false],
+    ["scientist", "deployment.move", false],
+    ["committee", "version.vote", true],
+    ["committee", "version.register", false],
+    ["admin", "version.vote", false],
+    ["admin", "deployment.move", false],
+    ["admin", "users.manage", true],
+    ["analyst", "review.decide", true],
+    ["committee", "review.decide", false],
+    ["system", "deployment.withdraw", true],
+    ["system", "deployment.move", false],
+  ] as const)("%s → %s: %s", (role, permission, expected) => {
+    expect(can([role], permission)).toBe(expected);
+  });
+
+  it("no role at all holds nothing", () => {
+    for (const permission of Object.keys(PERMISSIONS) as TPermission[]) expect(can([], permission)).toBe(false);
+  });
+
+  it("the worker's capabilities are for API keys only", () => {
+    expect(can(["admin", "scientist", "committee", "analyst", "executive"], "predictions.create")).toBe(false);
+    expect(apiKeyScopeOf("predictions.create")).toBe("predict");
+    expect(apiKeyScopeOf("review.decide")).toBeNull();
   });
 });

@@ -4,7 +4,7 @@ import { forbidden, redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { getUserById } from "@/db/queries/users";
 import type { TUserDto } from "@/lib/types/users";
-import { SECTIONS, type TSection } from "@/lib/permissions";
+import { SECTIONS, can, type TPermission, type TSection } from "@/lib/permissions";
 import { hasAnyRole, type TRole } from "@/lib/roles";
 import { authOptions } from "./auth-options";
 
@@ -30,7 +30,15 @@ export async function requireRole(roles?: readonly TRole[]): Promise<TSessionUse
   return user;
 }
 
-/** For pages: requireRole with the roles the section map in lib/permissions gives. */
+/** For pages: the user when they hold the capability; otherwise sign-in (no session) or the 403 page. */
+export async function requirePermission(permission: TPermission): Promise<TSessionUser> {
+  const user = await getCurrentUser();
+  if (!user) redirect("/signin?reason=session");
+  if (!can(user.roles, permission)) forbidden();
+  return user;
+}
+
+/** For pages: requirePermission with the capability that opens the section. */
 export function requireSection(section: TSection): Promise<TSessionUser> {
-  return requireRole(SECTIONS[section].roles);
+  return requirePermission(SECTIONS[section].permission);
 }

@@ -4,9 +4,9 @@ import { timingSafeEqual } from "node:crypto";
 import type { TDb } from "../connection";
 import { apiKeys } from "../schema";
 
-/** What a key may do: predict and send outcomes (worker), register models, send business KPIs, read. */
-export const API_KEY_SCOPES = ["predict", "outcomes", "registry", "kpis", "read"] as const;
-export type TApiKeyScope = (typeof API_KEY_SCOPES)[number];
+import { API_KEY_SCOPES, type TApiKeyScope } from "@/lib/permissions";
+
+export { API_KEY_SCOPES, type TApiKeyScope };
 
 /** Creates a key and returns it in clear text once; the database keeps only its hash. */
 export async function createApiKey(db: TDb, input: { name: string; scopes: TApiKeyScope[]; modelIds: string[] | null; createdBy: string | null }) {

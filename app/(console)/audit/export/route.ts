@@ -3,8 +3,7 @@ import { getCurrentUser } from "@/app/_server/auth";
 import { getDb } from "@/db/client";
 import { listAuditRecords } from "@/db/queries/audit";
 import { auditFilterRange, ZAuditFilterQuery } from "@/lib/audit/filter";
-import { SECTIONS } from "@/lib/permissions";
-import { hasAnyRole } from "@/lib/roles";
+import { SECTIONS, can } from "@/lib/permissions";
 
 const EXPORT_LIMIT = 100_000;
 
@@ -12,7 +11,7 @@ const EXPORT_LIMIT = 100_000;
 export async function GET(request: Request) {
   const user = await getCurrentUser();
   if (!user) return Response.json({ error: "unauthenticated", message: "Sign in first." }, { status: 401 });
-  if (!hasAnyRole(user.roles, SECTIONS.audit.roles)) return Response.json({ error: "forbidden", message: "Your role cannot read the audit trail." }, { status: 403 });
+  if (!can(user.roles, SECTIONS.audit.permission)) return Response.json({ error: "forbidden", message: "Your role cannot read the audit trail." }, { status: 403 });
   const parsed = ZAuditFilterQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) {
     return Response.json({ error: "invalid_filter", message: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") }, { status: 400 });

@@ -2,15 +2,14 @@ import Papa from "papaparse";
 import { getCurrentUser } from "@/app/_server/auth";
 import { loadTransparencyReport } from "@/app/_server/transparency";
 import { getDb } from "@/db/client";
-import { SECTIONS } from "@/lib/permissions";
+import { SECTIONS, can } from "@/lib/permissions";
 import { transparencyCsvRows, transparencyMarkdown } from "@/lib/review/transparency";
-import { hasAnyRole } from "@/lib/roles";
 
 /** The transparency report as CSV (?format=csv) or Markdown (?format=md); review-section roles only. */
 export async function GET(request: Request) {
   const user = await getCurrentUser();
   if (!user) return Response.json({ error: "unauthenticated", message: "Sign in first." }, { status: 401 });
-  if (!hasAnyRole(user.roles, SECTIONS.review.roles)) return Response.json({ error: "forbidden", message: "Your role cannot read the review queue." }, { status: 403 });
+  if (!can(user.roles, SECTIONS.review.permission)) return Response.json({ error: "forbidden", message: "Your role cannot read the review queue." }, { status: 403 });
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const { report, invalid } = await loadTransparencyReport(getDb(), params);
   if (invalid) return Response.json({ error: "invalid_query", message: "Dates are like 2026-11-24." }, { status: 400 });
