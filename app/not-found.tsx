@@ -6,7 +6,9 @@ export default function NotFound() {
       <div className="card auth-card">
         <h1>Page not found</h1>
         <p className="muted">Nothing lives at this address.</p>
-        <Link className="button" href="/models">Back to models</Link>
+        <Link className="button" href="/models">
+          Back to models
+        </Link>
       </div>
     </div>
   );

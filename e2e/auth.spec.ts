@@ -1,4 +1,4 @@
-import { DEMO, DEMO_PASSWORD, expect, signInAs, test, type TDemoRole } from "./fixtures";
+import { DEMO, DEMO_PASSWORD, expect, signInAs, signInThroughForm, test, type TDemoRole } from "./fixtures";
 
 const NAV_BY_ROLE: Record<TDemoRole, string[]> = {
   admin: ["Models", "Review queue", "Alerts", "Audit trail", "KPIs", "Admin"],
@@ -10,7 +10,8 @@ const NAV_BY_ROLE: Record<TDemoRole, string[]> = {
 
 for (const role of Object.keys(DEMO) as TDemoRole[]) {
   test(`${role} signs in and sees only the sections of the role`, async ({ page, sql }) => {
-    await signInAs(page, role);
+    await signInThroughForm(page, role);
+    await expect(page.getByRole("heading", { name: "Models" })).toBeVisible();
     await expect(page.getByRole("complementary").getByText(DEMO[role].name)).toBeVisible();
     const nav = page.getByRole("navigation", { name: "Main" });
     await expect(nav.getByRole("link")).toHaveText(NAV_BY_ROLE[role]);
@@ -22,7 +23,10 @@ for (const role of Object.keys(DEMO) as TDemoRole[]) {
 }
 
 test("a wrong password and an unknown user get the same clear message", async ({ page, sql }) => {
-  for (const [email, password] of [[DEMO.analyst.email, "not-the-password"], ["nobody@oversight.test", DEMO_PASSWORD]]) {
+  for (const [email, password] of [
+    [DEMO.analyst.email, "not-the-password"],
+    ["nobody@oversight.test", DEMO_PASSWORD],
+  ]) {
     await page.goto("/signin");
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(password);

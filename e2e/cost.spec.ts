@@ -6,7 +6,21 @@ test("the cost-benefit page projects both paths and recomputes when a slider mov
     const response = await fetch(`${process.env.E2E_WORKER_URL}/api/v1/models/credit-default/predict`, {
       method: "POST",
       headers: { authorization: `Bearer ${process.env.E2E_API_KEY}`, "content-type": "application/json" },
-      body: JSON.stringify({ instances: [{ annual_income_usd: 52000, employment_years: 4, loan_amount_usd: 9000, loan_term_months: 36, debt_to_income: 0.31, credit_history_years: 9, late_payments_2y: 0, open_credit_lines: 4, has_mortgage: false }] }),
+      body: JSON.stringify({
+        instances: [
+          {
+            annual_income_usd: 52000,
+            employment_years: 4,
+            loan_amount_usd: 9000,
+            loan_term_months: 36,
+            debt_to_income: 0.31,
+            credit_history_years: 9,
+            late_payments_2y: 0,
+            open_credit_lines: 4,
+            has_mortgage: false,
+          },
+        ],
+      }),
     });
     expect(response.status).toBe(200);
   }
@@ -14,7 +28,9 @@ test("the cost-benefit page projects both paths and recomputes when a slider mov
   await page.goto("/models/credit-default");
   await page.getByRole("link", { name: "Cost-benefit" }).click();
   const summary = page.getByRole("status", { name: "Projection summary" });
-  await expect(summary).toContainText(/^Updating (reduces|raises) expected loss by \d+ % for \$[\d,]+ a month; (maintaining|updating) costs \$[\d,]+ more per quarter\.$/);
+  await expect(summary).toContainText(
+    /^Updating (reduces|raises) expected loss by \d+ % for \$[\d,]+ a month; (maintaining|updating) costs \$[\d,]+ more per quarter\.$/,
+  );
   await expect(page.getByRole("table", { name: "Quarters" }).getByRole("row")).toHaveCount(5);
   await expect(page.getByRole("region", { name: "Cumulative net value" }).locator(".recharts-line")).toHaveCount(2);
 
@@ -32,7 +48,10 @@ test("an analyst cannot open the cost-benefit page", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "403 — Not allowed" })).toBeVisible();
 });
 
-test("the committee edits the cost settings: a bad value is named and nothing is saved, a good one is audited and used", async ({ page, sql }) => {
+test("the committee edits the cost settings: a bad value is named and nothing is saved, a good one is audited and used", async ({
+  page,
+  sql,
+}) => {
   const [model] = await sql`select id, cost_settings from models where slug = 'credit-default'`;
   try {
     await signInAs(page, "committee");
@@ -51,7 +70,8 @@ test("the committee edits the cost settings: a bad value is named and nothing is
     await expect(page.getByRole("status", { name: "Cost settings result" })).toHaveText("Cost settings saved; the projection uses them.");
     const [saved] = await sql`select cost_settings from models where id = ${model.id}`;
     expect(saved.cost_settings).toMatchObject({ retrainingCadenceMonths: 3, costPerFalseNegativeUsd: 6500 });
-    const [audit] = await sql`select input from audit_records where action = 'model.cost_settings_changed' and model_id = ${model.id} order by sequence desc limit 1`;
+    const [audit] =
+      await sql`select input from audit_records where action = 'model.cost_settings_changed' and model_id = ${model.id} order by sequence desc limit 1`;
     expect(audit.input.after).toMatchObject({ retrainingCadenceMonths: 3, costPerFalseNegativeUsd: 6500 });
     await expect(page.getByText("Cost of a false negative: $6,500")).toBeVisible();
 

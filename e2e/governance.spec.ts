@@ -19,7 +19,10 @@ async function auditVerify(): Promise<{ code: number; output: string }> {
 }
 
 async function act(page: Page, version: string, label: string, fields: { reason?: string; percent?: number } = {}) {
-  await page.getByRole("group", { name: `Actions for ${version}` }).getByRole("button", { name: label, exact: true }).click();
+  await page
+    .getByRole("group", { name: `Actions for ${version}` })
+    .getByRole("button", { name: label, exact: true })
+    .click();
   const dialog = page.getByRole("dialog");
   if (fields.percent !== undefined) await dialog.getByLabel("Share of traffic (%)").fill(String(fields.percent));
   if (fields.reason !== undefined) await dialog.getByLabel(/^Reason/).fill(fields.reason);
@@ -31,7 +34,21 @@ async function answeringVersion(): Promise<string | null> {
   const response = await fetch(`${process.env.E2E_WORKER_URL}/api/v1/models/credit-default/predict`, {
     method: "POST",
     headers: { authorization: `Bearer ${process.env.E2E_API_KEY}`, "content-type": "application/json" },
-    body: JSON.stringify({ instances: [{ annual_income_usd: 52000, employment_years: 4, loan_amount_usd: 9000, loan_term_months: 36, debt_to_income: 0.31, credit_history_years: 9, late_payments_2y: 0, open_credit_lines: 4, has_mortgage: false }] }),
+    body: JSON.stringify({
+      instances: [
+        {
+          annual_income_usd: 52000,
+          employment_years: 4,
+          loan_amount_usd: 9000,
+          loan_term_months: 36,
+          debt_to_income: 0.31,
+          credit_history_years: 9,
+          late_payments_2y: 0,
+          open_credit_lines: 4,
+          has_mortgage: false,
+        },
+      ],
+    }),
   });
   return (await response.json()).predictions[0].modelVersion;
 }
@@ -46,14 +63,20 @@ test("the governed life of a version: gates, four-eyes approval, shadow, canary,
   const registered = await page.request.post("/api/v1/models/credit-default/versions", {
     multipart: {
       metadata: JSON.stringify({ version, ...schema, ...card }),
-      onnx: { name: "model.onnx", mimeType: "application/octet-stream", buffer: fs.readFileSync(path.join(demo, "models/credit-default-1.1.0.onnx")) },
+      onnx: {
+        name: "model.onnx",
+        mimeType: "application/octet-stream",
+        buffer: fs.readFileSync(path.join(demo, "models/credit-default-1.1.0.onnx")),
+      },
       reference: { name: "reference.csv", mimeType: "text/csv", buffer: fs.readFileSync(path.join(demo, "data/credit-reference.csv")) },
     },
   });
   expect(registered.status()).toBe(201);
 
   // The worker's gates run by themselves and pass.
-  await expect.poll(async () => (await sql`select status from model_versions where version = ${version}`)[0].status, { timeout: 20_000 }).toBe("validated");
+  await expect
+    .poll(async () => (await sql`select status from model_versions where version = ${version}`)[0].status, { timeout: 20_000 })
+    .toBe("validated");
   await page.goto(`/models/credit-default/versions/${version}`);
   const gates = page.getByRole("table", { name: "Gates" });
   await expect(gates.getByRole("row")).toHaveCount(8);
@@ -73,7 +96,10 @@ test("the governed life of a version: gates, four-eyes approval, shadow, canary,
   }
 
   // Two committee members approve.
-  for (const [role, comment] of [["committee", "Gates pass and AUC beats the champion."], ["committee2", "Fairness by sex and age band within the four-fifths rule."]] as const) {
+  for (const [role, comment] of [
+    ["committee", "Gates pass and AUC beats the champion."],
+    ["committee2", "Fairness by sex and age band within the four-fifths rule."],
+  ] as const) {
     const context = await page.context().browser()!.newContext();
     const member = await context.newPage();
     await member.goto("/signin");
@@ -109,7 +135,17 @@ test("the governed life of a version: gates, four-eyes approval, shadow, canary,
   // The audit page shows every step.
   await page.goto("/audit?model=credit-default");
   const audit = page.getByRole("table", { name: "Audit records" });
-  for (const action of ["registry.version_registered", "governance.validation_passed", "governance.approval_requested", "governance.vote_approve", "governance.version_approved", "deployment.start_shadow", "deployment.start_canary", "deployment.promote", "deployment.rollback"]) {
+  for (const action of [
+    "registry.version_registered",
+    "governance.validation_passed",
+    "governance.approval_requested",
+    "governance.vote_approve",
+    "governance.version_approved",
+    "deployment.start_shadow",
+    "deployment.start_canary",
+    "deployment.promote",
+    "deployment.rollback",
+  ]) {
     await expect(audit.getByRole("cell", { name: action, exact: true }).first()).toBeVisible();
   }
   expect(await auditVerify()).toMatchObject({ code: 0 });
@@ -117,7 +153,16 @@ test("the governed life of a version: gates, four-eyes approval, shadow, canary,
 
 test("the database refuses edits of the audit trail, and verify names a record changed behind its back", async ({ sql }) => {
   const url = process.env.DATABASE_URL!;
-  const refused = await run("psql", [url, "-v", "ON_ERROR_STOP=1", "-c", "update audit_records set actor_label = 'mallory' where sequence = 2"]).then(() => null, (error: { stderr: string }) => error.stderr);
+  const refused = await run("psql", [
+    url,
+    "-v",
+    "ON_ERROR_STOP=1",
+    "-c",
+    "update audit_records set actor_label = 'mallory' where sequence = 2",
+  ]).then(
+    () => null,
+    (error: { stderr: string }) => error.stderr,
+  );
   expect(refused).toContain("audit_records is append-only: UPDATE refused");
 
   const [record] = await sql`select id, sequence, actor_label from audit_records where sequence = 2`;
@@ -148,7 +193,8 @@ test("the committee edits the fallback rules and pulls the kill switch; the work
   // Wait until the page is hydrated: a form filled before that can be submitted without its value.
   await page.waitForLoadState("networkidle");
   const form = page.getByRole("form", { name: "Fallback rules" });
-  const rules = (defaultProbability: number, feature = "debt_to_income") => JSON.stringify({ description: "e2e", rules: [{ feature, operator: "gte", value: 0.9, probability: 0.8 }], defaultProbability });
+  const rules = (defaultProbability: number, feature = "debt_to_income") =>
+    JSON.stringify({ description: "e2e", rules: [{ feature, operator: "gte", value: 0.9, probability: 0.8 }], defaultProbability });
   await form.getByLabel(/^Rules \(JSON\)/).fill(rules(0.2, "shoe_size"));
   await expect(form.getByLabel(/^Rules \(JSON\)/)).toHaveValue(rules(0.2, "shoe_size"));
   await form.getByRole("button", { name: "Save fallback rules" }).click();
@@ -158,14 +204,31 @@ test("the committee edits the fallback rules and pulls the kill switch; the work
   await expect(form.getByRole("status", { name: "Fallback rules result" })).toContainText("Rules saved");
 
   await page.getByRole("button", { name: "Pull the kill switch" }).click();
-  await page.getByRole("dialog").getByLabel(/^Reason/).fill("Incident drill");
+  await page
+    .getByRole("dialog")
+    .getByLabel(/^Reason/)
+    .fill("Incident drill");
   await page.getByRole("dialog").getByRole("button", { name: "Confirm: pull the kill switch" }).click();
   await expect(page.getByRole("region", { name: "Deployment" })).toContainText("kill switch on");
   const answer = async () => {
     const response = await fetch(`${process.env.E2E_WORKER_URL}/api/v1/models/credit-default/predict`, {
       method: "POST",
       headers: { authorization: `Bearer ${process.env.E2E_API_KEY}`, "content-type": "application/json" },
-      body: JSON.stringify({ instances: [{ annual_income_usd: 52000, employment_years: 4, loan_amount_usd: 9000, loan_term_months: 36, debt_to_income: 0.31, credit_history_years: 9, late_payments_2y: 0, open_credit_lines: 4, has_mortgage: false }] }),
+      body: JSON.stringify({
+        instances: [
+          {
+            annual_income_usd: 52000,
+            employment_years: 4,
+            loan_amount_usd: 9000,
+            loan_term_months: 36,
+            debt_to_income: 0.31,
+            credit_history_years: 9,
+            late_payments_2y: 0,
+            open_credit_lines: 4,
+            has_mortgage: false,
+          },
+        ],
+      }),
     });
     const body = await response.json();
     return `${body.predictions[0].role} ${body.predictions[0].probability}`;
@@ -173,9 +236,17 @@ test("the committee edits the fallback rules and pulls the kill switch; the work
   await expect.poll(answer, { timeout: 1_000, intervals: [50] }).toBe("fallback 0.123");
 
   await page.getByRole("button", { name: "Turn kill switch off" }).click();
-  await page.getByRole("dialog").getByLabel(/^Reason/).fill("Drill over");
+  await page
+    .getByRole("dialog")
+    .getByLabel(/^Reason/)
+    .fill("Drill over");
   await page.getByRole("dialog").getByRole("button", { name: "Confirm: turn kill switch off" }).click();
   await expect.poll(answer, { timeout: 1_000, intervals: [50] }).toMatch(/^champion /);
-  const actions = await sql`select action from audit_records where action in ('deployment.fallback_rules_changed', 'deployment.kill_switch_on', 'deployment.kill_switch_off') order by sequence`;
-  expect(actions.map((row) => row.action)).toEqual(["deployment.fallback_rules_changed", "deployment.kill_switch_on", "deployment.kill_switch_off"]);
+  const actions =
+    await sql`select action from audit_records where action in ('deployment.fallback_rules_changed', 'deployment.kill_switch_on', 'deployment.kill_switch_off') order by sequence`;
+  expect(actions.map((row) => row.action)).toEqual([
+    "deployment.fallback_rules_changed",
+    "deployment.kill_switch_on",
+    "deployment.kill_switch_off",
+  ]);
 });

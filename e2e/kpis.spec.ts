@@ -50,7 +50,9 @@ async function checkExecutiveView(page: import("@playwright/test").Page, sql: im
   // Read-only: no upload, and the API refuses the executive's session.
   await expect(page.getByRole("form", { name: "Upload KPI values" })).toHaveCount(0);
   const [before] = await sql`select count(*)::int as count from kpi_values`;
-  const refused = await page.request.post("/api/v1/models/credit-default/kpis", { data: { date: "2026-01-01", metric: "approval rate", value: 99, unit: "%" } });
+  const refused = await page.request.post("/api/v1/models/credit-default/kpis", {
+    data: { date: "2026-01-01", metric: "approval rate", value: 99, unit: "%" },
+  });
   expect(refused.status()).toBe(403);
   const [after] = await sql`select count(*)::int as count from kpi_values`;
   expect(after.count).toBe(before.count);
@@ -64,7 +66,10 @@ async function checkExecutiveView(page: import("@playwright/test").Page, sql: im
   await expect(page.getByRole("heading", { name: "Credit default risk" })).toBeVisible();
 }
 
-test("a committee member uploads a KPI CSV: bad rows are named and nothing is stored, then a good file is charted", async ({ page, sql }) => {
+test("a committee member uploads a KPI CSV: bad rows are named and nothing is stored, then a good file is charted", async ({
+  page,
+  sql,
+}) => {
   const today = new Date();
   const day = (back: number) => new Date(today.getTime() - back * 86_400_000).toISOString().slice(0, 10);
   await signInAs(page, "committee");
@@ -72,7 +77,12 @@ test("a committee member uploads a KPI CSV: bad rows are named and nothing is st
   await page.getByRole("button", { name: "Upload" }).waitFor();
   const form = page.getByRole("form", { name: "Upload KPI values" });
 
-  const bad = ["model,date,metric,value,unit", `credit-default,${day(3)},net promoter score,41,points`, `credit-default,${day(2)},net promoter score,forty,points`, `no-such-model,${day(1)},net promoter score,40,points`].join("\n");
+  const bad = [
+    "model,date,metric,value,unit",
+    `credit-default,${day(3)},net promoter score,41,points`,
+    `credit-default,${day(2)},net promoter score,forty,points`,
+    `no-such-model,${day(1)},net promoter score,40,points`,
+  ].join("\n");
   await form.getByLabel("KPI CSV file").setInputFiles({ name: "nps-bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
   await form.getByRole("button", { name: "Upload" }).click();
   const errorBox = form.getByRole("alert", { name: "Upload result" });
@@ -84,28 +94,44 @@ test("a committee member uploads a KPI CSV: bad rows are named and nothing is st
   const [none] = await sql`select count(*)::int as count from kpi_values where metric = 'net promoter score'`;
   expect(none.count).toBe(0);
 
-  const good = ["model,date,metric,value,unit", ...[3, 2, 1].map((back, index) => `credit-default,${day(back)},net promoter score,${40 + index},points`)].join("\n");
+  const good = [
+    "model,date,metric,value,unit",
+    ...[3, 2, 1].map((back, index) => `credit-default,${day(back)},net promoter score,${40 + index},points`),
+  ].join("\n");
   await form.getByLabel("KPI CSV file").setInputFiles({ name: "nps.csv", mimeType: "text/csv", buffer: Buffer.from(good) });
   await form.getByRole("button", { name: "Upload" }).click();
-  await expect(form.getByRole("status", { name: "Upload result" })).toHaveText("Stored 3 values for credit-default (3 new, 0 replaced) from nps.csv.");
+  await expect(form.getByRole("status", { name: "Upload result" })).toHaveText(
+    "Stored 3 values for credit-default (3 new, 0 replaced) from nps.csv.",
+  );
 
   const chart = page.getByRole("region", { name: "Credit default risk" }).getByRole("figure", { name: "net promoter score" });
   await expect(chart.locator(".recharts-line")).toHaveCount(1);
   await expect(chart).toContainText("latest 42 points");
-  const rows = await sql`select value from kpi_values k join models m on m.id = k.model_id where m.slug = 'credit-default' and k.metric = 'net promoter score' order by k.day`;
+  const rows =
+    await sql`select value from kpi_values k join models m on m.id = k.model_id where m.slug = 'credit-default' and k.metric = 'net promoter score' order by k.day`;
   expect(rows.map((row) => row.value)).toEqual([40, 41, 42]);
-  const [audit] = await sql`select actor_label, input->>'source' as source, input->>'count' as count from audit_records where action = 'kpi.values_recorded' order by sequence desc limit 1`;
+  const [audit] =
+    await sql`select actor_label, input->>'source' as source, input->>'count' as count from audit_records where action = 'kpi.values_recorded' order by sequence desc limit 1`;
   expect(audit).toEqual({ actor_label: "committee@oversight.test", source: "csv", count: "3" });
 });
 
 /** Every REST handler that writes, read from the route files (the integration test imports them; this checks the running app). */
 function mutationRoutes(): Array<{ method: string; url: string }> {
   const app = path.resolve("app");
-  const files = (fs.readdirSync(app, { recursive: true }) as string[]).filter((file) => file.endsWith(`${path.sep}route.ts`) || file === "route.ts");
+  const files = (fs.readdirSync(app, { recursive: true }) as string[]).filter(
+    (file) => file.endsWith(`${path.sep}route.ts`) || file === "route.ts",
+  );
   return files.flatMap((file) => {
     const source = fs.readFileSync(path.join(app, file), "utf8");
-    const methods = [...source.matchAll(/export\s+(?:async\s+)?function\s+(POST|PUT|PATCH|DELETE)\b|\bas\s+(POST|PUT|PATCH|DELETE)\b/g)].map((match) => match[1] ?? match[2]);
-    const url = `/${file.split(path.sep).slice(0, -1).filter((segment) => !/^\(.*\)$/.test(segment)).map((segment) => (segment === "[name]" || segment === "[slug]" ? "credit-default" : segment === "[version]" ? "1.0.0" : segment)).join("/")}`;
+    const methods = [
+      ...source.matchAll(/export\s+(?:async\s+)?function\s+(POST|PUT|PATCH|DELETE)\b|\bas\s+(POST|PUT|PATCH|DELETE)\b/g),
+    ].map((match) => match[1] ?? match[2]);
+    const url = `/${file
+      .split(path.sep)
+      .slice(0, -1)
+      .filter((segment) => !/^\(.*\)$/.test(segment))
+      .map((segment) => (segment === "[name]" || segment === "[slug]" ? "credit-default" : segment === "[version]" ? "1.0.0" : segment))
+      .join("/")}`;
     // next-auth's endpoint signs people in and out; it holds no governed data.
     return url.startsWith("/api/auth/") ? [] : methods.map((method) => ({ method, url }));
   });
@@ -115,12 +141,17 @@ test("an executive gets 403 from every mutation route and sees no mutation contr
   await signInAs(page, "executive");
   const routes = mutationRoutes();
   expect(routes).toContainEqual({ method: "POST", url: "/api/v1/models/credit-default/kpis" });
-  const [before] = await sql`select (select max(sequence) from audit_records) as audit, (select count(*)::int from models) as models, (select count(*)::int from kpi_values) as kpis`;
+  const [before] =
+    await sql`select (select max(sequence) from audit_records) as audit, (select count(*)::int from models) as models, (select count(*)::int from kpi_values) as kpis`;
   for (const route of routes) {
-    const response = await page.request.fetch(route.url, { method: route.method, data: { slug: "executive-made", displayName: "Executive made", riskTier: "low", date: "2026-01-01", metric: "m", value: 1, unit: "" } });
+    const response = await page.request.fetch(route.url, {
+      method: route.method,
+      data: { slug: "executive-made", displayName: "Executive made", riskTier: "low", date: "2026-01-01", metric: "m", value: 1, unit: "" },
+    });
     expect(response.status(), `${route.method} ${route.url}`).toBe(403);
   }
-  const [after] = await sql`select (select max(sequence) from audit_records) as audit, (select count(*)::int from models) as models, (select count(*)::int from kpi_values) as kpis`;
+  const [after] =
+    await sql`select (select max(sequence) from audit_records) as audit, (select count(*)::int from models) as models, (select count(*)::int from kpi_values) as kpis`;
   expect(after).toEqual(before);
 
   // What the executive can open offers nothing to press but signing out (the cost page's sliders change only the view).
@@ -128,6 +159,9 @@ test("an executive gets 403 from every mutation route and sees no mutation contr
     await page.goto(url);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     const buttons = await page.getByRole("button").allTextContents();
-    expect(buttons.map((text) => text.trim()).filter((text) => text !== "Sign out"), url).toEqual([]);
+    expect(
+      buttons.map((text) => text.trim()).filter((text) => text !== "Sign out"),
+      url,
+    ).toEqual([]);
   }
 });

@@ -22,7 +22,8 @@ test("an admin changes a user's roles, and the change is audited", async ({ page
 
   const [user] = await sql`select id, roles from users where email = 'executive@oversight.test'`;
   expect([...user.roles].sort()).toEqual(["analyst", "executive"]);
-  const [record] = await sql`select input from audit_records where action = 'admin.user_roles_changed' and subject_id = ${user.id} order by sequence desc limit 1`;
+  const [record] =
+    await sql`select input from audit_records where action = 'admin.user_roles_changed' and subject_id = ${user.id} order by sequence desc limit 1`;
   expect(record.input).toMatchObject({ before: ["executive"], after: ["executive", "analyst"] });
 
   await roles.getByLabel("Review analyst").uncheck();
@@ -36,7 +37,9 @@ test("an admin cannot remove their own admin role", async ({ page, sql }) => {
   const roles = page.getByRole("group", { name: "Roles of admin@oversight.test" });
   await roles.getByLabel("Admin").uncheck();
   await roles.getByRole("button", { name: "Save roles" }).click();
-  await expect(roles.getByRole("alert", { name: "Role change result" })).toHaveText("You cannot remove your own admin role; ask another admin.");
+  await expect(roles.getByRole("alert", { name: "Role change result" })).toHaveText(
+    "You cannot remove your own admin role; ask another admin.",
+  );
   const [admin] = await sql`select roles from users where email = 'admin@oversight.test'`;
   expect(admin.roles).toEqual(["admin"]);
 });
@@ -53,7 +56,21 @@ test("an admin creates an API key that works at the worker, shown once and never
 
   const response = await request.post(`${process.env.E2E_WORKER_URL}/api/v1/models/credit-default/predict`, {
     headers: { authorization: `Bearer ${key}` },
-    data: { instances: [{ annual_income_usd: 52000, employment_years: 4, loan_amount_usd: 9000, loan_term_months: 36, debt_to_income: 0.31, credit_history_years: 9, late_payments_2y: 0, open_credit_lines: 4, has_mortgage: false }] },
+    data: {
+      instances: [
+        {
+          annual_income_usd: 52000,
+          employment_years: 4,
+          loan_amount_usd: 9000,
+          loan_term_months: 36,
+          debt_to_income: 0.31,
+          credit_history_years: 9,
+          late_payments_2y: 0,
+          open_credit_lines: 4,
+          has_mortgage: false,
+        },
+      ],
+    },
   });
   expect(response.status()).toBe(200);
   expect((await response.json()).predictions[0].modelVersion).toBe("1.0.0");
@@ -65,7 +82,10 @@ test("an admin creates an API key that works at the worker, shown once and never
   expect(audit[0].input).not.toContain(key);
 
   page.once("dialog", (dialog) => dialog.accept());
-  await page.getByRole("row", { name: /E2E scoring service/ }).getByRole("button", { name: "Revoke" }).click();
+  await page
+    .getByRole("row", { name: /E2E scoring service/ })
+    .getByRole("button", { name: "Revoke" })
+    .click();
   await expect(page.getByRole("row", { name: /E2E scoring service/ }).getByText("revoked")).toBeVisible();
   const [revoked] = await sql`select revoked_at from api_keys where id = ${row.id}`;
   expect(revoked.revoked_at).not.toBeNull();
@@ -80,7 +100,8 @@ test("an admin edits the medium-risk policy; a bad value is refused and named", 
   await expect(form.getByRole("status", { name: "Policy medium result" })).toHaveText("Policy saved.");
   const [row] = await sql`select policy->'requiredApprovals' as quorum from governance_policies where risk_tier = 'medium'`;
   expect(row.quorum).toBe(3);
-  const [audit] = await sql`select input->'before'->'requiredApprovals' as before, input->'after'->'requiredApprovals' as after from audit_records where action = 'admin.policy_changed' order by sequence desc limit 1`;
+  const [audit] =
+    await sql`select input->'before'->'requiredApprovals' as before, input->'after'->'requiredApprovals' as after from audit_records where action = 'admin.policy_changed' order by sequence desc limit 1`;
   expect(audit).toEqual({ before: 2, after: 3 });
 
   await form.getByLabel("Minimum ROC AUC").fill("1.5");

@@ -30,16 +30,42 @@ test("a drift episode shows as feature drift and a fairness change, on the dashb
 
 async function checkDriftEpisode(page: import("@playwright/test").Page, sql: import("postgres").Sql, modelId: string) {
   const model = { id: modelId };
-  await run(process.execPath, [
-    "--import", "tsx", "scripts/simulate.ts", "--url", process.env.E2E_WORKER_URL!, "--api-key", process.env.E2E_API_KEY!,
-    "--rate", "60", "--duration", "20", "--drift-after", "0", "--outcome-delay", "1", "--seed", "7", "--quiet",
-  ], { timeout: 90_000 });
+  await run(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "scripts/simulate.ts",
+      "--url",
+      process.env.E2E_WORKER_URL!,
+      "--api-key",
+      process.env.E2E_API_KEY!,
+      "--rate",
+      "60",
+      "--duration",
+      "20",
+      "--drift-after",
+      "0",
+      "--outcome-delay",
+      "1",
+      "--seed",
+      "7",
+      "--quiet",
+    ],
+    { timeout: 90_000 },
+  );
 
   // The worker's monitoring pass (every 3 s in e2e) writes the hour's window and evaluates the rules.
-  await expect.poll(async () => {
-    const rows = await sql`select r.name from alerts a join alert_rules r on r.id = a.rule_id where a.model_id = ${model.id} and a.status = 'firing'`;
-    return rows.map((row) => row.name as string);
-  }, { timeout: 60_000 }).toEqual(expect.arrayContaining(["Drift on annual_income_usd", "Four-fifths rule by age_band"]));
+  await expect
+    .poll(
+      async () => {
+        const rows =
+          await sql`select r.name from alerts a join alert_rules r on r.id = a.rule_id where a.model_id = ${model.id} and a.status = 'firing'`;
+        return rows.map((row) => row.name as string);
+      },
+      { timeout: 60_000 },
+    )
+    .toEqual(expect.arrayContaining(["Drift on annual_income_usd", "Four-fifths rule by age_band"]));
 
   await signInAs(page, "committee");
   await page.goto("/models/credit-default/monitoring");
@@ -63,7 +89,8 @@ async function checkDriftEpisode(page: import("@playwright/test").Page, sql: imp
 
   // The stored window agrees with what the page shows.
   // (The champion's latest hour with enough rows: the run may have crossed an hour boundary.)
-  const [window] = await sql`select r.value, r.status from monitor_results r join deployments d on d.model_id = r.model_id and d.champion_version_id = r.model_version_id
+  const [window] =
+    await sql`select r.value, r.status from monitor_results r join deployments d on d.model_id = r.model_id and d.champion_version_id = r.model_version_id
     where r.model_id = ${model.id} and r.kind = 'drift' and r.feature = 'annual_income_usd' and r.granularity = 'hour' and r.status <> 'unknown' order by r.window_start desc limit 1`;
   expect(window.status).toBe("breach");
   expect(window.value).toBeGreaterThan(0.1);

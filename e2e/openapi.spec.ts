@@ -5,7 +5,10 @@ import addFormatsModule from "ajv-formats";
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 import { expect, test } from "./fixtures";
 
-type TDocument = { components: { schemas: Record<string, unknown> }; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>> };
+type TDocument = {
+  components: { schemas: Record<string, unknown> };
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+};
 
 /** Validates real responses of the running app against the served OpenAPI document. */
 test("real API responses match the OpenAPI document", async ({ request }) => {
@@ -27,7 +30,10 @@ test("real API responses match the OpenAPI document", async ({ request }) => {
   check("/api/v1/models", "get", 200, await list.json());
   const versions = await request.get("/api/v1/models/credit-default/versions", { headers: auth });
   check("/api/v1/models/{name}/versions", "get", 200, await versions.json());
-  const created = await request.post("/api/v1/models", { headers: auth, data: { slug: "openapi-check", displayName: "OpenAPI check", riskTier: "low" } });
+  const created = await request.post("/api/v1/models", {
+    headers: auth,
+    data: { slug: "openapi-check", displayName: "OpenAPI check", riskTier: "low" },
+  });
   check("/api/v1/models", "post", created.status(), await created.json());
   expect(created.status()).toBe(201);
   const invalid = await request.post("/api/v1/models", { headers: auth, data: { slug: "Bad Slug", riskTier: "extreme" } });
@@ -38,10 +44,16 @@ test("real API responses match the OpenAPI document", async ({ request }) => {
   const unauthenticated = await request.get("/api/v1/models", { headers: { authorization: "Bearer ovk_not-a-key" } });
   check("/api/v1/models", "get", 401, await unauthenticated.json());
 
-  const recorded = await request.post("/api/v1/models/credit-default/kpis", { headers: auth, data: { values: [{ date: "2020-06-01", metric: "openapi check", value: 1.5, unit: "%" }] } });
+  const recorded = await request.post("/api/v1/models/credit-default/kpis", {
+    headers: auth,
+    data: { values: [{ date: "2020-06-01", metric: "openapi check", value: 1.5, unit: "%" }] },
+  });
   expect(recorded.status()).toBe(200);
   check("/api/v1/models/{name}/kpis", "post", 200, await recorded.json());
-  const refusedKpis = await request.post("/api/v1/models/credit-default/kpis", { headers: auth, data: { values: [{ date: "2020-06-31", metric: "openapi check", value: 1, unit: "%" }] } });
+  const refusedKpis = await request.post("/api/v1/models/credit-default/kpis", {
+    headers: auth,
+    data: { values: [{ date: "2020-06-31", metric: "openapi check", value: 1, unit: "%" }] },
+  });
   expect(refusedKpis.status()).toBe(422);
   check("/api/v1/models/{name}/kpis", "post", 422, await refusedKpis.json());
   const kpis = await request.get("/api/v1/models/credit-default/kpis?metric=openapi%20check", { headers: auth });

@@ -5,6 +5,8 @@ const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export default defineConfig({
   testDir: ".",
+  // Refuses a non-local database and signs each role in once.
+  globalSetup: "./global-setup.ts",
   outputDir: "../test-results",
   fullyParallel: false,
   workers: 1,
@@ -20,8 +22,14 @@ export default defineConfig({
     launchOptions: {
       executablePath: executablePath || undefined,
       args: [
-        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
       ],
     },
   },

@@ -24,13 +24,26 @@ test("a scientist registers a version in the browser, with upload progress, and 
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 
   await expect(page.getByRole("status", { name: "Card completeness" })).toContainText("Card completeness 100 %");
-  for (const section of ["Model details", "Intended use", "Factors", "Metrics", "Evaluation data", "Training data", "Quantitative analyses", "Ethical considerations", "Caveats and recommendations"]) {
+  for (const section of [
+    "Model details",
+    "Intended use",
+    "Factors",
+    "Metrics",
+    "Evaluation data",
+    "Training data",
+    "Quantitative analyses",
+    "Ethical considerations",
+    "Caveats and recommendations",
+  ]) {
     await expect(page.getByRole("region", { name: section })).toBeVisible();
   }
-  const [stored] = await sql`select v.reference_profile->'rowCount' as rows, u.email from model_versions v join users u on u.id = v.registered_by where v.version = ${version}`;
+  const [stored] =
+    await sql`select v.reference_profile->'rowCount' as rows, u.email from model_versions v join users u on u.id = v.registered_by where v.version = ${version}`;
   expect(stored).toEqual({ rows: 2000, email: "scientist@oversight.test" });
   // The worker validates every new version by itself; the demo version passes every gate.
-  await expect.poll(async () => (await sql`select status from model_versions where version = ${version}`)[0].status, { timeout: 15_000 }).toBe("validated");
+  await expect
+    .poll(async () => (await sql`select status from model_versions where version = ${version}`)[0].status, { timeout: 15_000 })
+    .toBe("validated");
 
   const markdown = await page.request.get(`/api/v1/models/credit-default/versions/${version}/card?format=md`);
   expect(markdown.headers()["content-type"]).toContain("text/markdown");
@@ -43,11 +56,29 @@ test("a scientist registers a version in the browser, with upload progress, and 
 test("a version registered through the CLI appears with its card", async ({ page, sql }) => {
   const version = await nextDemoVersion(sql);
   const env = { ...process.env, OVERSIGHT_URL: process.env.E2E_BASE_URL, OVERSIGHT_API_KEY: process.env.E2E_API_KEY };
-  const { stdout } = await run(process.execPath, [
-    "--import", "tsx", "scripts/cli.ts", "versions", "register", "--model", "credit-default", "--version", version,
-    "--onnx", path.join(demo, "models/credit-default-1.1.0.onnx"), "--schema", path.join(demo, "credit-default.schema.json"),
-    "--reference", path.join(demo, "data/credit-reference.csv"), "--card", path.join(demo, "models/credit-default-1.1.0.card.json"),
-  ], { env });
+  const { stdout } = await run(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "scripts/cli.ts",
+      "versions",
+      "register",
+      "--model",
+      "credit-default",
+      "--version",
+      version,
+      "--onnx",
+      path.join(demo, "models/credit-default-1.1.0.onnx"),
+      "--schema",
+      path.join(demo, "credit-default.schema.json"),
+      "--reference",
+      path.join(demo, "data/credit-reference.csv"),
+      "--card",
+      path.join(demo, "models/credit-default-1.1.0.card.json"),
+    ],
+    { env },
+  );
   expect(stdout).toContain(`Registered credit-default ${version} (registered)`);
   const [row] = await sql`select count(*)::int as count from model_versions where version = ${version}`;
   expect(row.count).toBe(1);
@@ -73,9 +104,13 @@ test("a file that is not ONNX is refused in the browser and nothing is stored", 
   await signInAs(page, "scientist");
   await page.goto("/models/credit-default/register");
   await page.getByLabel("Version", { exact: true }).fill(await nextDemoVersion(sql));
-  await page.getByLabel("ONNX file").setInputFiles({ name: "model.onnx", mimeType: "application/octet-stream", buffer: Buffer.from("definitely not a protobuf") });
+  await page
+    .getByLabel("ONNX file")
+    .setInputFiles({ name: "model.onnx", mimeType: "application/octet-stream", buffer: Buffer.from("definitely not a protobuf") });
   await page.getByRole("button", { name: "Register version" }).click();
-  await expect(page.getByRole("alert", { name: "Registration error" })).toContainText("load: the file is not an ONNX model onnxruntime can load");
+  await expect(page.getByRole("alert", { name: "Registration error" })).toContainText(
+    "load: the file is not an ONNX model onnxruntime can load",
+  );
   const [after] = await sql`select count(*)::int as count from model_versions`;
   expect(after.count).toBe(before.count);
 });
@@ -95,7 +130,8 @@ test("a scientist creates and edits a model; both are audited", async ({ page, s
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByRole("heading", { name: "Card-not-present fraud score" })).toBeVisible();
 
-  const records = await sql`select action, input from audit_records a join models m on m.id = a.model_id where m.slug = 'fraud-score' order by sequence`;
+  const records =
+    await sql`select action, input from audit_records a join models m on m.id = a.model_id where m.slug = 'fraud-score' order by sequence`;
   expect(records.map((record) => record.action)).toEqual(["registry.model_created", "registry.model_edited"]);
   expect(records[1].input).toEqual({ before: { displayName: "Card fraud score" }, after: { displayName: "Card-not-present fraud score" } });
 

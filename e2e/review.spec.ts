@@ -8,11 +8,29 @@ test("an analyst claims and overrides an item with the keyboard; the calling app
   const predicted = await fetch(`${worker()}/api/v1/models/credit-default/predict`, {
     method: "POST",
     headers: headers(),
-    body: JSON.stringify({ instances: [{ annual_income_usd: 90000, employment_years: 6, loan_amount_usd: 45000, loan_term_months: 60, debt_to_income: 0.2, credit_history_years: 15, late_payments_2y: 0, open_credit_lines: 5, has_mortgage: true, sex: "female", age_band: "40_59" }] }),
+    body: JSON.stringify({
+      instances: [
+        {
+          annual_income_usd: 90000,
+          employment_years: 6,
+          loan_amount_usd: 45000,
+          loan_term_months: 60,
+          debt_to_income: 0.2,
+          credit_history_years: 15,
+          late_payments_2y: 0,
+          open_credit_lines: 5,
+          has_mortgage: true,
+          sex: "female",
+          age_band: "40_59",
+        },
+      ],
+    }),
   }).then((response) => response.json());
   const prediction = predicted.predictions[0];
   expect(prediction).toMatchObject({ sentToReview: true, reviewReason: "high_risk_rule" });
-  const pending = await fetch(`${worker()}/api/v1/predictions/${prediction.predictionId}`, { headers: headers() }).then((response) => response.json());
+  const pending = await fetch(`${worker()}/api/v1/predictions/${prediction.predictionId}`, { headers: headers() }).then((response) =>
+    response.json(),
+  );
   expect(pending).toMatchObject({ status: "pending", finalLabel: null, review: { status: "pending", reason: "high_risk_rule" } });
 
   const [item] = await sql`select id from review_items where prediction_id = ${prediction.predictionId}`;
@@ -27,7 +45,8 @@ test("an analyst claims and overrides an item with the keyboard; the calling app
   await expect(contributions.locator(".recharts-bar-rectangle")).toHaveCount(9);
   await expect(contributions.getByRole("application").getByText("Δ probability")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Similar decided cases" })).toBeVisible();
-  const [{ decidedCount }] = await sql`select count(*)::int as "decidedCount" from review_items where status = 'decided' and model_version_id = (select model_version_id from review_items where id = ${item.id})`;
+  const [{ decidedCount }] =
+    await sql`select count(*)::int as "decidedCount" from review_items where status = 'decided' and model_version_id = (select model_version_id from review_items where id = ${item.id})`;
   if (decidedCount === 0) await expect(page.getByText("No decided cases of this version yet")).toBeVisible();
   else await expect(page.getByRole("table", { name: "Similar decided cases" }).getByRole("row")).toHaveCount(1 + Math.min(decidedCount, 5));
 
@@ -44,22 +63,32 @@ test("an analyst claims and overrides an item with the keyboard; the calling app
   await page.keyboard.press("Enter");
   await expect(page).not.toHaveURL(new RegExp(item.id));
 
-  const decided = await fetch(`${worker()}/api/v1/predictions/${prediction.predictionId}`, { headers: headers() }).then((response) => response.json());
-  expect(decided).toMatchObject({ status: "decided", finalLabel: other, review: { status: "decided", decision: "override", decidedBy: "Alex Analyst" } });
+  const decided = await fetch(`${worker()}/api/v1/predictions/${prediction.predictionId}`, { headers: headers() }).then((response) =>
+    response.json(),
+  );
+  expect(decided).toMatchObject({
+    status: "decided",
+    finalLabel: other,
+    review: { status: "decided", decision: "override", decidedBy: "Alex Analyst" },
+  });
   const [outcome] = await sql`select label, source from outcomes where prediction_id = ${prediction.predictionId}`;
   expect(outcome).toEqual({ label: other, source: "review" });
-  const [audit] = await sql`select input->>'decision' as decision, input->>'reasonCode' as reason from audit_records where action = 'review.decided' and subject_id = ${item.id}`;
+  const [audit] =
+    await sql`select input->>'decision' as decision, input->>'reasonCode' as reason from audit_records where action = 'review.decided' and subject_id = ${item.id}`;
   expect(audit).toEqual({ decision: "override", reason: "model_wrong" });
 
   // The decision is a label for retraining: it appears in the labelled export (CSV).
-  const exported = await page.request.get(`/api/v1/models/credit-default/labelled?version=${prediction.modelVersion}`, { headers: { authorization: `Bearer ${process.env.E2E_API_KEY}` } });
+  const exported = await page.request.get(`/api/v1/models/credit-default/labelled?version=${prediction.modelVersion}`, {
+    headers: { authorization: `Bearer ${process.env.E2E_API_KEY}` },
+  });
   expect(exported.headers()["content-type"]).toContain("text/csv");
   const line = (await exported.text()).split("\n").find((row) => row.startsWith(prediction.predictionId));
   expect(line).toContain(`,${other},`);
   expect(line).toMatch(/,review$/);
 
   // The transparency report counts the override, by reason and by the applicant's sensitive groups.
-  const [counts] = await sql`select count(*) filter (where status = 'decided')::int as decided, count(*) filter (where decision = 'override')::int as overridden from review_items where reason = 'high_risk_rule'`;
+  const [counts] =
+    await sql`select count(*) filter (where status = 'decided')::int as decided, count(*) filter (where decision = 'override')::int as overridden from review_items where reason = 'high_risk_rule'`;
   await page.goto("/review/report?model=credit-default");
   const byReason = page.getByRole("table", { name: "Items by reason" });
   const row = byReason.getByRole("row", { name: /high risk rule/ }).getByRole("cell");
@@ -71,7 +100,19 @@ test("an analyst claims and overrides an item with the keyboard; the calling app
 });
 
 test("the item view lists a decided near-twin of the same version as a similar case", async ({ page, sql }) => {
-  const applicant = { annual_income_usd: 52000, employment_years: 2, loan_amount_usd: 41000, loan_term_months: 36, debt_to_income: 0.38, credit_history_years: 7, late_payments_2y: 2, open_credit_lines: 3, has_mortgage: false, sex: "male", age_band: "25_39" };
+  const applicant = {
+    annual_income_usd: 52000,
+    employment_years: 2,
+    loan_amount_usd: 41000,
+    loan_term_months: 36,
+    debt_to_income: 0.38,
+    credit_history_years: 7,
+    late_payments_2y: 2,
+    open_credit_lines: 3,
+    has_mortgage: false,
+    sex: "male",
+    age_band: "25_39",
+  };
   // Both match the high-risk rule (loan ≥ 40,000); the twin differs by 500 USD of loan only.
   const predicted = await fetch(`${worker()}/api/v1/models/credit-default/predict`, {
     method: "POST",
@@ -79,7 +120,8 @@ test("the item view lists a decided near-twin of the same version as a similar c
     body: JSON.stringify({ instances: [applicant, { ...applicant, loan_amount_usd: 41500 }] }),
   }).then((response) => response.json());
   const [first, twin] = predicted.predictions.map((prediction: { predictionId: string }) => prediction.predictionId);
-  const [decided] = await sql`update review_items set status = 'decided', decision = 'accept', final_label = 'default', reason_code = 'e2e_seed', decided_at = now() where prediction_id = ${first} returning id`;
+  const [decided] =
+    await sql`update review_items set status = 'decided', decision = 'accept', final_label = 'default', reason_code = 'e2e_seed', decided_at = now() where prediction_id = ${first} returning id`;
   const [open] = await sql`select id from review_items where prediction_id = ${twin}`;
 
   await signInAs(page, "analyst");

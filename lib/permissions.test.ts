@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PERMISSIONS, apiKeyScopeOf, can, visibleSections, type TPermission } from "./permissions";
+import { PERMISSIONS, apiKeyScopeOf, can, describeRolesWith, visibleSections, type TPermission } from "./permissions";
 
 describe("visibleSections", () => {
   it.each([
@@ -8,7 +8,10 @@ describe("visibleSections", () => {
     [["scientist"], ["models", "alerts"]],
     [["committee"], ["models", "review", "alerts", "audit", "kpis"]],
     [["admin"], ["models", "review", "alerts", "audit", "kpis", "admin"]],
-    [["analyst", "executive"], ["models", "review", "alerts", "kpis"]],
+    [
+      ["analyst", "executive"],
+      ["models", "review", "alerts", "kpis"],
+    ],
     [[], []],
   ] as const)("roles %j see %j", (roles, expected) => {
     expect(visibleSections(roles)).toEqual(expected);
@@ -16,7 +19,7 @@ describe("visibleSections", () => {
 });
 
 describe("can", () => {
-  // Separation of duties, written out by hand from DESIGN.md's role table (not derived from PERMISSIONS).
+  // Separation of duties, written out by hand from the roles' duties (not derived from PERMISSIONS).
   it.each([
     ["executive", "kpis.read", true],
     ["executive", "kpis.write", false],
@@ -46,5 +49,17 @@ describe("can", () => {
     expect(can(["admin", "scientist", "committee", "analyst", "executive"], "predictions.create")).toBe(false);
     expect(apiKeyScopeOf("predictions.create")).toBe("predict");
     expect(apiKeyScopeOf("review.decide")).toBeNull();
+  });
+});
+
+describe("describeRolesWith", () => {
+  it.each([
+    ["users.manage", "Admin"],
+    ["model.create", "Admin or Data scientist"],
+    // The worker's `system` role is nobody a person could ask for.
+    ["deployment.withdraw", "Governance committee"],
+    [["deployment.move", "version.retire_idle"], "Admin or Governance committee"],
+  ] as const)("%j → %s", (permissions, expected) => {
+    expect(describeRolesWith(permissions)).toBe(expected);
   });
 });

@@ -1,4 +1,4 @@
-import { ROLES, type TRole } from "./roles";
+import { ROLE_LABELS, ROLES, type TRole } from "./roles";
 
 /**
  * The one permission table. Every page, server action, REST route and state-machine move asks
@@ -65,6 +65,12 @@ export function can(roles: readonly TActorRole[], permission: TPermission): bool
 /** The roles that hold a capability, for messages such as "this needs the committee role". */
 export function rolesWith(permission: TPermission): readonly TActorRole[] {
   return PERMISSIONS[permission].roles;
+}
+
+/** The people's roles that hold any of these capabilities, as words: "Admin or Data scientist" (`system` is no person to ask). */
+export function describeRolesWith(permissions: TPermission | readonly TPermission[]): string {
+  const roles = ROLES.filter((role) => ([] as TPermission[]).concat(permissions).some((permission) => can([role], permission)));
+  return roles.length ? roles.map((role) => ROLE_LABELS[role]).join(" or ") : "API key";
 }
 
 /** The API key scope a capability needs, or null when API keys may not use it. */

@@ -35,5 +35,3 @@ export function createRandom(seed: number) {
   };
   return { uniform, normal, poisson, choice };
 }
-
-export type TRandom = ReturnType<typeof createRandom>;

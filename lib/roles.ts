@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** The roles of DESIGN.md. A user may hold several. */
+/** The people's roles (ARCHITECTURE.md, "Adding a role"). A user may hold several. */
 export const ROLES = ["admin", "scientist", "committee", "analyst", "executive"] as const;
 export const ZRole = z.enum(ROLES);
 export type TRole = z.infer<typeof ZRole>;
@@ -12,7 +12,3 @@ export const ROLE_LABELS: Record<TRole, string> = {
   analyst: "Review analyst",
   executive: "Executive",
 };
-
-export function hasAnyRole(userRoles: readonly TRole[], allowed: readonly TRole[]): boolean {
-  return userRoles.some((role) => allowed.includes(role));
-}

@@ -20,9 +20,14 @@ type TRun = { code: number; stdout: string; stderr: string };
 
 function cli(...args: string[]): Promise<TRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], { cwd: root, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "scripts/cli.ts", ...args],
+      { cwd: root, env: { ...process.env, NO_COLOR: "1" } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -43,7 +48,12 @@ function expectClose(actual: unknown, expected: number) {
 //   ref = dict(x=[((i*37)%101)/10 for i in range(200)], y=[((i*53)%97)/10 …], w=[((i*13)%31)/4 …], c=["abc"[(i*7)%3] …])
 //   cur = dict(x=[((i*41)%103)/10+2 for i in range(150)], y=[((i*59)%89)/10 …], w=[((i*17)%29)/4+0.25 …], c=["abcc"[(i*5)%4] …])
 const referenceRows = range(200).map((i) => [((i * 37) % 101) / 10, ((i * 53) % 97) / 10, ((i * 13) % 31) / 4, "abc"[(i * 7) % 3]]);
-const currentRows = range(150).map((i) => [((i * 41) % 103) / 10 + 2, ((i * 59) % 89) / 10, ((i * 17) % 29) / 4 + 0.25, "abcc"[(i * 5) % 4]]);
+const currentRows = range(150).map((i) => [
+  ((i * 41) % 103) / 10 + 2,
+  ((i * 59) % 89) / 10,
+  ((i * 17) % 29) / 4 + 0.25,
+  "abcc"[(i * 5) % 4],
+]);
 
 // Python: g = ["abbccc"[(i*7 + i//4)%6] …], y_true = [1 if (i*3 + i//5)%5 < 2 else 0 …], y_score = [((i*11 + i//3)%20)/20 + 0.025 …], i < 60
 const fairnessRows = range(60).map((i) => {
@@ -75,8 +85,17 @@ describe("drift", () => {
     expect(run.code).toBe(1);
     const json = JSON.parse(run.stdout);
     expect(Object.keys(json)).toEqual(["features", "driftedShare", "datasetDrift"]);
-    for (const feature of json.features) expect(Object.keys(feature)).toEqual(["name", "kind", "test", "statistic", "pValue", "threshold", "drifted"]);
-    expect(json.features.map((feature: { name: string; kind: string; test: string; threshold: number; drifted: boolean }) => [feature.name, feature.kind, feature.test, feature.threshold, feature.drifted])).toEqual([
+    for (const feature of json.features)
+      expect(Object.keys(feature)).toEqual(["name", "kind", "test", "statistic", "pValue", "threshold", "drifted"]);
+    expect(
+      json.features.map((feature: { name: string; kind: string; test: string; threshold: number; drifted: boolean }) => [
+        feature.name,
+        feature.kind,
+        feature.test,
+        feature.threshold,
+        feature.drifted,
+      ]),
+    ).toEqual([
       ["x", "numerical", "ks", 0.05, true],
       ["y", "numerical", "ks", 0.05, false],
       ["w", "numerical", "ks", 0.05, false],
@@ -100,9 +119,24 @@ describe("drift", () => {
 
   it("takes forced tests and thresholds (psi, normed Wasserstein, Jensen–Shannon) and exits 0 without dataset drift", async () => {
     const run = await cli(
-      "drift", "--reference", files.reference, "--current", files.current, "--json",
-      "--test", "x=psi", "--test", "y=wasserstein", "--test", "w=jensenshannon", "--test", "c=jensenshannon",
-      "--threshold", "y=0.2", "--threshold", "c=0.2",
+      "drift",
+      "--reference",
+      files.reference,
+      "--current",
+      files.current,
+      "--json",
+      "--test",
+      "x=psi",
+      "--test",
+      "y=wasserstein",
+      "--test",
+      "w=jensenshannon",
+      "--test",
+      "c=jensenshannon",
+      "--threshold",
+      "y=0.2",
+      "--threshold",
+      "c=0.2",
     );
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
@@ -122,7 +156,13 @@ describe("drift", () => {
     ];
     expected.forEach(([name, test, statistic, threshold, drifted], i) => {
       const feature = json.features[i];
-      expect([feature.name, feature.test, feature.pValue, feature.threshold, feature.drifted]).toEqual([name, test, null, threshold, drifted]);
+      expect([feature.name, feature.test, feature.pValue, feature.threshold, feature.drifted]).toEqual([
+        name,
+        test,
+        null,
+        threshold,
+        drifted,
+      ]);
       expectClose(feature.statistic, statistic);
     });
     expect(json.driftedShare).toBe(0.25);
@@ -134,7 +174,13 @@ describe("drift", () => {
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
     // scipy.stats.ks_2samp(ref[k], ref[k]) -> (0.0, 1.0); scipy.stats.chisquare(ref_counts, ref_counts) -> (0.0, 1.0)
-    expect(json.features.map((feature: { statistic: number; pValue: number; drifted: boolean }) => [feature.statistic, feature.pValue, feature.drifted])).toEqual([
+    expect(
+      json.features.map((feature: { statistic: number; pValue: number; drifted: boolean }) => [
+        feature.statistic,
+        feature.pValue,
+        feature.drifted,
+      ]),
+    ).toEqual([
       [0, 1, false],
       [0, 1, false],
       [0, 1, false],
@@ -161,13 +207,22 @@ describe("fairness", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
-    expect(Object.keys(json)).toEqual(["groups", "demographicParityDifference", "demographicParityRatio", "equalizedOddsDifference", "equalOpportunityDifference", "disparateImpactRatio"]);
+    expect(Object.keys(json)).toEqual([
+      "groups",
+      "demographicParityDifference",
+      "demographicParityRatio",
+      "equalizedOddsDifference",
+      "equalOpportunityDifference",
+      "disparateImpactRatio",
+    ]);
     const expectedGroups = [
       { group: "a", count: 11, selectionRate: 0.45454545454545453, tpr: 0.75, fpr: 0.2857142857142857, accuracy: 0.7272727272727273 },
       { group: "b", count: 21, selectionRate: 0.5238095238095238, tpr: 0.2222222222222222, fpr: 0.75, accuracy: 0.23809523809523808 },
       { group: "c", count: 28, selectionRate: 0.5, tpr: 0.45454545454545453, fpr: 0.5294117647058824, accuracy: 0.4642857142857143 },
     ];
-    expect(json.groups.map((group: object) => Object.keys(group))).toEqual(expectedGroups.map(() => ["group", "count", "selectionRate", "tpr", "fpr", "accuracy"]));
+    expect(json.groups.map((group: object) => Object.keys(group))).toEqual(
+      expectedGroups.map(() => ["group", "count", "selectionRate", "tpr", "fpr", "accuracy"]),
+    );
     json.groups.forEach((group: Record<string, number | string>, i: number) => {
       expect([group.group, group.count]).toEqual([expectedGroups[i].group, expectedGroups[i].count]);
       for (const key of ["selectionRate", "tpr", "fpr", "accuracy"] as const) expectClose(group[key], expectedGroups[i][key]);
@@ -180,7 +235,20 @@ describe("fairness", () => {
   });
 
   it("thresholds a score column and takes a privileged group", async () => {
-    const run = await cli("fairness", "--data", files.predictions, "--group", "group", "--score", "y_score", "--threshold", "0.6", "--privileged", "b", "--json");
+    const run = await cli(
+      "fairness",
+      "--data",
+      files.predictions,
+      "--group",
+      "group",
+      "--score",
+      "y_score",
+      "--threshold",
+      "0.6",
+      "--privileged",
+      "b",
+      "--json",
+    );
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
     // y_pred = (y_score >= 0.6); disparate impact = min(selection of a, c) / selection of b
@@ -235,21 +303,63 @@ describe("performance", () => {
 // Each case is its own CLI process; they run side by side.
 describe.concurrent("bad input exits 2 with a message naming the problem", () => {
   const cases: [string, () => string[], RegExp][] = [
-    ["a missing file", () => ["drift", "--reference", path.join(dir, "nope.csv"), "--current", files.current], /--reference: no file .*nope\.csv/],
-    ["a missing --columns column", () => ["drift", "--reference", files.reference, "--current", files.current, "--columns", "x,zz"], /--columns: .*reference\.csv has no column "zz"/],
-    ["a missing group column", () => ["fairness", "--data", files.predictions, "--group", "race"], /predictions\.csv has no column "race" \(columns: "group", "y_true", "y_pred", "y_score"\)/],
+    [
+      "a missing file",
+      () => ["drift", "--reference", path.join(dir, "nope.csv"), "--current", files.current],
+      /--reference: no file .*nope\.csv/,
+    ],
+    [
+      "a missing --columns column",
+      () => ["drift", "--reference", files.reference, "--current", files.current, "--columns", "x,zz"],
+      /--columns: .*reference\.csv has no column "zz"/,
+    ],
+    [
+      "a missing group column",
+      () => ["fairness", "--data", files.predictions, "--group", "race"],
+      /predictions\.csv has no column "race" \(columns: "group", "y_true", "y_pred", "y_score"\)/,
+    ],
     ["a missing label column", () => ["performance", "--data", files.scores, "--label", "outcome"], /scores\.csv has no column "outcome"/],
     [
       "text in a numeric column (performance)",
-      () => ["performance", "--data", writeCsv("text-score.csv", ["y_true", "y_score"], [[1, 0.9], [0, "high"]])],
+      () => [
+        "performance",
+        "--data",
+        writeCsv(
+          "text-score.csv",
+          ["y_true", "y_score"],
+          [
+            [1, 0.9],
+            [0, "high"],
+          ],
+        ),
+      ],
       /text-score\.csv row 3, column "y_score": "high" is not a number/,
     ],
     [
       "text in a column a numerical test needs (drift)",
-      () => ["drift", "--reference", files.reference, "--current", writeCsv("text-x.csv", ["x", "y", "w", "c"], [[1, 2, 3, "a"], ["4o", 2, 3, "b"]]), "--test", "x=ks"],
+      () => [
+        "drift",
+        "--reference",
+        files.reference,
+        "--current",
+        writeCsv(
+          "text-x.csv",
+          ["x", "y", "w", "c"],
+          [
+            [1, 2, 3, "a"],
+            ["4o", 2, 3, "b"],
+          ],
+        ),
+        "--test",
+        "x=ks",
+      ],
       /text-x\.csv row 3, column "x": "4o" is not a number, and --test x=ks needs numbers/,
     ],
-    ["a header without data rows", () => ["drift", "--reference", files.reference, "--current", writeCsv("header-only.csv", ["x", "y", "w", "c"], [])], /header-only\.csv has a header but no data rows/],
+    [
+      "a header without data rows",
+      () => ["drift", "--reference", files.reference, "--current", writeCsv("header-only.csv", ["x", "y", "w", "c"], [])],
+      /header-only\.csv has a header but no data rows/,
+    ],
     [
       "an empty file",
       () => {
@@ -261,12 +371,34 @@ describe.concurrent("bad input exits 2 with a message naming the problem", () =>
     ],
     [
       "a single class",
-      () => ["performance", "--data", writeCsv("one-class.csv", ["y_true", "y_score"], [[1, 0.9], [1, 0.2]])],
+      () => [
+        "performance",
+        "--data",
+        writeCsv(
+          "one-class.csv",
+          ["y_true", "y_score"],
+          [
+            [1, 0.9],
+            [1, 0.2],
+          ],
+        ),
+      ],
       /one-class\.csv, column "y_true": every label is 1; ROC AUC and average precision need both classes/,
     ],
     [
       "labels other than 0/1 (performance)",
-      () => ["performance", "--data", writeCsv("label-2.csv", ["y_true", "y_score"], [[1, 0.9], [2, 0.2]])],
+      () => [
+        "performance",
+        "--data",
+        writeCsv(
+          "label-2.csv",
+          ["y_true", "y_score"],
+          [
+            [1, 0.9],
+            [2, 0.2],
+          ],
+        ),
+      ],
       /label-2\.csv row 3, column "y_true": labels must be 0 or 1, found 2/,
     ],
     [
@@ -276,7 +408,18 @@ describe.concurrent("bad input exits 2 with a message naming the problem", () =>
     ],
     [
       "scores outside [0, 1] (performance)",
-      () => ["performance", "--data", writeCsv("score-big.csv", ["y_true", "y_score"], [[1, 0.9], [0, 1.5]])],
+      () => [
+        "performance",
+        "--data",
+        writeCsv(
+          "score-big.csv",
+          ["y_true", "y_score"],
+          [
+            [1, 0.9],
+            [0, 1.5],
+          ],
+        ),
+      ],
       /score-big\.csv row 3, column "y_score": scores must lie in \[0, 1\], found 1\.5/,
     ],
     [
@@ -284,7 +427,11 @@ describe.concurrent("bad input exits 2 with a message naming the problem", () =>
       () => ["fairness", "--data", writeCsv("score-negative.csv", ["g", "y_score"], [["a", -0.2]]), "--group", "g"],
       /score-negative\.csv row 2, column "y_score": scores must lie in \[0, 1\], found -0\.2/,
     ],
-    ["an unknown test", () => ["drift", "--reference", files.reference, "--current", files.current, "--test", "x=ttest"], /--test x=ttest: unknown test/],
+    [
+      "an unknown test",
+      () => ["drift", "--reference", files.reference, "--current", files.current, "--test", "x=ttest"],
+      /--test x=ttest: unknown test/,
+    ],
     ["a missing required option", () => ["drift", "--reference", files.reference], /required option '--current <file\.csv>' not specified/],
   ];
 

@@ -12,8 +12,19 @@ import { Command } from "commander";
 import { generateCreditApplications, type TCreditApplication } from "@/lib/demo/credit-data";
 
 type TOptions = {
-  url: string; apiKey?: string; model: string; rate: string; duration?: string; driftAfter?: string;
-  driftIncomeFactor: string; driftYoungShare: string; driftYoungDebt: string; outcomeDelay: string; outcomeShare: string; seed: string; quiet?: boolean;
+  url: string;
+  apiKey?: string;
+  model: string;
+  rate: string;
+  duration?: string;
+  driftAfter?: string;
+  driftIncomeFactor: string;
+  driftYoungShare: string;
+  driftYoungDebt: string;
+  outcomeDelay: string;
+  outcomeShare: string;
+  seed: string;
+  quiet?: boolean;
 };
 
 const program = new Command()
@@ -45,7 +56,8 @@ function number(value: string | undefined, name: string, { min, max }: { min: nu
 async function main() {
   const options = program.parse().opts<TOptions>();
   const apiKeyFile = path.resolve(".data/demo-api-key");
-  const apiKey = options.apiKey ?? process.env.OVERSIGHT_API_KEY ?? (fs.existsSync(apiKeyFile) ? fs.readFileSync(apiKeyFile, "utf8").trim() : undefined);
+  const apiKey =
+    options.apiKey ?? process.env.OVERSIGHT_API_KEY ?? (fs.existsSync(apiKeyFile) ? fs.readFileSync(apiKeyFile, "utf8").trim() : undefined);
   if (!apiKey) {
     console.error("No API key: pass --api-key, set OVERSIGHT_API_KEY, or run npm start once.");
     process.exit(2);
@@ -53,7 +65,11 @@ async function main() {
   const rate = number(options.rate, "rate", { min: 0.1, max: 5_000 });
   const durationMs = options.duration ? number(options.duration, "duration", { min: 1, max: 1e9 }) * 1000 : Infinity;
   const driftAfterMs = options.driftAfter ? number(options.driftAfter, "drift-after", { min: 0, max: 1e9 }) * 1000 : Infinity;
-  const drift = { incomeShiftFactor: number(options.driftIncomeFactor, "drift-income-factor", { min: 0.1, max: 10 }), youngApplicantShare: number(options.driftYoungShare, "drift-young-share", { min: 0, max: 1 }), youngDebtIncrease: number(options.driftYoungDebt, "drift-young-debt", { min: 0, max: 0.5 }) };
+  const drift = {
+    incomeShiftFactor: number(options.driftIncomeFactor, "drift-income-factor", { min: 0.1, max: 10 }),
+    youngApplicantShare: number(options.driftYoungShare, "drift-young-share", { min: 0, max: 1 }),
+    youngDebtIncrease: number(options.driftYoungDebt, "drift-young-debt", { min: 0, max: 0.5 }),
+  };
   const outcomeDelayMs = number(options.outcomeDelay, "outcome-delay", { min: 0, max: 1e7 }) * 1000;
   const outcomeShare = number(options.outcomeShare, "outcome-share", { min: 0, max: 1 });
   const headers = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
@@ -73,7 +89,11 @@ async function main() {
     const due = pendingOutcomes.filter((outcome) => outcome.dueAt <= Date.now());
     if (due.length === 0) return;
     pendingOutcomes.splice(0, pendingOutcomes.length, ...pendingOutcomes.filter((outcome) => outcome.dueAt > Date.now()));
-    const response = await fetch(`${options.url}/api/v1/outcomes`, { method: "POST", headers, body: JSON.stringify({ outcomes: due.map(({ predictionId, label }) => ({ predictionId, label })) }) }).catch(() => null);
+    const response = await fetch(`${options.url}/api/v1/outcomes`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ outcomes: due.map(({ predictionId, label }) => ({ predictionId, label })) }),
+    }).catch(() => null);
     if (!response?.ok) log(`outcomes not accepted (${response?.status ?? "no connection"})`);
   };
 
@@ -86,14 +106,24 @@ async function main() {
     }
     const application = batch.pop()!;
     const { defaulted, applicant_age: _age, ...instance } = application;
-    const response = await fetch(`${options.url}/api/v1/models/${options.model}/predict`, { method: "POST", headers, body: JSON.stringify({ instances: [instance] }) }).catch(() => null);
+    const response = await fetch(`${options.url}/api/v1/models/${options.model}/predict`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ instances: [instance] }),
+    }).catch(() => null);
     if (response?.ok) {
       const body = (await response.json()) as { predictions: Array<{ predictionId: string }> };
       sent += 1;
-      if (Math.random() < outcomeShare) pendingOutcomes.push({ dueAt: Date.now() + outcomeDelayMs, predictionId: body.predictions[0].predictionId, label: defaulted ? "default" : "repay" });
+      if (Math.random() < outcomeShare)
+        pendingOutcomes.push({
+          dueAt: Date.now() + outcomeDelayMs,
+          predictionId: body.predictions[0].predictionId,
+          label: defaulted ? "default" : "repay",
+        });
     } else {
       failed += 1;
-      if (failed % 50 === 1) log(`prediction failed (${response?.status ?? "no connection"}): ${response ? await response.text() : "is the worker running?"}`);
+      if (failed % 50 === 1)
+        log(`prediction failed (${response?.status ?? "no connection"}): ${response ? await response.text() : "is the worker running?"}`);
     }
     await flushOutcomes();
     if (Date.now() - lastReport > 30_000) {

@@ -82,12 +82,23 @@ async function main() {
   const simulate = process.env.SIMULATE !== "0" && apiKey !== null;
   if (simulate) {
     await waitForHttp(`http://127.0.0.1:${workerPort}/ready`, 30_000);
-    children.push(startProcess({
-      name: "simulate",
-      command: process.execPath,
-      args: ["--import", "tsx", "scripts/simulate.ts", "--rate", process.env.SIMULATE_RATE ?? "2", "--drift-after", process.env.SIMULATE_DRIFT_AFTER ?? "900", "--quiet"],
-      env: { ...env, WORKER_URL: `http://127.0.0.1:${workerPort}`, OVERSIGHT_API_KEY: apiKey },
-    }));
+    children.push(
+      startProcess({
+        name: "simulate",
+        command: process.execPath,
+        args: [
+          "--import",
+          "tsx",
+          "scripts/simulate.ts",
+          "--rate",
+          process.env.SIMULATE_RATE ?? "2",
+          "--drift-after",
+          process.env.SIMULATE_DRIFT_AFTER ?? "900",
+          "--quiet",
+        ],
+        env: { ...env, WORKER_URL: `http://127.0.0.1:${workerPort}`, OVERSIGHT_API_KEY: apiKey },
+      }),
+    );
   }
   console.log(
     [

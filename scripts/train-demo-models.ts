@@ -7,7 +7,13 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Papa from "papaparse";
-import { CREDIT_COLUMNS, CREDIT_MODEL_INPUTS, generateCreditApplications, toTensorRow, type TCreditApplication } from "@/lib/demo/credit-data";
+import {
+  CREDIT_COLUMNS,
+  CREDIT_MODEL_INPUTS,
+  generateCreditApplications,
+  toTensorRow,
+  type TCreditApplication,
+} from "@/lib/demo/credit-data";
 import { predictProbability, trainLogisticRegression } from "@/lib/ml/logistic-regression";
 import { writeLogisticRegressionOnnx } from "@/lib/onnx/write-model";
 import { computePerformance } from "@/lib/stats/performance";
@@ -19,7 +25,11 @@ const REFERENCE_SEED = 20_250_301;
 const C = 1.0;
 
 const sha256 = (content: string | Uint8Array) => createHash("sha256").update(content).digest("hex");
-const toCsv = (rows: TCreditApplication[]) => Papa.unparse(rows.map((row) => CREDIT_COLUMNS.map((column) => row[column])), { header: false, newline: "\n" });
+const toCsv = (rows: TCreditApplication[]) =>
+  Papa.unparse(
+    rows.map((row) => CREDIT_COLUMNS.map((column) => row[column])),
+    { header: false, newline: "\n" },
+  );
 const csvWithHeader = (rows: TCreditApplication[]) => `${CREDIT_COLUMNS.join(",")}\n${toCsv(rows)}\n`;
 
 function withLogRatio(rows: number[][]): number[][] {
@@ -63,7 +73,12 @@ function main() {
       stds: model.stds,
       weights: model.weights,
       bias: model.bias,
-      logRatio: spec.engineered ? { numeratorIndex: CREDIT_MODEL_INPUTS.indexOf("loan_amount_usd"), denominatorIndex: CREDIT_MODEL_INPUTS.indexOf("annual_income_usd") } : undefined,
+      logRatio: spec.engineered
+        ? {
+            numeratorIndex: CREDIT_MODEL_INPUTS.indexOf("loan_amount_usd"),
+            denominatorIndex: CREDIT_MODEL_INPUTS.indexOf("annual_income_usd"),
+          }
+        : undefined,
       metadata: { model: "credit-default", version: spec.version, feature_order: CREDIT_MODEL_INPUTS.join(",") },
     });
     const onnxFile = `credit-default-${spec.version}.onnx`;
@@ -84,35 +99,76 @@ function main() {
         timeRangeEnd: spec.window[1],
         source: `synthetic generator lib/demo/credit-data.ts, seed ${TRAIN_SEED}, first ${spec.rows} rows`,
       },
-      hyperparameters: { algorithm: "logistic regression (Newton / IRLS)", penalty: "l2", C, standardise: true, features: spec.engineered ? 10 : 9, newtonIterations: model.iterations },
+      hyperparameters: {
+        algorithm: "logistic regression (Newton / IRLS)",
+        penalty: "l2",
+        C,
+        standardise: true,
+        features: spec.engineered ? 10 : 9,
+        newtonIterations: model.iterations,
+      },
       offlineMetrics: Object.fromEntries(Object.entries(metrics).map(([key, value]) => [key, round(value)])),
       card: {
-        intendedUse: "Estimate the probability that a consumer-loan applicant defaults within 12 months, to support — not replace — underwriters deciding approve, refer or decline for unsecured personal loans of $1,000–$100,000.",
-        outOfScopeUses: "Mortgages, business lending, credit-limit changes on existing accounts, employment or insurance decisions, and any applicant population outside the training distribution (e.g. no credit history at all).",
+        intendedUse:
+          "Estimate the probability that a consumer-loan applicant defaults within 12 months, to support — not replace — underwriters deciding approve, refer or decline for unsecured personal loans of $1,000–$100,000.",
+        outOfScopeUses:
+          "Mortgages, business lending, credit-limit changes on existing accounts, employment or insurance decisions, and any applicant population outside the training distribution (e.g. no credit history at all).",
         limitations: spec.engineered
           ? "Linear in the standardised features plus the log loan-to-income ratio; it approximates the sharp rise in risk above 45 % debt-to-income. Trained on synthetic data that mimics, but is not, a real lender's book."
           : "Linear in the standardised features; misses the non-linear effect of the loan-to-income ratio and the sharp rise in risk above 45 % debt-to-income. Trained on six months of synthetic data.",
-        ethicalConsiderations: "Sex and age band are not model inputs, but income, employment and credit history correlate with both, so approval rates can differ by group. Selection rates and error rates per group are monitored, and a disparate impact below 0.8 blocks approval.",
+        ethicalConsiderations:
+          "Sex and age band are not model inputs, but income, employment and credit history correlate with both, so approval rates can differ by group. Selection rates and error rates per group are monitored, and a disparate impact below 0.8 blocks approval.",
         caveatsAndRecommendations: `Decisions use a threshold of ${THRESHOLD} on p(default). Route predictions with confidence below 60 % and loans of $40,000 or more to an underwriter. Retrain when incomes shift (drift on annual_income_usd).`,
       },
     };
   });
 
   const inputFeatures = [
-    ...CREDIT_MODEL_INPUTS.filter((name) => name !== "has_mortgage").map((name) => ({ name, type: "numeric", ...FEATURE_DOCS[name], sensitive: false, modelInput: true })),
+    ...CREDIT_MODEL_INPUTS.filter((name) => name !== "has_mortgage").map((name) => ({
+      name,
+      type: "numeric",
+      ...FEATURE_DOCS[name],
+      sensitive: false,
+      modelInput: true,
+    })),
     { name: "has_mortgage", type: "boolean", description: "Applicant holds a mortgage", sensitive: false, modelInput: true },
-    { name: "sex", type: "categorical", description: "Applicant's sex, for fairness monitoring only", allowedValues: ["female", "male"], sensitive: true, modelInput: false },
-    { name: "age_band", type: "categorical", description: "Applicant's age band, for fairness monitoring only", allowedValues: ["under_25", "25_39", "40_59", "60_plus"], sensitive: true, modelInput: false },
+    {
+      name: "sex",
+      type: "categorical",
+      description: "Applicant's sex, for fairness monitoring only",
+      allowedValues: ["female", "male"],
+      sensitive: true,
+      modelInput: false,
+    },
+    {
+      name: "age_band",
+      type: "categorical",
+      description: "Applicant's age band, for fairness monitoring only",
+      allowedValues: ["under_25", "25_39", "40_59", "60_plus"],
+      sensitive: true,
+      modelInput: false,
+    },
   ];
   // has_mortgage sits last among model inputs in both the tensor and the schema.
   const schema = {
     inputSchema: { features: inputFeatures },
-    outputSchema: { probabilityOutput: "probability", positiveLabel: "default", negativeLabel: "repay", threshold: THRESHOLD, labelColumn: "defaulted" },
+    outputSchema: {
+      probabilityOutput: "probability",
+      positiveLabel: "default",
+      negativeLabel: "repay",
+      threshold: THRESHOLD,
+      labelColumn: "defaulted",
+    },
   };
   fs.writeFileSync(path.join(OUT, "credit-default.schema.json"), `${JSON.stringify(schema, null, 2)}\n`);
   // One card file per version, in the shape `oversight versions register --card` reads.
   for (const entry of manifest) {
-    const cardFile = { card: entry.card, trainingData: entry.trainingData, hyperparameters: entry.hyperparameters, offlineMetrics: entry.offlineMetrics };
+    const cardFile = {
+      card: entry.card,
+      trainingData: entry.trainingData,
+      hyperparameters: entry.hyperparameters,
+      offlineMetrics: entry.offlineMetrics,
+    };
     fs.writeFileSync(path.join(OUT, "models", `credit-default-${entry.version}.card.json`), `${JSON.stringify(cardFile, null, 2)}\n`);
   }
   fs.writeFileSync(path.join(OUT, "models", "manifest.json"), `${JSON.stringify({ versions: manifest }, null, 2)}\n`);
@@ -120,7 +176,8 @@ function main() {
 
   const baseRate = training.reduce((sum, row) => sum + row.defaulted, 0) / training.length;
   console.log(`training rows ${training.length}, default rate ${(baseRate * 100).toFixed(1)} %`);
-  for (const entry of manifest) console.log(`${entry.version}  sha256 ${entry.sha256.slice(0, 16)}  ${JSON.stringify(entry.offlineMetrics)}`);
+  for (const entry of manifest)
+    console.log(`${entry.version}  sha256 ${entry.sha256.slice(0, 16)}  ${JSON.stringify(entry.offlineMetrics)}`);
 }
 
 main();

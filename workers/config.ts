@@ -1,20 +1,56 @@
 import { z } from "zod";
 
-const ZWorkerConfig = z.object({
-  DATABASE_URL: z.string({ error: "DATABASE_URL is required" }).min(1, "DATABASE_URL is required"),
+const positiveInt = z.coerce.number().int().positive();
+
+const ZWorkerEnv = z.object({
+  DATABASE_URL: z.string({ error: "is required" }),
   WORKER_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
   WORKER_HOST: z.string().default("127.0.0.1"),
-  MAX_BATCH_INSTANCES: z.coerce.number().int().min(1).max(10_000).default(100),
+  MAX_BATCH_INSTANCES: positiveInt.max(10_000).default(100),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  CANARY_GUARD_INTERVAL_MS: positiveInt.default(30_000),
+  // Monitor windows are hourly; recomputing the open hour every minute keeps the dashboard live.
+  MONITOR_INTERVAL_MS: positiveInt.default(60_000),
+  // The console's public URL, for links in alert deliveries.
+  NEXTAUTH_URL: z.url().default("http://localhost:3000"),
 });
 
-export type TWorkerConfig = { databaseUrl: string; port: number; host: string; logLevel: string; maxBatchInstances: number };
+export type TWorkerConfig = {
+  databaseUrl: string;
+  port: number;
+  host: string;
+  logLevel: string;
+  maxBatchInstances: number;
+  canaryGuardIntervalMs: number;
+  monitorIntervalMs: number;
+  consoleUrl: string;
+};
 
-/** Reads the worker's configuration once, at start, and names whatever is wrong. */
-export function readWorkerConfig(env: NodeJS.ProcessEnv): TWorkerConfig {
-  const parsed = ZWorkerConfig.safeParse(env);
+/** Parses the worker's environment; a bad or missing value throws an error that names the variable. */
+export function readWorkerConfig(env: Record<string, string | undefined>): TWorkerConfig {
+  // An empty variable (`PORT=` in a compose file) means unset, not 0.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = ZWorkerEnv.safeParse(set);
   if (!parsed.success) {
     throw new Error(`Worker configuration: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
   }
-  return { databaseUrl: parsed.data.DATABASE_URL, port: parsed.data.WORKER_PORT, host: parsed.data.WORKER_HOST, logLevel: parsed.data.LOG_LEVEL, maxBatchInstances: parsed.data.MAX_BATCH_INSTANCES };
+  const values = parsed.data;
+  return {
+    databaseUrl: values.DATABASE_URL,
+    port: values.WORKER_PORT,
+    host: values.WORKER_HOST,
+    logLevel: values.LOG_LEVEL,
+    maxBatchInstances: values.MAX_BATCH_INSTANCES,
+    canaryGuardIntervalMs: values.CANARY_GUARD_INTERVAL_MS,
+    monitorIntervalMs: values.MONITOR_INTERVAL_MS,
+    consoleUrl: values.NEXTAUTH_URL,
+  };
+}
+
+let cached: TWorkerConfig | undefined;
+
+/** The worker's configuration from process.env, parsed on first use and kept. */
+export function workerConfig(): TWorkerConfig {
+  cached ??= readWorkerConfig(process.env);
+  return cached;
 }

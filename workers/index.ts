@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
 import { closeDatabase, createDatabase } from "@/db/connection";
-import { readWorkerConfig } from "./config";
+import { ensurePredictionPartitions } from "@/db/writes/predictions";
+import { workerConfig } from "./config";
 import { createApiKeyAuth } from "./inference/api-key-auth";
 import { createWorkerMetrics } from "./inference/metrics";
 import { createRecorder } from "./inference/recorder";
@@ -14,24 +14,38 @@ const PARTITION_MAINTENANCE_MS = 6 * 60 * 60 * 1000;
 const DEPLOYMENT_POLL_MS = 15_000;
 
 async function main() {
-  const config = readWorkerConfig(process.env);
+  const config = workerConfig();
   const db = createDatabase(config.databaseUrl, { applicationName: "oversight-worker", maxConnections: 10 });
   let ready = false;
   const server = buildWorkerServer({ db, logLevel: config.logLevel, isReady: () => ready });
   const metrics = createWorkerMetrics();
   const state = createServingState({ db, log: server.log });
   const recorder = createRecorder({ db, onFlush: (rows) => metrics.batchSize.observe(rows) });
-  registerInferenceRoutes(server, { db, state, recorder, metrics, authenticate: createApiKeyAuth(db), maxBatchInstances: config.maxBatchInstances });
+  registerInferenceRoutes(server, {
+    db,
+    state,
+    recorder,
+    metrics,
+    authenticate: createApiKeyAuth(db),
+    maxBatchInstances: config.maxBatchInstances,
+  });
 
   // Months of the predictions table are prepared ahead, so inserts never land in the default partition.
-  const preparePartitions = () => db.execute(sql`select oversight_ensure_prediction_partitions(2)`);
+  const preparePartitions = () => ensurePredictionPartitions(db, 2);
   await preparePartitions();
-  const maintenance = setInterval(() => preparePartitions().catch((error) => server.log.error({ err: error }, "partition maintenance failed")), PARTITION_MAINTENANCE_MS);
+  const maintenance = setInterval(
+    () => preparePartitions().catch((error) => server.log.error({ err: error }, "partition maintenance failed")),
+    PARTITION_MAINTENANCE_MS,
+  );
 
   const reload = (modelId?: string) =>
     state.reload(modelId).catch((error) => server.log.error({ err: error, modelId }, "could not reload deployments"));
   // onlisten runs at every (re)connection: re-read everything, since notifications may have been missed.
-  const subscription = await db.$client.listen("deployment_changed", (modelId) => void reload(modelId), () => void reload());
+  const subscription = await db.$client.listen(
+    "deployment_changed",
+    (modelId) => void reload(modelId),
+    () => void reload(),
+  );
   await reload();
   const poll = setInterval(() => void reload(), DEPLOYMENT_POLL_MS);
 

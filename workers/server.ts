@@ -1,11 +1,16 @@
 import Fastify, { type FastifyInstance } from "fastify";
-import { sql } from "drizzle-orm";
 import type { TDatabase } from "@/db/connection";
+import { pingDatabase } from "@/db/queries/health";
 
 /** The worker's HTTP server: health, readiness and a JSON error shape; routes are added by modules. */
-export function buildWorkerServer(options: { db: TDatabase; logLevel: string; isReady: () => boolean; bodyLimitBytes?: number }): FastifyInstance {
+export function buildWorkerServer(options: {
+  db: TDatabase;
+  logLevel: string;
+  isReady: () => boolean;
+  bodyLimitBytes?: number;
+}): FastifyInstance {
   const app = Fastify({
-    logger: { level: options.logLevel, name: "oversight-worker", redact: ["req.headers.authorization", "req.headers[\"x-api-key\"]"] },
+    logger: { level: options.logLevel, name: "oversight-worker", redact: ["req.headers.authorization", 'req.headers["x-api-key"]'] },
     disableRequestLogging: true,
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
   });
@@ -25,13 +30,15 @@ export function buildWorkerServer(options: { db: TDatabase; logLevel: string; is
           : error.message;
     return reply.code(status).send({ error: error.code ?? "bad_request", message });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: "not_found", message: `No route ${request.method} ${request.url}` }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: "not_found", message: `No route ${request.method} ${request.url}` }),
+  );
 
   // Liveness: the process answers. Readiness: it can reach the database and has loaded its state.
   app.get("/health", async () => ({ status: "ok" }));
   app.get("/ready", async (_request, reply) => {
     try {
-      await options.db.execute(sql`select 1`);
+      await pingDatabase(options.db);
     } catch {
       return reply.code(503).send({ status: "unavailable", reason: "database unreachable" });
     }

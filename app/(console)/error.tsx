@@ -8,7 +8,9 @@ export default function ConsoleError({ error, reset }: { error: Error & { digest
       <p style={{ margin: "6px 0 10px" }}>
         Try again in a moment.{error.digest ? ` If it keeps failing, give this reference to an admin: ${error.digest}.` : ""}
       </p>
-      <button type="button" className="button" onClick={reset}>Try again</button>
+      <button type="button" className="button" onClick={reset}>
+        Try again
+      </button>
     </div>
   );
 }

@@ -5,22 +5,22 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { appendAuditRecord } from "@/db/audit";
 import { getDb } from "@/db/client";
 import { getUserCredentialsByEmail, recordSignIn } from "@/db/queries/users";
-import { users } from "@/db/schema";
+import { recordOidcSignIn } from "@/db/writes/users";
+import { appEnv } from "./env";
 
 // Compared against when the email is unknown, so both failures take the same time.
 const DUMMY_HASH = "$2b$12$Tf5Z96D1FaMifGoV3n8zTONQOAFQw3BQccw2NCnDd0Rytn5BSeb.a";
 
-export const SESSION_MAX_AGE_SECONDS = Number(process.env.SESSION_MAX_AGE_SECONDS ?? 8 * 60 * 60);
+const SESSION_MAX_AGE_SECONDS = appEnv().sessionMaxAgeSeconds;
 
 function oidcProvider(): NextAuthOptions["providers"] {
-  const issuer = process.env.OIDC_ISSUER;
-  const clientId = process.env.OIDC_CLIENT_ID;
-  const clientSecret = process.env.OIDC_CLIENT_SECRET;
-  if (!issuer || !clientId || !clientSecret) return [];
+  const oidc = appEnv().oidc;
+  if (!oidc) return [];
+  const { issuer, clientId, clientSecret } = oidc;
   return [
     {
       id: "oidc",
-      name: process.env.OIDC_NAME ?? "Single sign-on",
+      name: oidc.name ?? "Single sign-on",
       type: "oauth",
       wellKnown: `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`,
       clientId,
@@ -65,7 +65,12 @@ export const authOptions: NextAuthOptions = {
         await db.transaction(async (tx) => {
           await recordSignIn(tx, user.id);
           await appendAuditRecord(tx, {
-            actorId: user.id, actorLabel: user.email, action: "auth.sign_in", subjectType: "user", subjectId: user.id, input: { method: "credentials" },
+            actorId: user.id,
+            actorLabel: user.email,
+            action: "auth.sign_in",
+            subjectType: "user",
+            subjectId: user.id,
+            input: { method: "credentials" },
           });
         });
         return { id: user.id, email: user.email, name: user.name };
@@ -79,17 +84,7 @@ export const authOptions: NextAuthOptions = {
       // OIDC users are provisioned without roles; an admin grants them.
       const email = user.email?.toLowerCase();
       if (!email) return false;
-      const db = getDb();
-      await db.transaction(async (tx) => {
-        const [row] = await tx
-          .insert(users)
-          .values({ email, name: user.name ?? email, roles: [] })
-          .onConflictDoUpdate({ target: users.email, set: { lastSignInAt: new Date() } })
-          .returning({ id: users.id });
-        await appendAuditRecord(tx, {
-          actorId: row.id, actorLabel: email, action: "auth.sign_in", subjectType: "user", subjectId: row.id, input: { method: "oidc" },
-        });
-      });
+      await recordOidcSignIn(getDb(), { email, name: user.name ?? email });
       return true;
     },
     async jwt({ token, user, account }) {
@@ -102,7 +97,7 @@ export const authOptions: NextAuthOptions = {
       return token;
     },
     async session({ session, token }) {
-      // Roles are not put in the token: requireRole reads them from the database on every request,
+      // Roles are not put in the token: getCurrentUser reads them from the database on every request,
       // so a role change or a disabled account takes effect at once.
       return { ...session, userId: typeof token.userId === "string" ? token.userId : undefined };
     },

@@ -7,13 +7,14 @@ import { listSimilarDecidedItems } from "@/db/queries/review";
 import { getArtifactContent } from "@/db/queries/serving";
 import { distanceScale, selectBackgroundRows } from "@/lib/explain/reference";
 import { explainWithShapley, type TBatchPredictor, type TShapleyExplanation } from "@/lib/explain/shapley";
+import { classifierFetchesOrThrow, readBinaryClassifierOutputs } from "@/lib/onnx/model-output";
 import { modelInputFeatures, ZInputSchema, ZOutputSchema } from "@/lib/registry";
 import type { TItemExplanation, TReviewItemDetail, TSimilarCases } from "@/lib/types/review";
 import { logger } from "./logger";
 
 /*
  * Why the explanation runs here, in the Next server, and not in the worker: the app and the
- * worker never call each other (DESIGN.md), and an explanation is asked for by a person opening
+ * worker never call each other (ARCHITECTURE.md, "Processes"), and an explanation is asked for by a person opening
  * one item, not by traffic. The app already opens ONNX files with onnxruntime-node to check them
  * at registration (onnxruntime-node is a serverExternalPackage), and the artifact bytes and the
  * reference profile are in the database it reads anyway. So the page loads the version's ONNX
@@ -40,7 +41,12 @@ async function sessionFor(db: TDb, artifactSha256: string): Promise<InferenceSes
   const session = (async () => {
     const bytes = await getArtifactContent(db, artifactSha256);
     if (!bytes) throw new Error(`artifact ${artifactSha256.slice(0, 12)} is missing`);
-    return InferenceSession.create(new Uint8Array(bytes), { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: "all", executionProviders: ["cpu"] });
+    return InferenceSession.create(new Uint8Array(bytes), {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: "all",
+      executionProviders: ["cpu"],
+    });
   })();
   sessions.set(artifactSha256, { session });
   // A failed load is not cached: the next view tries again.
@@ -56,16 +62,11 @@ async function sessionFor(db: TDb, artifactSha256: string): Promise<InferenceSes
 
 function onnxPredictor(session: InferenceSession, probabilityOutput: string): TBatchPredictor {
   const inputName = session.inputNames[0];
+  const fetches = classifierFetchesOrThrow(session.outputMetadata, probabilityOutput);
   return async (rows, rowCount, width) => {
-    const output = await session.run({ [inputName]: new Tensor("float32", rows, [rowCount, width]) });
-    const probabilities = output[probabilityOutput];
-    if (!probabilities) throw new Error(`the model has no output named ${probabilityOutput}`);
-    const data = probabilities.data as Float32Array;
-    // [N, 1] holds p(positive); [N, 2] holds both classes, and p(positive) is the second column (as the worker reads it).
-    const stride = data.length / rowCount;
-    const result = new Float64Array(rowCount);
-    for (let index = 0; index < rowCount; index += 1) result[index] = data[index * stride + stride - 1];
-    return result;
+    const outputs = await session.run({ [inputName]: new Tensor("float32", rows, [rowCount, width]) }, fetches);
+    // Read as the worker reads it (lib/onnx/model-output), so the contributions add up to the served probability.
+    return readBinaryClassifierOutputs({ outputs, rowCount, probabilityOutput }).probabilities;
   };
 }
 
@@ -82,7 +83,12 @@ export async function explainPrediction(db: TDb, input: { versionId: string; fea
   const background = selectBackgroundRows(version.referenceColumns ?? {}, inputs, BACKGROUND_ROWS);
   if (!background) throw new MissingReferenceError();
   const session = await sessionFor(db, version.artifactSha256);
-  return explainWithShapley({ features: inputs, x: input.features, background, predict: onnxPredictor(session, outputSchema.probabilityOutput) });
+  return explainWithShapley({
+    features: inputs,
+    x: input.features,
+    background,
+    predict: onnxPredictor(session, outputSchema.probabilityOutput),
+  });
 }
 
 class MissingReferenceError extends Error {
@@ -93,7 +99,8 @@ class MissingReferenceError extends Error {
 
 /** The item view's explanation: never throws, so a failure shows in its own section and not as the page's error. */
 export async function explainReviewItem(db: TDb, item: TReviewItemDetail): Promise<TItemExplanation> {
-  if (item.role === "fallback" || !item.modelVersionId) return { ok: false, message: "The rule-based fallback answered this prediction: there is no model output to explain." };
+  if (item.role === "fallback" || !item.modelVersionId)
+    return { ok: false, message: "The rule-based fallback answered this prediction: there is no model output to explain." };
   const features = item.features.map((feature) => feature.value);
   if (features.some((value) => value === null)) return { ok: false, message: "The recorded inputs do not match the version's schema." };
   try {
@@ -108,7 +115,8 @@ export async function explainReviewItem(db: TDb, item: TReviewItemDetail): Promi
 
 /** Decided items of the same version nearest to this one; says why there are none when it cannot look. */
 export async function findSimilarCases(db: TDb, item: TReviewItemDetail): Promise<TSimilarCases> {
-  if (!item.modelVersionId) return { ok: false, message: "The rule-based fallback answered this prediction, so there is no model version to compare within." };
+  if (!item.modelVersionId)
+    return { ok: false, message: "The rule-based fallback answered this prediction, so there is no model version to compare within." };
   if (item.features.some((feature) => feature.value === null || !feature.reference)) {
     return { ok: false, message: "This version has no reference data to standardize the inputs with." };
   }

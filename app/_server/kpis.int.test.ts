@@ -18,18 +18,24 @@ let modelId: string;
 
 // Dates far from the demo seed's last 60 days, so the seeded values never collide with these.
 const day = (index: number) => new Date(Date.UTC(2020, 0, 1 + index)).toISOString().slice(0, 10);
-const values = (count: number, metric = "approval rate") => Array.from({ length: count }, (_, index) => ({ date: day(index), metric, value: 60 + index / 10, unit: "%" }));
+const values = (count: number, metric = "approval rate") =>
+  Array.from({ length: count }, (_, index) => ({ date: day(index), metric, value: 60 + index / 10, unit: "%" }));
 
 function call(handler: typeof POST, input: { method?: string; model?: string; body?: unknown; key?: string; query?: string }) {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (input.key) headers.authorization = `Bearer ${input.key}`;
   const url = `http://localhost/api/v1/models/${input.model ?? "credit-default"}/kpis${input.query ?? ""}`;
-  const request = new Request(url, { method: input.method ?? "POST", headers, body: input.body === undefined ? undefined : typeof input.body === "string" ? input.body : JSON.stringify(input.body) });
+  const request = new Request(url, {
+    method: input.method ?? "POST",
+    headers,
+    body: input.body === undefined ? undefined : typeof input.body === "string" ? input.body : JSON.stringify(input.body),
+  });
   return handler(request, { params: Promise.resolve({ name: input.model ?? "credit-default" }) });
 }
 
 async function stored() {
-  const [row] = await db.$client`select count(*)::int as values, (select count(*)::int from audit_records where action = 'kpi.values_recorded') as audits
+  const [row] =
+    await db.$client`select count(*)::int as values, (select count(*)::int from audit_records where action = 'kpi.values_recorded') as audits
     from kpi_values where model_id = ${modelId} and day < '2021-01-01'`;
   return row as { values: number; audits: number };
 }
@@ -41,7 +47,9 @@ beforeAll(async () => {
     on conflict (slug) do update set slug = excluded.slug returning id`;
   keys.kpis = (await createApiKey(db, { name: "kpi writer", scopes: ["kpis"], modelIds: [modelId], createdBy: null })).key;
   keys.readOnly = (await createApiKey(db, { name: "kpi reader", scopes: ["read"], modelIds: null, createdBy: null })).key;
-  keys.otherModel = (await createApiKey(db, { name: "other model writer", scopes: ["kpis", "read"], modelIds: [other.id], createdBy: null })).key;
+  keys.otherModel = (
+    await createApiKey(db, { name: "other model writer", scopes: ["kpis", "read"], modelIds: [other.id], createdBy: null })
+  ).key;
 });
 afterAll(async () => {
   await signInAs(db, null);
@@ -53,17 +61,32 @@ describe("POST /api/v1/models/{name}/kpis", () => {
   it("upserts a list as a committee member: inserts, then replaces on (model, metric, day), one audit record each time", async () => {
     await signInAs(db, "committee@oversight.test");
     const before = await stored();
-    const first = await call(POST, { body: { values: [...values(3), ...values(2, "default losses").map((value) => ({ ...value, unit: "USD", value: 40_000 }))] } });
+    const first = await call(POST, {
+      body: { values: [...values(3), ...values(2, "default losses").map((value) => ({ ...value, unit: "USD", value: 40_000 }))] },
+    });
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ model: "credit-default", received: 5, inserted: 5, updated: 0 });
 
-    const second = await call(POST, { body: { values: [{ ...values(1)[0], value: 55.5 }, { date: day(3), metric: "approval rate", value: 70, unit: "%" }] } });
+    const second = await call(POST, {
+      body: {
+        values: [
+          { ...values(1)[0], value: 55.5 },
+          { date: day(3), metric: "approval rate", value: 70, unit: "%" },
+        ],
+      },
+    });
     expect(await second.json()).toEqual({ model: "credit-default", received: 2, inserted: 1, updated: 1 });
     expect(await stored()).toEqual({ values: before.values + 6, audits: before.audits + 2 });
-    const [replaced] = await db.$client`select value, unit from kpi_values where model_id = ${modelId} and metric = 'approval rate' and day = ${day(0)}`;
+    const [replaced] =
+      await db.$client`select value, unit from kpi_values where model_id = ${modelId} and metric = 'approval rate' and day = ${day(0)}`;
     expect(replaced).toEqual({ value: 55.5, unit: "%" });
-    const [audit] = await db.$client`select actor_label, model_id, input from audit_records where action = 'kpi.values_recorded' order by sequence desc limit 1`;
-    expect(audit).toEqual({ actor_label: "committee@oversight.test", model_id: modelId, input: { source: "api", count: 2, inserted: 1, updated: 1, metrics: ["approval rate"], from: day(0), to: day(3) } });
+    const [audit] =
+      await db.$client`select actor_label, model_id, input from audit_records where action = 'kpi.values_recorded' order by sequence desc limit 1`;
+    expect(audit).toEqual({
+      actor_label: "committee@oversight.test",
+      model_id: modelId,
+      input: { source: "api", count: 2, inserted: 1, updated: 1, metrics: ["approval rate"], from: day(0), to: day(3) },
+    });
   });
 
   it("accepts a single value and an API key with the kpis scope", async () => {
@@ -149,14 +172,16 @@ describe("GET /api/v1/models/{name}/kpis", () => {
 describe("recordKpiValues", () => {
   it("stores several models all or nothing: a failing batch takes the earlier ones back", async () => {
     const before = await stored();
-    await expect(recordKpiValues(db, {
-      actor: { id: null, label: "test" },
-      source: "csv",
-      batches: [
-        { model: { id: modelId, slug: "credit-default" }, values: values(2_500, "rolled back") },
-        { model: { id: "00000000-0000-4000-8000-000000000000", slug: "gone" }, values: values(1) },
-      ],
-    })).rejects.toThrow();
+    await expect(
+      recordKpiValues(db, {
+        actor: { id: null, label: "test" },
+        source: "csv",
+        batches: [
+          { model: { id: modelId, slug: "credit-default" }, values: values(2_500, "rolled back") },
+          { model: { id: "00000000-0000-4000-8000-000000000000", slug: "gone" }, values: values(1) },
+        ],
+      }),
+    ).rejects.toThrow();
     expect(await stored()).toEqual(before);
   });
 });
@@ -167,7 +192,12 @@ describe("uploadKpiCsvAction", () => {
   it("names every bad row and column and stores nothing", async () => {
     await signInAs(db, "committee@oversight.test");
     const before = await stored();
-    const csv = [header, `credit-default,${day(20)},csv metric,1,%`, `no-such-model,${day(21)},csv metric,2,%`, `credit-default,${day(22)},csv metric,two,%`].join("\n");
+    const csv = [
+      header,
+      `credit-default,${day(20)},csv metric,1,%`,
+      `no-such-model,${day(21)},csv metric,2,%`,
+      `credit-default,${day(22)},csv metric,two,%`,
+    ].join("\n");
     expect(await uploadKpiCsvAction({ csv, fileName: "bad.csv" })).toEqual({
       ok: false,
       status: 422,
@@ -179,20 +209,36 @@ describe("uploadKpiCsvAction", () => {
 
   it("stores a good file for several models in one go, one audit record per model", async () => {
     await signInAs(db, "committee@oversight.test");
-    const csv = [header, `credit-default,${day(20)},csv metric,1.5,%`, `kpi-other-model,${day(20)},csv metric,7,USD`, `credit-default,${day(21)},csv metric,2.5,%`].join("\n");
+    const csv = [
+      header,
+      `credit-default,${day(20)},csv metric,1.5,%`,
+      `kpi-other-model,${day(20)},csv metric,7,USD`,
+      `credit-default,${day(21)},csv metric,2.5,%`,
+    ].join("\n");
     const result = await uploadKpiCsvAction({ csv, fileName: "good.csv" });
     expect(result).toEqual({
       ok: true,
-      data: { fileName: "good.csv", results: [{ model: "credit-default", received: 2, inserted: 2, updated: 0 }, { model: "kpi-other-model", received: 1, inserted: 1, updated: 0 }] },
+      data: {
+        fileName: "good.csv",
+        results: [
+          { model: "credit-default", received: 2, inserted: 2, updated: 0 },
+          { model: "kpi-other-model", received: 1, inserted: 1, updated: 0 },
+        ],
+      },
     });
-    const rows = await db.$client`select m.slug, k.day, k.value, k.unit from kpi_values k join models m on m.id = k.model_id where k.metric = 'csv metric' order by m.slug, k.day`;
+    const rows =
+      await db.$client`select m.slug, k.day, k.value, k.unit from kpi_values k join models m on m.id = k.model_id where k.metric = 'csv metric' order by m.slug, k.day`;
     expect(rows).toEqual([
       { slug: "credit-default", day: day(20), value: 1.5, unit: "%" },
       { slug: "credit-default", day: day(21), value: 2.5, unit: "%" },
       { slug: "kpi-other-model", day: day(20), value: 7, unit: "USD" },
     ]);
-    const audits = await db.$client`select input->>'source' as source, input->>'count' as count from audit_records where action = 'kpi.values_recorded' order by sequence desc limit 2`;
-    expect(audits).toEqual([{ source: "csv", count: "1" }, { source: "csv", count: "2" }]);
+    const audits =
+      await db.$client`select input->>'source' as source, input->>'count' as count from audit_records where action = 'kpi.values_recorded' order by sequence desc limit 2`;
+    expect(audits).toEqual([
+      { source: "csv", count: "1" },
+      { source: "csv", count: "2" },
+    ]);
   });
 
   it("refuses an executive and an analyst", async () => {
@@ -209,7 +255,11 @@ describe("loadKpiOverview", () => {
     const demo = overview.models.find((entry) => entry.model.slug === "credit-default")!;
     expect(demo.inProduction).toBe(true);
     // (The 10,000-value test above reaches into these days too, with its own metric.)
-    expect(demo.kpis.filter((series) => series.metric !== "bulk metric").map((series) => [series.metric, series.unit, series.points.length, series.observedDays])).toEqual([
+    expect(
+      demo.kpis
+        .filter((series) => series.metric !== "bulk metric")
+        .map((series) => [series.metric, series.unit, series.points.length, series.observedDays]),
+    ).toEqual([
       ["approval rate", "%", 90, 60],
       ["default losses", "USD", 90, 60],
     ]);

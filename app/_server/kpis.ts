@@ -14,7 +14,10 @@ export type TKpiBatch = { model: { id: string; slug: string }; values: readonly 
  * (model, metric, day) and one audit record per model, with a summary of what was sent (not
  * the values themselves, which can be ten thousand).
  */
-export async function recordKpiValues(db: TDatabase, input: { actor: { id: string | null; label: string }; source: "api" | "csv"; batches: readonly TKpiBatch[] }) {
+export async function recordKpiValues(
+  db: TDatabase,
+  input: { actor: { id: string | null; label: string }; source: "api" | "csv"; batches: readonly TKpiBatch[] },
+) {
   return db.transaction(async (tx) => {
     const results = [];
     for (const batch of input.batches) {
@@ -22,8 +25,20 @@ export async function recordKpiValues(db: TDatabase, input: { actor: { id: strin
       const days = batch.values.map((value) => value.date).sort();
       const metrics = [...new Set(batch.values.map((value) => value.metric))].sort();
       await appendAuditRecord(tx, {
-        actorId: input.actor.id, actorLabel: input.actor.label, action: "kpi.values_recorded", subjectType: "model", subjectId: batch.model.id, modelId: batch.model.id,
-        input: { source: input.source, count: batch.values.length, ...written, metrics: metrics.slice(0, 50), from: days[0], to: days[days.length - 1] },
+        actorId: input.actor.id,
+        actorLabel: input.actor.label,
+        action: "kpi.values_recorded",
+        subjectType: "model",
+        subjectId: batch.model.id,
+        modelId: batch.model.id,
+        input: {
+          source: input.source,
+          count: batch.values.length,
+          ...written,
+          metrics: metrics.slice(0, 50),
+          from: days[0],
+          to: days[days.length - 1],
+        },
       });
       results.push({ model: batch.model.slug, received: batch.values.length, ...written });
     }
@@ -53,10 +68,14 @@ export async function loadKpiOverview(db: TDb, input: { days: TKpiPeriod; now?: 
     summary: summarizePortfolio(entries),
     models: entries.map((entry) => ({
       ...entry,
-      kpis: alignKpiSeries(axis, kpis.filter((point) => point.modelId === entry.model.id)),
-      monitoring: alignMonitorSeries(axis, monitors.filter((point) => point.modelId === entry.model.id)),
+      kpis: alignKpiSeries(
+        axis,
+        kpis.filter((point) => point.modelId === entry.model.id),
+      ),
+      monitoring: alignMonitorSeries(
+        axis,
+        monitors.filter((point) => point.modelId === entry.model.id),
+      ),
     })),
   };
 }
-
-export type TKpiOverview = Awaited<ReturnType<typeof loadKpiOverview>>;

@@ -12,10 +12,21 @@ export async function createModel(db: TDatabase, principal: Pick<TApiPrincipal, 
   if (!parsed.success) throw new ApiError(422, "invalid_input", "The model is not valid.", zodIssues(parsed.error));
   const userId = principal.kind === "user" ? principal.id : null;
   return db.transaction(async (tx) => {
-    if (await getModelBySlug(tx, parsed.data.slug)) throw new ApiError(409, "model_exists", `A model named '${parsed.data.slug}' already exists.`, [{ field: "slug", message: "already taken" }]);
+    if (await getModelBySlug(tx, parsed.data.slug))
+      throw new ApiError(409, "model_exists", `A model named '${parsed.data.slug}' already exists.`, [
+        { field: "slug", message: "already taken" },
+      ]);
     const model = await insertModel(tx, { ...parsed.data, ownerId: userId, createdBy: userId });
     await insertDeployment(tx, { modelId: model.id, mode: "off" });
-    await appendAuditRecord(tx, { actorId: userId, actorLabel: principal.label, action: "registry.model_created", subjectType: "model", subjectId: model.id, modelId: model.id, input: parsed.data });
+    await appendAuditRecord(tx, {
+      actorId: userId,
+      actorLabel: principal.label,
+      action: "registry.model_created",
+      subjectType: "model",
+      subjectId: model.id,
+      modelId: model.id,
+      input: parsed.data,
+    });
     return { id: model.id, slug: model.slug, displayName: model.displayName, riskTier: model.riskTier };
   });
 }
@@ -27,11 +38,18 @@ export async function updateModel(db: TDatabase, principal: Pick<TApiPrincipal, 
   return db.transaction(async (tx) => {
     const current = await getModelBySlug(tx, slug);
     if (!current) throw new ApiError(404, "unknown_model", `No model named '${slug}'.`);
-    const changes = Object.fromEntries(Object.entries(parsed.data).filter(([key, value]) => value !== undefined && value !== current[key as keyof typeof current]));
+    const changes = Object.fromEntries(
+      Object.entries(parsed.data).filter(([key, value]) => value !== undefined && value !== current[key as keyof typeof current]),
+    );
     if (Object.keys(changes).length === 0) return { slug, changed: [] as string[] };
     await updateModelRow(tx, current.id, changes);
     await appendAuditRecord(tx, {
-      actorId: principal.kind === "user" ? principal.id : null, actorLabel: principal.label, action: "registry.model_edited", subjectType: "model", subjectId: current.id, modelId: current.id,
+      actorId: principal.kind === "user" ? principal.id : null,
+      actorLabel: principal.label,
+      action: "registry.model_edited",
+      subjectType: "model",
+      subjectId: current.id,
+      modelId: current.id,
       input: { before: Object.fromEntries(Object.keys(changes).map((key) => [key, current[key as keyof typeof current]])), after: changes },
     });
     return { slug, changed: Object.keys(changes) };

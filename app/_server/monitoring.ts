@@ -1,9 +1,9 @@
 import "server-only";
-import { desc, eq, inArray, and } from "drizzle-orm";
 import type { TDb } from "@/db/connection";
 import { getMonitorVersion, listMonitoredVersions, listMonitorResults, listWindows } from "@/db/queries/monitoring";
 import { listAlertRules } from "@/db/queries/alert-rules";
-import { alerts, deployments } from "@/db/schema";
+import { listOpenAlerts } from "@/db/queries/alerts";
+import { getChampionVersionId } from "@/db/queries/versions";
 import { buildDashboard, MONITOR_RANGES, rangeStart, type TMonitoringDashboard, type TMonitorRange } from "@/lib/monitoring/dashboard";
 import type { TMonitoringView } from "@/lib/types/monitoring";
 import { buildWindowLayout, sketchReferenceFeatures, type TWindowLayout } from "@/lib/monitoring/window";
@@ -20,29 +20,42 @@ async function getReferenceContext(db: TDb, versionId: string): Promise<TReferen
   const profile = version?.referenceProfile as TReferenceProfile | null | undefined;
   let context: TReferenceContext | null = null;
   if (version && profile) {
-    const layout = buildWindowLayout({ schema: ZInputSchema.parse(version.inputSchema), profile, threshold: ZOutputSchema.parse(version.outputSchema).threshold });
-    const sorted = Object.fromEntries(layout.features.filter((feature) => feature.kind === "numerical").map((feature) => [feature.name, Float64Array.from((profile.columns[feature.name] ?? []).map(Number)).sort()]));
+    const layout = buildWindowLayout({
+      schema: ZInputSchema.parse(version.inputSchema),
+      profile,
+      threshold: ZOutputSchema.parse(version.outputSchema).threshold,
+    });
+    const sorted = Object.fromEntries(
+      layout.features
+        .filter((feature) => feature.kind === "numerical")
+        .map((feature) => [feature.name, Float64Array.from((profile.columns[feature.name] ?? []).map(Number)).sort()]),
+    );
     context = { layout, features: sketchReferenceFeatures(layout, profile), sorted };
   }
   referenceCache.set(versionId, context);
   return context;
 }
 
-
-
 /**
  * The monitoring view of a model: the champion's windows (or a chosen version's) over a range.
  * Range-wide figures come from merged window summaries, never from raw predictions.
  */
-export async function loadMonitoringView(db: TDb, { modelId, range, feature, version }: { modelId: string; range: TMonitorRange; feature?: string; version?: string }): Promise<TMonitoringView> {
+export async function loadMonitoringView(
+  db: TDb,
+  { modelId, range, feature, version }: { modelId: string; range: TMonitorRange; feature?: string; version?: string },
+): Promise<TMonitoringView> {
   const started = performance.now();
-  const [versions, [deployment], rules, open] = await Promise.all([
+  const [versions, championVersionId, rules, open] = await Promise.all([
     listMonitoredVersions(db, modelId),
-    db.select({ championVersionId: deployments.championVersionId }).from(deployments).where(eq(deployments.modelId, modelId)),
+    getChampionVersionId(db, modelId),
     listAlertRules(db, modelId),
-    db.select().from(alerts).where(and(eq(alerts.modelId, modelId), inArray(alerts.status, ["firing", "acknowledged"]))).orderBy(desc(alerts.firedAt)).limit(50),
+    listOpenAlerts(db, modelId, 50),
   ]);
-  const chosen = versions.find((candidate) => candidate.version === version) ?? versions.find((candidate) => candidate.id === deployment?.championVersionId) ?? versions[0] ?? null;
+  const chosen =
+    versions.find((candidate) => candidate.version === version) ??
+    versions.find((candidate) => candidate.id === championVersionId) ??
+    versions[0] ??
+    null;
   let dashboard: TMonitoringDashboard | null = null;
   const reference = chosen ? await getReferenceContext(db, chosen.id) : null;
   if (chosen && reference) {
@@ -55,7 +68,11 @@ export async function loadMonitoringView(db: TDb, { modelId, range, feature, ver
       listMonitorResults(db, { modelId, versionId: chosen.id, granularity, from, to, perGroupRows: false }),
     ]);
     dashboard = buildDashboard({
-      range, layout: reference.layout, referenceFeatures: reference.features, referenceSorted: reference.sorted, selectedFeature: feature,
+      range,
+      layout: reference.layout,
+      referenceFeatures: reference.features,
+      referenceSorted: reference.sorted,
+      selectedFeature: feature,
       windows: windows.map((window) => ({ start: window.start.toISOString(), summary: window.summary })),
       results: results.map((result) => ({ ...result, start: new Date(result.start).toISOString() })),
     });
@@ -64,7 +81,14 @@ export async function loadMonitoringView(db: TDb, { modelId, range, feature, ver
     version: chosen,
     versions,
     dashboard,
-    openAlerts: open.map((alert) => ({ id: alert.id, title: alert.title, message: alert.message, severity: alert.severity, status: alert.status, firedAt: alert.firedAt.toISOString() })),
+    openAlerts: open.map((alert) => ({
+      id: alert.id,
+      title: alert.title,
+      message: alert.message,
+      severity: alert.severity,
+      status: alert.status,
+      firedAt: alert.firedAt.toISOString(),
+    })),
     rules: rules.map((rule) => ({ ...rule, createdAt: undefined, modelId: undefined })),
     serverMs: performance.now() - started,
   };

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeLogisticRegressionOnnx } from "@/lib/onnx/write-model";
+import { writeTwoColumnLogisticRegressionOnnx } from "@/lib/onnx/write-classifiers";
+import { writeLogisticRegressionOnnx, writeOnnxModel } from "@/lib/onnx/write-model";
 import { seedDemo } from "@/scripts/seed/demo-seed";
 import { openTestDatabase } from "@/scripts/testing/database";
 import { ApiError } from "./api-errors";
@@ -25,8 +26,15 @@ const metadata = (version: string) => ({
   card: manifest.versions[1].card,
 });
 
+// The metadata of an upload whose probabilities leave through the ONNX output `probabilityOutput`.
+const withOutput = (version: string, probabilityOutput: string) => ({
+  ...metadata(version),
+  outputSchema: { ...schema.outputSchema, probabilityOutput },
+});
+
 async function counts() {
-  const [row] = await db.$client`select (select count(*)::int from model_versions) as versions, (select count(*)::int from artifacts) as artifacts, (select count(*)::int from audit_records) as audit`;
+  const [row] =
+    await db.$client`select (select count(*)::int from model_versions) as versions, (select count(*)::int from artifacts) as artifacts, (select count(*)::int from audit_records) as audit`;
   return row;
 }
 
@@ -40,29 +48,162 @@ afterAll(close);
 describe("registering a version", () => {
   it("stores a valid version with its artifact, reference profile and audit record", async () => {
     const before = await counts();
-    const created = await registerModelVersion({ db, principal, modelSlug: "credit-default", metadata: metadata("1.2.0"), artifact: goodOnnx, referenceCsv });
+    const created = await registerModelVersion({
+      db,
+      principal,
+      modelSlug: "credit-default",
+      metadata: metadata("1.2.0"),
+      artifact: goodOnnx,
+      referenceCsv,
+    });
     expect(created).toMatchObject({ version: "1.2.0", status: "registered", referenceRows: 2000 });
     const after = await counts();
     // The artifact bytes equal 1.1.0's, so they are stored once, by sha256.
     expect(after).toEqual({ versions: before.versions + 1, artifacts: before.artifacts, audit: before.audit + 1 });
-    const [row] = await db.$client`select reference_profile->'rowCount' as rows, registered_by from model_versions where id = ${created.id}`;
+    const [row] =
+      await db.$client`select reference_profile->'rowCount' as rows, registered_by from model_versions where id = ${created.id}`;
     expect(row).toEqual({ rows: 2000, registered_by: principal.id });
   });
 
+  it("accepts a scikit-learn-layout export (label int64 [N], probabilities [N, 2]) and records that P(positive) is its column 1", async () => {
+    const artifact = writeTwoColumnLogisticRegressionOnnx({ weights: new Array(9).fill(0), bias: 0 });
+    const created = await registerModelVersion({
+      db,
+      principal,
+      modelSlug: "credit-default",
+      metadata: withOutput("1.3.0", "probabilities"),
+      artifact,
+      referenceCsv: null,
+    });
+    const [row] =
+      await db.$client`select a.signature from artifacts a join model_versions v on v.artifact_sha256 = a.sha256 where v.id = ${created.id}`;
+    expect(row.signature).toMatchObject({ outputs: ["label", "probabilities"], probabilityColumns: 2, labelOutput: "label" });
+  });
+
   const wrongWidth = writeLogisticRegressionOnnx({ width: 3, means: [0, 0, 0], stds: [1, 1, 1], weights: [0.1, 0.2, 0.3], bias: 0 });
+  const zipMapped = writeTwoColumnLogisticRegressionOnnx({ weights: new Array(9).fill(0), bias: 0, zipMap: true });
+  // A three-class softmax over the nine inputs: probabilities [N, 3].
+  const threeClasses = writeOnnxModel({
+    graphName: "three_classes",
+    inputs: [{ name: "features", dims: ["batch", 9] }],
+    outputs: [{ name: "probabilities", dims: ["batch", 3] }],
+    initializers: [{ name: "weights", dims: [9, 3], values: new Array(27).fill(0) }],
+    nodes: [
+      { opType: "MatMul", inputs: ["features", "weights"], outputs: ["logits"] },
+      { opType: "Softmax", inputs: ["logits"], outputs: ["probabilities"], attributes: { axis: 1 } },
+    ],
+  });
   const cases: Array<[string, () => Parameters<typeof registerModelVersion>[0], number, RegExp]> = [
-    ["a file that is not ONNX", () => ({ db, principal, modelSlug: "credit-default", metadata: metadata("2.0.0"), artifact: new TextEncoder().encode("this is a CSV, not a model"), referenceCsv: null }), 422, /^load: the file is not an ONNX model/],
-    ["an ONNX whose input width does not match the schema", () => ({ db, principal, modelSlug: "credit-default", metadata: metadata("2.0.0"), artifact: wrongWidth, referenceCsv: null }), 422, /^input width: input 'features' has shape \[batch, 3\] but the schema declares 9 model inputs/],
-    ["a duplicate version", () => ({ db, principal, modelSlug: "credit-default", metadata: metadata("1.1.0"), artifact: goodOnnx, referenceCsv: null }), 409, /already registered/],
-    ["a lower version", () => ({ db, principal, modelSlug: "credit-default", metadata: metadata("1.1.5"), artifact: goodOnnx, referenceCsv: null }), 422, /must be greater than the latest version, 1.2.0/],
-    ["a malformed schema", () => ({ db, principal, modelSlug: "credit-default", metadata: { ...metadata("2.0.0"), inputSchema: { features: [{ name: "income", type: "numeric", min: 5, max: 1 }] } }, artifact: goodOnnx, referenceCsv: null }), 422, /version metadata is not valid/],
-    ["a CSV with missing columns", () => ({ db, principal, modelSlug: "credit-default", metadata: metadata("2.0.0"), artifact: goodOnnx, referenceCsv: "annual_income_usd,sex\n50000,female\n" }), 422, /lacks the column\(s\) employment_years, loan_amount_usd/],
-    ["an unknown model", () => ({ db, principal, modelSlug: "no-such-model", metadata: metadata("1.0.0"), artifact: goodOnnx, referenceCsv: null }), 404, /No model named 'no-such-model'/],
+    [
+      "a file that is not ONNX",
+      () => ({
+        db,
+        principal,
+        modelSlug: "credit-default",
+        metadata: metadata("2.0.0"),
+        artifact: new TextEncoder().encode("this is a CSV, not a model"),
+        referenceCsv: null,
+      }),
+      422,
+      /^load: the file is not an ONNX model/,
+    ],
+    [
+      "an ONNX whose input width does not match the schema",
+      () => ({ db, principal, modelSlug: "credit-default", metadata: metadata("2.0.0"), artifact: wrongWidth, referenceCsv: null }),
+      422,
+      /^input width: input 'features' has shape \[batch, 3\] but the schema declares 9 model inputs/,
+    ],
+    [
+      "a scikit-learn export with ZipMap probabilities",
+      () => ({
+        db,
+        principal,
+        modelSlug: "credit-default",
+        metadata: withOutput("2.0.0", "output_probability"),
+        artifact: zipMapped,
+        referenceCsv: null,
+      }),
+      422,
+      /^output: output 'output_probability' is not a tensor: this is scikit-learn's ZipMap.*options=\{id\(model\): \{'zipmap': False\}\}/,
+    ],
+    [
+      "a three-class model",
+      () => ({
+        db,
+        principal,
+        modelSlug: "credit-default",
+        metadata: withOutput("2.0.0", "probabilities"),
+        artifact: threeClasses,
+        referenceCsv: null,
+      }),
+      422,
+      /^output: output 'probabilities' has 3 columns \(shape \[\d+, 3\]\): Oversight serves binary classifiers only/,
+    ],
+    [
+      "a declared output the model lacks",
+      () => ({
+        db,
+        principal,
+        modelSlug: "credit-default",
+        metadata: withOutput("2.0.0", "proba"),
+        artifact: goodOnnx,
+        referenceCsv: null,
+      }),
+      422,
+      /^output: the model has no output 'proba' \(it has 'probability'\)/,
+    ],
+    [
+      "a duplicate version",
+      () => ({ db, principal, modelSlug: "credit-default", metadata: metadata("1.1.0"), artifact: goodOnnx, referenceCsv: null }),
+      409,
+      /already registered/,
+    ],
+    [
+      "a lower version",
+      () => ({ db, principal, modelSlug: "credit-default", metadata: metadata("1.1.5"), artifact: goodOnnx, referenceCsv: null }),
+      422,
+      /must be greater than the latest version, 1.3.0/,
+    ],
+    [
+      "a malformed schema",
+      () => ({
+        db,
+        principal,
+        modelSlug: "credit-default",
+        metadata: { ...metadata("2.0.0"), inputSchema: { features: [{ name: "income", type: "numeric", min: 5, max: 1 }] } },
+        artifact: goodOnnx,
+        referenceCsv: null,
+      }),
+      422,
+      /version metadata is not valid/,
+    ],
+    [
+      "a CSV with missing columns",
+      () => ({
+        db,
+        principal,
+        modelSlug: "credit-default",
+        metadata: metadata("2.0.0"),
+        artifact: goodOnnx,
+        referenceCsv: "annual_income_usd,sex\n50000,female\n",
+      }),
+      422,
+      /lacks the column\(s\) employment_years, loan_amount_usd/,
+    ],
+    [
+      "an unknown model",
+      () => ({ db, principal, modelSlug: "no-such-model", metadata: metadata("1.0.0"), artifact: goodOnnx, referenceCsv: null }),
+      404,
+      /No model named 'no-such-model'/,
+    ],
   ];
 
   it.each(cases)("refuses %s with a specific error and stores nothing", async (_name, make, status, message) => {
     const before = await counts();
-    const error = await registerModelVersion(make()).then(() => null, (caught: unknown) => caught);
+    const error = await registerModelVersion(make()).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
     expect(error).not.toBeNull();
     expect((error as ApiError).status ?? (error as { status: number }).status).toBe(status);
     expect((error as Error).message).toMatch(message);
@@ -70,7 +211,14 @@ describe("registering a version", () => {
   });
 
   it("reports which metadata fields are wrong", async () => {
-    const error = (await registerModelVersion({ db, principal, modelSlug: "credit-default", metadata: { ...metadata("x"), outputSchema: {} }, artifact: goodOnnx, referenceCsv: null }).catch((caught) => caught)) as ApiError;
+    const error = (await registerModelVersion({
+      db,
+      principal,
+      modelSlug: "credit-default",
+      metadata: { ...metadata("x"), outputSchema: {} },
+      artifact: goodOnnx,
+      referenceCsv: null,
+    }).catch((caught) => caught)) as ApiError;
     const fields = (error.details as Array<{ field: string }>).map((detail) => detail.field);
     expect(fields).toEqual(expect.arrayContaining(["version", "outputSchema.probabilityOutput", "outputSchema.threshold"]));
   });

@@ -2,35 +2,55 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import Papa from "papaparse";
-import { eq } from "drizzle-orm";
 import { appendAuditRecord } from "@/db/audit";
 import type { TDatabase } from "@/db/connection";
 import { enqueueValidation } from "@/db/queries/governance";
-import { getModelBySlug, insertArtifactIfAbsent, insertModelVersion } from "@/db/queries/registry";
-import { modelVersions } from "@/db/schema";
+import { getModelBySlug, insertArtifactIfAbsent, insertModelVersion, listVersionStrings } from "@/db/queries/registry";
+import { classifierFetchesOrThrow, ModelOutputError, readBinaryClassifierOutputs } from "@/lib/onnx/model-output";
 import {
-  assertVersionIsNewer, buildReferenceProfile, modelInputFeatures, parseReferenceRecords, semverParts, syntheticSmokeRows, ZRegisterVersionInput,
-  type TInputSchema, type TOutputSchema,
+  assertVersionIsNewer,
+  buildReferenceProfile,
+  modelInputFeatures,
+  parseReferenceRecords,
+  semverParts,
+  syntheticSmokeRows,
+  ZRegisterVersionInput,
+  type TInputSchema,
+  type TOutputSchema,
 } from "@/lib/registry";
 import type { TApiPrincipal } from "./api";
 import { ApiError, zodIssues } from "./api-errors";
+import { appEnv } from "./env";
 
-export const MAX_ARTIFACT_BYTES = Number(process.env.MAX_ARTIFACT_BYTES ?? 200 * 1024 * 1024);
+export const MAX_ARTIFACT_BYTES = appEnv().maxArtifactBytes;
 // The drift profile keeps at most this many reference rows: enough for KS / PSI to be stable,
 // small enough to live in a jsonb column.
 const REFERENCE_SAMPLE_ROWS = 5_000;
 
 type TCheckFailure = { check: string; message: string };
-const refuse = (status: number, failure: TCheckFailure) => new ApiError(status, "artifact_refused", `${failure.check}: ${failure.message}`, [{ field: "onnx", message: failure.message, check: failure.check }]);
+const refuse = (status: number, failure: TCheckFailure) =>
+  new ApiError(status, "artifact_refused", `${failure.check}: ${failure.message}`, [
+    { field: "onnx", message: failure.message, check: failure.check },
+  ]);
 
 /**
  * Opens the ONNX file with onnxruntime and checks it against the declared schema: one float
  * input of width = the number of model inputs, the declared probability output, and a smoke
- * inference that returns probabilities in [0, 1]. Each refusal names the check that failed.
+ * inference read as serving reads it (lib/onnx/model-output: one column or two, probabilities in
+ * [0, 1]). Each refusal names the check that failed.
  */
-export async function inspectOnnxArtifact(input: { bytes: Uint8Array; inputSchema: TInputSchema; outputSchema: TOutputSchema; smokeRows: number[][] }) {
+async function inspectOnnxArtifact(input: {
+  bytes: Uint8Array;
+  inputSchema: TInputSchema;
+  outputSchema: TOutputSchema;
+  smokeRows: number[][];
+}) {
   if (input.bytes.byteLength === 0) throw refuse(422, { check: "file", message: "the ONNX file is empty" });
-  if (input.bytes.byteLength > MAX_ARTIFACT_BYTES) throw refuse(413, { check: "size", message: `the file is ${(input.bytes.byteLength / 1e6).toFixed(1)} MB; the limit is ${(MAX_ARTIFACT_BYTES / 1e6).toFixed(0)} MB` });
+  if (input.bytes.byteLength > MAX_ARTIFACT_BYTES)
+    throw refuse(413, {
+      check: "size",
+      message: `the file is ${(input.bytes.byteLength / 1e6).toFixed(1)} MB; the limit is ${(MAX_ARTIFACT_BYTES / 1e6).toFixed(0)} MB`,
+    });
   let session: InferenceSession;
   try {
     session = await InferenceSession.create(input.bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
@@ -40,39 +60,73 @@ export async function inspectOnnxArtifact(input: { bytes: Uint8Array; inputSchem
   }
   try {
     const width = modelInputFeatures(input.inputSchema).length;
-    if (session.inputMetadata.length !== 1) throw refuse(422, { check: "inputs", message: `the model has ${session.inputMetadata.length} inputs; Oversight serves models with one [batch, features] tensor input` });
+    if (session.inputMetadata.length !== 1)
+      throw refuse(422, {
+        check: "inputs",
+        message: `the model has ${session.inputMetadata.length} inputs; Oversight serves models with one [batch, features] tensor input`,
+      });
     const metadata = session.inputMetadata[0];
-    if (!metadata.isTensor || metadata.type !== "float32") throw refuse(422, { check: "input type", message: `input '${metadata.name}' must be a float32 tensor` });
+    if (!metadata.isTensor || metadata.type !== "float32")
+      throw refuse(422, { check: "input type", message: `input '${metadata.name}' must be a float32 tensor` });
     const declaredWidth = metadata.shape[1];
     if (metadata.shape.length !== 2 || (typeof declaredWidth === "number" && declaredWidth !== width)) {
-      throw refuse(422, { check: "input width", message: `input '${metadata.name}' has shape [${metadata.shape.join(", ")}] but the schema declares ${width} model inputs` });
+      throw refuse(422, {
+        check: "input width",
+        message: `input '${metadata.name}' has shape [${metadata.shape.join(", ")}] but the schema declares ${width} model inputs`,
+      });
     }
-    if (!session.outputNames.includes(input.outputSchema.probabilityOutput)) {
-      throw refuse(422, { check: "output", message: `the model has no output '${input.outputSchema.probabilityOutput}' (it has ${session.outputNames.join(", ")})` });
-    }
+    const probabilityOutput = input.outputSchema.probabilityOutput;
+    const fetches = readOutputOrRefuse(() => classifierFetchesOrThrow(session.outputMetadata, probabilityOutput));
     const rows = input.smokeRows.slice(0, 100);
-    let probabilities: Float32Array;
+    let outputs: InferenceSession.OnnxValueMapType;
     try {
-      const output = await session.run({ [metadata.name]: new Tensor("float32", Float32Array.from(rows.flat()), [rows.length, width]) });
-      probabilities = output[input.outputSchema.probabilityOutput].data as Float32Array;
+      outputs = await session.run(
+        { [metadata.name]: new Tensor("float32", Float32Array.from(rows.flat()), [rows.length, width]) },
+        fetches,
+      );
     } catch (error) {
-      throw refuse(422, { check: "smoke inference", message: `running ${rows.length} rows failed (${error instanceof Error ? error.message.split("\n")[0].slice(0, 200) : "unknown error"})` });
+      throw refuse(422, {
+        check: "smoke inference",
+        message: `running ${rows.length} rows failed (${error instanceof Error ? error.message.split("\n")[0].slice(0, 200) : "unknown error"})`,
+      });
     }
-    const bad = Array.from(probabilities).findIndex((value) => !Number.isFinite(value) || value < 0 || value > 1);
-    if (bad >= 0) throw refuse(422, { check: "smoke inference", message: `row ${bad + 1} gave ${probabilities[bad]}, not a probability in [0, 1]` });
+    const reading = readOutputOrRefuse(() => readBinaryClassifierOutputs({ outputs, rowCount: rows.length, probabilityOutput }));
     return {
-      signature: { inputs: [{ name: metadata.name, type: metadata.type, shape: metadata.shape }], outputs: session.outputNames, smokeRows: rows.length },
+      signature: {
+        inputs: [{ name: metadata.name, type: metadata.type, shape: metadata.shape }],
+        outputs: session.outputNames,
+        probabilityColumns: reading.columns,
+        labelOutput: reading.labelOutput,
+        smokeRows: rows.length,
+      },
     };
   } finally {
     await session.release();
   }
 }
 
+/** Runs one step of reading the model's outputs; a ModelOutputError becomes the "output" check's refusal. */
+function readOutputOrRefuse<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ModelOutputError) throw refuse(422, { check: "output", message: error.message });
+    throw error;
+  }
+}
+
 /** Parses an uploaded reference CSV against the schema; refusal names the missing columns or bad cells. */
-export function parseReferenceCsv(csv: string, inputSchema: TInputSchema, outputSchema: TOutputSchema) {
+function parseReferenceCsv(csv: string, inputSchema: TInputSchema, outputSchema: TOutputSchema) {
   const parsed = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
-  if (parsed.errors.length > 0) throw new ApiError(422, "invalid_reference", `reference: the CSV cannot be read (${parsed.errors[0].message} at row ${(parsed.errors[0].row ?? 0) + 2})`);
-  const label = outputSchema.labelColumn ? { column: outputSchema.labelColumn, positive: outputSchema.positiveLabel, negative: outputSchema.negativeLabel } : undefined;
+  if (parsed.errors.length > 0)
+    throw new ApiError(
+      422,
+      "invalid_reference",
+      `reference: the CSV cannot be read (${parsed.errors[0].message} at row ${(parsed.errors[0].row ?? 0) + 2})`,
+    );
+  const label = outputSchema.labelColumn
+    ? { column: outputSchema.labelColumn, positive: outputSchema.positiveLabel, negative: outputSchema.negativeLabel }
+    : undefined;
   const result = parseReferenceRecords({ schema: inputSchema, header: parsed.meta.fields ?? [], records: parsed.data, label });
   if (!result.ok) throw new ApiError(422, "invalid_reference", result.errors[0].message, result.errors);
   return result;
@@ -95,10 +149,11 @@ export async function registerModelVersion(input: {
   if (!metadata.success) throw new ApiError(422, "invalid_input", "The version metadata is not valid.", zodIssues(metadata.error));
   const model = await getModelBySlug(input.db, input.modelSlug);
   if (!model) throw new ApiError(404, "unknown_model", `No model named '${input.modelSlug}'.`);
-  const existing = await input.db.select({ version: modelVersions.version }).from(modelVersions).where(eq(modelVersions.modelId, model.id));
-  assertVersionIsNewer({ candidate: metadata.data.version, existing: existing.map((row) => row.version) });
+  assertVersionIsNewer({ candidate: metadata.data.version, existing: await listVersionStrings(input.db, model.id) });
 
-  const reference = input.referenceCsv ? parseReferenceCsv(input.referenceCsv, metadata.data.inputSchema, metadata.data.outputSchema) : null;
+  const reference = input.referenceCsv
+    ? parseReferenceCsv(input.referenceCsv, metadata.data.inputSchema, metadata.data.outputSchema)
+    : null;
   const inspection = await inspectOnnxArtifact({
     bytes: input.artifact,
     inputSchema: metadata.data.inputSchema,
@@ -135,8 +190,21 @@ export async function registerModelVersion(input: {
       subjectType: "model_version",
       subjectId: version.id,
       modelId: model.id,
-      input: { version: metadata.data.version, artifactSha256: sha256, sizeBytes: input.artifact.byteLength, referenceRows: referenceProfile?.rowCount ?? 0, features: metadata.data.inputSchema.features.length },
+      input: {
+        version: metadata.data.version,
+        artifactSha256: sha256,
+        sizeBytes: input.artifact.byteLength,
+        referenceRows: referenceProfile?.rowCount ?? 0,
+        features: metadata.data.inputSchema.features.length,
+      },
     });
-    return { id: version.id, modelSlug: model.slug, version: version.version, status: version.status, artifactSha256: sha256, referenceRows: referenceProfile?.rowCount ?? 0 };
+    return {
+      id: version.id,
+      modelSlug: model.slug,
+      version: version.version,
+      status: version.status,
+      artifactSha256: sha256,
+      referenceRows: referenceProfile?.rowCount ?? 0,
+    };
   });
 }

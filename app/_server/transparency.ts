@@ -20,5 +20,9 @@ export async function loadTransparencyReport(db: TDb, raw: Record<string, string
   const to = params.to ? new Date(new Date(`${params.to}T00:00:00Z`).getTime() + 86_400_000) : new Date(today.getTime() + 86_400_000);
   const from = params.from ? new Date(`${params.from}T00:00:00Z`) : new Date(to.getTime() - 30 * 86_400_000);
   if (!model) return { models, report: null, invalid: !query.success };
-  return { models, report: await getTransparencyReport(db, { modelId: model.id, modelSlug: model.slug, from, to }), invalid: !query.success };
+  return {
+    models,
+    report: await getTransparencyReport(db, { modelId: model.id, modelSlug: model.slug, from, to }),
+    invalid: !query.success,
+  };
 }

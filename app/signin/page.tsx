@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/app/_server/auth";
+import { appEnv } from "@/app/_server/env";
 import { SignInForm } from "@/components/auth/sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -18,15 +19,24 @@ function safeCallback(value: string | undefined): string {
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
   if (await getCurrentUser()) redirect(safeCallback(params.callbackUrl));
-  const oidcEnabled = Boolean(process.env.OIDC_ISSUER && process.env.OIDC_CLIENT_ID && process.env.OIDC_CLIENT_SECRET);
+  const oidc = appEnv().oidc;
   const notice = params.error ? "Sign-in failed. Try again or ask an admin for access." : NOTICES[params.reason ?? ""];
   return (
     <div className="auth-page">
       <div className="card auth-card">
-        <div className="brand"><span className="brand-mark" aria-hidden="true" />Oversight</div>
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Oversight
+        </div>
         <h1 style={{ marginBottom: 4 }}>Sign in</h1>
-        <p className="muted" style={{ marginTop: 0 }}>Governance console for models in production.</p>
-        <SignInForm callbackUrl={safeCallback(params.callbackUrl)} notice={notice} oidcName={oidcEnabled ? (process.env.OIDC_NAME ?? "single sign-on") : undefined} />
+        <p className="muted" style={{ marginTop: 0 }}>
+          Governance console for models in production.
+        </p>
+        <SignInForm
+          callbackUrl={safeCallback(params.callbackUrl)}
+          notice={notice}
+          oidcName={oidc ? (oidc.name ?? "single sign-on") : undefined}
+        />
       </div>
     </div>
   );

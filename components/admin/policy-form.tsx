@@ -1,9 +1,10 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { ActionCallout } from "@/components/ui/action-callout";
+import { Field } from "@/components/ui/field";
+import { useAction } from "@/components/ui/use-action";
 import type { TPolicy } from "@/lib/governance/policy";
-
-type TResult = { ok: true } | { ok: false; message: string; fieldErrors?: Record<string, string[] | undefined> };
+import type { TActionResult } from "@/lib/types/action";
 
 const FIELDS: Array<[path: string, label: string, step: string]> = [
   ["minRocAuc", "Minimum ROC AUC", "0.01"],
@@ -19,38 +20,39 @@ const FIELDS: Array<[path: string, label: string, step: string]> = [
   ["canaryGuard.maxPerformanceDrop", "Canary guard: max performance drop", "0.01"],
 ];
 
-const read = (policy: TPolicy, path: string) => path.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], policy) as number;
+const read = (policy: TPolicy, path: string) =>
+  path.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], policy) as number;
 
 /** The policy of one risk tier as a form; the server validates it again with the same zod schema. */
-export function PolicyForm({ tier, policy, save }: { tier: string; policy: TPolicy; save: (input: { tier: string; policy: unknown }) => Promise<TResult> }) {
-  const [message, setMessage] = useState<{ tone: "success" | "error"; text: string } | null>(null);
-  const [pending, startTransition] = useTransition();
+export function PolicyForm({
+  tier,
+  policy,
+  save,
+}: {
+  tier: string;
+  policy: TPolicy;
+  save: (input: { tier: string; policy: unknown }) => Promise<TActionResult>;
+}) {
+  const saving = useAction(save, { successMessage: "Policy saved." });
+  function submit(form: FormData) {
+    const next: Record<string, unknown> = { canaryGuard: {} };
+    for (const [path] of FIELDS) {
+      const value = Number(form.get(path));
+      if (path.startsWith("canaryGuard.")) (next.canaryGuard as Record<string, number>)[path.slice(12)] = value;
+      else next[path] = value;
+    }
+    saving.run({ tier, policy: next });
+  }
   return (
-    <form
-      className="card"
-      aria-label={`Policy for ${tier} risk`}
-      action={(form) =>
-        startTransition(async () => {
-          const next: Record<string, unknown> = { canaryGuard: {} };
-          for (const [path] of FIELDS) {
-            const value = Number(form.get(path));
-            if (path.startsWith("canaryGuard.")) (next.canaryGuard as Record<string, number>)[path.slice(12)] = value;
-            else next[path] = value;
-          }
-          const result = await save({ tier, policy: next });
-          setMessage(result.ok ? { tone: "success", text: "Policy saved." } : { tone: "error", text: result.fieldErrors ? Object.entries(result.fieldErrors).map(([field, errors]) => `${field}: ${errors?.join(", ")}`).join("; ") : result.message });
-        })
-      }
-    >
+    <form className="card" aria-label={`Policy for ${tier} risk`} action={submit}>
       <h2 style={{ textTransform: "capitalize" }}>{tier} risk</h2>
       {FIELDS.map(([path, label, step]) => (
-        <div className="field" key={path}>
-          <label htmlFor={`${tier}-${path}`}>{label}</label>
-          <input id={`${tier}-${path}`} name={path} type="number" step={step} min={0} defaultValue={read(policy, path)} required />
-        </div>
+        <Field key={path} label={label} name={path} type="number" step={step} min={0} defaultValue={read(policy, path)} required />
       ))}
-      {message ? <p className={`callout ${message.tone}`} role={message.tone === "error" ? "alert" : "status"} aria-label={`Policy ${tier} result`}>{message.text}</p> : null}
-      <button type="submit" className="button primary" disabled={pending}>{pending ? "Saving…" : `Save ${tier} policy`}</button>
+      <ActionCallout state={saving.state} label={`Policy ${tier} result`} />
+      <button type="submit" className="button primary" disabled={saving.pending}>
+        {saving.pending ? "Saving…" : `Save ${tier} policy`}
+      </button>
     </form>
   );
 }

@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { Field } from "@/components/ui/field";
 
 export function SignInForm({ callbackUrl, notice, oidcName }: { callbackUrl: string; notice?: string; oidcName?: string }) {
   const router = useRouter();
@@ -30,23 +31,28 @@ export function SignInForm({ callbackUrl, notice, oidcName }: { callbackUrl: str
 
   return (
     <form onSubmit={onSubmit} noValidate aria-describedby={error ? "sign-in-error" : undefined}>
-      {notice && !error ? <p className="callout info" role="status">{notice}</p> : null}
-      {error ? (
-        <p id="sign-in-error" className="callout error" role="alert" aria-label="Sign-in error">{error}</p>
+      {notice && !error ? (
+        <p className="callout info" role="status">
+          {notice}
+        </p>
       ) : null}
-      <div className="field">
-        <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="username" required />
-      </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required />
-      </div>
+      {error ? (
+        <p id="sign-in-error" className="callout error" role="alert" aria-label="Sign-in error">
+          {error}
+        </p>
+      ) : null}
+      <Field label="Email" name="email" type="email" autoComplete="username" required />
+      <Field label="Password" name="password" type="password" autoComplete="current-password" required />
       <button type="submit" className="button primary" disabled={pending} style={{ width: "100%", justifyContent: "center" }}>
         {pending ? "Signing in…" : "Sign in"}
       </button>
       {oidcName ? (
-        <button type="button" className="button" style={{ width: "100%", justifyContent: "center", marginTop: 10 }} onClick={() => signIn("oidc", { callbackUrl })}>
+        <button
+          type="button"
+          className="button"
+          style={{ width: "100%", justifyContent: "center", marginTop: 10 }}
+          onClick={() => signIn("oidc", { callbackUrl })}
+        >
           Sign in with {oidcName}
         </button>
       ) : null}

@@ -2,71 +2,182 @@
 
 import { useMemo, useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Field } from "@/components/ui/field";
 import { buildProjectionInput, DEFAULT_PROJECTION_ASSUMPTIONS, projectCostBenefit, type TCostSettings } from "@/lib/cost/projection";
 
 type TMeasured = { monthlyPredictions: number; reviewRate: number; falsePositiveRate: number; falseNegativeRate: number };
 
 const usd = (value: number) => `${value < 0 ? "−" : ""}$${Math.round(Math.abs(value)).toLocaleString("en-US")}`;
 
-function Slider({ id, label, value, min, max, step, format, onChange }: { id: string; label: string; value: number; min: number; max: number; step: number; format: (value: number) => string; onChange: (value: number) => void }) {
+function Slider({
+  label,
+  value,
+  min,
+  max,
+  step,
+  format,
+  onChange,
+}: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  step: number;
+  format: (value: number) => string;
+  onChange: (value: number) => void;
+}) {
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}: <strong>{format(value)}</strong></label>
-      <input id={id} type="range" min={min} max={max} step={step} value={value} onChange={(event) => onChange(Number(event.target.value))} />
-    </div>
+    <Field
+      label={
+        <>
+          {label}: <strong>{format(value)}</strong>
+        </>
+      }
+      type="range"
+      min={min}
+      max={max}
+      step={step}
+      value={value}
+      onChange={(event) => onChange(Number(event.target.value))}
+    />
   );
 }
 
 /** The 12-month projection of maintaining vs updating, recomputed in the browser as the assumptions move (the projection is a pure function). */
-export function CostBenefitView({ settings, measured, measuredDecay }: { settings: TCostSettings; measured: TMeasured; measuredDecay: { value: number; days: number } | null }) {
+export function CostBenefitView({
+  settings,
+  measured,
+  measuredDecay,
+}: {
+  settings: TCostSettings;
+  measured: TMeasured;
+  measuredDecay: { value: number; days: number } | null;
+}) {
   const [volumeGrowth, setVolumeGrowth] = useState<number>(DEFAULT_PROJECTION_ASSUMPTIONS.monthlyVolumeGrowth);
   // The decay starts at the trend monitoring measured (when there is a week of labelled days), else at the assumption.
-  const [decay, setDecay] = useState<number>(measuredDecay ? Math.min(0.1, Math.max(0, measuredDecay.value)) : DEFAULT_PROJECTION_ASSUMPTIONS.monthlyErrorGrowth);
+  const [decay, setDecay] = useState<number>(
+    measuredDecay ? Math.min(0.1, Math.max(0, measuredDecay.value)) : DEFAULT_PROJECTION_ASSUMPTIONS.monthlyErrorGrowth,
+  );
   const [improvement, setImprovement] = useState<number>(DEFAULT_PROJECTION_ASSUMPTIONS.challengerImprovement);
   const [falseNegativeCost, setFalseNegativeCost] = useState(settings.costPerFalseNegativeUsd);
   const [falsePositiveCost, setFalsePositiveCost] = useState(settings.costPerFalsePositiveUsd);
   const result = useMemo(
     () =>
-      projectCostBenefit(buildProjectionInput({
-        settings: { ...settings, costPerFalseNegativeUsd: falseNegativeCost, costPerFalsePositiveUsd: falsePositiveCost },
-        measured,
-        assumptions: { monthlyVolumeGrowth: volumeGrowth, monthlyErrorGrowth: decay, challengerImprovement: improvement },
-      })),
+      projectCostBenefit(
+        buildProjectionInput({
+          settings: { ...settings, costPerFalseNegativeUsd: falseNegativeCost, costPerFalsePositiveUsd: falsePositiveCost },
+          measured,
+          assumptions: { monthlyVolumeGrowth: volumeGrowth, monthlyErrorGrowth: decay, challengerImprovement: improvement },
+        }),
+      ),
     [settings, measured, volumeGrowth, decay, improvement, falseNegativeCost, falsePositiveCost],
   );
-  const data = result.maintain.months.map((month, index) => ({ month: month.month, maintain: month.cumulativeUsd, update: result.update.months[index].cumulativeUsd }));
+  const data = result.maintain.months.map((month, index) => ({
+    month: month.month,
+    maintain: month.cumulativeUsd,
+    update: result.update.months[index].cumulativeUsd,
+  }));
   return (
     <div className="stack">
-      <p className="callout info" role="status" aria-label="Projection summary" style={{ fontSize: 15 }}>{result.summarySentence}</p>
+      <p className="callout info" role="status" aria-label="Projection summary" style={{ fontSize: 15 }}>
+        {result.summarySentence}
+      </p>
       <div className="grid-2">
         <section className="card" aria-label="Assumptions">
           <h2>Assumptions</h2>
-          <Slider id="volume-growth" label="Volume growth per month" value={volumeGrowth} min={0} max={0.1} step={0.005} format={(value) => `${(value * 100).toFixed(1)} %`} onChange={setVolumeGrowth} />
-          <Slider id="decay" label="Error-rate growth per month (decay)" value={decay} min={0} max={0.1} step={0.005} format={(value) => `${(value * 100).toFixed(1)} %`} onChange={setDecay} />
+          <Slider
+            label="Volume growth per month"
+            value={volumeGrowth}
+            min={0}
+            max={0.1}
+            step={0.005}
+            format={(value) => `${(value * 100).toFixed(1)} %`}
+            onChange={setVolumeGrowth}
+          />
+          <Slider
+            label="Error-rate growth per month (decay)"
+            value={decay}
+            min={0}
+            max={0.1}
+            step={0.005}
+            format={(value) => `${(value * 100).toFixed(1)} %`}
+            onChange={setDecay}
+          />
           <p className="muted" style={{ marginTop: -8, fontSize: 12.5 }}>
             {measuredDecay
               ? `Measured by monitoring: ${(measuredDecay.value * 100).toFixed(1)} % a month, the trend of realized accuracy over ${measuredDecay.days} days${measuredDecay.value < 0 || measuredDecay.value > 0.1 ? " (the slider stops at 0–10 %)" : ""}.`
               : "Assumed: monitoring has fewer than 7 days of realized accuracy for the champion."}
           </p>
-          <Slider id="improvement" label="Update lowers error rates by" value={improvement} min={0} max={0.5} step={0.01} format={(value) => `${Math.round(value * 100)} %`} onChange={setImprovement} />
-          <Slider id="fn-cost" label="Cost of a false negative" value={falseNegativeCost} min={0} max={20000} step={100} format={usd} onChange={setFalseNegativeCost} />
-          <Slider id="fp-cost" label="Cost of a false positive" value={falsePositiveCost} min={0} max={2000} step={10} format={usd} onChange={setFalsePositiveCost} />
-          <ul className="muted" style={{ margin: 0, paddingLeft: 18 }}>{result.assumptions.map((line) => <li key={line}>{line}</li>)}</ul>
+          <Slider
+            label="Update lowers error rates by"
+            value={improvement}
+            min={0}
+            max={0.5}
+            step={0.01}
+            format={(value) => `${Math.round(value * 100)} %`}
+            onChange={setImprovement}
+          />
+          <Slider
+            label="Cost of a false negative"
+            value={falseNegativeCost}
+            min={0}
+            max={20000}
+            step={100}
+            format={usd}
+            onChange={setFalseNegativeCost}
+          />
+          <Slider
+            label="Cost of a false positive"
+            value={falsePositiveCost}
+            min={0}
+            max={2000}
+            step={10}
+            format={usd}
+            onChange={setFalsePositiveCost}
+          />
+          <ul className="muted" style={{ margin: 0, paddingLeft: 18 }}>
+            {result.assumptions.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
         </section>
         <section className="card" aria-label="Next four quarters">
           <h2>Next four quarters</h2>
           <table className="table" aria-label="Quarters">
-            <thead><tr><th scope="col">Quarter</th><th scope="col" className="num">Maintain</th><th scope="col" className="num">Update</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Quarter</th>
+                <th scope="col" className="num">
+                  Maintain
+                </th>
+                <th scope="col" className="num">
+                  Update
+                </th>
+              </tr>
+            </thead>
             <tbody>
               {result.maintain.quarters.map((quarter, index) => (
-                <tr key={quarter.quarter}><td>Q+{quarter.quarter}</td><td className="num">{usd(quarter.netValueUsd)}</td><td className="num">{usd(result.update.quarters[index].netValueUsd)}</td></tr>
+                <tr key={quarter.quarter}>
+                  <td>Q+{quarter.quarter}</td>
+                  <td className="num">{usd(quarter.netValueUsd)}</td>
+                  <td className="num">{usd(result.update.quarters[index].netValueUsd)}</td>
+                </tr>
               ))}
             </tbody>
           </table>
           <dl className="facts" style={{ marginTop: 12 }}>
-            <div><dt>Break-even month</dt><dd>{result.breakEvenMonth ?? "never (12 months)"}</dd></div>
-            <div><dt>ROI of updating</dt><dd>{result.roi === null ? "—" : `${result.roi.toFixed(1)}×`}</dd></div>
-            <div><dt>12-month saving</dt><dd>{usd(result.savingUsd)}</dd></div>
+            <div>
+              <dt>Break-even month</dt>
+              <dd>{result.breakEvenMonth ?? "never (12 months)"}</dd>
+            </div>
+            <div>
+              <dt>ROI of updating</dt>
+              <dd>{result.roi === null ? "—" : `${result.roi.toFixed(1)}×`}</dd>
+            </div>
+            <div>
+              <dt>12-month saving</dt>
+              <dd>{usd(result.savingUsd)}</dd>
+            </div>
           </dl>
         </section>
       </div>
@@ -79,8 +190,24 @@ export function CostBenefitView({ settings, measured, measuredDecay }: { setting
             <YAxis fontSize={12} tickFormatter={(value: number) => usd(value)} width={90} />
             <Tooltip formatter={(value) => usd(Number(value))} labelFormatter={(month) => `Month ${month}`} />
             <Legend verticalAlign="top" height={28} />
-            <Line type="monotone" dataKey="maintain" name="Maintain the current model" stroke="#b42318" strokeWidth={2} dot={false} isAnimationActive={false} />
-            <Line type="monotone" dataKey="update" name="Update (retrain / challenger)" stroke="#1b7f4b" strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Line
+              type="monotone"
+              dataKey="maintain"
+              name="Maintain the current model"
+              stroke="#b42318"
+              strokeWidth={2}
+              dot={false}
+              isAnimationActive={false}
+            />
+            <Line
+              type="monotone"
+              dataKey="update"
+              name="Update (retrain / challenger)"
+              stroke="#1b7f4b"
+              strokeWidth={2}
+              dot={false}
+              isAnimationActive={false}
+            />
           </LineChart>
         </ResponsiveContainer>
       </section>

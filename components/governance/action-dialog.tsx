@@ -1,16 +1,28 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useRef, useState, useTransition, type ReactNode } from "react";
-
-export type TActionResult = { ok: true } | { ok: false; status: number; message: string; fieldErrors?: Record<string, string[] | undefined> };
+import { useRef, type ReactNode } from "react";
+import { ActionCallout } from "@/components/ui/action-callout";
+import { Field, TextAreaField } from "@/components/ui/field";
+import { useAction } from "@/components/ui/use-action";
+import type { TActionResult } from "@/lib/types/action";
 
 /**
  * A button that opens a confirmation dialog, optionally asking for a reason or a percent, and
  * runs a server action. A refused action shows its message in the dialog; when the state
  * changed under the user, the page refreshes so they see the new state.
  */
-export function ActionDialog({ label, title, description, tone = "default", askReason, askPercent, defaultPercent = 10, run, children }: {
+export function ActionDialog({
+  label,
+  title,
+  description,
+  tone = "default",
+  askReason,
+  askPercent,
+  defaultPercent = 10,
+  run,
+  children,
+}: {
   label: string;
   title: string;
   description: ReactNode;
@@ -23,51 +35,74 @@ export function ActionDialog({ label, title, description, tone = "default", askR
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const action = useAction(run, {
+    // A request for approval calls the reason its note.
+    shownFields: ["canaryPercent", "reason", "note"],
+    onSuccess: () => {
+      dialog.current?.close();
+      router.refresh();
+    },
+    onFailure: (failure) => {
+      if (failure.status === 409) router.refresh();
+    },
+  });
   const idBase = label.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 
   function submit(form: FormData) {
-    startTransition(async () => {
-      setError(null);
-      const percent = form.get("percent");
-      const result = await run({ reason: form.get("reason")?.toString(), canaryPercent: percent === null ? undefined : Number(percent) });
-      if (result.ok) {
-        dialog.current?.close();
-        router.refresh();
-        return;
-      }
-      setError(result.fieldErrors ? Object.entries(result.fieldErrors).map(([field, messages]) => `${field}: ${messages?.join(", ")}`).join("; ") : result.message);
-      if (result.status === 409) router.refresh();
-    });
+    const percent = form.get("percent");
+    action.run({ reason: form.get("reason")?.toString(), canaryPercent: percent === null ? undefined : Number(percent) });
   }
 
   return (
     <>
-      <button type="button" className={`button ${tone === "default" ? "" : tone}`} onClick={() => { setError(null); dialog.current?.showModal(); }}>
+      <button
+        type="button"
+        className={`button ${tone === "default" ? "" : tone}`}
+        onClick={() => {
+          action.reset();
+          dialog.current?.showModal();
+        }}
+      >
         {label}
       </button>
       <dialog ref={dialog} className="dialog" aria-labelledby={`${idBase}-title`}>
         <form action={submit}>
           <h2 id={`${idBase}-title`}>{title}</h2>
-          <div className="muted" style={{ marginBottom: 12 }}>{description}</div>
+          <div className="muted" style={{ marginBottom: 12 }}>
+            {description}
+          </div>
           {children}
           {askPercent ? (
-            <div className="field">
-              <label htmlFor={`${idBase}-percent`}>Share of traffic (%)</label>
-              <input id={`${idBase}-percent`} name="percent" type="number" min={1} max={50} step={1} defaultValue={defaultPercent} required />
-            </div>
+            <Field
+              label="Share of traffic (%)"
+              name="percent"
+              type="number"
+              min={1}
+              max={50}
+              step={1}
+              defaultValue={defaultPercent}
+              required
+              error={action.fieldError("canaryPercent")}
+            />
           ) : null}
           {askReason ? (
-            <div className="field">
-              <label htmlFor={`${idBase}-reason`}>Reason{askReason === "required" ? "" : " (optional)"}</label>
-              <textarea id={`${idBase}-reason`} name="reason" rows={2} required={askReason === "required"} minLength={askReason === "required" ? 5 : undefined} />
-            </div>
+            <TextAreaField
+              label={`Reason${askReason === "required" ? "" : " (optional)"}`}
+              name="reason"
+              rows={2}
+              required={askReason === "required"}
+              minLength={askReason === "required" ? 5 : undefined}
+              error={action.fieldError("reason", "note")}
+            />
           ) : null}
-          {error ? <p className="callout error" role="alert" aria-label="Action error">{error}</p> : null}
+          <ActionCallout state={action.state} label="Action error" />
           <div style={{ display: "flex", gap: 8, justifyContent: "flex-end" }}>
-            <button type="button" className="button" onClick={() => dialog.current?.close()}>Cancel</button>
-            <button type="submit" className={`button ${tone === "danger" ? "danger" : "primary"}`} disabled={pending}>{pending ? "Working…" : `Confirm: ${label.toLowerCase()}`}</button>
+            <button type="button" className="button" onClick={() => dialog.current?.close()}>
+              Cancel
+            </button>
+            <button type="submit" className={`button ${tone === "danger" ? "danger" : "primary"}`} disabled={action.pending}>
+              {action.pending ? "Working…" : `Confirm: ${label.toLowerCase()}`}
+            </button>
           </div>
         </form>
       </dialog>

@@ -2,7 +2,14 @@ import type { ReactNode } from "react";
 import { formatDateTime, formatNumber } from "@/lib/format";
 import { Badge } from "@/components/ui/badge";
 
-export type TGateRow = { gate: string; passed: boolean; value: number | null; threshold: number | null; comparison: string | null; reason: string };
+type TGateRow = {
+  gate: string;
+  passed: boolean;
+  value: number | null;
+  threshold: number | null;
+  comparison: string | null;
+  reason: string;
+};
 export type TValidationRun = { status: string; startedAt: Date; finishedAt: Date | null; gates: TGateRow[] } | null;
 export type TApproval = {
   quorum: number;
@@ -13,21 +20,45 @@ export type TApproval = {
 export type TSideBySide = { metric: string; candidate: number | null; champion: number | null; higherIsBetter: boolean }[];
 
 /** Validation evidence, approval votes and the candidate beside the champion, for the committee. */
-export function GovernancePanel({ run, approval, sideBySide, championVersion, voteSlot }: { run: TValidationRun; approval: TApproval; sideBySide: TSideBySide; championVersion: string | null; voteSlot?: ReactNode }) {
+export function GovernancePanel({
+  run,
+  approval,
+  sideBySide,
+  championVersion,
+  voteSlot,
+}: {
+  run: TValidationRun;
+  approval: TApproval;
+  sideBySide: TSideBySide;
+  championVersion: string | null;
+  voteSlot?: ReactNode;
+}) {
   return (
     <div className="grid-2">
       <section className="card" aria-label="Validation gates">
         <h2>Validation gates</h2>
-        {!run ? <p className="muted">Not validated yet.</p> : run.status === "queued" || run.status === "running" ? (
-          <p role="status">Validation {run.status} since {formatDateTime(run.startedAt)}… refresh in a moment.</p>
+        {!run ? (
+          <p className="muted">Not validated yet.</p>
+        ) : run.status === "queued" || run.status === "running" ? (
+          <p role="status">
+            Validation {run.status} since {formatDateTime(run.startedAt)}… refresh in a moment.
+          </p>
         ) : (
           <table className="table" aria-label="Gates">
-            <thead><tr><th scope="col">Gate</th><th scope="col">Result</th><th scope="col">Evidence</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Gate</th>
+                <th scope="col">Result</th>
+                <th scope="col">Evidence</th>
+              </tr>
+            </thead>
             <tbody>
               {run.gates.map((gate) => (
                 <tr key={gate.gate}>
                   <td className="mono">{gate.gate}</td>
-                  <td><Badge tone={gate.passed ? "ok" : "bad"}>{gate.passed ? "passed" : "failed"}</Badge></td>
+                  <td>
+                    <Badge tone={gate.passed ? "ok" : "bad"}>{gate.passed ? "passed" : "failed"}</Badge>
+                  </td>
                   <td>{gate.reason}</td>
                 </tr>
               ))}
@@ -37,17 +68,24 @@ export function GovernancePanel({ run, approval, sideBySide, championVersion, vo
       </section>
       <section className="card" aria-label="Approval">
         <h2>Approval</h2>
-        {!approval ? <p className="muted">No approval requested yet.</p> : (
+        {!approval ? (
+          <p className="muted">No approval requested yet.</p>
+        ) : (
           <>
             <p style={{ marginTop: 0 }}>
-              <Badge tone={approval.status === "approved" ? "ok" : approval.status === "rejected" ? "bad" : "warn"}>{approval.status}</Badge>{" "}
-              {approval.votes.filter((vote) => vote.decision === "approve").length} of {approval.quorum} approvals · requested by {approval.requestedByName ?? "—"}
+              <Badge tone={approval.status === "approved" ? "ok" : approval.status === "rejected" ? "bad" : "warn"}>
+                {approval.status}
+              </Badge>{" "}
+              {approval.votes.filter((vote) => vote.decision === "approve").length} of {approval.quorum} approvals · requested by{" "}
+              {approval.requestedByName ?? "—"}
             </p>
             <ul className="timeline" aria-label="Votes">
               {approval.votes.map((vote) => (
                 <li key={`${vote.voterName}${vote.createdAt.toISOString()}`}>
                   <span className="muted mono">{formatDateTime(vote.createdAt)}</span>
-                  <span><strong>{vote.voterName}</strong> {vote.decision === "approve" ? "approved" : "rejected"}: “{vote.comment}”</span>
+                  <span>
+                    <strong>{vote.voterName}</strong> {vote.decision === "approve" ? "approved" : "rejected"}: “{vote.comment}”
+                  </span>
                 </li>
               ))}
             </ul>
@@ -57,16 +95,33 @@ export function GovernancePanel({ run, approval, sideBySide, championVersion, vo
       </section>
       <section className="card" aria-label="Candidate and champion">
         <h2>Beside the champion{championVersion ? ` (${championVersion})` : ""}</h2>
-        {!championVersion ? <p className="muted">No champion to compare with.</p> : (
+        {!championVersion ? (
+          <p className="muted">No champion to compare with.</p>
+        ) : (
           <table className="table" aria-label="Side by side">
-            <thead><tr><th scope="col">Offline metric</th><th scope="col" className="num">This version</th><th scope="col" className="num">Champion</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Offline metric</th>
+                <th scope="col" className="num">
+                  This version
+                </th>
+                <th scope="col" className="num">
+                  Champion
+                </th>
+              </tr>
+            </thead>
             <tbody>
               {sideBySide.map((row) => {
-                const better = row.candidate !== null && row.champion !== null && (row.higherIsBetter ? row.candidate > row.champion : row.candidate < row.champion);
+                const better =
+                  row.candidate !== null &&
+                  row.champion !== null &&
+                  (row.higherIsBetter ? row.candidate > row.champion : row.candidate < row.champion);
                 return (
                   <tr key={row.metric}>
                     <td>{row.metric}</td>
-                    <td className="num">{formatNumber(row.candidate)} {better ? <Badge tone="ok">better</Badge> : null}</td>
+                    <td className="num">
+                      {formatNumber(row.candidate)} {better ? <Badge tone="ok">better</Badge> : null}
+                    </td>
                     <td className="num">{formatNumber(row.champion)}</td>
                   </tr>
                 );

@@ -1,24 +1,59 @@
 "use client";
 
 import type { TVersionAction } from "@/lib/governance/lifecycle";
-import { ActionDialog, type TActionResult } from "./action-dialog";
+import type { TActionResult } from "@/lib/types/action";
+import { ActionDialog } from "./action-dialog";
 
 type TRun = (input: Record<string, unknown>) => Promise<TActionResult>;
 
-const COPY: Partial<Record<TVersionAction, { label: string; description: string; tone?: "primary" | "danger"; askReason?: "required" | "optional"; askPercent?: boolean }>> = {
+const COPY: Partial<
+  Record<
+    TVersionAction,
+    { label: string; description: string; tone?: "primary" | "danger"; askReason?: "required" | "optional"; askPercent?: boolean }
+  >
+> = {
   start_validation: { label: "Re-run validation", description: "The worker runs every validation gate again and records the evidence." },
-  request_approval: { label: "Request approval", description: "The committee reviews the gate evidence and votes; the quorum follows the model's risk tier.", tone: "primary" },
-  start_shadow: { label: "Start shadow", description: "The version runs on every request beside the champion; its answers are recorded and compared, never returned." },
-  start_canary: { label: "Start canary", description: "The version answers this share of requests (sticky per request id); the champion answers the rest.", askPercent: true },
+  request_approval: {
+    label: "Request approval",
+    description: "The committee reviews the gate evidence and votes; the quorum follows the model's risk tier.",
+    tone: "primary",
+  },
+  start_shadow: {
+    label: "Start shadow",
+    description: "The version runs on every request beside the champion; its answers are recorded and compared, never returned.",
+  },
+  start_canary: {
+    label: "Start canary",
+    description: "The version answers this share of requests (sticky per request id); the champion answers the rest.",
+    askPercent: true,
+  },
   set_canary_percent: { label: "Change canary share", description: "Change the share of requests the canary answers.", askPercent: true },
-  promote: { label: "Promote", description: "The version becomes the champion; the current champion is retired and kept for rollback. Workers switch within a second.", tone: "primary" },
-  rollback: { label: "Roll back", description: "The previous champion answers again and this version is retired. Workers switch within a second.", tone: "danger", askReason: "required" },
+  promote: {
+    label: "Promote",
+    description: "The version becomes the champion; the current champion is retired and kept for rollback. Workers switch within a second.",
+    tone: "primary",
+  },
+  rollback: {
+    label: "Roll back",
+    description: "The previous champion answers again and this version is retired. Workers switch within a second.",
+    tone: "danger",
+    askReason: "required",
+  },
   withdraw: { label: "Withdraw", description: "Take the version off traffic; it stays approved." },
   retire: { label: "Retire", description: "Retire the version for good.", tone: "danger", askReason: "optional" },
 };
 
 /** The life-cycle buttons the signed-in user may use on one version (computed on the server, checked again there). */
-export function VersionActions({ modelSlug, versionId, version, revision, allowed, deploy, requestApproval, requestValidation }: {
+export function VersionActions({
+  modelSlug,
+  versionId,
+  version,
+  revision,
+  allowed,
+  deploy,
+  requestApproval,
+  requestValidation,
+}: {
   modelSlug: string;
   versionId: string;
   version: string;
@@ -40,7 +75,18 @@ export function VersionActions({ modelSlug, versionId, version, revision, allowe
             : action === "start_validation"
               ? requestValidation({ modelSlug, versionId })
               : deploy({ modelSlug, versionId, action, expectedRevision: revision, ...fields });
-        return <ActionDialog key={action} label={copy.label} title={`${copy.label}: ${version}`} description={copy.description} tone={copy.tone} askReason={copy.askReason} askPercent={copy.askPercent} run={run} />;
+        return (
+          <ActionDialog
+            key={action}
+            label={copy.label}
+            title={`${copy.label}: ${version}`}
+            description={copy.description}
+            tone={copy.tone}
+            askReason={copy.askReason}
+            askPercent={copy.askPercent}
+            run={run}
+          />
+        );
       })}
     </div>
   );
@@ -51,7 +97,9 @@ export function KillSwitch({ modelSlug, on, revision, run }: { modelSlug: string
     <ActionDialog
       label={on ? "Turn kill switch off" : "Pull the kill switch"}
       title={on ? "Turn the kill switch off" : "Pull the kill switch"}
-      description={on ? "The models answer again." : "Every worker stops using the models within a second and answers from the rule-based fallback."}
+      description={
+        on ? "The models answer again." : "Every worker stops using the models within a second and answers from the rule-based fallback."
+      }
       tone={on ? "primary" : "danger"}
       askReason="required"
       run={(fields) => run({ modelSlug, on: !on, expectedRevision: revision, reason: fields.reason })}

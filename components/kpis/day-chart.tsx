@@ -15,8 +15,10 @@ const MARGIN = { top: 6, right: 20, bottom: 4, left: 8 };
 const Y_AXIS_WIDTH = 72;
 
 function formatterOf(format: TValueFormat): { tick: (value: number) => string; value: (value: number | null) => string } {
-  if (format.kind === "kpi") return { tick: (value) => formatKpiTick(value, format.unit), value: (value) => formatKpiValue(value, format.unit) };
-  if (format.kind === "share") return { tick: (value) => `${Math.round(value * 100)} %`, value: (value) => (value === null ? "—" : `${(value * 100).toFixed(1)} %`) };
+  if (format.kind === "kpi")
+    return { tick: (value) => formatKpiTick(value, format.unit), value: (value) => formatKpiValue(value, format.unit) };
+  if (format.kind === "share")
+    return { tick: (value) => `${Math.round(value * 100)} %`, value: (value) => (value === null ? "—" : `${(value * 100).toFixed(1)} %`) };
   return { tick: (value) => value.toFixed(2), value: (value) => (value === null ? "—" : value.toFixed(3)) };
 }
 
@@ -25,7 +27,17 @@ function formatterOf(format: TValueFormat): { tick: (value: number) => string; v
  * (drift verdicts), a labelled y axis, a legend, optional reference lines, and tooltips synced
  * across the charts of one model by `syncId`.
  */
-export function DayChart({ rows, series, yLabel, format, variant = "line", syncId, height = 190, referenceLines = [], domain }: {
+export function DayChart({
+  rows,
+  series,
+  yLabel,
+  format,
+  variant = "line",
+  syncId,
+  height = 190,
+  referenceLines = [],
+  domain,
+}: {
   rows: TDayChartRow[];
   series: TDayChartSeries[];
   yLabel: string;
@@ -50,31 +62,62 @@ export function DayChart({ rows, series, yLabel, format, variant = "line", syncI
           fontSize={11}
           tickFormatter={formatter.tick}
           domain={domain ?? ["auto", "auto"]}
-          label={{ value: yLabel, angle: -90, position: "insideLeft", offset: 4, fontSize: 11, fill: "#5d6778", style: { textAnchor: "middle" } }}
+          label={{
+            value: yLabel,
+            angle: -90,
+            position: "insideLeft",
+            offset: 4,
+            fontSize: 11,
+            fill: "#5d6778",
+            style: { textAnchor: "middle" },
+          }}
         />
         <Tooltip
           labelFormatter={(day) => formatDay(String(day))}
           formatter={(value, name) => [formatter.value(value === null || value === undefined ? null : Number(value)), name]}
         />
-        <Legend verticalAlign="top" align="right" height={26} iconSize={10} wrapperStyle={{ fontSize: 12 }} itemSorter={(item) => series.findIndex((entry) => entry.key === item.dataKey)} />
+        <Legend
+          verticalAlign="top"
+          align="right"
+          height={26}
+          iconSize={10}
+          wrapperStyle={{ fontSize: 12 }}
+          itemSorter={(item) => series.findIndex((entry) => entry.key === item.dataKey)}
+        />
         {referenceLines.map((line) => (
-          <ReferenceLine key={line.label} y={line.y} stroke="#9aa5ba" strokeDasharray="4 4" label={{ value: line.label, position: "insideTopLeft", fontSize: 11, fill: "#5d6778" }} />
+          <ReferenceLine
+            key={line.label}
+            y={line.y}
+            stroke="#9aa5ba"
+            strokeDasharray="4 4"
+            label={{ value: line.label, position: "insideTopLeft", fontSize: 11, fill: "#5d6778" }}
+          />
         ))}
         {variant === "stacked-bars"
-          ? series.map((entry) => <Bar key={entry.key} dataKey={entry.key} name={entry.label} stackId="days" fill={entry.color} isAnimationActive={false} maxBarSize={14} />)
+          ? series.map((entry) => (
+              <Bar
+                key={entry.key}
+                dataKey={entry.key}
+                name={entry.label}
+                stackId="days"
+                fill={entry.color}
+                isAnimationActive={false}
+                maxBarSize={14}
+              />
+            ))
           : series.map((entry) => (
-            <Line
-              key={entry.key}
-              type="linear"
-              dataKey={entry.key}
-              name={entry.label}
-              stroke={entry.color}
-              strokeWidth={2}
-              dot={sparse(entry.key) ? { r: 2.5 } : false}
-              connectNulls={sparse(entry.key)}
-              isAnimationActive={false}
-            />
-          ))}
+              <Line
+                key={entry.key}
+                type="linear"
+                dataKey={entry.key}
+                name={entry.label}
+                stroke={entry.color}
+                strokeWidth={2}
+                dot={sparse(entry.key) ? { r: 2.5 } : false}
+                connectNulls={sparse(entry.key)}
+                isAnimationActive={false}
+              />
+            ))}
       </ComposedChart>
     </ResponsiveContainer>
   );

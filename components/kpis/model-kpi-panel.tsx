@@ -22,7 +22,10 @@ const DRIFT_SERIES = [
 function ChartBlock({ title, description, children }: { title: string; description?: string; children: ReactNode }) {
   return (
     <figure className="kpi-chart" aria-label={title}>
-      <figcaption><strong>{title}</strong>{description ? <span className="muted"> · {description}</span> : null}</figcaption>
+      <figcaption>
+        <strong>{title}</strong>
+        {description ? <span className="muted"> · {description}</span> : null}
+      </figcaption>
       {children}
     </figure>
   );
@@ -45,38 +48,79 @@ export function ModelKpiPanel({ view }: { view: TModelKpiView }) {
             <Link href={`/models/${model.slug}`}>{model.displayName}</Link>
           </h2>
           <div className="actions-row" style={{ alignItems: "center" }}>
-            <Badge tone={view.inProduction ? HEALTH_TONE[view.health] : "neutral"}>{view.inProduction ? view.health : "not in production"}</Badge>
+            <Badge tone={view.inProduction ? HEALTH_TONE[view.health] : "neutral"}>
+              {view.inProduction ? view.health : "not in production"}
+            </Badge>
             {model.championVersion ? <Badge tone="info">champion {model.championVersion}</Badge> : null}
             {model.killSwitch ? <Badge tone="bad">kill switch on</Badge> : null}
             <Badge>{model.riskTier} risk</Badge>
-            {view.reasons.length ? <span className="muted" style={{ fontSize: 13 }}>{view.reasons.join(" · ")}</span> : null}
+            {view.reasons.length ? (
+              <span className="muted" style={{ fontSize: 13 }}>
+                {view.reasons.join(" · ")}
+              </span>
+            ) : null}
           </div>
         </div>
         <div className="actions-row">
-          <Link className="button" href={`/models/${model.slug}`}>Model card</Link>
-          {view.inProduction ? <Link className="button" href={`/models/${model.slug}/cost`}>Cost-benefit</Link> : null}
+          <Link className="button" href={`/models/${model.slug}`}>
+            Model card
+          </Link>
+          {view.inProduction ? (
+            <Link className="button" href={`/models/${model.slug}/cost`}>
+              Cost-benefit
+            </Link>
+          ) : null}
         </div>
       </header>
       <dl className="facts" style={{ margin: "14px 0 6px" }}>
-        <div><dt>Business KPI</dt><dd>{model.businessKpi || "—"}</dd></div>
-        <div><dt>Open alerts</dt><dd>{formatCount(model.openCriticalAlerts + model.openWarningAlerts + model.openInfoAlerts)}</dd></div>
-        <div><dt>Review backlog</dt><dd>{formatCount(model.openReviewItems)}</dd></div>
-        <div><dt>Compute per month</dt><dd>{view.cost ? formatUsd(view.cost.monthlyComputeCostUsd) : "—"}</dd></div>
-        <div><dt>Net value, 12 months</dt><dd>{view.cost ? formatUsd(view.cost.projectedNetValueUsd) : "—"}</dd></div>
+        <div>
+          <dt>Business KPI</dt>
+          <dd>{model.businessKpi || "—"}</dd>
+        </div>
+        <div>
+          <dt>Open alerts</dt>
+          <dd>{formatCount(model.openCriticalAlerts + model.openWarningAlerts + model.openInfoAlerts)}</dd>
+        </div>
+        <div>
+          <dt>Review backlog</dt>
+          <dd>{formatCount(model.openReviewItems)}</dd>
+        </div>
+        <div>
+          <dt>Compute per month</dt>
+          <dd>{view.cost ? formatUsd(view.cost.monthlyComputeCostUsd) : "—"}</dd>
+        </div>
+        <div>
+          <dt>Net value, 12 months</dt>
+          <dd>{view.cost ? formatUsd(view.cost.projectedNetValueUsd) : "—"}</dd>
+        </div>
       </dl>
 
       <h3 className="kpi-subheading">Business KPIs</h3>
       {view.kpis.length === 0 ? (
         <EmptyState title="No KPI values yet">
-          <p style={{ margin: "4px 0 0" }}>Send them with <code>POST /api/v1/models/{model.slug}/kpis</code> or upload a CSV.</p>
+          <p style={{ margin: "4px 0 0" }}>
+            Send them with <code>POST /api/v1/models/{model.slug}/kpis</code> or upload a CSV.
+          </p>
         </EmptyState>
       ) : (
         view.kpis.map((series, index) => (
-          <ChartBlock key={`${series.metric}-${series.unit}`} title={series.metric} description={series.latest ? `latest ${formatKpiValue(series.latest.value, series.unit)} on ${formatDay(series.latest.day)}` : undefined}>
+          <ChartBlock
+            key={`${series.metric}-${series.unit}`}
+            title={series.metric}
+            description={
+              series.latest ? `latest ${formatKpiValue(series.latest.value, series.unit)} on ${formatDay(series.latest.day)}` : undefined
+            }
+          >
             <DayChart
               syncId={syncId}
               rows={series.points.map((point) => ({ day: point.day, value: point.value }))}
-              series={[{ key: "value", label: series.unit ? `${series.metric} (${series.unit})` : series.metric, color: PALETTE[index % PALETTE.length] }]}
+              series={[
+                {
+                  key: "value",
+                  label: series.unit ? `${series.metric} (${series.unit})` : series.metric,
+                  color: PALETTE[index % PALETTE.length],
+                },
+              ]}
               yLabel={series.unit || series.metric}
               format={{ kind: "kpi", unit: series.unit }}
             />
@@ -87,7 +131,9 @@ export function ModelKpiPanel({ view }: { view: TModelKpiView }) {
       <h3 className="kpi-subheading">Model monitoring, same days</h3>
       {monitoring.windowDays === 0 ? (
         <EmptyState title="No monitoring windows yet">
-          <p style={{ margin: "4px 0 0" }}>Daily drift, fairness and realized performance appear here once the monitoring jobs have closed a day with enough predictions.</p>
+          <p style={{ margin: "4px 0 0" }}>
+            Daily drift, fairness and realized performance appear here once the monitoring jobs have closed a day with enough predictions.
+          </p>
         </EmptyState>
       ) : (
         <>
@@ -104,7 +150,9 @@ export function ModelKpiPanel({ view }: { view: TModelKpiView }) {
                 domain={[0, 1]}
                 referenceLines={monitoring.driftThreshold === null ? [] : [{ y: monitoring.driftThreshold, label: "breach threshold" }]}
               />
-            ) : <p className="muted kpi-chart-empty">No daily drift results in this period.</p>}
+            ) : (
+              <p className="muted kpi-chart-empty">No daily drift results in this period.</p>
+            )}
           </ChartBlock>
           <ChartBlock title="Fairness" description="disparate impact per sensitive attribute (1 = parity)">
             {monitoring.fairness.series.length ? (
@@ -116,9 +164,17 @@ export function ModelKpiPanel({ view }: { view: TModelKpiView }) {
                 yLabel="Disparate impact"
                 format={{ kind: "ratio" }}
                 domain={[0, "auto"]}
-                referenceLines={[{ y: monitoring.fairness.threshold ?? 0.8, label: monitoring.fairness.threshold === null ? "four-fifths rule (0.8)" : `threshold (${monitoring.fairness.threshold})` }]}
+                referenceLines={[
+                  {
+                    y: monitoring.fairness.threshold ?? 0.8,
+                    label:
+                      monitoring.fairness.threshold === null ? "four-fifths rule (0.8)" : `threshold (${monitoring.fairness.threshold})`,
+                  },
+                ]}
               />
-            ) : <p className="muted kpi-chart-empty">No daily fairness results in this period.</p>}
+            ) : (
+              <p className="muted kpi-chart-empty">No daily fairness results in this period.</p>
+            )}
           </ChartBlock>
           <ChartBlock title="Realized performance" description="on predictions whose outcome has arrived">
             {monitoring.performance.series.length ? (
@@ -130,7 +186,9 @@ export function ModelKpiPanel({ view }: { view: TModelKpiView }) {
                 yLabel="Score"
                 format={{ kind: "ratio" }}
               />
-            ) : <p className="muted kpi-chart-empty">No daily performance results in this period (outcomes may not have arrived yet).</p>}
+            ) : (
+              <p className="muted kpi-chart-empty">No daily performance results in this period (outcomes may not have arrived yet).</p>
+            )}
           </ChartBlock>
         </>
       )}

@@ -17,8 +17,12 @@ function Stat({ label, value, children }: { label: string; value: ReactNode; chi
 /** The portfolio's headline figures, one card each. */
 export function PortfolioSummary({ summary }: { summary: TPortfolioSummary }) {
   const caveats = [
-    summary.modelsOnPlaceholderRates ? `${summary.modelsOnPlaceholderRates} model${summary.modelsOnPlaceholderRates === 1 ? "" : "s"} without outcomes yet use placeholder error rates` : null,
-    summary.modelsWithoutCost ? `${summary.modelsWithoutCost} model${summary.modelsWithoutCost === 1 ? "" : "s"} left out: cost settings not valid` : null,
+    summary.modelsOnPlaceholderRates
+      ? `${summary.modelsOnPlaceholderRates} model${summary.modelsOnPlaceholderRates === 1 ? "" : "s"} without outcomes yet use placeholder error rates`
+      : null,
+    summary.modelsWithoutCost
+      ? `${summary.modelsWithoutCost} model${summary.modelsWithoutCost === 1 ? "" : "s"} left out: cost settings not valid`
+      : null,
   ].filter(Boolean);
   return (
     <section aria-label="Portfolio summary" className="stat-grid">
@@ -29,11 +33,28 @@ export function PortfolioSummary({ summary }: { summary: TPortfolioSummary }) {
           <Badge tone="bad">{summary.failing} failing</Badge>
         </span>
       </Stat>
-      <Stat label="Open alerts" value={formatCount(summary.openAlerts)}>firing or acknowledged</Stat>
-      <Stat label="Review backlog" value={formatCount(summary.reviewBacklog)}>items open or claimed</Stat>
-      <Stat label="Monthly compute cost" value={formatUsd(summary.monthlyComputeCostUsd)}>models in production</Stat>
-      <Stat label="Projected net value" value={<span className={summary.projectedNetValueUsd < 0 ? "stat-negative" : undefined}>{formatUsd(summary.projectedNetValueUsd)}</span>}>
-        next 12 months, keeping today&apos;s models{caveats.length ? <><br />{caveats.join("; ")}</> : null}
+      <Stat label="Open alerts" value={formatCount(summary.openAlerts)}>
+        firing or acknowledged
+      </Stat>
+      <Stat label="Review backlog" value={formatCount(summary.reviewBacklog)}>
+        items open or claimed
+      </Stat>
+      <Stat label="Monthly compute cost" value={formatUsd(summary.monthlyComputeCostUsd)}>
+        models in production
+      </Stat>
+      <Stat
+        label="Projected net value"
+        value={
+          <span className={summary.projectedNetValueUsd < 0 ? "stat-negative" : undefined}>{formatUsd(summary.projectedNetValueUsd)}</span>
+        }
+      >
+        next 12 months, keeping today&apos;s models
+        {caveats.length ? (
+          <>
+            <br />
+            {caveats.join("; ")}
+          </>
+        ) : null}
       </Stat>
     </section>
   );

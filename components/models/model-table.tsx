@@ -24,19 +24,27 @@ export function ModelTable({ models, completeness }: { models: TModelListItem[];
             <th scope="col">Owner</th>
             <th scope="col">Champion</th>
             <th scope="col">Latest version</th>
-            <th scope="col" className="num">Versions</th>
+            <th scope="col" className="num">
+              Versions
+            </th>
             <th scope="col">Deployment</th>
-            <th scope="col" className="num">Card</th>
+            <th scope="col" className="num">
+              Card
+            </th>
           </tr>
         </thead>
         <tbody>
           {models.map((model) => (
             <tr key={model.id}>
               <td>
-                <Link href={`/models/${model.slug}`}><strong>{model.displayName}</strong></Link>
+                <Link href={`/models/${model.slug}`}>
+                  <strong>{model.displayName}</strong>
+                </Link>
                 <div className="muted mono">{model.slug}</div>
               </td>
-              <td><Badge tone={RISK_TONE[model.riskTier]}>{model.riskTier}</Badge></td>
+              <td>
+                <Badge tone={RISK_TONE[model.riskTier]}>{model.riskTier}</Badge>
+              </td>
               <td>{model.ownerName ?? <span className="muted">—</span>}</td>
               <td>{model.championVersion ? <span className="mono">{model.championVersion}</span> : <span className="muted">none</span>}</td>
               <td className="mono">{model.latestVersion ?? "—"}</td>
@@ -50,7 +58,13 @@ export function ModelTable({ models, completeness }: { models: TModelListItem[];
                   <Badge tone="info">{model.deploymentMode}</Badge>
                 )}
               </td>
-              <td className="num">{completeness[model.id] === null || completeness[model.id] === undefined ? "—" : <Badge tone={completeness[model.id] === 1 ? "ok" : "warn"}>{formatPercent(completeness[model.id], 0)}</Badge>}</td>
+              <td className="num">
+                {completeness[model.id] === null || completeness[model.id] === undefined ? (
+                  "—"
+                ) : (
+                  <Badge tone={completeness[model.id] === 1 ? "ok" : "warn"}>{formatPercent(completeness[model.id], 0)}</Badge>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

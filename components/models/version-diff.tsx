@@ -9,12 +9,21 @@ export function VersionDiff({ entries, before, after }: { entries: TDiffEntry[];
   return (
     <div className="table-wrap">
       <table className="table" aria-label="Differences">
-        <thead><tr><th scope="col">Field</th><th scope="col">Change</th><th scope="col">{before}</th><th scope="col">{after}</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Field</th>
+            <th scope="col">Change</th>
+            <th scope="col">{before}</th>
+            <th scope="col">{after}</th>
+          </tr>
+        </thead>
         <tbody>
           {entries.map((entry) => (
             <tr key={entry.path}>
               <td className="mono">{entry.path}</td>
-              <td><Badge tone={entry.kind === "changed" ? "warn" : entry.kind === "added" ? "ok" : "bad"}>{entry.kind}</Badge></td>
+              <td>
+                <Badge tone={entry.kind === "changed" ? "warn" : entry.kind === "added" ? "ok" : "bad"}>{entry.kind}</Badge>
+              </td>
               <td className="mono">{show(entry.before)}</td>
               <td className="mono">{show(entry.after)}</td>
             </tr>

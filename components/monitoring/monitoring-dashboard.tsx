@@ -3,7 +3,14 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import type { TMonitoringView } from "@/lib/types/monitoring";
-import { DriftSeriesChart, GroupRatesChart, HistogramChart, MetricLinesChart, VolumeChart, windowLabel } from "@/components/charts/monitoring-charts";
+import {
+  DriftSeriesChart,
+  GroupRatesChart,
+  HistogramChart,
+  MetricLinesChart,
+  VolumeChart,
+  windowLabel,
+} from "@/components/charts/monitoring-charts";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { MONITOR_RANGES, type TMonitorRange } from "@/lib/monitoring/dashboard";
@@ -22,7 +29,8 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
     queryKey: ["monitoring", slug, range, feature ?? "", version ?? ""],
     queryFn: async (): Promise<TMonitoringView> => {
       const response = await fetch(`/api/v1/models/${slug}/monitoring?${params}`, { cache: "no-store" });
-      if (!response.ok) throw new Error(((await response.json().catch(() => ({}))) as { message?: string }).message ?? `HTTP ${response.status}`);
+      if (!response.ok)
+        throw new Error(((await response.json().catch(() => ({}))) as { message?: string }).message ?? `HTTP ${response.status}`);
       return response.json();
     },
     initialData: initial,
@@ -32,7 +40,9 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
   const dashboard = view.dashboard;
   const link = (changes: Record<string, string | undefined>) => {
     const next = new URLSearchParams({ range, ...(feature ? { feature } : {}), ...(version ? { version } : {}) });
-    for (const [key, value] of Object.entries(changes)) if (value === undefined) next.delete(key); else next.set(key, value);
+    for (const [key, value] of Object.entries(changes))
+      if (value === undefined) next.delete(key);
+      else next.set(key, value);
     return `/models/${slug}/monitoring?${next}`;
   };
 
@@ -41,18 +51,30 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
       <div className="filter-bar" style={{ display: "flex", gap: 12, alignItems: "center", flexWrap: "wrap" }}>
         <nav className="segmented" aria-label="Time range">
           {(Object.keys(MONITOR_RANGES) as TMonitorRange[]).map((key) => (
-            <Link key={key} href={link({ range: key })} aria-current={key === range ? "page" : undefined}>{MONITOR_RANGES[key].label}</Link>
+            <Link key={key} href={link({ range: key })} aria-current={key === range ? "page" : undefined}>
+              {MONITOR_RANGES[key].label}
+            </Link>
           ))}
         </nav>
         {view.versions.length > 1 ? (
           <nav className="segmented" aria-label="Version">
             {view.versions.map((candidate) => (
-              <Link key={candidate.id} href={link({ version: candidate.version })} aria-current={candidate.id === view.version?.id ? "page" : undefined}>v{candidate.version}</Link>
+              <Link
+                key={candidate.id}
+                href={link({ version: candidate.version })}
+                aria-current={candidate.id === view.version?.id ? "page" : undefined}
+              >
+                v{candidate.version}
+              </Link>
             ))}
           </nav>
         ) : null}
         <span className="muted" role="status" aria-live="polite">
-          {query.isFetching ? "Refreshing…" : query.isError ? `Refresh failed: ${query.error.message}` : `Live · refreshed every 30 s · panel computed in ${view.serverMs.toFixed(0)} ms`}
+          {query.isFetching
+            ? "Refreshing…"
+            : query.isError
+              ? `Refresh failed: ${query.error.message}`
+              : `Live · refreshed every 30 s · panel computed in ${view.serverMs.toFixed(0)} ms`}
         </span>
       </div>
 
@@ -61,7 +83,12 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
           <h2 id="open-alerts-heading">Open alerts</h2>
           <ul className="stack" style={{ listStyle: "none", padding: 0, margin: 0, gap: 8 }}>
             {view.openAlerts.map((alert) => (
-              <li key={alert.id}><Badge tone={alert.severity === "critical" ? "bad" : alert.severity === "warning" ? "warn" : "info"}>{alert.severity}</Badge> <strong>{alert.title}</strong> <span className="muted">{alert.message}</span></li>
+              <li key={alert.id}>
+                <Badge tone={alert.severity === "critical" ? "bad" : alert.severity === "warning" ? "warn" : "info"}>
+                  {alert.severity}
+                </Badge>{" "}
+                <strong>{alert.title}</strong> <span className="muted">{alert.message}</span>
+              </li>
             ))}
           </ul>
         </section>
@@ -69,55 +96,115 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
 
       {!dashboard || dashboard.windows.length === 0 ? (
         <EmptyState title="No monitoring windows yet">
-          The worker summarises predictions every minute into hourly and daily windows. Send traffic (the demo simulator does) and this page fills in.
+          The worker summarises predictions every minute into hourly and daily windows. Send traffic (the demo simulator does) and this page
+          fills in.
         </EmptyState>
       ) : (
         <>
           <div className="stat-grid">
-            <Stat label={`Predictions, ${MONITOR_RANGES[range].label}`} value={dashboard.rowCount.toLocaleString("en-US")} detail={`v${view.version?.version} · ${dashboard.windows.length} ${dashboard.granularity === "hour" ? "hourly" : "daily"} windows`} />
-            <Stat label="Latest dataset drift" value={percent(dashboard.heatmap.dataset.findLast((cell) => cell.status !== "unknown")?.value)} detail="share of features drifting, latest window with enough predictions (drift at ≥ 50 %)" />
-            <Stat label="ROC AUC, realized" value={number(dashboard.performanceTotals.realized.rocAuc)} detail={`${dashboard.performanceTotals.labelled.toLocaleString("en-US")} predictions with outcomes`} />
-            <Stat label="ROC AUC, estimated" value={number(dashboard.performanceTotals.estimated.rocAuc)} detail="CBPE, from calibrated confidences (no labels)" />
-            <Stat label="p99 latency" value={dashboard.latencyTotals.p99Ms === null ? "—" : `${dashboard.latencyTotals.p99Ms.toFixed(1)} ms`} detail={`p50 ${dashboard.latencyTotals.p50Ms?.toFixed(1) ?? "—"} ms, in the worker`} />
+            <Stat
+              label={`Predictions, ${MONITOR_RANGES[range].label}`}
+              value={dashboard.rowCount.toLocaleString("en-US")}
+              detail={`v${view.version?.version} · ${dashboard.windows.length} ${dashboard.granularity === "hour" ? "hourly" : "daily"} windows`}
+            />
+            <Stat
+              label="Latest dataset drift"
+              value={percent(dashboard.heatmap.dataset.findLast((cell) => cell.status !== "unknown")?.value)}
+              detail="share of features drifting, latest window with enough predictions (drift at ≥ 50 %)"
+            />
+            <Stat
+              label="ROC AUC, realized"
+              value={number(dashboard.performanceTotals.realized.rocAuc)}
+              detail={`${dashboard.performanceTotals.labelled.toLocaleString("en-US")} predictions with outcomes`}
+            />
+            <Stat
+              label="ROC AUC, estimated"
+              value={number(dashboard.performanceTotals.estimated.rocAuc)}
+              detail="CBPE, from calibrated confidences (no labels)"
+            />
+            <Stat
+              label="p99 latency"
+              value={dashboard.latencyTotals.p99Ms === null ? "—" : `${dashboard.latencyTotals.p99Ms.toFixed(1)} ms`}
+              detail={`p50 ${dashboard.latencyTotals.p50Ms?.toFixed(1) ?? "—"} ms, in the worker`}
+            />
           </div>
 
           <section className="card" aria-labelledby="heatmap-heading">
             <h2 id="heatmap-heading">Data drift by feature and window</h2>
-            <p className="muted" style={{ marginTop: 0 }}>Normed Wasserstein distance (numerical) or Jensen–Shannon distance (categorical) against the version&apos;s reference data; drift at ≥ 0.1 (Evidently&apos;s defaults for references over 1,000 rows). Select a feature for its history and histograms.</p>
+            <p className="muted" style={{ marginTop: 0 }}>
+              Normed Wasserstein distance (numerical) or Jensen–Shannon distance (categorical) against the version&apos;s reference data;
+              drift at ≥ 0.1 (Evidently&apos;s defaults for references over 1,000 rows). Select a feature for its history and histograms.
+            </p>
             <div className="table-wrap">
               <table className="table heatmap" aria-label="Drift heat map">
                 <thead>
                   <tr>
                     <th scope="col">{dashboard.granularity === "hour" ? "Feature \\ hour (UTC)" : "Feature \\ day"}</th>
-                    {dashboard.windows.map((start) => <th key={start} scope="col" className="mono heat-head" title={windowLabel(start, dashboard.granularity)}>{dashboard.granularity === "hour" ? start.slice(11, 13) : start.slice(5, 10)}</th>)}
+                    {dashboard.windows.map((start) => (
+                      <th key={start} scope="col" className="mono heat-head" title={windowLabel(start, dashboard.granularity)}>
+                        {dashboard.granularity === "hour" ? start.slice(11, 13) : start.slice(5, 10)}
+                      </th>
+                    ))}
                   </tr>
                 </thead>
                 <tbody>
                   <tr>
                     <th scope="row">Dataset (% of features drifting)</th>
-                    {dashboard.heatmap.dataset.map((cell) => <td key={cell.start} className={`heat ${cell.status}`} title={`${percent(cell.value)} · ${STATUS_TEXT[cell.status]}`}>{cell.value === null ? "" : Math.round(cell.value * 100)}</td>)}
+                    {dashboard.heatmap.dataset.map((cell) => (
+                      <td key={cell.start} className={`heat ${cell.status}`} title={`${percent(cell.value)} · ${STATUS_TEXT[cell.status]}`}>
+                        {cell.value === null ? "" : Math.round(cell.value * 100)}
+                      </td>
+                    ))}
                   </tr>
                   {dashboard.heatmap.features.map((row) => (
                     <tr key={row.name} aria-selected={dashboard.feature?.name === row.name}>
-                      <th scope="row"><Link href={link({ feature: row.name })}>{row.name}</Link></th>
-                      {row.cells.map((cell) => <td key={cell.start} className={`heat ${cell.status}`} title={`${row.name} ${windowLabel(cell.start, dashboard.granularity)}: ${number(cell.value)} · ${STATUS_TEXT[cell.status]}`}>{number(cell.value, 2)}</td>)}
+                      <th scope="row">
+                        <Link href={link({ feature: row.name })}>{row.name}</Link>
+                      </th>
+                      {row.cells.map((cell) => (
+                        <td
+                          key={cell.start}
+                          className={`heat ${cell.status}`}
+                          title={`${row.name} ${windowLabel(cell.start, dashboard.granularity)}: ${number(cell.value)} · ${STATUS_TEXT[cell.status]}`}
+                        >
+                          {number(cell.value, 2)}
+                        </td>
+                      ))}
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
-            <p className="muted heat-legend"><span className="heat ok">ok</span> <span className="heat warning">some features drift</span> <span className="heat breach">drift</span> <span className="heat unknown">fewer than 200 predictions</span></p>
+            <p className="muted heat-legend">
+              <span className="heat ok">ok</span> <span className="heat warning">some features drift</span>{" "}
+              <span className="heat breach">drift</span> <span className="heat unknown">fewer than 200 predictions</span>
+            </p>
           </section>
 
           {dashboard.feature ? (
             <section className="card" aria-labelledby="feature-heading">
-              <h2 id="feature-heading">{dashboard.feature.name} {dashboard.feature.range.drifted ? <Badge tone="bad">drift over the range</Badge> : <Badge tone="ok">no drift over the range</Badge>}</h2>
+              <h2 id="feature-heading">
+                {dashboard.feature.name}{" "}
+                {dashboard.feature.range.drifted ? (
+                  <Badge tone="bad">drift over the range</Badge>
+                ) : (
+                  <Badge tone="ok">no drift over the range</Badge>
+                )}
+              </h2>
               <p className="muted" style={{ marginTop: 0 }}>
-                Over the range: {dashboard.feature.statistic} {number(dashboard.feature.range.value)} (bounds {number(dashboard.feature.range.lower)} – {number(dashboard.feature.range.upper)}){dashboard.feature.range.psi !== null ? `, PSI ${number(dashboard.feature.range.psi)} (exact)` : ""}. {dashboard.feature.note}.
+                Over the range: {dashboard.feature.statistic} {number(dashboard.feature.range.value)} (bounds{" "}
+                {number(dashboard.feature.range.lower)} – {number(dashboard.feature.range.upper)})
+                {dashboard.feature.range.psi !== null ? `, PSI ${number(dashboard.feature.range.psi)} (exact)` : ""}.{" "}
+                {dashboard.feature.note}.
               </p>
               <div className="grid-2">
                 <figure style={{ margin: 0 }} aria-label={`${dashboard.feature.name} drift over time`}>
-                  <DriftSeriesChart points={dashboard.feature.series} threshold={dashboard.feature.threshold} statistic={dashboard.feature.statistic} granularity={dashboard.granularity} />
+                  <DriftSeriesChart
+                    points={dashboard.feature.series}
+                    threshold={dashboard.feature.threshold}
+                    statistic={dashboard.feature.statistic}
+                    granularity={dashboard.granularity}
+                  />
                 </figure>
                 <figure style={{ margin: 0 }} aria-label={`${dashboard.feature.name} histograms`}>
                   <HistogramChart bins={dashboard.feature.histogram} feature={dashboard.feature.name} />
@@ -129,41 +216,95 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
           <div className="grid-2">
             <section className="card" aria-labelledby="performance-heading">
               <h2 id="performance-heading">Performance: realized and estimated</h2>
-              <p className="muted" style={{ marginTop: 0 }}>Realized from outcomes as they arrive (delayed labels fill in past windows); estimated from the model&apos;s own confidences before outcomes exist.</p>
-              <MetricLinesChart points={dashboard.performance} granularity={dashboard.granularity} axisLabel="Score" domain={[0.5, 1]}
-                series={[{ key: "rocAuc", name: "ROC AUC (realized)" }, { key: "estimatedRocAuc", name: "ROC AUC (estimated)", dashed: true }, { key: "accuracy", name: "Accuracy (realized)" }, { key: "estimatedAccuracy", name: "Accuracy (estimated)", dashed: true }]}
-                emptyTitle="No performance figures yet" emptyText="Outcomes or enough predictions are needed." />
+              <p className="muted" style={{ marginTop: 0 }}>
+                Realized from outcomes as they arrive (delayed labels fill in past windows); estimated from the model&apos;s own confidences
+                before outcomes exist.
+              </p>
+              <MetricLinesChart
+                points={dashboard.performance}
+                granularity={dashboard.granularity}
+                axisLabel="Score"
+                domain={[0.5, 1]}
+                series={[
+                  { key: "rocAuc", name: "ROC AUC (realized)" },
+                  { key: "estimatedRocAuc", name: "ROC AUC (estimated)", dashed: true },
+                  { key: "accuracy", name: "Accuracy (realized)" },
+                  { key: "estimatedAccuracy", name: "Accuracy (estimated)", dashed: true },
+                ]}
+                emptyTitle="No performance figures yet"
+                emptyText="Outcomes or enough predictions are needed."
+              />
             </section>
             <section className="card" aria-labelledby="prediction-heading">
               <h2 id="prediction-heading">Prediction drift and confidence</h2>
-              <p className="muted" style={{ marginTop: 0 }}>Mean predicted probability and mean confidence per window; the reference sample had {number(view.dashboard?.referenceMeanScore)} and {number(view.dashboard?.referenceMeanConfidence)}.</p>
-              <MetricLinesChart points={dashboard.predictions} granularity={dashboard.granularity} axisLabel="Probability" domain={[0, 1]}
-                series={[{ key: "meanScore", name: "Mean probability" }, { key: "meanConfidence", name: "Mean confidence" }, { key: "scoreDistance", name: "Score JS distance", dashed: true }]}
-                references={dashboard.referenceMeanConfidence === null ? [] : [{ y: dashboard.referenceMeanConfidence, label: "reference confidence" }]}
-                emptyTitle="No predictions in this range" />
+              <p className="muted" style={{ marginTop: 0 }}>
+                Mean predicted probability and mean confidence per window; the reference sample had{" "}
+                {number(view.dashboard?.referenceMeanScore)} and {number(view.dashboard?.referenceMeanConfidence)}.
+              </p>
+              <MetricLinesChart
+                points={dashboard.predictions}
+                granularity={dashboard.granularity}
+                axisLabel="Probability"
+                domain={[0, 1]}
+                series={[
+                  { key: "meanScore", name: "Mean probability" },
+                  { key: "meanConfidence", name: "Mean confidence" },
+                  { key: "scoreDistance", name: "Score JS distance", dashed: true },
+                ]}
+                references={
+                  dashboard.referenceMeanConfidence === null
+                    ? []
+                    : [{ y: dashboard.referenceMeanConfidence, label: "reference confidence" }]
+                }
+                emptyTitle="No predictions in this range"
+              />
             </section>
           </div>
 
           <section className="card" aria-labelledby="fairness-heading">
             <h2 id="fairness-heading">Fairness by group</h2>
-            <p className="muted" style={{ marginTop: 0 }}>Favourable outcome = the negative label (for credit: repay, i.e. approved). Disparate impact = lowest group rate ÷ highest; below 0.8 fails the four-fifths rule. The green band marks 80–100 % of the best group&apos;s rate.</p>
-            {dashboard.fairness.length === 0 ? <EmptyState title="No sensitive attributes declared">Mark attributes as sensitive in the version&apos;s input schema to monitor them.</EmptyState> : (
+            <p className="muted" style={{ marginTop: 0 }}>
+              Favourable outcome = the negative label (for credit: repay, i.e. approved). Disparate impact = lowest group rate ÷ highest;
+              below 0.8 fails the four-fifths rule. The green band marks 80–100 % of the best group&apos;s rate.
+            </p>
+            {dashboard.fairness.length === 0 ? (
+              <EmptyState title="No sensitive attributes declared">
+                Mark attributes as sensitive in the version&apos;s input schema to monitor them.
+              </EmptyState>
+            ) : (
               <div className="grid-2">
                 {dashboard.fairness.map((panel) => (
                   <figure key={panel.attribute} style={{ margin: 0 }} aria-label={`Rates by ${panel.attribute}`}>
                     <figcaption>
                       <strong>{panel.attribute}</strong>: disparate impact {number(panel.disparateImpact)}{" "}
-                      {panel.disparateImpact !== null && panel.disparateImpact < 0.8 ? <Badge tone="bad">below four-fifths</Badge> : <Badge tone="ok">within four-fifths</Badge>}
+                      {panel.disparateImpact !== null && panel.disparateImpact < 0.8 ? (
+                        <Badge tone="bad">below four-fifths</Badge>
+                      ) : (
+                        <Badge tone="ok">within four-fifths</Badge>
+                      )}
                       <span className="muted"> · reference {number(panel.referenceDisparateImpact)}</span>
                     </figcaption>
                     <GroupRatesChart attribute={panel.attribute} groups={panel.groups} />
-                    {panel.flags.length ? <p className="muted" style={{ fontSize: 12.5 }}>{panel.flags.join(" · ")}</p> : null}
+                    {panel.flags.length ? (
+                      <p className="muted" style={{ fontSize: 12.5 }}>
+                        {panel.flags.join(" · ")}
+                      </p>
+                    ) : null}
                   </figure>
                 ))}
                 <figure style={{ margin: 0 }} aria-label="Disparate impact over time">
-                  <figcaption><strong>Disparate impact over time</strong></figcaption>
-                  <MetricLinesChart points={dashboard.fairnessSeries} granularity={dashboard.granularity} axisLabel="Disparate impact" domain={[0, 1]}
-                    series={dashboard.fairness.map((panel) => ({ key: panel.attribute, name: `by ${panel.attribute}` }))} references={[{ y: 0.8, label: "four-fifths" }]} emptyTitle="No fairness windows yet" />
+                  <figcaption>
+                    <strong>Disparate impact over time</strong>
+                  </figcaption>
+                  <MetricLinesChart
+                    points={dashboard.fairnessSeries}
+                    granularity={dashboard.granularity}
+                    axisLabel="Disparate impact"
+                    domain={[0, 1]}
+                    series={dashboard.fairness.map((panel) => ({ key: panel.attribute, name: `by ${panel.attribute}` }))}
+                    references={[{ y: 0.8, label: "four-fifths" }]}
+                    emptyTitle="No fairness windows yet"
+                  />
                 </figure>
               </div>
             )}
@@ -172,8 +313,19 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
           <div className="grid-2">
             <section className="card" aria-labelledby="latency-heading">
               <h2 id="latency-heading">Latency</h2>
-              <MetricLinesChart points={dashboard.latency} granularity={dashboard.granularity} axisLabel="Latency" unit=" ms" digits={1}
-                series={[{ key: "p50Ms", name: "p50" }, { key: "p95Ms", name: "p95" }, { key: "p99Ms", name: "p99" }]} emptyTitle="No predictions in this range" />
+              <MetricLinesChart
+                points={dashboard.latency}
+                granularity={dashboard.granularity}
+                axisLabel="Latency"
+                unit=" ms"
+                digits={1}
+                series={[
+                  { key: "p50Ms", name: "p50" },
+                  { key: "p95Ms", name: "p95" },
+                  { key: "p99Ms", name: "p99" },
+                ]}
+                emptyTitle="No predictions in this range"
+              />
             </section>
             <section className="card" aria-labelledby="volume-heading">
               <h2 id="volume-heading">Volume</h2>

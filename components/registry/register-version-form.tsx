@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { Field, TextAreaField } from "@/components/ui/field";
 
 export type TRegisterDefaults = {
   version: string;
@@ -58,7 +59,12 @@ export function RegisterVersionForm({ modelSlug, defaults }: { modelSlug: string
         version: String(form.get("version")),
         inputSchema: schema.inputSchema,
         outputSchema: schema.outputSchema,
-        trainingData: Object.fromEntries(TRAINING_FIELDS.map(([key, , type]) => [key, type === "number" ? Number(form.get(`training.${key}`)) : String(form.get(`training.${key}`))])),
+        trainingData: Object.fromEntries(
+          TRAINING_FIELDS.map(([key, , type]) => [
+            key,
+            type === "number" ? Number(form.get(`training.${key}`)) : String(form.get(`training.${key}`)),
+          ]),
+        ),
         hyperparameters: parseJsonField(String(form.get("hyperparameters")), "hyperparameters"),
         offlineMetrics: parseJsonField(String(form.get("offlineMetrics")), "offlineMetrics"),
         card: Object.fromEntries(CARD_FIELDS.map(([key]) => [key, String(form.get(`card.${key}`))])),
@@ -66,7 +72,8 @@ export function RegisterVersionForm({ modelSlug, defaults }: { modelSlug: string
       body = new FormData();
       body.set("metadata", JSON.stringify(metadata));
       const onnx = form.get("onnx");
-      if (!(onnx instanceof File) || onnx.size === 0) throw { message: "Choose the ONNX file.", errors: [{ field: "onnx", message: "required" }] } satisfies TError;
+      if (!(onnx instanceof File) || onnx.size === 0)
+        throw { message: "Choose the ONNX file.", errors: [{ field: "onnx", message: "required" }] } satisfies TError;
       body.set("onnx", onnx);
       const reference = form.get("reference");
       if (reference instanceof File && reference.size > 0) body.set("reference", reference);
@@ -76,13 +83,20 @@ export function RegisterVersionForm({ modelSlug, defaults }: { modelSlug: string
     }
     const request = new XMLHttpRequest();
     request.open("POST", `/api/v1/models/${modelSlug}/versions`);
-    request.upload.onprogress = (progressEvent) => progressEvent.lengthComputable && setProgress(Math.round((progressEvent.loaded / progressEvent.total) * 100));
+    request.upload.onprogress = (progressEvent) =>
+      progressEvent.lengthComputable && setProgress(Math.round((progressEvent.loaded / progressEvent.total) * 100));
     request.onerror = () => {
       setProgress(null);
       setError({ message: "The upload failed: the connection was lost. Nothing was registered." });
     };
     request.onload = () => {
-      const response = (() => { try { return JSON.parse(request.responseText); } catch { return {}; } })();
+      const response = (() => {
+        try {
+          return JSON.parse(request.responseText);
+        } catch {
+          return {};
+        }
+      })();
       if (request.status === 201) {
         router.push(`/models/${modelSlug}/versions/${response.version}`);
         router.refresh();
@@ -100,64 +114,82 @@ export function RegisterVersionForm({ modelSlug, defaults }: { modelSlug: string
       {error ? (
         <div className="callout error" role="alert" aria-label="Registration error">
           <strong>{error.message}</strong>
-          {error.errors?.length ? <ul style={{ margin: "6px 0 0", paddingLeft: 18 }}>{error.errors.map((item) => <li key={`${item.field}${item.message}`}><span className="mono">{item.field}</span>: {item.message}</li>)}</ul> : null}
+          {error.errors?.length ? (
+            <ul style={{ margin: "6px 0 0", paddingLeft: 18 }}>
+              {error.errors.map((item) => (
+                <li key={`${item.field}${item.message}`}>
+                  <span className="mono">{item.field}</span>: {item.message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </div>
       ) : null}
       <section className="card">
         <h2>Artifact</h2>
         <div className="grid-2">
-          <div className="field">
-            <label htmlFor="version">Version</label>
-            <input id="version" name="version" required defaultValue={defaults.version} pattern="\d+\.\d+\.\d+" aria-describedby="version-hint" />
-            <span id="version-hint" className="hint">MAJOR.MINOR.PATCH, greater than the latest version.</span>
-          </div>
-          <div className="field">
-            <label htmlFor="onnx">ONNX file</label>
-            <input id="onnx" name="onnx" type="file" accept=".onnx" required />
-          </div>
-          <div className="field">
-            <label htmlFor="reference">Reference data (CSV, optional)</label>
-            <input id="reference" name="reference" type="file" accept=".csv,text/csv" aria-describedby="reference-hint" />
-            <span id="reference-hint" className="hint">A column per schema feature; used for the smoke inference and as the drift baseline.</span>
-          </div>
+          <Field
+            label="Version"
+            name="version"
+            required
+            defaultValue={defaults.version}
+            pattern="\d+\.\d+\.\d+"
+            hint="MAJOR.MINOR.PATCH, greater than the latest version."
+          />
+          <Field label="ONNX file" name="onnx" type="file" accept=".onnx" required />
+          <Field
+            label="Reference data (CSV, optional)"
+            name="reference"
+            type="file"
+            accept=".csv,text/csv"
+            hint="A column per schema feature; used for the smoke inference and as the drift baseline."
+          />
         </div>
-        <div className="field">
-          <label htmlFor="schema">Input and output schema (JSON)</label>
-          <textarea id="schema" name="schema" rows={8} className="mono" defaultValue={defaults.schemaJson} spellCheck={false} />
-        </div>
+        <TextAreaField
+          label="Input and output schema (JSON)"
+          name="schema"
+          rows={8}
+          className="mono"
+          defaultValue={defaults.schemaJson}
+          spellCheck={false}
+        />
       </section>
       <section className="card">
         <h2>Training data</h2>
         <div className="grid-2">
           {TRAINING_FIELDS.map(([key, label, type]) => (
-            <div className="field" key={key}>
-              <label htmlFor={`training.${key}`}>{label}</label>
-              <input id={`training.${key}`} name={`training.${key}`} type={type} defaultValue={defaults.trainingData[key] ?? ""} required />
-            </div>
+            <Field key={key} label={label} name={`training.${key}`} type={type} defaultValue={defaults.trainingData[key] ?? ""} required />
           ))}
         </div>
         <div className="grid-2">
-          <div className="field">
-            <label htmlFor="hyperparameters">Hyperparameters (JSON)</label>
-            <textarea id="hyperparameters" name="hyperparameters" rows={4} className="mono" defaultValue={defaults.hyperparametersJson} spellCheck={false} />
-          </div>
-          <div className="field">
-            <label htmlFor="offlineMetrics">Offline metrics (JSON)</label>
-            <textarea id="offlineMetrics" name="offlineMetrics" rows={4} className="mono" defaultValue={defaults.offlineMetricsJson} spellCheck={false} />
-          </div>
+          <TextAreaField
+            label="Hyperparameters (JSON)"
+            name="hyperparameters"
+            rows={4}
+            className="mono"
+            defaultValue={defaults.hyperparametersJson}
+            spellCheck={false}
+          />
+          <TextAreaField
+            label="Offline metrics (JSON)"
+            name="offlineMetrics"
+            rows={4}
+            className="mono"
+            defaultValue={defaults.offlineMetricsJson}
+            spellCheck={false}
+          />
         </div>
       </section>
       <section className="card">
         <h2>Model card</h2>
         {CARD_FIELDS.map(([key, label]) => (
-          <div className="field" key={key}>
-            <label htmlFor={`card.${key}`}>{label}</label>
-            <textarea id={`card.${key}`} name={`card.${key}`} rows={2} defaultValue={defaults.card[key] ?? ""} />
-          </div>
+          <TextAreaField key={key} label={label} name={`card.${key}`} rows={2} defaultValue={defaults.card[key] ?? ""} />
         ))}
       </section>
       <div style={{ display: "flex", gap: 12, alignItems: "center" }}>
-        <button type="submit" className="button primary" disabled={progress !== null}>{progress !== null ? "Uploading…" : "Register version"}</button>
+        <button type="submit" className="button primary" disabled={progress !== null}>
+          {progress !== null ? "Uploading…" : "Register version"}
+        </button>
         {progress !== null ? (
           <label style={{ display: "flex", gap: 8, alignItems: "center" }}>
             Upload

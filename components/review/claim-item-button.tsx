@@ -1,23 +1,18 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { ActionCallout } from "@/components/ui/action-callout";
+import { useAction } from "@/components/ui/use-action";
+import type { TActionResult } from "@/lib/types/action";
 
-type TResult = { ok: true } | { ok: false; message: string };
-
-export function ClaimItemButton({ id, claim }: { id: string; claim: (input: { id: string }) => Promise<TResult> }) {
+export function ClaimItemButton({ id, claim }: { id: string; claim: (input: { id: string }) => Promise<TActionResult> }) {
   const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
+  const claiming = useAction(claim, { onSuccess: () => router.refresh() });
   return (
     <div>
-      {error ? <p className="callout error" role="alert" aria-label="Claim error">{error}</p> : null}
-      <button type="button" className="button primary" disabled={pending} onClick={() => startTransition(async () => {
-        const result = await claim({ id });
-        if (result.ok) router.refresh();
-        else setError(result.message);
-      })}>
-        {pending ? "Claiming…" : "Claim this item"}
+      <ActionCallout state={claiming.state} label="Claim error" />
+      <button type="button" className="button primary" disabled={claiming.pending} onClick={() => claiming.run({ id })}>
+        {claiming.pending ? "Claiming…" : "Claim this item"}
       </button>
     </div>
   );

@@ -1,31 +1,30 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useAction } from "@/components/ui/use-action";
+import type { TActionResult } from "@/lib/types/action";
 
-type TClaimResult = { ok: true; data: { id: string | null } } | { ok: false; message: string };
-
-export function ClaimNextButton({ claimNext }: { claimNext: (input: Record<string, never>) => Promise<TClaimResult> }) {
+export function ClaimNextButton({
+  claimNext,
+}: {
+  claimNext: (input: Record<string, never>) => Promise<TActionResult<{ id: string | null }>>;
+}) {
   const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [message, setMessage] = useState<string | null>(null);
+  const claiming = useAction(claimNext, {
+    successMessage: (data) => (data.id ? null : "The queue is empty."),
+    onSuccess: (data) => {
+      if (data.id) router.push(`/review/${data.id}`);
+    },
+  });
   return (
     <div style={{ display: "flex", gap: 10, alignItems: "center" }}>
-      {message ? <span className="muted" role="status">{message}</span> : null}
-      <button
-        type="button"
-        className="button primary"
-        disabled={pending}
-        onClick={() =>
-          startTransition(async () => {
-            const result = await claimNext({});
-            if (!result.ok) setMessage(result.message);
-            else if (result.data.id) router.push(`/review/${result.data.id}`);
-            else setMessage("The queue is empty.");
-          })
-        }
-      >
-        {pending ? "Claiming…" : "Claim next item"}
+      {claiming.state?.message ? (
+        <span className="muted" role="status">
+          {claiming.state.message}
+        </span>
+      ) : null}
+      <button type="button" className="button primary" disabled={claiming.pending} onClick={() => claiming.run({})}>
+        {claiming.pending ? "Claiming…" : "Claim next item"}
       </button>
     </div>
   );

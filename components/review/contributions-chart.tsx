@@ -19,13 +19,20 @@ function axisTicks(low: number, high: number, labelRoom: number): { ticks: numbe
   const max = high > 0 ? high + labelRoom * span : 0;
   const power = 10 ** Math.floor(Math.log10((max - min) / 5 || 0.01));
   // The step whose rounded-out range is tightest while giving 4 to 9 ticks.
-  const candidates = [0.5, 1, 2, 2.5, 5, 10, 20].map((factor) => Number((factor * power).toPrecision(12))).map((step) => {
-    const first = Math.floor(min / step);
-    const last = Math.ceil(max / step);
-    return { step, first, last, width: (last - first) * step };
-  });
-  const chosen = candidates.filter((candidate) => candidate.last - candidate.first >= 3 && candidate.last - candidate.first <= 8).sort((a, b) => a.width - b.width)[0] ?? candidates[3];
-  const ticks = Array.from({ length: chosen.last - chosen.first + 1 }, (_, index) => Number(((chosen.first + index) * chosen.step).toPrecision(12)));
+  const candidates = [0.5, 1, 2, 2.5, 5, 10, 20]
+    .map((factor) => Number((factor * power).toPrecision(12)))
+    .map((step) => {
+      const first = Math.floor(min / step);
+      const last = Math.ceil(max / step);
+      return { step, first, last, width: (last - first) * step };
+    });
+  const chosen =
+    candidates
+      .filter((candidate) => candidate.last - candidate.first >= 3 && candidate.last - candidate.first <= 8)
+      .sort((a, b) => a.width - b.width)[0] ?? candidates[3];
+  const ticks = Array.from({ length: chosen.last - chosen.first + 1 }, (_, index) =>
+    Number(((chosen.first + index) * chosen.step).toPrecision(12)),
+  );
   const step = chosen.step;
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
   // 0.025 needs one more decimal than 0.02.
@@ -71,7 +78,9 @@ export function ContributionsChart({ bars }: { bars: TContributionBar[] }) {
         />
         <Bar dataKey="contribution" isAnimationActive={false} barSize={18}>
           <LabelList dataKey="valueLabel" position="right" fontSize={11} fill="#3b4557" />
-          {data.map((bar) => <Cell key={bar.feature} fill={bar.contribution >= 0 ? TOWARDS_POSITIVE : TOWARDS_NEGATIVE} />)}
+          {data.map((bar) => (
+            <Cell key={bar.feature} fill={bar.contribution >= 0 ? TOWARDS_POSITIVE : TOWARDS_NEGATIVE} />
+          ))}
         </Bar>
       </BarChart>
     </ResponsiveContainer>

@@ -9,8 +9,13 @@ export function ItemInputsTable({ features }: { features: TReviewItemDetail["fea
       <table className="table" aria-label="Inputs">
         <thead>
           <tr>
-            <th scope="col">Feature</th><th scope="col" className="num">Value</th><th scope="col">Declared range</th>
-            <th scope="col">Reference 1st–99th percentile</th><th scope="col">Marks</th>
+            <th scope="col">Feature</th>
+            <th scope="col" className="num">
+              Value
+            </th>
+            <th scope="col">Declared range</th>
+            <th scope="col">Reference 1st–99th percentile</th>
+            <th scope="col">Marks</th>
           </tr>
         </thead>
         <tbody>
@@ -18,8 +23,12 @@ export function ItemInputsTable({ features }: { features: TReviewItemDetail["fea
             <tr key={feature.name}>
               <td className="mono">{feature.name}</td>
               <td className="num">{formatValue(feature.value)}</td>
-              <td className="muted">{feature.min !== undefined ? formatValue(feature.min) : "−∞"} … {feature.max !== undefined ? formatValue(feature.max) : "∞"}</td>
-              <td className="muted">{feature.reference ? `${formatValue(feature.reference.p01)} … ${formatValue(feature.reference.p99)}` : "no reference data"}</td>
+              <td className="muted">
+                {feature.min !== undefined ? formatValue(feature.min) : "−∞"} … {feature.max !== undefined ? formatValue(feature.max) : "∞"}
+              </td>
+              <td className="muted">
+                {feature.reference ? `${formatValue(feature.reference.p01)} … ${formatValue(feature.reference.p99)}` : "no reference data"}
+              </td>
               <td>
                 <span className="actions-row">
                   {feature.outOfRange ? <Badge tone="bad">out of range</Badge> : null}

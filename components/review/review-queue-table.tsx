@@ -23,8 +23,15 @@ export function ReviewQueueTable({ items, now }: { items: TReviewQueueItem[]; no
       <table className="table" aria-label="Review queue">
         <thead>
           <tr>
-            <th scope="col">Item</th><th scope="col">Model</th><th scope="col">Reason</th><th scope="col" className="num">Probability</th>
-            <th scope="col">Model label</th><th scope="col">Due</th><th scope="col">Status</th>
+            <th scope="col">Item</th>
+            <th scope="col">Model</th>
+            <th scope="col">Reason</th>
+            <th scope="col" className="num">
+              Probability
+            </th>
+            <th scope="col">Model label</th>
+            <th scope="col">Due</th>
+            <th scope="col">Status</th>
           </tr>
         </thead>
         <tbody>
@@ -32,13 +39,21 @@ export function ReviewQueueTable({ items, now }: { items: TReviewQueueItem[]; no
             const [tone, label] = SLA[slaState({ now, createdAt: item.createdAt, dueAt: item.dueAt })];
             return (
               <tr key={item.id}>
-                <td><Link href={`/review/${item.id}`} className="mono">{item.id.slice(0, 8)}</Link></td>
+                <td>
+                  <Link href={`/review/${item.id}`} className="mono">
+                    {item.id.slice(0, 8)}
+                  </Link>
+                </td>
                 <td>{item.modelName}</td>
                 <td>{REASON_LABELS[item.reason] ?? item.reason}</td>
                 <td className="num">{formatPercent(item.probability)}</td>
                 <td>{item.label}</td>
-                <td>{formatDateTime(item.dueAt)} <Badge tone={tone}>{label}</Badge></td>
-                <td>{item.status === "claimed" ? <Badge tone="info">claimed by {item.claimedByName}</Badge> : <Badge>{item.status}</Badge>}</td>
+                <td>
+                  {formatDateTime(item.dueAt)} <Badge tone={tone}>{label}</Badge>
+                </td>
+                <td>
+                  {item.status === "claimed" ? <Badge tone="info">claimed by {item.claimedByName}</Badge> : <Badge>{item.status}</Badge>}
+                </td>
               </tr>
             );
           })}

@@ -5,12 +5,25 @@ import { SignOutButton } from "./sign-out-button";
 
 export type TNavItem = { href: string; label: string };
 
-export function AppShell({ user, nav, children }: { user: { name: string; email: string; roles: TRole[] }; nav: TNavItem[]; children: ReactNode }) {
+export function AppShell({
+  user,
+  nav,
+  children,
+}: {
+  user: { name: string; email: string; roles: TRole[] };
+  nav: TNavItem[];
+  children: ReactNode;
+}) {
   return (
     <div className="shell">
       <aside className="sidebar">
-        <div className="brand"><span className="brand-mark" aria-hidden="true" />Oversight</div>
-        <nav aria-label="Main"><NavLinks items={nav} /></nav>
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Oversight
+        </div>
+        <nav aria-label="Main">
+          <NavLinks items={nav} />
+        </nav>
         <div className="user-box">
           <div className="name">{user.name}</div>
           <div className="roles" data-testid="user-roles">

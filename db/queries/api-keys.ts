@@ -9,11 +9,21 @@ import { API_KEY_SCOPES, type TApiKeyScope } from "@/lib/permissions";
 export { API_KEY_SCOPES, type TApiKeyScope };
 
 /** Creates a key and returns it in clear text once; the database keeps only its hash. */
-export async function createApiKey(db: TDb, input: { name: string; scopes: TApiKeyScope[]; modelIds: string[] | null; createdBy: string | null }) {
+export async function createApiKey(
+  db: TDb,
+  input: { name: string; scopes: TApiKeyScope[]; modelIds: string[] | null; createdBy: string | null },
+) {
   const generated = generateApiKey();
   const [row] = await db
     .insert(apiKeys)
-    .values({ name: input.name, keyPrefix: generated.prefix, keyHash: generated.hash, scopes: input.scopes, modelIds: input.modelIds, createdBy: input.createdBy })
+    .values({
+      name: input.name,
+      keyPrefix: generated.prefix,
+      keyHash: generated.hash,
+      scopes: input.scopes,
+      modelIds: input.modelIds,
+      createdBy: input.createdBy,
+    })
     .returning({ id: apiKeys.id });
   return { id: row.id, key: generated.key };
 }
@@ -33,20 +43,45 @@ export async function findActiveApiKey(db: TDb, presentedKey: string) {
 }
 
 export async function touchApiKey(db: TDb, id: string): Promise<void> {
-  await db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, id));
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: sql`now()` })
+    .where(eq(apiKeys.id, id));
 }
 
-export type TApiKeyListItem = { id: string; name: string; keyPrefix: string; scopes: string[]; modelIds: string[] | null; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+export type TApiKeyListItem = {
+  id: string;
+  name: string;
+  keyPrefix: string;
+  scopes: string[];
+  modelIds: string[] | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+};
 
 export async function listApiKeys(db: TDb): Promise<TApiKeyListItem[]> {
   return db
-    .select({ id: apiKeys.id, name: apiKeys.name, keyPrefix: apiKeys.keyPrefix, scopes: apiKeys.scopes, modelIds: apiKeys.modelIds, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, revokedAt: apiKeys.revokedAt })
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      keyPrefix: apiKeys.keyPrefix,
+      scopes: apiKeys.scopes,
+      modelIds: apiKeys.modelIds,
+      createdAt: apiKeys.createdAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      revokedAt: apiKeys.revokedAt,
+    })
     .from(apiKeys)
     .orderBy(desc(apiKeys.createdAt));
 }
 
 /** Revokes a key; returns false when it did not exist or was already revoked. */
 export async function revokeApiKey(db: TDb, id: string): Promise<boolean> {
-  const rows = await db.update(apiKeys).set({ revokedAt: sql`now()` }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id });
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
   return rows.length > 0;
 }

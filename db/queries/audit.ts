@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, ilike, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, ilike, lt, type SQL } from "drizzle-orm";
 import type { TAuditRow } from "@/lib/types/audit";
 import type { TDb } from "../connection";
 import { auditRecords, models } from "../schema";
@@ -42,15 +42,19 @@ export async function getAuditFilterOptions(db: TDb): Promise<{ actions: string[
   return { actions: actions.map((row) => row.action), models: slugs.map((row) => row.slug) };
 }
 
-export async function countAuditRecords(db: TDb): Promise<number> {
-  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(auditRecords);
-  return row.count;
-}
-
 function getAuditColumns() {
   return {
-    id: auditRecords.id, sequence: auditRecords.sequence, occurredAt: auditRecords.occurredAt, actorId: auditRecords.actorId,
-    actorLabel: auditRecords.actorLabel, action: auditRecords.action, subjectType: auditRecords.subjectType, subjectId: auditRecords.subjectId,
-    modelId: auditRecords.modelId, input: auditRecords.input, previousHash: auditRecords.previousHash, hash: auditRecords.hash,
+    id: auditRecords.id,
+    sequence: auditRecords.sequence,
+    occurredAt: auditRecords.occurredAt,
+    actorId: auditRecords.actorId,
+    actorLabel: auditRecords.actorLabel,
+    action: auditRecords.action,
+    subjectType: auditRecords.subjectType,
+    subjectId: auditRecords.subjectId,
+    modelId: auditRecords.modelId,
+    input: auditRecords.input,
+    previousHash: auditRecords.previousHash,
+    hash: auditRecords.hash,
   };
 }

@@ -22,12 +22,22 @@ export async function getCardSource(db: TDb, slug: string, version: string): Pro
       (select count(*)::int from alerts where model_id = ${row.model.id} and status <> 'resolved') as open_alerts,
       (select count(*)::int from outcomes o join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at where p.model_version_id = ${row.version.id}) as outcomes`);
   const deploymentRole =
-    row.deployment?.championVersionId === row.version.id ? "champion" : row.deployment?.challengerVersionId === row.version.id ? `challenger (${row.deployment.mode})` : "not deployed";
+    row.deployment?.championVersionId === row.version.id
+      ? "champion"
+      : row.deployment?.challengerVersionId === row.version.id
+        ? `challenger (${row.deployment.mode})`
+        : "not deployed";
   const profile = row.version.referenceProfile as { rowCount?: number } | null;
   return {
     model: {
-      slug: row.model.slug, displayName: row.model.displayName, description: row.model.description, ownerName: row.ownerName, ownerEmail: row.ownerEmail,
-      riskTier: row.model.riskTier, useCase: row.model.useCase, businessKpi: row.model.businessKpi,
+      slug: row.model.slug,
+      displayName: row.model.displayName,
+      description: row.model.description,
+      ownerName: row.ownerName,
+      ownerEmail: row.ownerEmail,
+      riskTier: row.model.riskTier,
+      useCase: row.model.useCase,
+      businessKpi: row.model.businessKpi,
     },
     version: {
       version: row.version.version,
@@ -43,7 +53,7 @@ export async function getCardSource(db: TDb, slug: string, version: string): Pro
       referenceRows: profile?.rowCount ?? null,
     },
     live: {
-      "Deployment": deploymentRole,
+      Deployment: deploymentRole,
       "Predictions, last 24 h": live?.predictions_24h ?? 0,
       "Outcomes received": live?.outcomes ?? 0,
       "Open review items": live?.open_reviews ?? 0,

@@ -3,7 +3,14 @@ import type { TDb } from "../connection";
 
 /** Measured inputs of the cost-benefit projection over the last 30 days: volume, labelled error rates, review rate. */
 export async function getMeasuredCostInputs(db: TDb, modelId: string) {
-  const [row] = await db.execute<{ predictions: number; reviewed: number; labelled: number; false_positives: number; false_negatives: number; true_positives: number }>(sql`
+  const [row] = await db.execute<{
+    predictions: number;
+    reviewed: number;
+    labelled: number;
+    false_positives: number;
+    false_negatives: number;
+    true_positives: number;
+  }>(sql`
     select count(*)::int as predictions,
            count(*) filter (where p.sent_to_review)::int as reviewed,
            count(o.prediction_id)::int as labelled,

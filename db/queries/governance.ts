@@ -1,19 +1,38 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { DEFAULT_POLICIES, ZPolicy, type TPolicy, type TRiskTier } from "@/lib/governance/policy";
+import type { TVersionStatus } from "@/lib/governance/lifecycle";
 import type { TGateResult } from "@/lib/governance/policy";
+import type { TShadowPoint } from "@/lib/types/governance";
 import type { TDb } from "../connection";
-import { approvalRequests, approvalVotes, deployments, gateResults, governancePolicies, modelVersions, models, predictions, users, validationRuns } from "../schema";
+import {
+  approvalRequests,
+  approvalVotes,
+  deployments,
+  gateResults,
+  governancePolicies,
+  modelVersions,
+  models,
+  predictions,
+  users,
+  validationRuns,
+} from "../schema";
 
 /** The policy of a risk tier: the admins' edited one, or the default. */
 export async function getPolicy(db: TDb, tier: TRiskTier): Promise<TPolicy> {
-  const [row] = await db.select({ policy: governancePolicies.policy }).from(governancePolicies).where(eq(governancePolicies.riskTier, tier));
+  const [row] = await db
+    .select({ policy: governancePolicies.policy })
+    .from(governancePolicies)
+    .where(eq(governancePolicies.riskTier, tier));
   const parsed = ZPolicy.safeParse(row?.policy);
   return parsed.success ? parsed.data : DEFAULT_POLICIES[tier];
 }
 
 /** Queues a validation run; the worker picks it up (NOTIFY now, or its poll). */
 export async function enqueueValidation(db: TDb, input: { versionId: string; requestedBy: string | null }): Promise<string> {
-  const [run] = await db.insert(validationRuns).values({ modelVersionId: input.versionId, status: "queued", requestedBy: input.requestedBy }).returning({ id: validationRuns.id });
+  const [run] = await db
+    .insert(validationRuns)
+    .values({ modelVersionId: input.versionId, status: "queued", requestedBy: input.requestedBy })
+    .returning({ id: validationRuns.id });
   await db.execute(sql`select pg_notify('validation_queued', ${run.id})`);
   return run.id;
 }
@@ -47,8 +66,13 @@ export async function getRecentChampionFeatures(db: TDb, modelId: string, limit:
   const rows = await db
     .select({ features: predictions.features })
     .from(predictions)
-    .innerJoin(deployments, and(eq(deployments.modelId, predictions.modelId), eq(deployments.championVersionId, predictions.modelVersionId)))
-    .where(and(eq(predictions.modelId, modelId), eq(predictions.role, "champion"), sql`${predictions.createdAt} > now() - interval '7 days'`))
+    .innerJoin(
+      deployments,
+      and(eq(deployments.modelId, predictions.modelId), eq(deployments.championVersionId, predictions.modelVersionId)),
+    )
+    .where(
+      and(eq(predictions.modelId, modelId), eq(predictions.role, "champion"), sql`${predictions.createdAt} > now() - interval '7 days'`),
+    )
     .orderBy(desc(predictions.createdAt))
     .limit(limit);
   return rows.map((row) => row.features);
@@ -56,36 +80,77 @@ export async function getRecentChampionFeatures(db: TDb, modelId: string, limit:
 
 export async function saveGateResults(db: TDb, runId: string, gates: TGateResult[], evidence: Record<string, unknown>) {
   if (gates.length === 0) return;
-  await db.insert(gateResults).values(gates.map((gate) => ({ validationRunId: runId, gate: gate.gate, passed: gate.passed, value: gate.value, threshold: gate.threshold, comparison: gate.comparison, reason: gate.reason, evidence })));
+  await db.insert(gateResults).values(
+    gates.map((gate) => ({
+      validationRunId: runId,
+      gate: gate.gate,
+      passed: gate.passed,
+      value: gate.value,
+      threshold: gate.threshold,
+      comparison: gate.comparison,
+      reason: gate.reason,
+      evidence,
+    })),
+  );
 }
 
 export async function finishValidationRun(db: TDb, runId: string, status: "passed" | "failed" | "error") {
-  await db.update(validationRuns).set({ status, finishedAt: sql`now()` }).where(eq(validationRuns.id, runId));
+  await db
+    .update(validationRuns)
+    .set({ status, finishedAt: sql`now()` })
+    .where(eq(validationRuns.id, runId));
 }
 
-export async function setVersionStatus(db: TDb, versionId: string, status: string) {
-  await db.update(modelVersions).set({ status, statusChangedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(modelVersions.id, versionId));
+export async function setVersionStatus(db: TDb, versionId: string, status: TVersionStatus) {
+  await db
+    .update(modelVersions)
+    .set({ status, statusChangedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(eq(modelVersions.id, versionId));
 }
 
 /** The latest validation run of each version, with its gates. */
-export async function getLatestGateResults(db: TDb, versionIds: string[]) {
+async function getLatestGateResults(db: TDb, versionIds: string[]) {
   if (versionIds.length === 0) return [];
   const runs = await db
-    .selectDistinctOn([validationRuns.modelVersionId], { id: validationRuns.id, modelVersionId: validationRuns.modelVersionId, status: validationRuns.status, startedAt: validationRuns.startedAt, finishedAt: validationRuns.finishedAt })
+    .selectDistinctOn([validationRuns.modelVersionId], {
+      id: validationRuns.id,
+      modelVersionId: validationRuns.modelVersionId,
+      status: validationRuns.status,
+      startedAt: validationRuns.startedAt,
+      finishedAt: validationRuns.finishedAt,
+    })
     .from(validationRuns)
     .where(inArray(validationRuns.modelVersionId, versionIds))
     .orderBy(validationRuns.modelVersionId, desc(validationRuns.startedAt));
   const gates = runs.length
-    ? await db.select().from(gateResults).where(inArray(gateResults.validationRunId, runs.map((run) => run.id))).orderBy(asc(gateResults.createdAt))
+    ? await db
+        .select()
+        .from(gateResults)
+        .where(
+          inArray(
+            gateResults.validationRunId,
+            runs.map((run) => run.id),
+          ),
+        )
+        .orderBy(asc(gateResults.createdAt))
     : [];
   return runs.map((run) => ({ ...run, gates: gates.filter((gate) => gate.validationRunId === run.id) }));
 }
 
 /** The open (pending) approval request of a version, with its votes. */
 export async function getApprovalRequest(db: TDb, versionId: string) {
-  const [request] = await db.select().from(approvalRequests).where(eq(approvalRequests.modelVersionId, versionId)).orderBy(desc(approvalRequests.createdAt)).limit(1);
+  const [request] = await db
+    .select()
+    .from(approvalRequests)
+    .where(eq(approvalRequests.modelVersionId, versionId))
+    .orderBy(desc(approvalRequests.createdAt))
+    .limit(1);
   if (!request) return null;
-  const votes = await db.select().from(approvalVotes).where(eq(approvalVotes.approvalRequestId, request.id)).orderBy(asc(approvalVotes.createdAt));
+  const votes = await db
+    .select()
+    .from(approvalVotes)
+    .where(eq(approvalVotes.approvalRequestId, request.id))
+    .orderBy(asc(approvalVotes.createdAt));
   return { ...request, votes };
 }
 
@@ -102,12 +167,18 @@ export async function getVersionGovernance(db: TDb, slug: string, version: strin
     getLatestGateResults(db, [row.version.id]),
     getApprovalRequest(db, row.version.id),
     row.deployment?.championVersionId && row.deployment.championVersionId !== row.version.id
-      ? db.select({ version: modelVersions.version, offlineMetrics: modelVersions.offlineMetrics }).from(modelVersions).where(eq(modelVersions.id, row.deployment.championVersionId)).then((rows) => rows[0] ?? null)
+      ? db
+          .select({ version: modelVersions.version, offlineMetrics: modelVersions.offlineMetrics })
+          .from(modelVersions)
+          .where(eq(modelVersions.id, row.deployment.championVersionId))
+          .then((rows) => rows[0] ?? null)
       : Promise.resolve(null),
   ]);
   const names = new Map<string, string>();
   const ids = [approval?.requestedBy, ...(approval?.votes.map((vote) => vote.voterId) ?? [])].filter((id): id is string => Boolean(id));
-  if (ids.length) for (const user of await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids))) names.set(user.id, user.name);
+  if (ids.length)
+    for (const user of await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids)))
+      names.set(user.id, user.name);
   return {
     versionId: row.version.id,
     modelId: row.model.id,
@@ -117,16 +188,21 @@ export async function getVersionGovernance(db: TDb, slug: string, version: strin
     revision: row.deployment?.revision ?? 0,
     run: runs[0] ?? null,
     approval: approval
-      ? { ...approval, requestedByName: names.get(approval.requestedBy) ?? null, votes: approval.votes.map((vote) => ({ ...vote, voterName: names.get(vote.voterId) ?? null })) }
+      ? {
+          ...approval,
+          requestedByName: names.get(approval.requestedBy) ?? null,
+          votes: approval.votes.map((vote) => ({ ...vote, voterName: names.get(vote.voterId) ?? null })),
+        }
       : null,
     champion,
   };
 }
 
-export type TShadowPoint = { hour: string; pairs: number; agreementRate: number; meanAbsScoreDifference: number };
-
 /** Shadow vs champion on the same requests, by hour: how often their labels agree and how far their scores are apart. */
-export async function getShadowComparison(db: TDb, input: { modelId: string; shadowVersionId: string; hours: number }): Promise<TShadowPoint[]> {
+export async function getShadowComparison(
+  db: TDb,
+  input: { modelId: string; shadowVersionId: string; hours: number },
+): Promise<TShadowPoint[]> {
   const rows = await db.execute<{ hour: string; pairs: number; agreement: number; difference: number }>(sql`
     select date_trunc('hour', s.created_at) as hour, count(*)::int as pairs,
            avg((s.label = c.label)::int)::float8 as agreement, avg(abs(s.probability - c.probability))::float8 as difference
@@ -135,12 +211,73 @@ export async function getShadowComparison(db: TDb, input: { modelId: string; sha
     where s.model_id = ${input.modelId} and s.role = 'shadow' and s.model_version_id = ${input.shadowVersionId}
       and s.created_at > now() - make_interval(hours => ${input.hours})
     group by 1 order by 1`);
-  return rows.map((row) => ({ hour: new Date(row.hour).toISOString(), pairs: row.pairs, agreementRate: row.agreement, meanAbsScoreDifference: row.difference }));
+  return rows.map((row) => ({
+    hour: new Date(row.hour).toISOString(),
+    pairs: row.pairs,
+    agreementRate: row.agreement,
+    meanAbsScoreDifference: row.difference,
+  }));
 }
 
 export async function savePolicy(db: TDb, input: { tier: TRiskTier; policy: TPolicy; updatedBy: string }) {
   await db
     .insert(governancePolicies)
     .values({ riskTier: input.tier, policy: input.policy, updatedBy: input.updatedBy })
-    .onConflictDoUpdate({ target: governancePolicies.riskTier, set: { policy: input.policy, updatedBy: input.updatedBy, updatedAt: sql`now()` } });
+    .onConflictDoUpdate({
+      target: governancePolicies.riskTier,
+      set: { policy: input.policy, updatedBy: input.updatedBy, updatedAt: sql`now()` },
+    });
+}
+
+/** Canaries the guard judges: deployments in canary mode whose kill switch is off, with their model. */
+export async function listRunningCanaries(db: TDb) {
+  return db
+    .select({ deployment: deployments, model: models })
+    .from(deployments)
+    .innerJoin(models, eq(models.id, deployments.modelId))
+    .where(and(eq(deployments.mode, "canary"), eq(deployments.killSwitch, false)));
+}
+
+/** A version's output schema (its decision threshold among it), or null for an unknown version. */
+export async function getVersionOutputSchema(db: TDb, versionId: string): Promise<Record<string, unknown> | null> {
+  const [row] = await db.select({ outputSchema: modelVersions.outputSchema }).from(modelVersions).where(eq(modelVersions.id, versionId));
+  return row?.outputSchema ?? null;
+}
+
+export type TCanaryArmHour = {
+  requests: number;
+  /** Fallback answers the arm caused. */
+  errors: number;
+  /** Null when the arm served nothing. */
+  latencyP99Ms: number | null;
+  meanConfidence: number | null;
+  /** Scores of the arm's labelled predictions (at most 20 000). */
+  labelled: { probability: number; labelValue: number }[];
+};
+
+/** What one arm of a canary (a version of the model) did in the last hour: requests, errors, p99 latency, confidence, labelled scores. */
+export async function getCanaryArmLastHour(
+  db: TDb,
+  { modelId, versionId }: { modelId: string; versionId: string },
+): Promise<TCanaryArmHour> {
+  const [row] = await db.execute<{ requests: number; errors: number; p99: number | null; confidence: number | null }>(sql`
+    select count(*)::int as requests,
+           count(*) filter (where role = 'fallback')::int as errors,
+           percentile_cont(0.99) within group (order by latency_ms) as p99,
+           avg(confidence) filter (where role <> 'fallback') as confidence
+    from predictions
+    where model_id = ${modelId} and model_version_id = ${versionId} and role in ('champion', 'challenger', 'fallback')
+      and created_at > now() - interval '1 hour'`);
+  const labelled = await db.execute<{ probability: number; label_value: number }>(sql`
+    select p.probability, o.label_value from predictions p
+    join outcomes o on o.prediction_id = p.id and o.prediction_created_at = p.created_at
+    where p.model_id = ${modelId} and p.model_version_id = ${versionId} and p.role in ('champion', 'challenger') and p.created_at > now() - interval '1 hour'
+    limit 20000`);
+  return {
+    requests: row?.requests ?? 0,
+    errors: row?.errors ?? 0,
+    latencyP99Ms: row?.p99 == null ? null : Number(row.p99),
+    meanConfidence: row?.confidence == null ? null : Number(row.confidence),
+    labelled: labelled.map((item) => ({ probability: item.probability, labelValue: item.label_value })),
+  };
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import type { TKpiValue } from "@/lib/kpis/input";
-import type { TKpiPoint, TMonitorPoint, TMonitorStatus, TPortfolioModel } from "@/lib/types/kpis";
+import type { TKpiPoint, TMonitorPoint, TPortfolioModel } from "@/lib/types/kpis";
+import type { TMonitorStatus } from "@/lib/types/monitoring";
 import type { TDb } from "../connection";
 import { kpiValues, models } from "../schema";
 
@@ -11,14 +12,22 @@ const UPSERT_CHUNK = 2_000;
  * Inserts or replaces KPI values of one model, keyed by (model, metric, day). Run it in the
  * caller's transaction: a failing chunk then rolls back every chunk before it.
  */
-export async function upsertKpiValues(db: TDb, input: { modelId: string; values: readonly TKpiValue[] }): Promise<{ inserted: number; updated: number }> {
+export async function upsertKpiValues(
+  db: TDb,
+  input: { modelId: string; values: readonly TKpiValue[] },
+): Promise<{ inserted: number; updated: number }> {
   let inserted = 0;
   for (let start = 0; start < input.values.length; start += UPSERT_CHUNK) {
     const chunk = input.values.slice(start, start + UPSERT_CHUNK);
     const rows = await db
       .insert(kpiValues)
-      .values(chunk.map((value) => ({ modelId: input.modelId, metric: value.metric, day: value.date, value: value.value, unit: value.unit })))
-      .onConflictDoUpdate({ target: [kpiValues.modelId, kpiValues.metric, kpiValues.day], set: { value: sql`excluded.value`, unit: sql`excluded.unit` } })
+      .values(
+        chunk.map((value) => ({ modelId: input.modelId, metric: value.metric, day: value.date, value: value.value, unit: value.unit })),
+      )
+      .onConflictDoUpdate({
+        target: [kpiValues.modelId, kpiValues.metric, kpiValues.day],
+        set: { value: sql`excluded.value`, unit: sql`excluded.unit` },
+      })
       // xmax is 0 on a freshly inserted row version and set on one written by the DO UPDATE.
       .returning({ inserted: sql<boolean>`(xmax = 0)` });
     inserted += rows.filter((row) => row.inserted).length;
@@ -34,16 +43,21 @@ export async function listModelRefs(db: TDb): Promise<Array<{ id: string; slug: 
 export type TKpiValueDto = { date: string; metric: string; value: number; unit: string };
 
 /** A model's KPI values, by metric then day, optionally one metric and a period (days included). */
-export async function listKpiValues(db: TDb, input: { modelId: string; metric?: string; from?: string; to?: string }): Promise<TKpiValueDto[]> {
+export async function listKpiValues(
+  db: TDb,
+  input: { modelId: string; metric?: string; from?: string; to?: string },
+): Promise<TKpiValueDto[]> {
   return db
     .select({ date: kpiValues.day, metric: kpiValues.metric, value: kpiValues.value, unit: kpiValues.unit })
     .from(kpiValues)
-    .where(and(
-      eq(kpiValues.modelId, input.modelId),
-      input.metric === undefined ? undefined : eq(kpiValues.metric, input.metric),
-      input.from === undefined ? undefined : gte(kpiValues.day, input.from),
-      input.to === undefined ? undefined : lte(kpiValues.day, input.to),
-    ))
+    .where(
+      and(
+        eq(kpiValues.modelId, input.modelId),
+        input.metric === undefined ? undefined : eq(kpiValues.metric, input.metric),
+        input.from === undefined ? undefined : gte(kpiValues.day, input.from),
+        input.to === undefined ? undefined : lte(kpiValues.day, input.to),
+      ),
+    )
     .orderBy(asc(kpiValues.metric), asc(kpiValues.day));
 }
 
@@ -76,16 +90,37 @@ const CHAMPION_FIRST = sql`order by r.model_id, r.window_start, r.kind, r.statis
   (r.model_version_id is not distinct from d.champion_version_id) desc, r.computed_at desc`;
 
 /** Daily drift (drifted share), disparate impact and realized ROC AUC / accuracy of the given models within [from, to]. */
-export async function listDailyMonitorPoints(db: TDb, input: { modelIds: readonly string[]; from: string; to: string }): Promise<TMonitorPoint[]> {
+export async function listDailyMonitorPoints(
+  db: TDb,
+  input: { modelIds: readonly string[]; from: string; to: string },
+): Promise<TMonitorPoint[]> {
   if (input.modelIds.length === 0) return [];
-  const rows = await db.execute<{ model_id: string; day: string; kind: TMonitorPoint["kind"]; statistic: string; group_name: string; value: number | null; threshold: number | null; status: TMonitorPoint["status"] }>(sql`
+  const rows = await db.execute<{
+    model_id: string;
+    day: string;
+    kind: TMonitorPoint["kind"];
+    statistic: string;
+    group_name: string;
+    value: number | null;
+    threshold: number | null;
+    status: TMonitorPoint["status"];
+  }>(sql`
     ${DAILY_RESULTS}
-      and r.model_id in (${sql.join(input.modelIds.map((id) => sql`${id}::uuid`), sql`, `)})
+      and r.model_id in (${sql.join(
+        input.modelIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})
       and r.window_start >= ${input.from}::date and r.window_start < ${input.to}::date + 1
     ${CHAMPION_FIRST}`);
   return rows.map((row) => ({
-    modelId: row.model_id, day: row.day, kind: row.kind, statistic: row.statistic, groupName: row.group_name,
-    value: row.value === null ? null : Number(row.value), threshold: row.threshold === null ? null : Number(row.threshold), status: row.status,
+    modelId: row.model_id,
+    day: row.day,
+    kind: row.kind,
+    statistic: row.statistic,
+    groupName: row.group_name,
+    value: row.value === null ? null : Number(row.value),
+    threshold: row.threshold === null ? null : Number(row.threshold),
+    status: row.status,
   }));
 }
 
@@ -96,9 +131,20 @@ export async function listDailyMonitorPoints(db: TDb, input: { modelIds: readonl
  */
 export async function listPortfolioModels(db: TDb): Promise<TPortfolioModel[]> {
   const rows = await db.execute<{
-    id: string; slug: string; display_name: string; risk_tier: TPortfolioModel["riskTier"]; business_kpi: string; cost_settings: Record<string, unknown>;
-    champion_version: string | null; kill_switch: boolean | null; critical: number; warning: number; info: number; review: number;
-    drift_day: string | null; drift_status: TMonitorStatus | null;
+    id: string;
+    slug: string;
+    display_name: string;
+    risk_tier: TPortfolioModel["riskTier"];
+    business_kpi: string;
+    cost_settings: Record<string, unknown>;
+    champion_version: string | null;
+    kill_switch: boolean | null;
+    critical: number;
+    warning: number;
+    info: number;
+    review: number;
+    drift_day: string | null;
+    drift_status: TMonitorStatus | null;
   }>(sql`
     with latest_drift as (
       select distinct on (model_id) model_id, day, status from (${DAILY_RESULTS} ${CHAMPION_FIRST}) daily
@@ -119,9 +165,18 @@ export async function listPortfolioModels(db: TDb): Promise<TPortfolioModel[]> {
     left join latest_drift ld on ld.model_id = m.id
     order by (d.champion_version_id is null), m.display_name`);
   return rows.map((row) => ({
-    id: row.id, slug: row.slug, displayName: row.display_name, riskTier: row.risk_tier, businessKpi: row.business_kpi, costSettings: row.cost_settings ?? {},
-    championVersion: row.champion_version, killSwitch: row.kill_switch ?? false,
-    openCriticalAlerts: row.critical, openWarningAlerts: row.warning, openInfoAlerts: row.info, openReviewItems: row.review,
+    id: row.id,
+    slug: row.slug,
+    displayName: row.display_name,
+    riskTier: row.risk_tier,
+    businessKpi: row.business_kpi,
+    costSettings: row.cost_settings ?? {},
+    championVersion: row.champion_version,
+    killSwitch: row.kill_switch ?? false,
+    openCriticalAlerts: row.critical,
+    openWarningAlerts: row.warning,
+    openInfoAlerts: row.info,
+    openReviewItems: row.review,
     latestDrift: row.drift_day && row.drift_status ? { day: row.drift_day, status: row.drift_status } : null,
   }));
 }

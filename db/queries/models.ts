@@ -5,7 +5,6 @@ import type { TDb } from "../connection";
 import { deploymentSettings } from "./deployment-settings";
 import { deployments, modelVersions, models, users } from "../schema";
 
-
 /** Every model with its latest version and current champion, for the Models page. */
 export async function listModels(db: TDb): Promise<TModelListItem[]> {
   const champion = db
@@ -67,7 +66,13 @@ export async function getModelDetail(db: TDb, slug: string): Promise<TModelDetai
       (select count(*)::int from review_items where model_id = ${row.model.id} and status <> 'decided') as reviews`);
   const deployment = row.deployment;
   const roleOf = (id: string): TVersionListItem["role"] =>
-    id === deployment?.championVersionId ? "champion" : id === deployment?.challengerVersionId ? "challenger" : id === deployment?.previousChampionVersionId ? "previous champion" : null;
+    id === deployment?.championVersionId
+      ? "champion"
+      : id === deployment?.challengerVersionId
+        ? "challenger"
+        : id === deployment?.previousChampionVersionId
+          ? "previous champion"
+          : null;
   const versionName = (id: string | null | undefined) => versionRows.find((version) => version.id === id)?.version ?? null;
   return {
     id: row.model.id,
@@ -100,9 +105,17 @@ export async function listModelVersions(db: TDb, slug: string) {
   if (!model) return null;
   return db
     .select({
-      id: modelVersions.id, version: modelVersions.version, status: modelVersions.status, artifactSha256: modelVersions.artifactSha256,
-      createdAt: modelVersions.createdAt, offlineMetrics: modelVersions.offlineMetrics, inputSchema: modelVersions.inputSchema,
-      outputSchema: modelVersions.outputSchema, trainingData: modelVersions.trainingData, hyperparameters: modelVersions.hyperparameters, card: modelVersions.card,
+      id: modelVersions.id,
+      version: modelVersions.version,
+      status: modelVersions.status,
+      artifactSha256: modelVersions.artifactSha256,
+      createdAt: modelVersions.createdAt,
+      offlineMetrics: modelVersions.offlineMetrics,
+      inputSchema: modelVersions.inputSchema,
+      outputSchema: modelVersions.outputSchema,
+      trainingData: modelVersions.trainingData,
+      hyperparameters: modelVersions.hyperparameters,
+      card: modelVersions.card,
     })
     .from(modelVersions)
     .where(eq(modelVersions.modelId, model.id))

@@ -2,17 +2,30 @@ import { and, asc, eq, gte, inArray, lt, notLike, sql } from "drizzle-orm";
 import type { TDb } from "../connection";
 import { modelVersions, models, monitorResults, monitorWindows } from "../schema";
 import type { TWindowRow, TWindowSummary } from "@/lib/monitoring/window";
+import type { TMonitorStatus } from "@/lib/types/monitoring";
 
 export type TMonitorVersion = {
-  id: string; modelId: string; modelSlug: string; version: string; artifactSha256: string;
-  inputSchema: Record<string, unknown>; outputSchema: Record<string, unknown>; referenceProfile: Record<string, unknown> | null;
+  id: string;
+  modelId: string;
+  modelSlug: string;
+  version: string;
+  artifactSha256: string;
+  inputSchema: Record<string, unknown>;
+  outputSchema: Record<string, unknown>;
+  referenceProfile: Record<string, unknown> | null;
 };
 
 export async function getMonitorVersion(db: TDb, versionId: string): Promise<TMonitorVersion | null> {
   const [row] = await db
     .select({
-      id: modelVersions.id, modelId: modelVersions.modelId, modelSlug: models.slug, version: modelVersions.version, artifactSha256: modelVersions.artifactSha256,
-      inputSchema: modelVersions.inputSchema, outputSchema: modelVersions.outputSchema, referenceProfile: modelVersions.referenceProfile,
+      id: modelVersions.id,
+      modelId: modelVersions.modelId,
+      modelSlug: models.slug,
+      version: modelVersions.version,
+      artifactSha256: modelVersions.artifactSha256,
+      inputSchema: modelVersions.inputSchema,
+      outputSchema: modelVersions.outputSchema,
+      referenceProfile: modelVersions.referenceProfile,
     })
     .from(modelVersions)
     .innerJoin(models, eq(models.id, modelVersions.modelId))
@@ -31,7 +44,10 @@ export async function listActiveHours(db: TDb, { from, to }: { from: Date; to: D
 }
 
 /** Hours whose predictions received an outcome since `since`: delayed labels change their performance. */
-export async function listHoursWithNewOutcomes(db: TDb, { since, until }: { since: Date; until: Date }): Promise<{ versionId: string; hour: Date }[]> {
+export async function listHoursWithNewOutcomes(
+  db: TDb,
+  { since, until }: { since: Date; until: Date },
+): Promise<{ versionId: string; hour: Date }[]> {
   const rows = await db.execute<{ version_id: string; hour: Date }>(sql`
     select p.model_version_id as version_id, date_trunc('hour', p.created_at) as hour
     from outcomes o
@@ -54,44 +70,101 @@ export async function listMissingHours(db: TDb, { from, to }: { from: Date; to: 
 
 /** A window's predictions with their outcome (1 / 0) where one arrived. */
 export async function listWindowRows(db: TDb, { versionId, from, to }: { versionId: string; from: Date; to: Date }): Promise<TWindowRow[]> {
-  const rows = await db.execute<{ features: number[]; attributes: Record<string, string | number | boolean>; probability: number; confidence: number; latency_ms: number; label_value: number | null }>(sql`
+  const rows = await db.execute<{
+    features: number[];
+    attributes: Record<string, string | number | boolean>;
+    probability: number;
+    confidence: number;
+    latency_ms: number;
+    label_value: number | null;
+  }>(sql`
     select p.features, p.attributes, p.probability, p.confidence, p.latency_ms, o.label_value
     from predictions p
     left join outcomes o on o.prediction_id = p.id and o.prediction_created_at = p.created_at
     where p.model_version_id = ${versionId} and p.created_at >= ${from.toISOString()} and p.created_at < ${to.toISOString()}`);
   return rows.map((row) => ({
-    features: row.features, attributes: row.attributes, probability: row.probability, confidence: row.confidence, latencyMs: row.latency_ms,
+    features: row.features,
+    attributes: row.attributes,
+    probability: row.probability,
+    confidence: row.confidence,
+    latencyMs: row.latency_ms,
     label: row.label_value === null ? null : row.label_value === 1 ? 1 : 0,
   }));
 }
 
-export async function upsertWindow(db: TDb, window: { modelId: string; versionId: string; granularity: "hour" | "day"; start: Date; end: Date; summary: TWindowSummary }) {
+export async function upsertWindow(
+  db: TDb,
+  window: { modelId: string; versionId: string; granularity: "hour" | "day"; start: Date; end: Date; summary: TWindowSummary },
+) {
   const values = {
-    modelId: window.modelId, modelVersionId: window.versionId, granularity: window.granularity, windowStart: window.start, windowEnd: window.end,
-    rowCount: window.summary.count, labelledCount: window.summary.labelled.count, summary: window.summary as unknown as Record<string, unknown>, computedAt: new Date(),
+    modelId: window.modelId,
+    modelVersionId: window.versionId,
+    granularity: window.granularity,
+    windowStart: window.start,
+    windowEnd: window.end,
+    rowCount: window.summary.count,
+    labelledCount: window.summary.labelled.count,
+    summary: window.summary as unknown as Record<string, unknown>,
+    computedAt: new Date(),
   };
-  await db.insert(monitorWindows).values(values).onConflictDoUpdate({
-    target: [monitorWindows.modelVersionId, monitorWindows.granularity, monitorWindows.windowStart],
-    set: { rowCount: values.rowCount, labelledCount: values.labelledCount, summary: values.summary, computedAt: values.computedAt, windowEnd: values.windowEnd },
-  });
+  await db
+    .insert(monitorWindows)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [monitorWindows.modelVersionId, monitorWindows.granularity, monitorWindows.windowStart],
+      set: {
+        rowCount: values.rowCount,
+        labelledCount: values.labelledCount,
+        summary: values.summary,
+        computedAt: values.computedAt,
+        windowEnd: values.windowEnd,
+      },
+    });
 }
 
 export type TStoredWindow = { versionId: string; start: Date; end: Date; rowCount: number; summary: TWindowSummary };
 
 /** Stored windows of some versions in [from, to), oldest first. */
-export async function listWindows(db: TDb, { versionIds, granularity, from, to }: { versionIds: string[]; granularity: "hour" | "day"; from: Date; to: Date }): Promise<TStoredWindow[]> {
+export async function listWindows(
+  db: TDb,
+  { versionIds, granularity, from, to }: { versionIds: string[]; granularity: "hour" | "day"; from: Date; to: Date },
+): Promise<TStoredWindow[]> {
   if (versionIds.length === 0) return [];
   const rows = await db
-    .select({ versionId: monitorWindows.modelVersionId, start: monitorWindows.windowStart, end: monitorWindows.windowEnd, rowCount: monitorWindows.rowCount, summary: monitorWindows.summary })
+    .select({
+      versionId: monitorWindows.modelVersionId,
+      start: monitorWindows.windowStart,
+      end: monitorWindows.windowEnd,
+      rowCount: monitorWindows.rowCount,
+      summary: monitorWindows.summary,
+    })
     .from(monitorWindows)
-    .where(and(inArray(monitorWindows.modelVersionId, versionIds), eq(monitorWindows.granularity, granularity), gte(monitorWindows.windowStart, from), lt(monitorWindows.windowStart, to)))
+    .where(
+      and(
+        inArray(monitorWindows.modelVersionId, versionIds),
+        eq(monitorWindows.granularity, granularity),
+        gte(monitorWindows.windowStart, from),
+        lt(monitorWindows.windowStart, to),
+      ),
+    )
     .orderBy(asc(monitorWindows.windowStart));
   return rows.map((row) => ({ ...row, summary: row.summary as unknown as TWindowSummary }));
 }
 
 export type TMonitorResultInput = {
-  modelId: string; versionId: string; kind: (typeof monitorResults.$inferInsert)["kind"]; granularity: "hour" | "day"; start: Date; end: Date;
-  feature?: string; groupName?: string; statistic: string; value: number | null; threshold: number | null; status: "ok" | "warning" | "breach" | "unknown"; details?: Record<string, unknown>;
+  modelId: string;
+  versionId: string;
+  kind: (typeof monitorResults.$inferInsert)["kind"];
+  granularity: "hour" | "day";
+  start: Date;
+  end: Date;
+  feature?: string;
+  groupName?: string;
+  statistic: string;
+  value: number | null;
+  threshold: number | null;
+  status: TMonitorStatus;
+  details?: Record<string, unknown>;
 };
 
 /** Writes a window's statistics; recomputing a window overwrites them (the unique key makes the job idempotent). */
@@ -99,32 +172,101 @@ export async function upsertMonitorResults(db: TDb, results: TMonitorResultInput
   if (results.length === 0) return;
   await db
     .insert(monitorResults)
-    .values(results.map((result) => ({
-      modelId: result.modelId, modelVersionId: result.versionId, kind: result.kind, granularity: result.granularity, windowStart: result.start, windowEnd: result.end,
-      feature: result.feature ?? "", groupName: result.groupName ?? "", statistic: result.statistic, value: result.value, threshold: result.threshold, status: result.status,
-      details: result.details ?? {}, computedAt: new Date(),
-    })))
+    .values(
+      results.map((result) => ({
+        modelId: result.modelId,
+        modelVersionId: result.versionId,
+        kind: result.kind,
+        granularity: result.granularity,
+        windowStart: result.start,
+        windowEnd: result.end,
+        feature: result.feature ?? "",
+        groupName: result.groupName ?? "",
+        statistic: result.statistic,
+        value: result.value,
+        threshold: result.threshold,
+        status: result.status,
+        details: result.details ?? {},
+        computedAt: new Date(),
+      })),
+    )
     .onConflictDoUpdate({
-      target: [monitorResults.modelVersionId, monitorResults.kind, monitorResults.granularity, monitorResults.windowStart, monitorResults.feature, monitorResults.groupName, monitorResults.statistic],
-      set: { value: sql`excluded.value`, threshold: sql`excluded.threshold`, status: sql`excluded.status`, details: sql`excluded.details`, computedAt: sql`excluded.computed_at` },
+      target: [
+        monitorResults.modelVersionId,
+        monitorResults.kind,
+        monitorResults.granularity,
+        monitorResults.windowStart,
+        monitorResults.feature,
+        monitorResults.groupName,
+        monitorResults.statistic,
+      ],
+      set: {
+        value: sql`excluded.value`,
+        threshold: sql`excluded.threshold`,
+        status: sql`excluded.status`,
+        details: sql`excluded.details`,
+        computedAt: sql`excluded.computed_at`,
+      },
     });
 }
 
-export type TMonitorPoint = { versionId: string | null; kind: string; feature: string; groupName: string; statistic: string; start: Date; value: number | null; threshold: number | null; status: string; details: Record<string, unknown> };
+export type TMonitorResultPoint = {
+  versionId: string | null;
+  kind: string;
+  feature: string;
+  groupName: string;
+  statistic: string;
+  start: Date;
+  value: number | null;
+  threshold: number | null;
+  status: TMonitorStatus;
+  details: Record<string, unknown>;
+};
 
 /** Monitor results of a model over a period, oldest first: the series behind the charts and the alert rules. */
-export async function listMonitorResults(db: TDb, { modelId, versionId, granularity, from, to, kinds, perGroupRows = true }: {
-  modelId: string; versionId?: string; granularity: "hour" | "day"; from: Date; to: Date; kinds?: string[];
-  /** Per-group rates ("age_band=under_25"); the dashboard computes those from merged summaries instead. */
-  perGroupRows?: boolean;
-}): Promise<TMonitorPoint[]> {
+export async function listMonitorResults(
+  db: TDb,
+  {
+    modelId,
+    versionId,
+    granularity,
+    from,
+    to,
+    perGroupRows = true,
+  }: {
+    modelId: string;
+    versionId?: string;
+    granularity: "hour" | "day";
+    from: Date;
+    to: Date;
+    /** Per-group rates ("age_band=under_25"); the dashboard computes those from merged summaries instead. */
+    perGroupRows?: boolean;
+  },
+): Promise<TMonitorResultPoint[]> {
   return db
     .select({
-      versionId: monitorResults.modelVersionId, kind: monitorResults.kind, feature: monitorResults.feature, groupName: monitorResults.groupName, statistic: monitorResults.statistic,
-      start: monitorResults.windowStart, value: monitorResults.value, threshold: monitorResults.threshold, status: monitorResults.status, details: monitorResults.details,
+      versionId: monitorResults.modelVersionId,
+      kind: monitorResults.kind,
+      feature: monitorResults.feature,
+      groupName: monitorResults.groupName,
+      statistic: monitorResults.statistic,
+      start: monitorResults.windowStart,
+      value: monitorResults.value,
+      threshold: monitorResults.threshold,
+      status: monitorResults.status,
+      details: monitorResults.details,
     })
     .from(monitorResults)
-    .where(and(eq(monitorResults.modelId, modelId), versionId ? eq(monitorResults.modelVersionId, versionId) : undefined, eq(monitorResults.granularity, granularity), gte(monitorResults.windowStart, from), lt(monitorResults.windowStart, to), kinds ? inArray(monitorResults.kind, kinds as never[]) : undefined, perGroupRows ? undefined : notLike(monitorResults.groupName, "%=%")))
+    .where(
+      and(
+        eq(monitorResults.modelId, modelId),
+        versionId ? eq(monitorResults.modelVersionId, versionId) : undefined,
+        eq(monitorResults.granularity, granularity),
+        gte(monitorResults.windowStart, from),
+        lt(monitorResults.windowStart, to),
+        perGroupRows ? undefined : notLike(monitorResults.groupName, "%=%"),
+      ),
+    )
     .orderBy(asc(monitorResults.windowStart));
 }
 

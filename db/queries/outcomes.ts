@@ -13,7 +13,12 @@ export type TPredictionForOutcome = {
 export async function getPredictionsForOutcome(db: TDb, ids: string[]): Promise<TPredictionForOutcome[]> {
   if (ids.length === 0) return [];
   return db
-    .select({ id: predictions.id, createdAt: predictions.createdAt, modelId: predictions.modelId, outputSchema: modelVersions.outputSchema })
+    .select({
+      id: predictions.id,
+      createdAt: predictions.createdAt,
+      modelId: predictions.modelId,
+      outputSchema: modelVersions.outputSchema,
+    })
     .from(predictions)
     .leftJoin(modelVersions, eq(modelVersions.id, predictions.modelVersionId))
     .where(inArray(predictions.id, ids));
@@ -22,22 +27,36 @@ export async function getPredictionsForOutcome(db: TDb, ids: string[]): Promise<
 /** Inserts outcomes; returns the prediction ids that already had one (left unchanged). */
 export async function insertOutcomes(db: TDb, rows: Array<typeof outcomes.$inferInsert>): Promise<string[]> {
   if (rows.length === 0) return [];
-  const inserted = await db.insert(outcomes).values(rows).onConflictDoNothing({ target: outcomes.predictionId }).returning({ id: outcomes.predictionId });
+  const inserted = await db
+    .insert(outcomes)
+    .values(rows)
+    .onConflictDoNothing({ target: outcomes.predictionId })
+    .returning({ id: outcomes.predictionId });
   const insertedIds = new Set(inserted.map((row) => row.id));
   return rows.map((row) => row.predictionId).filter((id) => !insertedIds.has(id));
-}
-
-export async function countOutcomes(db: TDb, modelId: string): Promise<number> {
-  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(outcomes).where(eq(outcomes.modelId, modelId));
-  return row.count;
 }
 
 /** What a calling application may see of one of its predictions: the answer, its review and the final label. */
 export async function getPredictionStatus(db: TDb, id: string) {
   const rows = await db.execute<{
-    id: string; created_at: string; model_id: string; model_slug: string; role: string; label: string; probability: number; request_id: string; api_key_id: string | null;
-    model_version: string | null; review_status: string | null; review_reason: string | null; decision: string | null; final_label: string | null;
-    decided_by: string | null; decided_at: string | null; outcome_label: string | null; outcome_source: string | null;
+    id: string;
+    created_at: string;
+    model_id: string;
+    model_slug: string;
+    role: string;
+    label: string;
+    probability: number;
+    request_id: string;
+    api_key_id: string | null;
+    model_version: string | null;
+    review_status: string | null;
+    review_reason: string | null;
+    decision: string | null;
+    final_label: string | null;
+    decided_by: string | null;
+    decided_at: string | null;
+    outcome_label: string | null;
+    outcome_source: string | null;
   }>(sql`
     select p.id, p.created_at, p.model_id, m.slug as model_slug, p.role, p.label, p.probability, p.request_id, p.api_key_id,
            v.version as model_version, r.status as review_status, r.reason as review_reason, r.decision, r.final_label,
@@ -54,10 +73,23 @@ export async function getPredictionStatus(db: TDb, id: string) {
 }
 
 /** Predictions with a true label (from the calling application or a review decision), for retraining. */
-export async function listLabelledPredictions(db: TDb, input: { modelId: string; versionId?: string; from?: Date; to?: Date; limit: number }) {
+export async function listLabelledPredictions(
+  db: TDb,
+  input: { modelId: string; versionId?: string; from?: Date; to?: Date; limit: number },
+) {
   return db.execute<{
-    prediction_id: string; created_at: string; version: string | null; role: string; features: number[]; attributes: Record<string, unknown>;
-    probability: number; model_label: string; true_label: string; label_value: number; source: string; input_schema: { features?: Array<{ name: string; modelInput?: boolean }> } | null;
+    prediction_id: string;
+    created_at: string;
+    version: string | null;
+    role: string;
+    features: number[];
+    attributes: Record<string, unknown>;
+    probability: number;
+    model_label: string;
+    true_label: string;
+    label_value: number;
+    source: string;
+    input_schema: { features?: Array<{ name: string; modelInput?: boolean }> } | null;
   }>(sql`
     select p.id as prediction_id, p.created_at, v.version, p.role, p.features, p.attributes, p.probability, p.label as model_label,
            o.label as true_label, o.label_value, o.source, v.input_schema

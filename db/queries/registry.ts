@@ -32,5 +32,14 @@ export async function insertDeployment(db: TDb, values: typeof deployments.$infe
 }
 
 export async function updateModelRow(db: TDb, id: string, changes: Partial<typeof models.$inferInsert>) {
-  await db.update(models).set({ ...changes, updatedAt: sql`now()` }).where(eq(models.id, id));
+  await db
+    .update(models)
+    .set({ ...changes, updatedAt: sql`now()` })
+    .where(eq(models.id, id));
+}
+
+/** Every version string of a model, in no order (the caller compares them as semver). */
+export async function listVersionStrings(db: TDb, modelId: string): Promise<string[]> {
+  const rows = await db.select({ version: modelVersions.version }).from(modelVersions).where(eq(modelVersions.modelId, modelId));
+  return rows.map((row) => row.version);
 }

@@ -28,9 +28,21 @@ it("twenty analysts claiming at once over 200 items decide each item exactly onc
     analysts.map(async (analyst) => {
       for (;;) {
         // Within this model: other files may leave items of their own models in the shared queue.
-        const id = await db.transaction((tx) => claimNextReviewItem(tx, { userId: analyst.id, claimMinutes: 15, modelSlug: "credit-default" }));
+        const id = await db.transaction((tx) =>
+          claimNextReviewItem(tx, { userId: analyst.id, claimMinutes: 15, modelSlug: "credit-default" }),
+        );
         if (!id) return;
-        await db.transaction((tx) => decideReviewItem(tx, { id, userId: analyst.id, decision: "accept", finalLabel: "repay", labelValue: 0, reasonCode: null, comment: null }));
+        await db.transaction((tx) =>
+          decideReviewItem(tx, {
+            id,
+            userId: analyst.id,
+            decision: "accept",
+            finalLabel: "repay",
+            labelValue: 0,
+            reasonCode: null,
+            comment: null,
+          }),
+        );
         decidedBy.set(id, [...(decidedBy.get(id) ?? []), analyst.id]);
       }
     }),
@@ -50,11 +62,26 @@ it("twenty analysts claiming at once over 200 items decide each item exactly onc
 
 it("an expired claim returns the item to the queue, and the first holder can no longer decide it", async () => {
   const [model] = await db.$client`select id from models where slug = 'credit-default'`;
-  const [first, second] = await db.$client`select id from users where email in ('claimer1@oversight.test', 'claimer2@oversight.test') order by email`;
-  const [prediction] = await db.$client`insert into predictions (model_id, role, request_id, features, probability, label, confidence, latency_ms) values (${model.id}, 'fallback', 'claim-expiry', '{1}', 0.5, 'repay', 0.5, 1) returning id, created_at`;
-  const [item] = await db.$client`insert into review_items (prediction_id, prediction_created_at, model_id, reason, due_at) values (${prediction.id}, ${prediction.created_at}, ${model.id}, 'random_sample', now() + interval '1 day') returning id`;
+  const [first, second] =
+    await db.$client`select id from users where email in ('claimer1@oversight.test', 'claimer2@oversight.test') order by email`;
+  const [prediction] =
+    await db.$client`insert into predictions (model_id, role, request_id, features, probability, label, confidence, latency_ms) values (${model.id}, 'fallback', 'claim-expiry', '{1}', 0.5, 'repay', 0.5, 1) returning id, created_at`;
+  const [item] =
+    await db.$client`insert into review_items (prediction_id, prediction_created_at, model_id, reason, due_at) values (${prediction.id}, ${prediction.created_at}, ${model.id}, 'random_sample', now() + interval '1 day') returning id`;
   expect(await claimNextReviewItem(db, { userId: first.id, claimMinutes: 15 })).toBe(item.id);
   await db.$client`update review_items set claim_expires_at = now() - interval '1 second' where id = ${item.id}`;
   expect(await claimNextReviewItem(db, { userId: second.id, claimMinutes: 15 })).toBe(item.id);
-  await expect(db.transaction((tx) => decideReviewItem(tx, { id: item.id, userId: first.id, decision: "accept", finalLabel: "repay", labelValue: 0, reasonCode: null, comment: null }))).rejects.toMatchObject({ code: "review_item_not_claimed" });
+  await expect(
+    db.transaction((tx) =>
+      decideReviewItem(tx, {
+        id: item.id,
+        userId: first.id,
+        decision: "accept",
+        finalLabel: "repay",
+        labelValue: 0,
+        reasonCode: null,
+        comment: null,
+      }),
+    ),
+  ).rejects.toMatchObject({ code: "review_item_not_claimed" });
 });

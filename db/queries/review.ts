@@ -6,7 +6,13 @@ import type { TReviewItemDetail, TReviewQueueItem, TReviewReasonCode, TSimilarCa
 import type { TDb } from "../connection";
 import { modelVersions, models, outcomes, predictions, reviewItems, users } from "../schema";
 
-export type TQueueFilter = { modelSlug?: string; reason?: TReviewReasonCode; sla?: "overdue" | "due_soon" | "on_track"; minAgeHours?: number; includeDecided?: boolean };
+export type TQueueFilter = {
+  modelSlug?: string;
+  reason?: TReviewReasonCode;
+  sla?: "overdue" | "due_soon" | "on_track";
+  minAgeHours?: number;
+  includeDecided?: boolean;
+};
 
 const claimedBy = alias(users, "claimed_by_user");
 const decidedBy = alias(users, "decided_by_user");
@@ -21,7 +27,10 @@ function queueConditions(filter: TQueueFilter): SQL | undefined {
   if (filter.reason) parts.push(eq(reviewItems.reason, filter.reason));
   if (filter.minAgeHours) parts.push(sql`${reviewItems.createdAt} < now() - make_interval(hours => ${filter.minAgeHours})`);
   if (filter.sla === "overdue") parts.push(sql`${reviewItems.dueAt} <= now()`);
-  if (filter.sla === "due_soon") parts.push(sql`${reviewItems.dueAt} > now() and ${reviewItems.dueAt} - now() <= (${reviewItems.dueAt} - ${reviewItems.createdAt}) * 0.25`);
+  if (filter.sla === "due_soon")
+    parts.push(
+      sql`${reviewItems.dueAt} > now() and ${reviewItems.dueAt} - now() <= (${reviewItems.dueAt} - ${reviewItems.createdAt}) * 0.25`,
+    );
   if (filter.sla === "on_track") parts.push(sql`${reviewItems.dueAt} - now() > (${reviewItems.dueAt} - ${reviewItems.createdAt}) * 0.25`);
   return parts.length ? and(...parts) : undefined;
 }
@@ -50,14 +59,21 @@ export async function listReviewQueue(db: TDb, filter: TQueueFilter, limit = 200
     .orderBy(asc(reviewItems.dueAt))
     .limit(limit);
   // An expired claim shows as open: anyone may take it.
-  return rows.map((row) => (row.status === "claimed" && row.claimExpiresAt && row.claimExpiresAt < new Date() ? { ...row, status: "open", claimedByName: null } : row));
+  return rows.map((row) =>
+    row.status === "claimed" && row.claimExpiresAt && row.claimExpiresAt < new Date()
+      ? { ...row, status: "open", claimedByName: null }
+      : row,
+  );
 }
 
 /**
  * Claims the next available item (soonest due) for a user, or returns the item the user already
  * holds. SKIP LOCKED lets concurrent claimers pass over rows another transaction is taking.
  */
-export async function claimNextReviewItem(db: TDb, input: { userId: string; claimMinutes: number; modelSlug?: string }): Promise<string | null> {
+export async function claimNextReviewItem(
+  db: TDb,
+  input: { userId: string; claimMinutes: number; modelSlug?: string },
+): Promise<string | null> {
   const held = await db.execute<{ id: string }>(sql`
     select id from review_items where status = 'claimed' and claimed_by = ${input.userId} and claim_expires_at > now() order by due_at limit 1`);
   if (held[0]) return held[0].id;
@@ -78,7 +94,12 @@ export async function claimReviewItem(db: TDb, input: { id: string; userId: stri
   const claimed = await db
     .update(reviewItems)
     .set({ status: "claimed", claimedBy: input.userId, claimExpiresAt: sql`now() + make_interval(mins => ${input.claimMinutes})` })
-    .where(and(eq(reviewItems.id, input.id), sql`(${isAvailable} or (${reviewItems.status} = 'claimed' and ${reviewItems.claimedBy} = ${input.userId}))`))
+    .where(
+      and(
+        eq(reviewItems.id, input.id),
+        sql`(${isAvailable} or (${reviewItems.status} = 'claimed' and ${reviewItems.claimedBy} = ${input.userId}))`,
+      ),
+    )
     .returning({ id: reviewItems.id });
   if (claimed.length === 0) {
     const [item] = await db.select({ status: reviewItems.status }).from(reviewItems).where(eq(reviewItems.id, input.id));
@@ -95,27 +116,52 @@ export async function claimReviewItem(db: TDb, input: { id: string; userId: stri
  * Records a decision: only the analyst holding the claim may decide, once. The decision becomes
  * the prediction's outcome (a label for monitoring and retraining) in the same transaction.
  */
-export async function decideReviewItem(db: TDb, input: {
-  id: string; userId: string; decision: "accept" | "override"; finalLabel: string; labelValue: 0 | 1; reasonCode: string | null; comment: string | null;
-}) {
-  const [item] = await db
-    .select()
-    .from(reviewItems)
-    .where(eq(reviewItems.id, input.id))
-    .for("update");
+export async function decideReviewItem(
+  db: TDb,
+  input: {
+    id: string;
+    userId: string;
+    decision: "accept" | "override";
+    finalLabel: string;
+    labelValue: 0 | 1;
+    reasonCode: string | null;
+    comment: string | null;
+  },
+) {
+  const [item] = await db.select().from(reviewItems).where(eq(reviewItems.id, input.id)).for("update");
   if (!item) throw new DomainError("review_item_not_found", "That review item does not exist.", 404);
   if (item.status === "decided") throw new DomainError("review_item_decided", "This item has already been decided.", 409);
   if (item.status !== "claimed" || item.claimedBy !== input.userId) {
-    throw new DomainError("review_item_not_claimed", "Claim this item before deciding it (your claim may have expired and been taken).", 409);
+    throw new DomainError(
+      "review_item_not_claimed",
+      "Claim this item before deciding it (your claim may have expired and been taken).",
+      409,
+    );
   }
   const [decided] = await db
     .update(reviewItems)
-    .set({ status: "decided", decision: input.decision, finalLabel: input.finalLabel, reasonCode: input.reasonCode, comment: input.comment, decidedBy: input.userId, decidedAt: sql`now()` })
+    .set({
+      status: "decided",
+      decision: input.decision,
+      finalLabel: input.finalLabel,
+      reasonCode: input.reasonCode,
+      comment: input.comment,
+      decidedBy: input.userId,
+      decidedAt: sql`now()`,
+    })
     .where(eq(reviewItems.id, input.id))
     .returning();
   await db
     .insert(outcomes)
-    .values({ predictionId: item.predictionId, predictionCreatedAt: item.predictionCreatedAt, modelId: item.modelId, label: input.finalLabel, labelValue: input.labelValue, source: "review", recordedBy: input.userId })
+    .values({
+      predictionId: item.predictionId,
+      predictionCreatedAt: item.predictionCreatedAt,
+      modelId: item.modelId,
+      label: input.finalLabel,
+      labelValue: input.labelValue,
+      source: "review",
+      recordedBy: input.userId,
+    })
     .onConflictDoNothing({ target: outcomes.predictionId });
   return decided;
 }
@@ -145,11 +191,16 @@ export async function getReviewItemDetail(db: TDb, id: string): Promise<TReviewI
     .where(eq(reviewItems.id, id))
     .limit(1);
   if (!row) return null;
-  const schema = (row.inputSchema ?? { features: [] }) as { features?: Array<{ name: string; modelInput?: boolean; min?: number; max?: number }> };
+  const schema = (row.inputSchema ?? { features: [] }) as {
+    features?: Array<{ name: string; modelInput?: boolean; min?: number; max?: number }>;
+  };
   const inputs = (schema.features ?? []).filter((feature) => feature.modelInput);
   const output = (row.outputSchema ?? {}) as { positiveLabel?: string; negativeLabel?: string };
   const expired = row.item.status === "claimed" && row.item.claimExpiresAt !== null && row.item.claimExpiresAt < new Date();
-  const reference = summarizeReference(row.referenceColumns ?? {}, inputs.map((feature) => feature.name));
+  const reference = summarizeReference(
+    row.referenceColumns ?? {},
+    inputs.map((feature) => feature.name),
+  );
   return {
     id: row.item.id,
     predictionId: row.item.predictionId,
@@ -170,8 +221,17 @@ export async function getReviewItemDetail(db: TDb, id: string): Promise<TReviewI
     confidence: row.prediction.confidence,
     features: inputs.map((feature, index) => {
       const value = row.prediction.features[index] ?? null;
-      const outOfRange = value !== null && ((feature.min !== undefined && value < feature.min) || (feature.max !== undefined && value > feature.max));
-      return { name: feature.name, value, min: feature.min, max: feature.max, outOfRange, reference: reference[feature.name] ?? null, unusual: markUnusual(value, reference[feature.name]) };
+      const outOfRange =
+        value !== null && ((feature.min !== undefined && value < feature.min) || (feature.max !== undefined && value > feature.max));
+      return {
+        name: feature.name,
+        value,
+        min: feature.min,
+        max: feature.max,
+        outOfRange,
+        reference: reference[feature.name] ?? null,
+        unusual: markUnusual(value, reference[feature.name]),
+      };
     }),
     attributes: row.prediction.attributes,
     positiveLabel: output.positiveLabel ?? "positive",
@@ -195,14 +255,28 @@ const SIMILAR_CANDIDATES = 5_000;
  * over the version's most recently decided ≤ 5,000 items, so only the nearest rows leave the
  * database.
  */
-export async function listSimilarDecidedItems(db: TDb, input: {
-  excludeItemId: string; modelVersionId: string; features: number[]; scales: number[]; limit?: number;
-}): Promise<TSimilarCase[]> {
+export async function listSimilarDecidedItems(
+  db: TDb,
+  input: {
+    excludeItemId: string;
+    modelVersionId: string;
+    features: number[];
+    scales: number[];
+    limit?: number;
+  },
+): Promise<TSimilarCase[]> {
   // The item's inputs went through real[] like every candidate's: compare them at the same precision.
   const target = sql`${`{${input.features.join(",")}}`}::real[]::float8[]`;
   const scales = sql`${`{${input.scales.join(",")}}`}::float8[]`;
   const rows = await db.execute<{
-    id: string; distance: number; probability: number; label: string; decision: "accept" | "override"; final_label: string; reason_code: string | null; decided_at: string;
+    id: string;
+    distance: number;
+    probability: number;
+    label: string;
+    decision: "accept" | "override";
+    final_label: string;
+    reason_code: string | null;
+    decided_at: string;
   }>(sql`
     with candidates as (
       select r.id, r.decision, r.final_label, r.reason_code, r.decided_at, p.probability, p.label, p.features

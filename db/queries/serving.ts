@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { TDb } from "../connection";
 import { deploymentSettings } from "./deployment-settings";
 import { artifacts, deployments, modelVersions, models } from "../schema";
@@ -36,10 +36,18 @@ export async function loadServingModels(db: TDb, modelId?: string): Promise<TSer
     .from(models)
     .leftJoin(deployments, eq(deployments.modelId, models.id))
     .where(modelId ? eq(models.id, modelId) : undefined);
-  const versionIds = rows.flatMap(({ deployment }) => [deployment?.championVersionId, deployment?.challengerVersionId]).filter((id): id is string => Boolean(id));
+  const versionIds = rows
+    .flatMap(({ deployment }) => [deployment?.championVersionId, deployment?.challengerVersionId])
+    .filter((id): id is string => Boolean(id));
   const versions = versionIds.length
     ? await db
-        .select({ id: modelVersions.id, version: modelVersions.version, artifactSha256: modelVersions.artifactSha256, inputSchema: modelVersions.inputSchema, outputSchema: modelVersions.outputSchema })
+        .select({
+          id: modelVersions.id,
+          version: modelVersions.version,
+          artifactSha256: modelVersions.artifactSha256,
+          inputSchema: modelVersions.inputSchema,
+          outputSchema: modelVersions.outputSchema,
+        })
         .from(modelVersions)
         .where(inArray(modelVersions.id, versionIds))
     : [];
@@ -63,15 +71,4 @@ export async function loadServingModels(db: TDb, modelId?: string): Promise<TSer
 export async function getArtifactContent(db: TDb, sha256: string): Promise<Buffer | null> {
   const [row] = await db.select({ content: artifacts.content }).from(artifacts).where(eq(artifacts.sha256, sha256)).limit(1);
   return row?.content ?? null;
-}
-
-/** A model version by model slug and version string (for OIP's /versions/{version} routes). */
-export async function getServingVersion(db: TDb, slug: string, version: string): Promise<TServingVersionRow | null> {
-  const [row] = await db
-    .select({ id: modelVersions.id, version: modelVersions.version, artifactSha256: modelVersions.artifactSha256, inputSchema: modelVersions.inputSchema, outputSchema: modelVersions.outputSchema })
-    .from(modelVersions)
-    .innerJoin(models, eq(models.id, modelVersions.modelId))
-    .where(and(eq(models.slug, slug), eq(modelVersions.version, version)))
-    .limit(1);
-  return row ?? null;
 }

@@ -9,7 +9,8 @@ afterAll(close);
 
 it("pairs shadow and champion answers to the same request and reports agreement and score gap per hour", async () => {
   const [model] = await db.$client`select id from models where slug = 'credit-default'`;
-  const [champion, shadow] = await db.$client`select id from model_versions where model_id = ${model.id} and version in ('1.0.0', '1.1.0') order by version`;
+  const [champion, shadow] =
+    await db.$client`select id from model_versions where model_id = ${model.id} and version in ('1.0.0', '1.1.0') order by version`;
   const at = new Date(Date.now() - 60_000).toISOString();
   // Four requests: labels agree on three; |Δ score| = 0.1, 0.2, 0.3, 0.2 → mean 0.2.
   const pairs: Array<[string, number, string, number, string]> = [

@@ -3,7 +3,10 @@ import type { TTransparencyReport } from "@/lib/review/transparency";
 import type { TDb } from "../connection";
 
 /** The review transparency report of a model over [from, to) (whole UTC days). */
-export async function getTransparencyReport(db: TDb, input: { modelId: string; modelSlug: string; from: Date; to: Date }): Promise<TTransparencyReport> {
+export async function getTransparencyReport(
+  db: TDb,
+  input: { modelId: string; modelSlug: string; from: Date; to: Date },
+): Promise<TTransparencyReport> {
   const range = sql`r.model_id = ${input.modelId} and r.created_at >= ${input.from.toISOString()} and r.created_at < ${input.to.toISOString()}`;
   const [byReason, byGroup, timing, backlog] = await Promise.all([
     db.execute<{ reason: string; routed: number; decided: number; overridden: number }>(sql`

@@ -4,7 +4,6 @@ import type { TUserDto } from "@/lib/types/users";
 import type { TDb } from "../connection";
 import { users } from "../schema";
 
-
 const userColumns = {
   id: users.id,
   email: users.email,
@@ -14,8 +13,22 @@ const userColumns = {
   lastSignInAt: users.lastSignInAt,
 };
 
-function toDto(row: { id: string; email: string; name: string; roles: TRole[]; disabledAt: Date | null; lastSignInAt: Date | null }): TUserDto {
-  return { id: row.id, email: row.email, name: row.name, roles: row.roles, disabled: row.disabledAt !== null, lastSignInAt: row.lastSignInAt };
+function toDto(row: {
+  id: string;
+  email: string;
+  name: string;
+  roles: TRole[];
+  disabledAt: Date | null;
+  lastSignInAt: Date | null;
+}): TUserDto {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    roles: row.roles,
+    disabled: row.disabledAt !== null,
+    lastSignInAt: row.lastSignInAt,
+  };
 }
 
 export async function getUserById(db: TDb, id: string): Promise<TUserDto | null> {
@@ -39,9 +52,15 @@ export async function listUsers(db: TDb): Promise<TUserDto[]> {
 }
 
 export async function recordSignIn(db: TDb, id: string): Promise<void> {
-  await db.update(users).set({ lastSignInAt: sql`now()` }).where(eq(users.id, id));
+  await db
+    .update(users)
+    .set({ lastSignInAt: sql`now()` })
+    .where(eq(users.id, id));
 }
 
 export async function setUserRoles(db: TDb, id: string, roles: TRole[]): Promise<void> {
-  await db.update(users).set({ roles, updatedAt: sql`now()` }).where(eq(users.id, id));
+  await db
+    .update(users)
+    .set({ roles, updatedAt: sql`now()` })
+    .where(eq(users.id, id));
 }

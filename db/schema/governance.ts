@@ -1,7 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid,
-} from "drizzle-orm/pg-core";
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt } from "./columns";
 import { modelVersions } from "./models";
 import { users } from "./users";
@@ -19,7 +17,9 @@ export const validationRuns = pgTable(
   "validation_runs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    modelVersionId: uuid("model_version_id").notNull().references(() => modelVersions.id),
+    modelVersionId: uuid("model_version_id")
+      .notNull()
+      .references(() => modelVersions.id),
     status: text("status").$type<"queued" | "running" | "passed" | "failed" | "error">().notNull().default("queued"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -32,14 +32,19 @@ export const gateResults = pgTable(
   "gate_results",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    validationRunId: uuid("validation_run_id").notNull().references(() => validationRuns.id),
+    validationRunId: uuid("validation_run_id")
+      .notNull()
+      .references(() => validationRuns.id),
     gate: text("gate").notNull(),
     passed: boolean("passed").notNull(),
     value: doublePrecision("value"),
     threshold: doublePrecision("threshold"),
     comparison: text("comparison"),
     reason: text("reason").notNull().default(""),
-    evidence: jsonb("evidence").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    evidence: jsonb("evidence")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex("gate_results_run_gate_uq").on(table.validationRunId, table.gate)],
@@ -49,8 +54,12 @@ export const approvalRequests = pgTable(
   "approval_requests",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    modelVersionId: uuid("model_version_id").notNull().references(() => modelVersions.id),
-    requestedBy: uuid("requested_by").notNull().references(() => users.id),
+    modelVersionId: uuid("model_version_id")
+      .notNull()
+      .references(() => modelVersions.id),
+    requestedBy: uuid("requested_by")
+      .notNull()
+      .references(() => users.id),
     quorum: integer("quorum").notNull(),
     status: text("status").$type<"pending" | "approved" | "rejected" | "withdrawn">().notNull().default("pending"),
     note: text("note").notNull().default(""),
@@ -64,8 +73,12 @@ export const approvalVotes = pgTable(
   "approval_votes",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    approvalRequestId: uuid("approval_request_id").notNull().references(() => approvalRequests.id),
-    voterId: uuid("voter_id").notNull().references(() => users.id),
+    approvalRequestId: uuid("approval_request_id")
+      .notNull()
+      .references(() => approvalRequests.id),
+    voterId: uuid("voter_id")
+      .notNull()
+      .references(() => users.id),
     decision: text("decision").$type<"approve" | "reject">().notNull(),
     comment: text("comment").notNull(),
     createdAt: createdAt(),
@@ -89,7 +102,10 @@ export const auditRecords = pgTable(
     subjectType: text("subject_type").notNull(),
     subjectId: text("subject_id"),
     modelId: uuid("model_id"),
-    input: jsonb("input").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    input: jsonb("input")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     previousHash: text("previous_hash").notNull(),
     hash: text("hash").notNull(),
   },

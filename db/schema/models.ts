@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+// Relative, not "@/": drizzle-kit loads this file with no path aliases.
+import { DEPLOYMENT_MODES, VERSION_STATUSES } from "../../lib/governance/lifecycle";
 import { bytea, createdAt, updatedAt } from "./columns";
 import { users } from "./users";
 
@@ -12,11 +14,20 @@ export const models = pgTable("models", {
   riskTier: text("risk_tier").$type<"low" | "medium" | "high">().notNull(),
   useCase: text("use_case").notNull().default(""),
   businessKpi: text("business_kpi").notNull().default(""),
-  costSettings: jsonb("cost_settings").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  costSettings: jsonb("cost_settings")
+    .$type<Record<string, unknown>>()
+    .notNull()
+    .default(sql`'{}'::jsonb`),
   // Declarative rule set the worker answers from when the kill switch is on or the model fails.
-  fallbackRules: jsonb("fallback_rules").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  fallbackRules: jsonb("fallback_rules")
+    .$type<Record<string, unknown>>()
+    .notNull()
+    .default(sql`'{}'::jsonb`),
   // Review routing and SLA settings (high-risk rules, sample rate, due hours, claim minutes).
-  reviewSettings: jsonb("review_settings").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  reviewSettings: jsonb("review_settings")
+    .$type<Record<string, unknown>>()
+    .notNull()
+    .default(sql`'{}'::jsonb`),
   createdBy: uuid("created_by").references(() => users.id),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
@@ -29,7 +40,10 @@ export const artifacts = pgTable("artifacts", {
   format: text("format").notNull().default("onnx"),
   content: bytea("content").notNull(),
   // Input and output names, types and shapes as read by onnxruntime at registration.
-  signature: jsonb("signature").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  signature: jsonb("signature")
+    .$type<Record<string, unknown>>()
+    .notNull()
+    .default(sql`'{}'::jsonb`),
   createdAt: createdAt(),
 });
 
@@ -37,20 +51,37 @@ export const modelVersions = pgTable(
   "model_versions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    modelId: uuid("model_id").notNull().references(() => models.id),
+    modelId: uuid("model_id")
+      .notNull()
+      .references(() => models.id),
     version: text("version").notNull(),
     // Numeric parts of the semantic version, so "latest" is an ORDER BY, not a string sort.
     versionMajor: integer("version_major").notNull(),
     versionMinor: integer("version_minor").notNull(),
     versionPatch: integer("version_patch").notNull(),
-    status: text("status").notNull().default("registered"),
-    artifactSha256: text("artifact_sha256").notNull().references(() => artifacts.sha256),
+    // Typed for TypeScript only: no CHECK constraint; every write goes through lib/governance/lifecycle.
+    status: text("status", { enum: VERSION_STATUSES }).notNull().default("registered"),
+    artifactSha256: text("artifact_sha256")
+      .notNull()
+      .references(() => artifacts.sha256),
     inputSchema: jsonb("input_schema").$type<Record<string, unknown>>().notNull(),
     outputSchema: jsonb("output_schema").$type<Record<string, unknown>>().notNull(),
-    trainingData: jsonb("training_data").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
-    hyperparameters: jsonb("hyperparameters").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
-    offlineMetrics: jsonb("offline_metrics").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
-    card: jsonb("card").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    trainingData: jsonb("training_data")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
+    hyperparameters: jsonb("hyperparameters")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
+    offlineMetrics: jsonb("offline_metrics")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
+    card: jsonb("card")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     // Per-feature reference statistics (quantiles, sample, category counts) for drift.
     referenceProfile: jsonb("reference_profile").$type<Record<string, unknown>>(),
     registeredBy: uuid("registered_by").references(() => users.id),
@@ -69,11 +100,13 @@ export const modelVersions = pgTable(
  * `revision` is bumped by every change so two concurrent actions cannot both win.
  */
 export const deployments = pgTable("deployments", {
-  modelId: uuid("model_id").primaryKey().references(() => models.id),
+  modelId: uuid("model_id")
+    .primaryKey()
+    .references(() => models.id),
   championVersionId: uuid("champion_version_id").references(() => modelVersions.id),
   challengerVersionId: uuid("challenger_version_id").references(() => modelVersions.id),
   previousChampionVersionId: uuid("previous_champion_version_id").references(() => modelVersions.id),
-  mode: text("mode").$type<"off" | "shadow" | "canary">().notNull().default("off"),
+  mode: text("mode", { enum: DEPLOYMENT_MODES }).notNull().default("off"),
   canaryPercent: integer("canary_percent").notNull().default(0),
   killSwitch: boolean("kill_switch").notNull().default(false),
   // Confidence (max of p and 1 − p) below which a prediction goes to human review.

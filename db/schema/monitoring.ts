@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
-import {
-  boolean, date, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid,
-} from "drizzle-orm/pg-core";
+import { boolean, date, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { TMonitorStatus } from "@/lib/types/monitoring";
 import { createdAt } from "./columns";
 import { modelVersions, models } from "./models";
 import { users } from "./users";
@@ -11,7 +10,9 @@ export const monitorResults = pgTable(
   "monitor_results",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    modelId: uuid("model_id").notNull().references(() => models.id),
+    modelId: uuid("model_id")
+      .notNull()
+      .references(() => models.id),
     modelVersionId: uuid("model_version_id").references(() => modelVersions.id),
     kind: text("kind").$type<"drift" | "prediction_drift" | "fairness" | "performance" | "latency" | "volume">().notNull(),
     granularity: text("granularity").$type<"hour" | "day">().notNull(),
@@ -23,14 +24,23 @@ export const monitorResults = pgTable(
     statistic: text("statistic").notNull(),
     value: doublePrecision("value"),
     threshold: doublePrecision("threshold"),
-    status: text("status").$type<"ok" | "warning" | "breach" | "unknown">().notNull(),
+    status: text("status").$type<TMonitorStatus>().notNull(),
     // Mergeable summary behind the value (histogram, confusion counts) and reasons for nulls.
-    details: jsonb("details").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    details: jsonb("details")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
     uniqueIndex("monitor_results_window_uq").on(
-      table.modelVersionId, table.kind, table.granularity, table.windowStart, table.feature, table.groupName, table.statistic,
+      table.modelVersionId,
+      table.kind,
+      table.granularity,
+      table.windowStart,
+      table.feature,
+      table.groupName,
+      table.statistic,
     ),
     index("monitor_results_model_time_idx").on(table.modelId, table.kind, table.windowStart),
   ],
@@ -45,8 +55,12 @@ export const monitorWindows = pgTable(
   "monitor_windows",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    modelId: uuid("model_id").notNull().references(() => models.id),
-    modelVersionId: uuid("model_version_id").notNull().references(() => modelVersions.id),
+    modelId: uuid("model_id")
+      .notNull()
+      .references(() => models.id),
+    modelVersionId: uuid("model_version_id")
+      .notNull()
+      .references(() => modelVersions.id),
     granularity: text("granularity").$type<"hour" | "day">().notNull(),
     windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
     windowEnd: timestamp("window_end", { withTimezone: true }).notNull(),
@@ -80,8 +94,12 @@ export const alertDeliveries = pgTable(
   "alert_deliveries",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    alertId: uuid("alert_id").notNull().references(() => alerts.id),
-    channelId: uuid("channel_id").notNull().references(() => alertChannels.id),
+    alertId: uuid("alert_id")
+      .notNull()
+      .references(() => alerts.id),
+    channelId: uuid("channel_id")
+      .notNull()
+      .references(() => alertChannels.id),
     event: text("event").$type<"fired" | "resolved" | "retraining">().notNull(),
     status: text("status").$type<"pending" | "delivered" | "failed">().notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
@@ -97,7 +115,11 @@ export const alertRules = pgTable(
   "alert_rules",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    modelId: uuid("model_id").notNull().references(() => models.id),
+    modelId: uuid("model_id")
+      .notNull()
+      .references(() => models.id),
+    // Who evaluates the rule: the monitoring pass (a "kind.statistic" series of monitor_results) or the review-backlog job.
+    source: text("source").$type<"monitoring" | "review_backlog">().notNull().default("monitoring"),
     name: text("name").notNull(),
     metric: text("metric").notNull(),
     feature: text("feature").notNull().default(""),
@@ -123,7 +145,9 @@ export const alerts = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     ruleId: uuid("rule_id").references(() => alertRules.id),
-    modelId: uuid("model_id").notNull().references(() => models.id),
+    modelId: uuid("model_id")
+      .notNull()
+      .references(() => models.id),
     status: text("status").$type<"firing" | "acknowledged" | "resolved">().notNull().default("firing"),
     severity: text("severity").$type<"info" | "warning" | "critical">().notNull(),
     title: text("title").notNull(),
@@ -143,7 +167,9 @@ export const kpiValues = pgTable(
   "kpi_values",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    modelId: uuid("model_id").notNull().references(() => models.id),
+    modelId: uuid("model_id")
+      .notNull()
+      .references(() => models.id),
     metric: text("metric").notNull(),
     day: date("day").notNull(),
     value: doublePrecision("value").notNull(),

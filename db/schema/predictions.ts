@@ -1,7 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  boolean, doublePrecision, index, jsonb, pgTable, primaryKey, real, smallint, text, timestamp, uuid,
-} from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, jsonb, pgTable, primaryKey, real, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { createdAt } from "./columns";
 import { apiKeys, users } from "./users";
 import { modelVersions, models } from "./models";
@@ -16,7 +14,9 @@ export const predictions = pgTable(
   {
     id: uuid("id").notNull().defaultRandom(),
     createdAt: createdAt(),
-    modelId: uuid("model_id").notNull().references(() => models.id),
+    modelId: uuid("model_id")
+      .notNull()
+      .references(() => models.id),
     // Null when the rule-based fallback answered.
     modelVersionId: uuid("model_version_id").references(() => modelVersions.id),
     role: text("role").$type<"champion" | "challenger" | "shadow" | "fallback">().notNull(),
@@ -25,7 +25,10 @@ export const predictions = pgTable(
     // The model-input tensor row, in schema order: real[] is ~3.5× smaller than jsonb.
     features: real("features").array().notNull(),
     // Context that is not a model input (sensitive attributes such as sex or age band).
-    attributes: jsonb("attributes").$type<Record<string, string | number | boolean>>().notNull().default(sql`'{}'::jsonb`),
+    attributes: jsonb("attributes")
+      .$type<Record<string, string | number | boolean>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     probability: doublePrecision("probability").notNull(),
     label: text("label").notNull(),
     confidence: doublePrecision("confidence").notNull(),
@@ -46,7 +49,9 @@ export const outcomes = pgTable(
   {
     predictionId: uuid("prediction_id").primaryKey(),
     predictionCreatedAt: timestamp("prediction_created_at", { withTimezone: true }).notNull(),
-    modelId: uuid("model_id").notNull().references(() => models.id),
+    modelId: uuid("model_id")
+      .notNull()
+      .references(() => models.id),
     label: text("label").notNull(),
     // 1 for the positive label, 0 for the negative one: what the performance monitors read.
     labelValue: smallint("label_value").notNull(),
@@ -65,7 +70,9 @@ export const reviewItems = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     predictionId: uuid("prediction_id").notNull(),
     predictionCreatedAt: timestamp("prediction_created_at", { withTimezone: true }).notNull(),
-    modelId: uuid("model_id").notNull().references(() => models.id),
+    modelId: uuid("model_id")
+      .notNull()
+      .references(() => models.id),
     modelVersionId: uuid("model_version_id").references(() => modelVersions.id),
     reason: text("reason").$type<"low_confidence" | "high_risk_rule" | "random_sample" | "shadow_disagreement">().notNull(),
     status: text("status").$type<"open" | "claimed" | "decided">().notNull().default("open"),
@@ -85,6 +92,8 @@ export const reviewItems = pgTable(
     index("review_items_model_idx").on(table.modelId, table.createdAt),
     index("review_items_prediction_idx").on(table.predictionId),
     // Similar past cases: a version's most recently decided items.
-    index("review_items_decided_idx").on(table.modelVersionId, table.decidedAt.desc()).where(sql`${table.status} = 'decided'`),
+    index("review_items_decided_idx")
+      .on(table.modelVersionId, table.decidedAt.desc())
+      .where(sql`${table.status} = 'decided'`),
   ],
 );

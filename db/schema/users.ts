@@ -9,7 +9,11 @@ export const users = pgTable("users", {
   name: text("name").notNull(),
   // bcrypt hash; null for users who only sign in through OIDC.
   passwordHash: text("password_hash"),
-  roles: text("roles").array().$type<TRole[]>().notNull().default(sql`'{}'::text[]`),
+  roles: text("roles")
+    .array()
+    .$type<TRole[]>()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   disabledAt: timestamp("disabled_at", { withTimezone: true }),
   lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
   createdAt: createdAt(),

@@ -4,11 +4,32 @@ const ZDate = z.iso.date({ error: "use a date like 2026-11-24" });
 
 /** The Audit page's filter, parsed from the query string (page and CSV export share it). */
 export const ZAuditFilterQuery = z.object({
-  actor: z.string().trim().max(200).optional().transform((value) => value || undefined),
-  action: z.string().trim().max(100).optional().transform((value) => value || undefined),
-  model: z.string().trim().max(64).optional().transform((value) => value || undefined),
-  from: z.union([ZDate, z.literal("")]).optional().transform((value) => value || undefined),
-  to: z.union([ZDate, z.literal("")]).optional().transform((value) => value || undefined),
+  actor: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .transform((value) => value || undefined),
+  action: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .transform((value) => value || undefined),
+  model: z
+    .string()
+    .trim()
+    .max(64)
+    .optional()
+    .transform((value) => value || undefined),
+  from: z
+    .union([ZDate, z.literal("")])
+    .optional()
+    .transform((value) => value || undefined),
+  to: z
+    .union([ZDate, z.literal("")])
+    .optional()
+    .transform((value) => value || undefined),
 });
 export type TAuditFilterQuery = z.infer<typeof ZAuditFilterQuery>;
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, computeAuditHash, GENESIS_HASH, pickAuditRecordContent, verifyChain, type TAuditChainRecord, type TAuditRecordContent } from "./hash-chain";
+import {
+  canonicalJson,
+  computeAuditHash,
+  GENESIS_HASH,
+  pickAuditRecordContent,
+  verifyChain,
+  type TAuditChainRecord,
+  type TAuditRecordContent,
+} from "./hash-chain";
 
 const FIRST: TAuditRecordContent = {
   sequence: 1,
@@ -40,7 +48,11 @@ describe("canonicalJson", () => {
   });
 
   it.each([
-    ["keys sorted by UTF-16 code unit, at every depth", { b: 1, a: { d: 2, c: 3 }, A: 0, é: 4, aa: 5 }, '{"A":0,"a":{"c":3,"d":2},"aa":5,"b":1,"é":4}'],
+    [
+      "keys sorted by UTF-16 code unit, at every depth",
+      { b: 1, a: { d: 2, c: 3 }, A: 0, é: 4, aa: 5 },
+      '{"A":0,"a":{"c":3,"d":2},"aa":5,"b":1,"é":4}',
+    ],
     ["arrays keep their order", [3, 1, 2], "[3,1,2]"],
     ["no whitespace anywhere", { list: [1, { x: "a b" }] }, '{"list":[1,{"x":"a b"}]}'],
     ["a whole float prints as an integer", 1.0, "1"],
@@ -96,7 +108,19 @@ describe("computeAuditHash", () => {
   });
 });
 
-const FIELDS = ["sequence", "occurredAt", "actorId", "actorLabel", "action", "subjectType", "subjectId", "modelId", "input", "previousHash", "hash"] as const;
+const FIELDS = [
+  "sequence",
+  "occurredAt",
+  "actorId",
+  "actorLabel",
+  "action",
+  "subjectType",
+  "subjectId",
+  "modelId",
+  "input",
+  "previousHash",
+  "hash",
+] as const;
 
 function chain(length: number): TAuditChainRecord[] {
   const records: TAuditChainRecord[] = [];
@@ -122,13 +146,19 @@ function chain(length: number): TAuditChainRecord[] {
 
 function tamperedValue(field: (typeof FIELDS)[number], record: TAuditChainRecord): unknown {
   switch (field) {
-    case "sequence": return record.sequence + 10;
-    case "occurredAt": return new Date(new Date(record.occurredAt).getTime() + 1);
-    case "actorId": return "mallory";
-    case "input": return { ...record.input, version: "9.9.9" };
+    case "sequence":
+      return record.sequence + 10;
+    case "occurredAt":
+      return new Date(new Date(record.occurredAt).getTime() + 1);
+    case "actorId":
+      return "mallory";
+    case "input":
+      return { ...record.input, version: "9.9.9" };
     case "previousHash":
-    case "hash": return "a".repeat(64);
-    default: return `${String(record[field])} (edited)`;
+    case "hash":
+      return "a".repeat(64);
+    default:
+      return `${String(record[field])} (edited)`;
   }
 }
 
@@ -168,13 +198,24 @@ describe("verifyChain", () => {
   it("detects a change deep inside the input", () => {
     const records = chain(5);
     (records[2].input.nested as { values: number[] }).values[1] = 0.51;
-    expect(verifyChain(records)).toMatchObject({ ok: false, firstBrokenId: "id-3", sequence: 3, problem: "hash_mismatch", reason: expect.stringMatching(/content does not match its hash/) });
+    expect(verifyChain(records)).toMatchObject({
+      ok: false,
+      firstBrokenId: "id-3",
+      sequence: 3,
+      problem: "hash_mismatch",
+      reason: expect.stringMatching(/content does not match its hash/),
+    });
   });
 
   it("reports content that cannot be hashed as tampering rather than crashing", () => {
     const records = chain(3);
     records[1].occurredAt = "yesterday-ish";
-    expect(verifyChain(records)).toMatchObject({ ok: false, firstBrokenId: "id-2", problem: "hash_mismatch", reason: expect.stringMatching(/cannot be hashed/) });
+    expect(verifyChain(records)).toMatchObject({
+      ok: false,
+      firstBrokenId: "id-2",
+      problem: "hash_mismatch",
+      reason: expect.stringMatching(/cannot be hashed/),
+    });
   });
 
   it.each([0, 1, 2, 3])("detects the deletion of record %i and names the record after the gap", (index) => {
@@ -219,7 +260,12 @@ describe("verifyChain", () => {
 
     const truncated = original.slice(0, 4);
     expect(verifyChain(truncated)).toEqual({ ok: true, count: 4 });
-    expect(verifyChain(truncated, { expectedHead: head })).toMatchObject({ ok: false, firstBrokenId: "id-4", sequence: 4, problem: "head_mismatch" });
+    expect(verifyChain(truncated, { expectedHead: head })).toMatchObject({
+      ok: false,
+      firstBrokenId: "id-4",
+      sequence: 4,
+      problem: "head_mismatch",
+    });
 
     // Rewriting record 3 and re-hashing everything after it yields a consistent chain with another head.
     const rewritten = chain(5);

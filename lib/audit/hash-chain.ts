@@ -18,8 +18,6 @@ export type TAuditRecordContent = {
 
 /** A stored record: its content, its link to the record before it, and its own hash. */
 export type TAuditChainRecord = TAuditRecordContent & { id: string; previousHash: string; hash: string };
-/** The older name of TAuditChainRecord. */
-export type TChainRecord = TAuditChainRecord;
 
 /**
  * Canonical JSON: object keys sorted by UTF-16 code units at every depth, no whitespace, numbers
@@ -73,18 +71,17 @@ export function pickAuditRecordContent(record: TAuditRecordContent): TAuditRecor
   };
 }
 
-/** @deprecated The older name of pickAuditRecordContent. */
-export const auditRecordContent = pickAuditRecordContent;
-
 /**
  * SHA-256 (hex) of the canonical JSON of the record's hashed fields plus `previousHash`. Only the
  * fields of TAuditRecordContent are read, so passing a whole stored row (with its id and hash) is safe.
  */
 export function computeAuditHash({ previousHash, record }: { previousHash: string; record: TAuditRecordContent }): string {
-  return createHash("sha256").update(canonicalJson({ ...pickAuditRecordContent(record), previousHash }), "utf8").digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson({ ...pickAuditRecordContent(record), previousHash }), "utf8")
+    .digest("hex");
 }
 
-export type TChainProblem = "sequence_gap" | "previous_hash_mismatch" | "hash_mismatch" | "head_mismatch";
+type TChainProblem = "sequence_gap" | "previous_hash_mismatch" | "hash_mismatch" | "head_mismatch";
 
 export type TChainVerdict =
   | { ok: true; count: number }
@@ -96,25 +93,45 @@ export type TChainVerdict =
  * the recomputed one. Removing the newest records leaves a valid shorter chain; pass
  * `expectedHead` (the last sequence and hash, known from elsewhere) to catch that too.
  */
-export function verifyChain(records: readonly TAuditChainRecord[], options: { expectedHead?: { sequence: number; hash: string } } = {}): TChainVerdict {
+export function verifyChain(
+  records: readonly TAuditChainRecord[],
+  options: { expectedHead?: { sequence: number; hash: string } } = {},
+): TChainVerdict {
   let previousHash = GENESIS_HASH;
   for (const [index, record] of records.entries()) {
-    const broken = (problem: TChainProblem, reason: string): TChainVerdict => ({ ok: false, count: records.length, firstBrokenId: record.id, sequence: record.sequence, problem, reason });
+    const broken = (problem: TChainProblem, reason: string): TChainVerdict => ({
+      ok: false,
+      count: records.length,
+      firstBrokenId: record.id,
+      sequence: record.sequence,
+      problem,
+      reason,
+    });
     const expectedSequence = index + 1;
     if (record.sequence !== expectedSequence) {
-      return broken("sequence_gap", `sequence ${record.sequence} where ${expectedSequence} was expected: a record is missing or out of order`);
+      return broken(
+        "sequence_gap",
+        `sequence ${record.sequence} where ${expectedSequence} was expected: a record is missing or out of order`,
+      );
     }
     if (record.previousHash !== previousHash) {
-      return broken("previous_hash_mismatch", "its previous_hash does not match the hash of the record before it: that record was changed, removed or replaced");
+      return broken(
+        "previous_hash_mismatch",
+        "its previous_hash does not match the hash of the record before it: that record was changed, removed or replaced",
+      );
     }
     let recomputed: string;
     try {
       recomputed = computeAuditHash({ previousHash, record });
     } catch (error) {
       // Content no honest record can hold (an impossible time, NaN) is tampering too, not a crash.
-      return broken("hash_mismatch", `its content cannot be hashed (${(error as Error).message}): the record was changed after it was written`);
+      return broken(
+        "hash_mismatch",
+        `its content cannot be hashed (${(error as Error).message}): the record was changed after it was written`,
+      );
     }
-    if (recomputed !== record.hash) return broken("hash_mismatch", "its content does not match its hash: the record was changed after it was written");
+    if (recomputed !== record.hash)
+      return broken("hash_mismatch", "its content does not match its hash: the record was changed after it was written");
     previousHash = record.hash;
   }
   const { expectedHead } = options;

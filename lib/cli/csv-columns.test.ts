@@ -1,6 +1,14 @@
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
-import { collectCsvText, createCsvCollector, CSV_PARSE_CONFIG, InputError, readCsvHeader, readNumber, type TColumnSpec } from "./csv-columns";
+import {
+  collectCsvText,
+  createCsvCollector,
+  CSV_PARSE_CONFIG,
+  InputError,
+  readCsvHeader,
+  readNumber,
+  type TColumnSpec,
+} from "./csv-columns";
 
 describe("readNumber", () => {
   // Expected values: Python's float() on the same text (numpy.loadtxt reads decimals the same way).
@@ -43,9 +51,12 @@ describe("readNumber", () => {
   });
 
   // Number() would accept some of these ("0x10" → 16, "0b1" → 1); a CSV reader must not.
-  it.each(["abc", "4o", "0x10", "0b1", "1e", "e5", ".", "-", "1.2.3", "1,5", "1 000", "true", "constructor", "0X1F", " 0x10"])("%j is not a number", (text) => {
-    expect(readNumber(text)).toBeUndefined();
-  });
+  it.each(["abc", "4o", "0x10", "0b1", "1e", "e5", ".", "-", "1.2.3", "1,5", "1 000", "true", "constructor", "0X1F", " 0x10"])(
+    "%j is not a number",
+    (text) => {
+      expect(readNumber(text)).toBeUndefined();
+    },
+  );
 });
 
 const spec = (name: string, mode: TColumnSpec["mode"], extra: Partial<TColumnSpec> = {}): TColumnSpec => ({ name, mode, ...extra });
@@ -66,8 +77,11 @@ describe("collectCsvText", () => {
     expect(table.columns.get("a")?.firstText).toBeNull();
   });
 
-  it("reads blanks as missing (NaN, \"\"), skips blank lines, strips a BOM, CRLF and spaces around values", () => {
-    const table = collectCsvText("\uFEFF a , b \r\n1, p\r\n\r\n,\r\n 3 ,q\r\n", { file: "f.csv", columns: [spec("a", "auto"), spec("b", "text")] });
+  it('reads blanks as missing (NaN, ""), skips blank lines, strips a BOM, CRLF and spaces around values', () => {
+    const table = collectCsvText("\uFEFF a , b \r\n1, p\r\n\r\n,\r\n 3 ,q\r\n", {
+      file: "f.csv",
+      columns: [spec("a", "auto"), spec("b", "text")],
+    });
     expect(table.rowCount).toBe(3);
     expect(table.columns.get("a")?.values).toEqual([1, NaN, 3]);
     expect(table.columns.get("b")?.values).toEqual(["p", "", "q"]);

@@ -21,7 +21,7 @@ export class InputError extends Error {
  * - `auto`: numbers while the text reads as one, otherwise text (drift infers the kind afterwards).
  * `required` rejects blank values (and NaN for numbers) with an InputError.
  */
-export type TColumnMode = "number" | "text" | "auto";
+type TColumnMode = "number" | "text" | "auto";
 export type TColumnSpec = {
   name: string;
   mode: TColumnMode;
@@ -151,7 +151,12 @@ function describeColumns(header: string[]): string {
   return header.length > 12 ? `${shown}, … (${header.length} columns)` : shown;
 }
 
-type TColumnState = TCollectedColumn & { index: number; required: boolean; check?: (value: number) => string | null; intern: Map<string, string> };
+type TColumnState = TCollectedColumn & {
+  index: number;
+  required: boolean;
+  check?: (value: number) => string | null;
+  intern: Map<string, string>;
+};
 
 /**
  * Collects the named columns of one CSV file from papaparse rows (header: false): the first row is
@@ -172,7 +177,16 @@ export function createCsvCollector(input: { file: string; columns: TColumnSpec[]
       const index = names.indexOf(spec.name);
       if (index < 0) throw new InputError(`${file} has no column ${quote(spec.name)} (columns: ${describeColumns(names)})`);
       if (names.indexOf(spec.name, index + 1) >= 0) throw new InputError(`${file} has two columns named ${quote(spec.name)}`);
-      return { name: spec.name, mode: spec.mode, values: [], firstText: null, index, required: spec.required === true, check: spec.check, intern: new Map() };
+      return {
+        name: spec.name,
+        mode: spec.mode,
+        values: [],
+        firstText: null,
+        index,
+        required: spec.required === true,
+        check: spec.check,
+        intern: new Map(),
+      };
     });
   }
 
@@ -235,7 +249,9 @@ export function createCsvCollector(input: { file: string; columns: TColumnSpec[]
         // papaparse yields [""] for a blank line (and for the end of a final newline).
         if (fields.length === 1 && fields[0].trim() === "") continue;
         if (fields.length !== header.length) {
-          throw new InputError(`${file} row ${row} has ${fields.length} ${fields.length === 1 ? "field" : "fields"}; the header has ${header.length}`);
+          throw new InputError(
+            `${file} row ${row} has ${fields.length} ${fields.length === 1 ? "field" : "fields"}; the header has ${header.length}`,
+          );
         }
         rowCount += 1;
         for (const state of states) addValue(state, fields[state.index]);
@@ -246,7 +262,8 @@ export function createCsvCollector(input: { file: string; columns: TColumnSpec[]
       if (header === null) throw new InputError(`${file} is empty: no header row`);
       if (rowCount === 0) throw new InputError(`${file} has a header but no data rows`);
       const columns = new Map<string, TCollectedColumn>();
-      for (const state of states) columns.set(state.name, { name: state.name, mode: state.mode, values: state.values, firstText: state.firstText });
+      for (const state of states)
+        columns.set(state.name, { name: state.name, mode: state.mode, values: state.values, firstText: state.firstText });
       return { file, header, rowCount, columns };
     },
   };

@@ -40,12 +40,29 @@ const current = { file: "cur.csv", header: ["", "income", "age", "city", "extra"
 
 describe("selectDriftColumns", () => {
   it("compares the columns both files have, in the reference's order, unnamed index columns left out", () => {
-    expect(selectDriftColumns({ reference, current })).toEqual({ names: ["age", "income", "city"], categorical: new Set(), tests: {}, thresholds: {} });
+    expect(selectDriftColumns({ reference, current })).toEqual({
+      names: ["age", "income", "city"],
+      categorical: new Set(),
+      tests: {},
+      thresholds: {},
+    });
   });
 
   it("takes --columns, --categorical, --test and --threshold", () => {
-    const selection = selectDriftColumns({ reference, current, columns: "income, city", categorical: "city", tests: ["income=psi", "city=jensenshannon"], thresholds: ["income=0.2"] });
-    expect(selection).toEqual({ names: ["income", "city"], categorical: new Set(["city"]), tests: { income: "psi", city: "jensenshannon" }, thresholds: { income: 0.2 } });
+    const selection = selectDriftColumns({
+      reference,
+      current,
+      columns: "income, city",
+      categorical: "city",
+      tests: ["income=psi", "city=jensenshannon"],
+      thresholds: ["income=0.2"],
+    });
+    expect(selection).toEqual({
+      names: ["income", "city"],
+      categorical: new Set(["city"]),
+      tests: { income: "psi", city: "jensenshannon" },
+      thresholds: { income: 0.2 },
+    });
   });
 
   it.each([
@@ -62,18 +79,26 @@ describe("selectDriftColumns", () => {
   });
 
   it("refuses two files without a shared column", () => {
-    expect(() => selectDriftColumns({ reference: { file: "ref.csv", header: ["a"] }, current: { file: "cur.csv", header: ["b"] } })).toThrow(
-      new InputError("ref.csv and cur.csv have no column in common"),
-    );
+    expect(() =>
+      selectDriftColumns({ reference: { file: "ref.csv", header: ["a"] }, current: { file: "cur.csv", header: ["b"] } }),
+    ).toThrow(new InputError("ref.csv and cur.csv have no column in common"));
   });
 });
 
 describe("buildDriftColumns", () => {
   const read = (file: string, text: string, options: Partial<Parameters<typeof selectDriftColumns>[0]> = {}) => {
     const referenceText = "a,b,c,d\n1,x,1,2\n2,y,2,3\n3,x,3,4\n";
-    const selection = selectDriftColumns({ reference: { file: "ref.csv", header: ["a", "b", "c", "d"] }, current: { file, header: ["a", "b", "c", "d"] }, ...options });
+    const selection = selectDriftColumns({
+      reference: { file: "ref.csv", header: ["a", "b", "c", "d"] },
+      current: { file, header: ["a", "b", "c", "d"] },
+      ...options,
+    });
     const specs = driftColumnSpecs(selection);
-    return buildDriftColumns({ reference: collectCsvText(referenceText, { file: "ref.csv", columns: specs }), current: collectCsvText(text, { file, columns: specs }), selection });
+    return buildDriftColumns({
+      reference: collectCsvText(referenceText, { file: "ref.csv", columns: specs }),
+      current: collectCsvText(text, { file, columns: specs }),
+      selection,
+    });
   };
 
   it("makes a column categorical when a value in either file is not a number, or when it is named in --categorical", () => {
@@ -106,19 +131,35 @@ describe("fairness input", () => {
 
   it.each([
     [{}, { label: "y_true", prediction: "y_pred", score: null, threshold: 0.5 }],
-    [{ score: "y_score", threshold: "0.3" }, { label: "y_true", prediction: null, score: "y_score", threshold: 0.3 }],
-    [{ label: "y_pred", prediction: "y_true" }, { label: "y_pred", prediction: "y_true", score: null, threshold: 0.5 }],
+    [
+      { score: "y_score", threshold: "0.3" },
+      { label: "y_true", prediction: null, score: "y_score", threshold: 0.3 },
+    ],
+    [
+      { label: "y_pred", prediction: "y_true" },
+      { label: "y_pred", prediction: "y_true", score: null, threshold: 0.5 },
+    ],
   ])("resolves the columns of %j", (options, expected) => {
     expect(selectFairnessColumns(header, "f.csv", { group: "sex", ...options })).toEqual({ group: "sex", ...expected });
   });
 
   it("falls back to y_score without y_pred, and to no labels without y_true", () => {
-    expect(selectFairnessColumns(["g", "y_score"], "f.csv", { group: "g" })).toEqual({ group: "g", label: null, prediction: null, score: "y_score", threshold: 0.5 });
+    expect(selectFairnessColumns(["g", "y_score"], "f.csv", { group: "g" })).toEqual({
+      group: "g",
+      label: null,
+      prediction: null,
+      score: "y_score",
+      threshold: 0.5,
+    });
   });
 
   it.each([
     [header, { prediction: "y_pred", score: "y_score" }, "give --prediction or --score, not both"],
-    [header, { threshold: "0.3" }, '--threshold applies to scores, but the predictions come from column "y_pred": pass --score to threshold a score column'],
+    [
+      header,
+      { threshold: "0.3" },
+      '--threshold applies to scores, but the predictions come from column "y_pred": pass --score to threshold a score column',
+    ],
     [header, { score: "y_score", threshold: "1.5" }, "--threshold 1.5: expected a number in [0, 1]"],
     [["sex", "y_true"], {}, "f.csv has neither a y_pred nor a y_score column: name one with --prediction or --score"],
   ])("refuses %j with %j", (names, options, message) => {
@@ -152,7 +193,9 @@ describe("fairness input", () => {
   it("refuses a privileged group that is not in the data", () => {
     const columns = selectFairnessColumns(header, "f.csv", { group: "sex" });
     const table = collectCsvText(text, { file: "f.csv", columns: fairnessColumnSpecs(columns) });
-    expect(() => buildFairnessInput(table, columns, "x")).toThrow(new InputError('--privileged "x" is not a value of column "sex" ("f", "m")'));
+    expect(() => buildFairnessInput(table, columns, "x")).toThrow(
+      new InputError('--privileged "x" is not a value of column "sex" ("f", "m")'),
+    );
   });
 });
 
@@ -164,11 +207,18 @@ describe("performance input", () => {
 
   it("reads labels and scores (defaults y_true, y_score, threshold 0.5)", () => {
     expect(read("y_true,y_score\n1,0.8\n0,0.1\n")).toEqual({ labels: [1, 0], scores: [0.8, 0.1], threshold: 0.5 });
-    expect(read("t,s\n1.0,1\n0,0\n", { label: "t", score: "s", threshold: "0.7" })).toEqual({ labels: [1, 0], scores: [1, 0], threshold: 0.7 });
+    expect(read("t,s\n1.0,1\n0,0\n", { label: "t", score: "s", threshold: "0.7" })).toEqual({
+      labels: [1, 0],
+      scores: [1, 0],
+      threshold: 0.7,
+    });
   });
 
   it.each([
-    ["y_true,y_score\n1,0.8\n1,0.1\n", 'p.csv, column "y_true": every label is 1; ROC AUC and average precision need both classes (0 and 1)'],
+    [
+      "y_true,y_score\n1,0.8\n1,0.1\n",
+      'p.csv, column "y_true": every label is 1; ROC AUC and average precision need both classes (0 and 1)',
+    ],
     ["y_true,y_score\n1,0.8\n-1,0.1\n", 'p.csv row 3, column "y_true": labels must be 0 or 1, found -1'],
     ["y_true,y_score\n1,0.8\n0,1.01\n", 'p.csv row 3, column "y_score": scores must lie in [0, 1], found 1.01'],
     ["y_true,y_score\n1,0.8\n0,nan\n", 'p.csv row 3, column "y_score": the value is empty'],

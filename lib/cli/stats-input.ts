@@ -11,7 +11,10 @@ const quote = (text: string) => JSON.stringify(text);
 /** "a, b,c" → ["a", "b", "c"]; blanks dropped. */
 export function splitList(value: string | undefined): string[] {
   if (value === undefined) return [];
-  return value.split(",").map((item) => item.trim()).filter((item) => item !== "");
+  return value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
 }
 
 /** Repeated `FEATURE=VALUE` options → { FEATURE: VALUE }; a feature given twice is refused. */
@@ -67,7 +70,8 @@ export function selectDriftColumns(input: {
   }
   const compared = new Set(names);
   const known = (option: string, name: string) => {
-    if (!compared.has(name)) throw new InputError(`${option} names ${quote(name)}, which is not among the compared columns (${names.map(quote).join(", ")})`);
+    if (!compared.has(name))
+      throw new InputError(`${option} names ${quote(name)}, which is not among the compared columns (${names.map(quote).join(", ")})`);
   };
 
   const categorical = new Set(splitList(input.categorical));
@@ -76,7 +80,8 @@ export function selectDriftColumns(input: {
   const tests: Record<string, TDriftTest> = {};
   for (const [name, test] of parseAssignments(input.tests ?? [], "--test")) {
     known("--test", name);
-    if (!(DRIFT_TESTS as readonly string[]).includes(test)) throw new InputError(`--test ${name}=${test}: unknown test; use one of ${DRIFT_TESTS.join(", ")}`);
+    if (!(DRIFT_TESTS as readonly string[]).includes(test))
+      throw new InputError(`--test ${name}=${test}: unknown test; use one of ${DRIFT_TESTS.join(", ")}`);
     if (categorical.has(name) && NUMERICAL_TESTS.has(test as TDriftTest)) {
       throw new InputError(`--test ${name}=${test}: ${quote(name)} is named in --categorical, and ${test} needs a numerical column`);
     }
@@ -87,7 +92,8 @@ export function selectDriftColumns(input: {
   for (const [name, text] of parseAssignments(input.thresholds ?? [], "--threshold")) {
     known("--threshold", name);
     const value = readNumber(text);
-    if (value === undefined || !Number.isFinite(value) || value < 0) throw new InputError(`--threshold ${name}=${text}: expected a number ≥ 0`);
+    if (value === undefined || !Number.isFinite(value) || value < 0)
+      throw new InputError(`--threshold ${name}=${text}: expected a number ≥ 0`);
     thresholds[name] = value;
   }
   return { names, categorical, tests, thresholds };
@@ -119,13 +125,22 @@ export function buildDriftColumns(input: { reference: TCsvTable; current: TCsvTa
   return selection.names.map((name) => {
     const referenceColumn = columnOrThrow(reference, name);
     const currentColumn = columnOrThrow(current, name);
-    for (const [table, column] of [[reference, referenceColumn], [current, currentColumn]] as const) {
+    for (const [table, column] of [
+      [reference, referenceColumn],
+      [current, currentColumn],
+    ] as const) {
       if (!hasValue(column.values)) throw new InputError(`${table.file}, column ${quote(name)}: every value is blank`);
     }
-    const firstText = referenceColumn.firstText ? { file: reference.file, ...referenceColumn.firstText } : currentColumn.firstText ? { file: current.file, ...currentColumn.firstText } : null;
+    const firstText = referenceColumn.firstText
+      ? { file: reference.file, ...referenceColumn.firstText }
+      : currentColumn.firstText
+        ? { file: current.file, ...currentColumn.firstText }
+        : null;
     const test = selection.tests[name];
     if (firstText && test !== undefined && NUMERICAL_TESTS.has(test)) {
-      throw new InputError(`${firstText.file} row ${firstText.row}, column ${quote(name)}: ${quote(firstText.text)} is not a number, and --test ${name}=${test} needs numbers`);
+      throw new InputError(
+        `${firstText.file} row ${firstText.row}, column ${quote(name)}: ${quote(firstText.text)} is not a number, and --test ${name}=${test} needs numbers`,
+      );
     }
     const kind = selection.categorical.has(name) || firstText !== null ? "categorical" : "numerical";
     return { name, kind, reference: referenceColumn.values, current: currentColumn.values };
@@ -138,7 +153,8 @@ export type TFairnessColumns = { group: string; label: string | null; prediction
 function thresholdOrThrow(text: string | undefined): number {
   if (text === undefined) return 0.5;
   const value = readNumber(text);
-  if (value === undefined || !Number.isFinite(value) || value < 0 || value > 1) throw new InputError(`--threshold ${text}: expected a number in [0, 1]`);
+  if (value === undefined || !Number.isFinite(value) || value < 0 || value > 1)
+    throw new InputError(`--threshold ${text}: expected a number in [0, 1]`);
   return value;
 }
 
@@ -165,7 +181,9 @@ export function selectFairnessColumns(
     else throw new InputError(`${file} has neither a y_pred nor a y_score column: name one with --prediction or --score`);
   }
   if (prediction !== null && options.threshold !== undefined) {
-    throw new InputError(`--threshold applies to scores, but the predictions come from column ${quote(prediction)}: pass --score to threshold a score column`);
+    throw new InputError(
+      `--threshold applies to scores, but the predictions come from column ${quote(prediction)}: pass --score to threshold a score column`,
+    );
   }
   const label = options.label ?? (header.includes("y_true") ? "y_true" : null);
   return { group: options.group, label, prediction, score, threshold };
@@ -213,13 +231,18 @@ export function performanceColumnSpecs(columns: TPerformanceColumns): TColumnSpe
 }
 
 /** Arguments of computePerformance from columns collected with performanceColumnSpecs; ROC AUC needs both classes. */
-export function buildPerformanceInput(table: TCsvTable, columns: TPerformanceColumns): { labels: number[]; scores: number[]; threshold: number } {
+export function buildPerformanceInput(
+  table: TCsvTable,
+  columns: TPerformanceColumns,
+): { labels: number[]; scores: number[]; threshold: number } {
   const labels = columnOrThrow(table, columns.label).values as number[];
   const scores = columnOrThrow(table, columns.score).values as number[];
   let positives = 0;
   for (const label of labels) positives += label;
   if (positives === 0 || positives === labels.length) {
-    throw new InputError(`${table.file}, column ${quote(columns.label)}: every label is ${labels[0]}; ROC AUC and average precision need both classes (0 and 1)`);
+    throw new InputError(
+      `${table.file}, column ${quote(columns.label)}: every label is ${labels[0]}; ROC AUC and average precision need both classes (0 and 1)`,
+    );
   }
   return { labels, scores, threshold: columns.threshold };
 }

@@ -2,14 +2,41 @@ import { describe, expect, it } from "vitest";
 import type { TDriftReport } from "@/lib/stats/drift";
 import type { TFairnessReport } from "@/lib/stats/fairness";
 import type { TPerformance } from "@/lib/stats/performance";
-import { formatDriftReport, formatFairnessReport, formatPerformanceReport, formatStatistic, formatTable, toDriftJson, toFairnessJson, toPerformanceJson } from "./stats-report";
+import {
+  formatDriftReport,
+  formatFairnessReport,
+  formatPerformanceReport,
+  formatStatistic,
+  formatTable,
+  toDriftJson,
+  toFairnessJson,
+  toPerformanceJson,
+} from "./stats-report";
 
 const driftReport: TDriftReport = {
   features: [
     { name: "age", kind: "numerical", test: "ks", statistic: 0.22, pValue: 2.9127101243589666e-6, threshold: 0.05, drifted: true },
     { name: "income", kind: "numerical", test: "wasserstein", statistic: 0.0965, pValue: null, threshold: 0.1, drifted: false },
-    { name: "flat", kind: "numerical", test: "wasserstein", statistic: null, pValue: null, threshold: 0.1, drifted: true, reason: "reference is constant (3)" },
-    { name: "city", kind: "categorical", test: "chisquare", statistic: 0, pValue: null, threshold: 0.05, drifted: false, reason: "a single category" },
+    {
+      name: "flat",
+      kind: "numerical",
+      test: "wasserstein",
+      statistic: null,
+      pValue: null,
+      threshold: 0.1,
+      drifted: true,
+      reason: "reference is constant (3)",
+    },
+    {
+      name: "city",
+      kind: "categorical",
+      test: "chisquare",
+      statistic: 0,
+      pValue: null,
+      threshold: 0.05,
+      drifted: false,
+      reason: "a single category",
+    },
   ],
   driftedShare: 0.5,
   datasetDrift: true,
@@ -25,7 +52,16 @@ describe("toDriftJson", () => {
       ["name", "kind", "test", "statistic", "pValue", "threshold", "drifted", "reason"],
       ["name", "kind", "test", "statistic", "pValue", "threshold", "drifted", "reason"],
     ]);
-    expect(json.features[2]).toEqual({ name: "flat", kind: "numerical", test: "wasserstein", statistic: null, pValue: null, threshold: 0.1, drifted: true, reason: "reference is constant (3)" });
+    expect(json.features[2]).toEqual({
+      name: "flat",
+      kind: "numerical",
+      test: "wasserstein",
+      statistic: null,
+      pValue: null,
+      threshold: 0.1,
+      drifted: true,
+      reason: "reference is constant (3)",
+    });
     // A tiny p-value survives the round trip through JSON unrounded.
     expect(JSON.parse(JSON.stringify(json)).features[0].pValue).toBe(2.9127101243589666e-6);
   });
@@ -39,7 +75,15 @@ describe("toDriftJson", () => {
 
 const fairnessReport: TFairnessReport = {
   groups: [
-    { group: "f", count: 3, selectionRate: 2 / 3, tpr: 1, fpr: null, accuracy: 2 / 3, flags: ["fpr undefined: no negative labels in group 'f'"] },
+    {
+      group: "f",
+      count: 3,
+      selectionRate: 2 / 3,
+      tpr: 1,
+      fpr: null,
+      accuracy: 2 / 3,
+      flags: ["fpr undefined: no negative labels in group 'f'"],
+    },
     { group: "m", count: 2, selectionRate: 0.5, tpr: 0.5, fpr: 0, accuracy: 0.5, flags: [] },
   ],
   demographicParityDifference: 1 / 6,
@@ -53,7 +97,14 @@ const fairnessReport: TFairnessReport = {
 describe("toFairnessJson", () => {
   it("has exactly the issue's keys: no flags", () => {
     const json = toFairnessJson(fairnessReport);
-    expect(Object.keys(json)).toEqual(["groups", "demographicParityDifference", "demographicParityRatio", "equalizedOddsDifference", "equalOpportunityDifference", "disparateImpactRatio"]);
+    expect(Object.keys(json)).toEqual([
+      "groups",
+      "demographicParityDifference",
+      "demographicParityRatio",
+      "equalizedOddsDifference",
+      "equalOpportunityDifference",
+      "disparateImpactRatio",
+    ]);
     expect(json.groups).toEqual([
       { group: "f", count: 3, selectionRate: 2 / 3, tpr: 1, fpr: null, accuracy: 2 / 3 },
       { group: "m", count: 2, selectionRate: 0.5, tpr: 0.5, fpr: 0, accuracy: 0.5 },
@@ -61,7 +112,17 @@ describe("toFairnessJson", () => {
   });
 });
 
-const performance: TPerformance = { rocAuc: 0.75, averagePrecision: 0.8, brier: 0.2, logLoss: 0.6, accuracy: 0.7, precision: null, recall: 0, f1: null, ece: 0.05 };
+const performance: TPerformance = {
+  rocAuc: 0.75,
+  averagePrecision: 0.8,
+  brier: 0.2,
+  logLoss: 0.6,
+  accuracy: 0.7,
+  precision: null,
+  recall: 0,
+  f1: null,
+  ece: 0.05,
+};
 
 describe("toPerformanceJson", () => {
   it("has exactly the issue's keys in its order, null where undefined", () => {
@@ -88,7 +149,16 @@ describe("formatting", () => {
   });
 
   it("aligns table columns, numbers to the right", () => {
-    expect(formatTable(["NAME", "N"], [["a", "1"], ["long", "100"]], [false, true])).toBe("NAME    N\na       1\nlong  100");
+    expect(
+      formatTable(
+        ["NAME", "N"],
+        [
+          ["a", "1"],
+          ["long", "100"],
+        ],
+        [false, true],
+      ),
+    ).toBe("NAME    N\na       1\nlong  100");
   });
 
   it("prints the drift table, the notes and the verdict", () => {

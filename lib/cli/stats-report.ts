@@ -5,7 +5,7 @@ import type { TFairnessReport } from "@/lib/stats/fairness";
 import type { TPerformance } from "@/lib/stats/performance";
 
 /** A feature in the drift JSON: the report's own shape (`reason` only where statistic or pValue is null). */
-export type TDriftFeatureJson = TFeatureDrift;
+type TDriftFeatureJson = TFeatureDrift;
 export type TDriftJson = { features: TDriftFeatureJson[]; driftedShare: number; datasetDrift: boolean };
 export type TFairnessJson = {
   groups: { group: string; count: number; selectionRate: number | null; tpr: number | null; fpr: number | null; accuracy: number | null }[];
@@ -18,7 +18,8 @@ export type TFairnessJson = {
 export type TPerformanceJson = { [K in keyof TPerformance]: number | null };
 
 /** JSON has no NaN or ∞: a value without a finite definition is null. */
-const finiteOrNull = (value: number | null | undefined): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null);
+const finiteOrNull = (value: number | null | undefined): number | null =>
+  typeof value === "number" && Number.isFinite(value) ? value : null;
 
 /** The drift JSON: per feature name, kind, test, statistic, pValue, threshold, drifted (+ reason for a null), then the verdict. */
 export function toDriftJson(report: TDriftReport): TDriftJson {
@@ -26,7 +27,15 @@ export function toDriftJson(report: TDriftReport): TDriftJson {
     features: report.features.map((feature) => {
       const statistic = finiteOrNull(feature.statistic);
       const pValue = finiteOrNull(feature.pValue);
-      const out: TDriftFeatureJson = { name: feature.name, kind: feature.kind, test: feature.test, statistic, pValue, threshold: feature.threshold, drifted: feature.drifted };
+      const out: TDriftFeatureJson = {
+        name: feature.name,
+        kind: feature.kind,
+        test: feature.test,
+        statistic,
+        pValue,
+        threshold: feature.threshold,
+        drifted: feature.drifted,
+      };
       if (feature.reason !== undefined && (statistic === null || pValue === null)) out.reason = feature.reason;
       return out;
     }),
@@ -89,7 +98,12 @@ export function formatTable(header: string[], rows: string[][], right: boolean[]
   const all = [header, ...rows];
   const widths = header.map((_, column) => Math.max(...all.map((row) => row[column].length)));
   return all
-    .map((row) => row.map((cell, column) => (right[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join("  ").trimEnd())
+    .map((row) =>
+      row
+        .map((cell, column) => (right[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+        .join("  ")
+        .trimEnd(),
+    )
     .join("\n");
 }
 
@@ -103,7 +117,17 @@ export function formatDriftReport(report: TDriftReport, datasetShare = 0.5): str
     formatStatistic(feature.threshold),
     feature.drifted ? "DRIFT" : "no",
   ]);
-  const lines = [formatTable(["FEATURE", "KIND", "TEST", "STATISTIC", "P-VALUE", "THRESHOLD", "DRIFTED"], rows, [false, false, false, true, true, true, false])];
+  const lines = [
+    formatTable(["FEATURE", "KIND", "TEST", "STATISTIC", "P-VALUE", "THRESHOLD", "DRIFTED"], rows, [
+      false,
+      false,
+      false,
+      true,
+      true,
+      true,
+      false,
+    ]),
+  ];
   const notes = report.features.filter((feature) => feature.reason !== undefined).map((feature) => `  ${feature.name}: ${feature.reason}`);
   if (notes.length > 0) lines.push("", "Notes:", ...notes);
   const drifted = report.features.filter((feature) => feature.drifted).length;
@@ -133,7 +157,11 @@ export function formatFairnessReport(report: TFairnessReport, input: { group: st
   const lines = [
     formatTable([input.group.toUpperCase(), "COUNT", "SELECTION", "TPR", "FPR", "ACCURACY"], rows, [false, true, true, true, true, true]),
     "",
-    formatTable(["METRIC", "VALUE"], summary.map(([name, value]) => [name, formatStatistic(value)]), [false, true]),
+    formatTable(
+      ["METRIC", "VALUE"],
+      summary.map(([name, value]) => [name, formatStatistic(value)]),
+      [false, true],
+    ),
   ];
   if (report.flags.length > 0) lines.push("", "Notes:", ...report.flags.map((flag) => `  ${flag}`));
   return lines.join("\n");

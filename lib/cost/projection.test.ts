@@ -1,22 +1,42 @@
 import { describe, expect, it } from "vitest";
-import { computeCostAtVolume, monthlyErrorGrowthFromAccuracy, costPerThousandInferencesUsd, projectCostBenefit, ZCostSettings } from "./projection";
+import {
+  computeCostAtVolume,
+  monthlyErrorGrowthFromAccuracy,
+  costPerThousandInferencesUsd,
+  projectCostBenefit,
+  ZCostSettings,
+} from "./projection";
 
 describe("costPerThousandInferencesUsd", () => {
   it("is the hourly price over the inferences served in an hour", () => {
     // $0.36/h at 100 inferences/s and 50 % utilisation: 180,000 per hour → 0.36 / 180,000 × 1,000 = $0.002.
-    expect(costPerThousandInferencesUsd({ instancePricePerHourUsd: 0.36, measuredThroughputPerSecond: 100, utilisation: 0.5 })).toBeCloseTo(0.002, 12);
+    expect(costPerThousandInferencesUsd({ instancePricePerHourUsd: 0.36, measuredThroughputPerSecond: 100, utilisation: 0.5 })).toBeCloseTo(
+      0.002,
+      12,
+    );
   });
 });
 
 describe("projectCostBenefit", () => {
   // Round numbers so every figure can be redone by hand.
   const settings = ZCostSettings.parse({
-    instancePricePerHourUsd: 1, instances: 1, costPerFalsePositiveUsd: 100, costPerFalseNegativeUsd: 1000,
-    reviewCostPerItemUsd: 10, retrainingCostUsd: 5000, retrainingCadenceMonths: 3,
+    instancePricePerHourUsd: 1,
+    instances: 1,
+    costPerFalsePositiveUsd: 100,
+    costPerFalseNegativeUsd: 1000,
+    reviewCostPerItemUsd: 10,
+    retrainingCostUsd: 5000,
+    retrainingCadenceMonths: 3,
   });
   const input = {
     settings,
-    measured: { monthlyPredictions: 10_000, falsePositiveRate: 0.05, falseNegativeRate: 0.01, reviewRate: 0.02, challenger: { falsePositiveRate: 0.04, falseNegativeRate: 0.008 } },
+    measured: {
+      monthlyPredictions: 10_000,
+      falsePositiveRate: 0.05,
+      falseNegativeRate: 0.01,
+      reviewRate: 0.02,
+      challenger: { falsePositiveRate: 0.04, falseNegativeRate: 0.008 },
+    },
     assumptions: { monthlyVolumeGrowth: 0, monthlyErrorGrowth: 0.1, horizonMonths: 6 },
   };
   const result = projectCostBenefit(input);
@@ -24,7 +44,12 @@ describe("projectCostBenefit", () => {
   it("maintain: error cost grows with the decay, compute and review are flat", () => {
     // Month 1: 10,000 × (0.05 × 100 + 0.01 × 1000) = 10,000 × 15 = $150,000.
     // Month 2: × 1.1 = $165,000. Compute: $1 × 730 h = $730. Review: 10,000 × 0.02 × $10 = $2,000.
-    expect(result.maintain.months[0]).toMatchObject({ errorCostUsd: 150_000, computeCostUsd: 730, reviewCostUsd: 2_000, retrainingCostUsd: 0 });
+    expect(result.maintain.months[0]).toMatchObject({
+      errorCostUsd: 150_000,
+      computeCostUsd: 730,
+      reviewCostUsd: 2_000,
+      retrainingCostUsd: 0,
+    });
     expect(result.maintain.months[1].errorCostUsd).toBeCloseTo(165_000, 6);
     expect(result.maintain.months[0].netValueUsd).toBeCloseTo(-(150_000 + 730 + 2_000), 6);
   });
@@ -51,7 +76,9 @@ describe("projectCostBenefit", () => {
     expect(result.breakEvenMonth).toBe(1);
     expect(result.maintain.quarters).toHaveLength(2);
     // $10,000 / 6 months = $1,667 a month; $352,941.5 / 2 quarters = $176,471 per quarter.
-    expect(result.summarySentence).toBe("Updating reduces expected loss by 31 % for $1,667 a month; maintaining costs $176,471 more per quarter.");
+    expect(result.summarySentence).toBe(
+      "Updating reduces expected loss by 31 % for $1,667 a month; maintaining costs $176,471 more per quarter.",
+    );
   });
 
   it("says plainly when there is no loss to reduce", () => {
@@ -62,7 +89,11 @@ describe("projectCostBenefit", () => {
   });
 
   it("never breaks even when the challenger is worse", () => {
-    const worse = projectCostBenefit({ ...input, measured: { ...input.measured, challenger: { falsePositiveRate: 0.06, falseNegativeRate: 0.012 } }, assumptions: { ...input.assumptions, monthlyErrorGrowth: 0 } });
+    const worse = projectCostBenefit({
+      ...input,
+      measured: { ...input.measured, challenger: { falsePositiveRate: 0.06, falseNegativeRate: 0.012 } },
+      assumptions: { ...input.assumptions, monthlyErrorGrowth: 0 },
+    });
     expect(worse.breakEvenMonth).toBeNull();
     expect(worse.summarySentence).toMatch(/^Updating raises expected loss by 20 %.*updating costs \$[\d,]+ more per quarter\.$/);
   });

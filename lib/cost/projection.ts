@@ -19,12 +19,16 @@ const HOURS_PER_MONTH = 730; // 8,760 h / 12
  * Cost of 1,000 inferences on one instance: its price per hour over the inferences it serves in an
  * hour at the measured throughput and the expected utilisation (0–1).
  */
-export function costPerThousandInferencesUsd(input: { instancePricePerHourUsd: number; measuredThroughputPerSecond: number; utilisation: number }): number {
+export function costPerThousandInferencesUsd(input: {
+  instancePricePerHourUsd: number;
+  measuredThroughputPerSecond: number;
+  utilisation: number;
+}): number {
   const inferencesPerHour = input.measuredThroughputPerSecond * 3600 * input.utilisation;
   return inferencesPerHour > 0 ? (input.instancePricePerHourUsd / inferencesPerHour) * 1000 : Number.POSITIVE_INFINITY;
 }
 
-export type TErrorRates = {
+type TErrorRates = {
   /** Share of all predictions that are false positives / false negatives / true positives. */
   falsePositiveRate: number;
   falseNegativeRate: number;
@@ -42,8 +46,23 @@ export type TProjectionInput = {
   };
 };
 
-export type TMonth = { month: number; volume: number; errorCostUsd: number; computeCostUsd: number; reviewCostUsd: number; retrainingCostUsd: number; netValueUsd: number; cumulativeUsd: number };
-export type TPath = { months: TMonth[]; quarters: Array<{ quarter: number; netValueUsd: number }>; totalCostUsd: number; errorCostUsd: number; retrainingCostUsd: number };
+type TMonth = {
+  month: number;
+  volume: number;
+  errorCostUsd: number;
+  computeCostUsd: number;
+  reviewCostUsd: number;
+  retrainingCostUsd: number;
+  netValueUsd: number;
+  cumulativeUsd: number;
+};
+export type TPath = {
+  months: TMonth[];
+  quarters: Array<{ quarter: number; netValueUsd: number }>;
+  totalCostUsd: number;
+  errorCostUsd: number;
+  retrainingCostUsd: number;
+};
 
 function projectPath(input: TProjectionInput, update: boolean): TPath {
   const { settings, measured, assumptions } = input;
@@ -60,13 +79,24 @@ function projectPath(input: TProjectionInput, update: boolean): TPath {
     const decay = (1 + assumptions.monthlyErrorGrowth) ** monthsSinceTraining;
     const volume = measured.monthlyPredictions * (1 + assumptions.monthlyVolumeGrowth) ** (month - 1);
     const errorCostUsd =
-      volume * (start.falsePositiveRate * decay * settings.costPerFalsePositiveUsd + start.falseNegativeRate * decay * settings.costPerFalseNegativeUsd) -
+      volume *
+        (start.falsePositiveRate * decay * settings.costPerFalsePositiveUsd +
+          start.falseNegativeRate * decay * settings.costPerFalseNegativeUsd) -
       volume * (start.truePositiveRate ?? 0) * settings.benefitPerTruePositiveUsd;
     const reviewCostUsd = volume * measured.reviewRate * settings.reviewCostPerItemUsd;
     const retrainingCostUsd = retrains ? settings.retrainingCostUsd : 0;
     const netValueUsd = -(errorCostUsd + computePerMonth + reviewCostUsd + retrainingCostUsd);
     cumulative += netValueUsd;
-    months.push({ month, volume, errorCostUsd, computeCostUsd: computePerMonth, reviewCostUsd, retrainingCostUsd, netValueUsd, cumulativeUsd: cumulative });
+    months.push({
+      month,
+      volume,
+      errorCostUsd,
+      computeCostUsd: computePerMonth,
+      reviewCostUsd,
+      retrainingCostUsd,
+      netValueUsd,
+      cumulativeUsd: cumulative,
+    });
     monthsSinceTraining += 1;
   }
   const quarters = Array.from({ length: Math.ceil(horizon / 3) }, (_, index) => ({
@@ -99,10 +129,13 @@ export function projectCostBenefit(input: TProjectionInput) {
   const roi = update.retrainingCostUsd > 0 ? savingUsd / update.retrainingCostUsd : null;
   const perMonth = update.retrainingCostUsd / horizon;
   const perQuarter = savingUsd / (horizon / 3);
-  const summarySentence = lossReduction === null
-    ? `No expected loss from errors to reduce yet: updating would cost ${money(perMonth)} a month with no saving.`
-    : `Updating ${lossReduction >= 0 ? "reduces" : "raises"} expected loss by ${Math.round(Math.abs(lossReduction) * 100)} % for ${money(perMonth)} a month; ` +
-    (perQuarter >= 0 ? `maintaining costs ${money(perQuarter)} more per quarter.` : `updating costs ${money(perQuarter)} more per quarter.`);
+  const summarySentence =
+    lossReduction === null
+      ? `No expected loss from errors to reduce yet: updating would cost ${money(perMonth)} a month with no saving.`
+      : `Updating ${lossReduction >= 0 ? "reduces" : "raises"} expected loss by ${Math.round(Math.abs(lossReduction) * 100)} % for ${money(perMonth)} a month; ` +
+        (perQuarter >= 0
+          ? `maintaining costs ${money(perQuarter)} more per quarter.`
+          : `updating costs ${money(perQuarter)} more per quarter.`);
   const assumptions = [
     `${Math.round(input.measured.monthlyPredictions).toLocaleString("en-US")} predictions a month, growing ${(input.assumptions.monthlyVolumeGrowth * 100).toFixed(1)} % a month`,
     `error rates grow ${(input.assumptions.monthlyErrorGrowth * 100).toFixed(1)} % a month since the last training`,
@@ -119,7 +152,12 @@ export const PLACEHOLDER_ERROR_RATES = { falsePositiveRate: 0.05, falseNegativeR
 export const DEFAULT_PROJECTION_ASSUMPTIONS = { monthlyVolumeGrowth: 0.02, monthlyErrorGrowth: 0.03, challengerImprovement: 0.1 } as const;
 
 /** Measured inputs as db/queries/cost-inputs reads them: error rates are null while no outcome is labelled. */
-export type TMeasuredCostInputs = { monthlyPredictions: number; reviewRate: number; falsePositiveRate: number | null; falseNegativeRate: number | null };
+export type TMeasuredCostInputs = {
+  monthlyPredictions: number;
+  reviewRate: number;
+  falsePositiveRate: number | null;
+  falseNegativeRate: number | null;
+};
 
 /** The measured inputs with PLACEHOLDER_ERROR_RATES where no outcome has arrived, and whether the rates are measured. */
 export function withPlaceholderRates(measured: TMeasuredCostInputs) {
@@ -149,9 +187,16 @@ export function buildProjectionInput(input: {
     settings: input.settings,
     measured: {
       ...measured,
-      challenger: { falsePositiveRate: measured.falsePositiveRate * (1 - assumptions.challengerImprovement), falseNegativeRate: measured.falseNegativeRate * (1 - assumptions.challengerImprovement) },
+      challenger: {
+        falsePositiveRate: measured.falsePositiveRate * (1 - assumptions.challengerImprovement),
+        falseNegativeRate: measured.falseNegativeRate * (1 - assumptions.challengerImprovement),
+      },
     },
-    assumptions: { monthlyVolumeGrowth: assumptions.monthlyVolumeGrowth, monthlyErrorGrowth: assumptions.monthlyErrorGrowth, horizonMonths: 12 },
+    assumptions: {
+      monthlyVolumeGrowth: assumptions.monthlyVolumeGrowth,
+      monthlyErrorGrowth: assumptions.monthlyErrorGrowth,
+      horizonMonths: 12,
+    },
   };
 }
 
@@ -162,7 +207,7 @@ export function computeCostAtVolume(settings: Pick<TCostSettings, "instancePrice
 }
 
 /** Fewer daily windows than this say nothing about a trend; the page then keeps the assumed decay. */
-export const MIN_DECAY_DAYS = 7;
+const MIN_DECAY_DAYS = 7;
 
 /**
  * The measured decay: relative growth per month (30 days) of the error rate (1 − accuracy), from a

@@ -29,7 +29,7 @@ export type TDriftEpisode = {
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
-export function ageBand(age: number): TCreditApplication["age_band"] {
+function ageBand(age: number): TCreditApplication["age_band"] {
   return age < 25 ? "under_25" : age < 40 ? "25_39" : age < 60 ? "40_59" : "60_plus";
 }
 
@@ -37,7 +37,7 @@ export function ageBand(age: number): TCreditApplication["age_band"] {
  * The latent default risk (log-odds) of an application. It reads only financial features —
  * never sex or age — so group differences in outcomes arise only through correlated features.
  */
-export function latentDefaultLogit(application: Omit<TCreditApplication, "defaulted" | "sex" | "age_band" | "applicant_age">): number {
+function latentDefaultLogit(application: Omit<TCreditApplication, "defaulted" | "sex" | "age_band" | "applicant_age">): number {
   const loanToIncome = application.loan_amount_usd / application.annual_income_usd;
   return (
     -2.15 +
@@ -66,7 +66,11 @@ export function generateCreditApplications(options: { count: number; seed: numbe
     const sex = random.uniform() < 0.48 ? "female" : "male";
     // Income peaks mid-career; the ~15 % gap by sex mirrors published US median earnings ratios.
     const careerFactor = 1 - 0.00015 * (age - 50) ** 2;
-    const income = clamp(55_000 * Math.exp(random.normal(0, 0.55)) * Math.max(0.35, careerFactor) * (sex === "female" ? 0.85 : 1) * incomeFactor, 9_000, 1_500_000);
+    const income = clamp(
+      55_000 * Math.exp(random.normal(0, 0.55)) * Math.max(0.35, careerFactor) * (sex === "female" ? 0.85 : 1) * incomeFactor,
+      9_000,
+      1_500_000,
+    );
     const employmentYears = clamp(random.uniform() * 0.7 * (age - 18) + random.normal(0, 1), 0, age - 18);
     const creditHistoryYears = clamp(0.8 * (age - 18) + random.normal(0, 3), 0, age - 18);
     const loanAmount = clamp(12_000 * Math.exp(random.normal(0, 0.7)) * (income / 55_000) ** 0.4, 1_000, 100_000);
@@ -96,14 +100,32 @@ export function generateCreditApplications(options: { count: number; seed: numbe
 
 /** Column order of the demo CSV files. */
 export const CREDIT_COLUMNS: Array<keyof TCreditApplication> = [
-  "applicant_age", "annual_income_usd", "employment_years", "loan_amount_usd", "loan_term_months", "debt_to_income",
-  "credit_history_years", "late_payments_2y", "open_credit_lines", "has_mortgage", "sex", "age_band", "defaulted",
+  "applicant_age",
+  "annual_income_usd",
+  "employment_years",
+  "loan_amount_usd",
+  "loan_term_months",
+  "debt_to_income",
+  "credit_history_years",
+  "late_payments_2y",
+  "open_credit_lines",
+  "has_mortgage",
+  "sex",
+  "age_band",
+  "defaulted",
 ];
 
 /** The model-input features, in tensor order (booleans as 0/1). */
 export const CREDIT_MODEL_INPUTS = [
-  "annual_income_usd", "employment_years", "loan_amount_usd", "loan_term_months", "debt_to_income",
-  "credit_history_years", "late_payments_2y", "open_credit_lines", "has_mortgage",
+  "annual_income_usd",
+  "employment_years",
+  "loan_amount_usd",
+  "loan_term_months",
+  "debt_to_income",
+  "credit_history_years",
+  "late_payments_2y",
+  "open_credit_lines",
+  "has_mortgage",
 ] as const;
 
 export function toTensorRow(application: TCreditApplication): number[] {

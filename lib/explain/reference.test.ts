@@ -39,7 +39,12 @@ describe("distanceScale", () => {
 describe("selectBackgroundRows", () => {
   const columns = { a: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], b: [10, 11, 12, 13, 14, 15, 16, 17, 18, 19], c: ["x", "y"] };
   it("takes evenly spaced rows, in model-input order", () => {
-    expect(selectBackgroundRows(columns, ["b", "a"], 4)).toEqual([[10, 0], [12, 2], [15, 5], [17, 7]]);
+    expect(selectBackgroundRows(columns, ["b", "a"], 4)).toEqual([
+      [10, 0],
+      [12, 2],
+      [15, 5],
+      [17, 7],
+    ]);
   });
   it("takes every row when the sample is smaller than asked", () => {
     expect(selectBackgroundRows(columns, ["a"], 100)).toHaveLength(10);

@@ -14,7 +14,10 @@ export type TReferenceSummary = {
 export type TUnusualMark = "below_p01" | "above_p99" | null;
 
 /** Summaries of the numeric reference columns of the named features; a feature without a usable column is left out. */
-export function summarizeReference(columns: Record<string, ReadonlyArray<number | string>>, featureNames: readonly string[]): Record<string, TReferenceSummary> {
+export function summarizeReference(
+  columns: Record<string, ReadonlyArray<number | string>>,
+  featureNames: readonly string[],
+): Record<string, TReferenceSummary> {
   const summaries: Record<string, TReferenceSummary> = {};
   for (const name of featureNames) {
     const values = (columns[name] ?? []).filter((value): value is number => typeof value === "number" && Number.isFinite(value));
@@ -22,7 +25,13 @@ export function summarizeReference(columns: Record<string, ReadonlyArray<number 
     const sorted = Float64Array.from(values).sort();
     const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
     const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / values.length;
-    summaries[name] = { count: values.length, mean, std: Math.sqrt(variance), p01: quantileLinear(sorted, 0.01), p99: quantileLinear(sorted, 0.99) };
+    summaries[name] = {
+      count: values.length,
+      mean,
+      std: Math.sqrt(variance),
+      p01: quantileLinear(sorted, 0.01),
+      p99: quantileLinear(sorted, 0.99),
+    };
   }
   return summaries;
 }
@@ -45,7 +54,11 @@ export function distanceScale(summary: TReferenceSummary | undefined): number {
  * (rows ⌊k·n/count⌋): deterministic, so the same item gets the same explanation every time,
  * and spread over the whole sample rather than its first rows. Null when a column is missing.
  */
-export function selectBackgroundRows(columns: Record<string, ReadonlyArray<number | string>>, featureNames: readonly string[], count: number): number[][] | null {
+export function selectBackgroundRows(
+  columns: Record<string, ReadonlyArray<number | string>>,
+  featureNames: readonly string[],
+  count: number,
+): number[][] | null {
   const selected = featureNames.map((name) => columns[name]);
   if (selected.some((column) => !column || column.length === 0)) return null;
   const rowCount = Math.min(...selected.map((column) => column!.length));

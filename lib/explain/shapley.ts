@@ -3,7 +3,7 @@ import { createRandom } from "@/lib/random";
 /** Runs the model on `rowCount` rows of `width` float32 inputs (row-major); returns one probability per row. */
 export type TBatchPredictor = (rows: Float32Array, rowCount: number, width: number) => Promise<Float64Array>;
 
-export type TFeatureContribution = {
+type TFeatureContribution = {
   feature: string;
   value: number;
   /** φ_i on the probability scale. */
@@ -41,7 +41,7 @@ export type TShapleyOptions = {
   efficiencyTolerance?: number;
 };
 
-export const EXACT_MAX_FEATURES = 12;
+const EXACT_MAX_FEATURES = 12;
 const DEFAULT_PERMUTATIONS = 256;
 const DEFAULT_MAX_ROWS_PER_CALL = 65_536;
 
@@ -80,7 +80,9 @@ export async function explainWithShapley(input: {
   const evaluate = coalitionEvaluator({ x, background, predict, maxRowsPerCall: options.maxRowsPerCall ?? DEFAULT_MAX_ROWS_PER_CALL });
   // Past 20 features 2^d coalitions no longer fit in memory (nor in a 32-bit mask).
   const exact = width <= Math.min(options.exactMaxFeatures ?? EXACT_MAX_FEATURES, 20);
-  const result = exact ? await exactShapley(width, evaluate) : await sampledShapley(width, evaluate, evenAtLeastTwo(options.permutations ?? DEFAULT_PERMUTATIONS), options.seed ?? 1);
+  const result = exact
+    ? await exactShapley(width, evaluate)
+    : await sampledShapley(width, evaluate, evenAtLeastTwo(options.permutations ?? DEFAULT_PERMUTATIONS), options.seed ?? 1);
 
   const total = result.phi.reduce((sum, value) => sum + value, 0);
   const efficiencyGap = Math.abs(total - (result.prediction - result.baseValue));
@@ -112,7 +114,12 @@ type TCoalitionEvaluator = {
 };
 
 /** Builds the hybrid rows (x on S, background elsewhere) and averages the predictions per coalition, in bounded batches. */
-function coalitionEvaluator(input: { x: ArrayLike<number>; background: ArrayLike<number>[]; predict: TBatchPredictor; maxRowsPerCall: number }): TCoalitionEvaluator {
+function coalitionEvaluator(input: {
+  x: ArrayLike<number>;
+  background: ArrayLike<number>[];
+  predict: TBatchPredictor;
+  maxRowsPerCall: number;
+}): TCoalitionEvaluator {
   const width = input.x.length;
   const backgroundCount = input.background.length;
   const coalitionsPerCall = Math.max(1, Math.floor(input.maxRowsPerCall / backgroundCount));
@@ -129,7 +136,8 @@ function coalitionEvaluator(input: { x: ArrayLike<number>; background: ArrayLike
           for (let b = 0; b < backgroundCount; b += 1) {
             const offset = (coalition * backgroundCount + b) * width;
             const backgroundRow = input.background[b];
-            for (let feature = 0; feature < width; feature += 1) rows[offset + feature] = members[feature] ? input.x[feature] : backgroundRow[feature];
+            for (let feature = 0; feature < width; feature += 1)
+              rows[offset + feature] = members[feature] ? input.x[feature] : backgroundRow[feature];
           }
         });
         const predictions = await input.predict(rows, rowCount, width);

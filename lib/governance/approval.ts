@@ -1,14 +1,8 @@
-import { z } from "zod";
 import { DomainError } from "../errors";
+import { can } from "../permissions";
 import type { TRole } from "../roles";
 
-export const VOTE_DECISIONS = ["approve", "reject"] as const;
-export const ZVoteDecision = z.enum(VOTE_DECISIONS);
-export type TVoteDecision = z.infer<typeof ZVoteDecision>;
-
-/** A vote as a form or the API sends it; the comment rules are castVote's, so that their messages are the domain's. */
-export const ZVoteInput = z.object({ decision: ZVoteDecision, comment: z.string() });
-export type TVoteInput = z.infer<typeof ZVoteInput>;
+export type TVoteDecision = "approve" | "reject";
 
 // A rejection sends the scientist back to work; ten characters is about the shortest real reason ("bias on age").
 export const MIN_REJECTION_REASON_LENGTH = 10;
@@ -39,55 +33,25 @@ function characterCount(text: string): number {
   return [...text].length;
 }
 
-function tally(votes: readonly TVote[], quorum: number): TTally {
-  if (!Number.isInteger(quorum) || quorum < 1) throw new RangeError(`A quorum is a whole number of at least 1, not ${quorum}.`);
-  // The database allows one vote per voter; counting voters rather than rows keeps the tally right even if it did not.
-  const approvers = new Set(votes.filter((vote) => vote.decision === "approve").map((vote) => vote.voterId));
-  const rejecters = new Set(votes.filter((vote) => vote.decision === "reject").map((vote) => vote.voterId));
-  const outcome: TVoteOutcome = rejecters.size > 0 ? "rejected" : approvers.size >= quorum ? "approved" : "pending";
-  return { outcome, approvalCount: approvers.size, rejectionCount: rejecters.size, quorum, approvalsStillNeeded: outcome === "pending" ? quorum - approvers.size : 0 };
-}
-
 /**
  * Counts the votes of one request: approved once `quorum` distinct members approve and nobody
  * rejects. A single rejection rejects: approval asks for the committee's consent, and one
  * member's reasoned objection is enough to send the version back (it can be re-validated and asked
  * for again). Anything else is pending.
  */
-export function tallyVotes(input: { votes: readonly TVote[]; quorum: number }): TTally;
-/** @deprecated Pass `{ votes, quorum }`; this shape returns only the outcome. */
-export function tallyVotes(votes: readonly TVote[], quorum: number): TVoteOutcome;
-export function tallyVotes(input: { votes: readonly TVote[]; quorum: number } | readonly TVote[], quorum?: number): TTally | TVoteOutcome {
-  if (Array.isArray(input)) return tally(input, quorum ?? Number.NaN).outcome;
-  const { votes, quorum: requiredApprovals } = input as { votes: readonly TVote[]; quorum: number };
-  return tally(votes, requiredApprovals);
-}
-
-function assertVoteOrThrow(input: {
-  voter: TVoter;
-  registeredBy: string | null;
-  requestedBy: string;
-  existingVotes: readonly TVote[];
-  decision: TVoteDecision;
-  comment: string;
-  requestStatus?: TApprovalRequest["status"];
-}): string {
-  if (!input.voter.roles.includes("committee")) throw new DomainError("forbidden", "Only members of the governance committee vote on approvals.", 403);
-  if (input.requestStatus !== undefined && input.requestStatus !== "pending") {
-    throw new DomainError("approval_closed", `This approval request is already ${input.requestStatus}; its votes are closed.`, 409);
-  }
-  if (input.voter.id === input.registeredBy || input.voter.id === input.requestedBy) {
-    const why = input.voter.id === input.registeredBy ? "registered this version" : "asked for its approval";
-    throw new DomainError("four_eyes", `Four-eyes rule: you ${why}, so other committee members must decide.`, 403);
-  }
-  if (input.existingVotes.some((vote) => vote.voterId === input.voter.id)) throw new DomainError("already_voted", "You have already voted on this request; a vote cannot be changed.", 409);
-  const comment = input.comment.trim();
-  if (comment === "") throw new DomainError("comment_required", "A vote needs a comment saying what you checked.", 422);
-  if (characterCount(comment) > MAX_VOTE_COMMENT_LENGTH) throw new DomainError("comment_too_long", `A vote's comment may be at most ${MAX_VOTE_COMMENT_LENGTH} characters.`, 422);
-  if (input.decision === "reject" && characterCount(comment) < MIN_REJECTION_REASON_LENGTH) {
-    throw new DomainError("reason_required", `A rejection needs a reason of at least ${MIN_REJECTION_REASON_LENGTH} characters, so that the scientist knows what to fix.`, 422);
-  }
-  return comment;
+export function tallyVotes({ votes, quorum }: { votes: readonly TVote[]; quorum: number }): TTally {
+  if (!Number.isInteger(quorum) || quorum < 1) throw new RangeError(`A quorum is a whole number of at least 1, not ${quorum}.`);
+  // The database allows one vote per voter; counting voters rather than rows keeps the tally right even if it did not.
+  const approvers = new Set(votes.filter((vote) => vote.decision === "approve").map((vote) => vote.voterId));
+  const rejecters = new Set(votes.filter((vote) => vote.decision === "reject").map((vote) => vote.voterId));
+  const outcome: TVoteOutcome = rejecters.size > 0 ? "rejected" : approvers.size >= quorum ? "approved" : "pending";
+  return {
+    outcome,
+    approvalCount: approvers.size,
+    rejectionCount: rejecters.size,
+    quorum,
+    approvalsStillNeeded: outcome === "pending" ? quorum - approvers.size : 0,
+  };
 }
 
 /**
@@ -111,12 +75,27 @@ export function castVote({
   decision: TVoteDecision;
   comment: string;
 }): { vote: TVote; tally: TTally } {
-  const trimmed = assertVoteOrThrow({ voter, registeredBy: request.registeredBy, requestedBy: request.requestedBy, existingVotes: votes, decision, comment, requestStatus: request.status });
+  if (!can(voter.roles, "version.vote"))
+    throw new DomainError("forbidden", "Only members of the governance committee vote on approvals.", 403);
+  if (request.status !== "pending")
+    throw new DomainError("approval_closed", `This approval request is already ${request.status}; its votes are closed.`, 409);
+  if (voter.id === request.registeredBy || voter.id === request.requestedBy) {
+    const why = voter.id === request.registeredBy ? "registered this version" : "asked for its approval";
+    throw new DomainError("four_eyes", `Four-eyes rule: you ${why}, so other committee members must decide.`, 403);
+  }
+  if (votes.some((vote) => vote.voterId === voter.id))
+    throw new DomainError("already_voted", "You have already voted on this request; a vote cannot be changed.", 409);
+  const trimmed = comment.trim();
+  if (trimmed === "") throw new DomainError("comment_required", "A vote needs a comment saying what you checked.", 422);
+  if (characterCount(trimmed) > MAX_VOTE_COMMENT_LENGTH)
+    throw new DomainError("comment_too_long", `A vote's comment may be at most ${MAX_VOTE_COMMENT_LENGTH} characters.`, 422);
+  if (decision === "reject" && characterCount(trimmed) < MIN_REJECTION_REASON_LENGTH) {
+    throw new DomainError(
+      "reason_required",
+      `A rejection needs a reason of at least ${MIN_REJECTION_REASON_LENGTH} characters, so that the scientist knows what to fix.`,
+      422,
+    );
+  }
   const vote: TVote = { voterId: voter.id, decision, comment: trimmed };
-  return { vote, tally: tally([...votes, vote], request.quorum) };
-}
-
-/** @deprecated Use castVote, which also checks that the request is still open and returns the tally. Throws as castVote does. */
-export function checkVote(input: { voter: TVoter; registeredBy: string | null; requestedBy: string; existingVotes: readonly TVote[]; decision: TVoteDecision; comment: string }): void {
-  assertVoteOrThrow(input);
+  return { vote, tally: tallyVotes({ votes: [...votes, vote], quorum: request.quorum }) };
 }

@@ -2,14 +2,31 @@ import { describe, expect, it } from "vitest";
 import { judgeCanary, ZArmStats, type TArmStats } from "./canary-guard";
 import { DEFAULT_POLICIES, type TCanaryGuardLimits } from "./policy";
 
-const limits: TCanaryGuardLimits = { minRequests: 200, maxErrorRateIncrease: 0.01, maxLatencyP99Ratio: 2, maxConfidenceDrop: 0.05, maxPerformanceDrop: 0.03 };
+const limits: TCanaryGuardLimits = {
+  minRequests: 200,
+  maxErrorRateIncrease: 0.01,
+  maxLatencyP99Ratio: 2,
+  maxConfidenceDrop: 0.05,
+  maxPerformanceDrop: 0.03,
+};
 // Error rate 10 / 1000 = 1 %, p99 100 ms, mean confidence 0.8, ROC AUC 0.8, accuracy 0.9.
-const champion: TArmStats = { requests: 1000, errors: 10, latencyP99Ms: 100, meanConfidence: 0.8, performance: { rocAuc: 0.8, accuracy: 0.9 } };
+const champion: TArmStats = {
+  requests: 1000,
+  errors: 10,
+  latencyP99Ms: 100,
+  meanConfidence: 0.8,
+  performance: { rocAuc: 0.8, accuracy: 0.9 },
+};
 const healthy: TArmStats = { ...champion, requests: 500, errors: 5 };
 
 describe("judgeCanary", () => {
   it("continues a canary that matches its champion", () => {
-    expect(judgeCanary({ champion, challenger: healthy, limits })).toEqual({ verdict: "continue", breaches: [], notJudged: [], sentence: "The canary is within every limit." });
+    expect(judgeCanary({ champion, challenger: healthy, limits })).toEqual({
+      verdict: "continue",
+      breaches: [],
+      notJudged: [],
+      sentence: "The canary is within every limit.",
+    });
   });
 
   it.each([
@@ -78,7 +95,13 @@ describe("judgeCanary", () => {
   });
 
   it("lists every breach, in a fixed order", () => {
-    const bad: TArmStats = { requests: 1000, errors: 100, latencyP99Ms: 450, meanConfidence: 0.6, performance: { rocAuc: 0.7, accuracy: 0.8 } };
+    const bad: TArmStats = {
+      requests: 1000,
+      errors: 100,
+      latencyP99Ms: 450,
+      meanConfidence: 0.6,
+      performance: { rocAuc: 0.7, accuracy: 0.8 },
+    };
     const judgement = judgeCanary({ champion, challenger: bad, limits });
     expect(judgement.breaches.map((breach) => [breach.metric, breach.championValue, breach.challengerValue])).toEqual([
       ["error_rate", 0.01, 0.1],
@@ -87,7 +110,11 @@ describe("judgeCanary", () => {
       ["roc_auc", 0.8, 0.7],
       ["accuracy", 0.9, 0.8],
     ]);
-    expect(judgement.breaches[1]).toMatchObject({ limit: 2, observedChange: 4.5, sentence: "p99 latency 450 ms against the champion's 100 ms: 4.5 times, more than the 2 times allowed." });
+    expect(judgement.breaches[1]).toMatchObject({
+      limit: 2,
+      observedChange: 4.5,
+      sentence: "p99 latency 450 ms against the champion's 100 ms: 4.5 times, more than the 2 times allowed.",
+    });
     expect(judgement.breaches[2].sentence).toBe("Mean confidence 0.6 against the champion's 0.8: down 0.2, more than the 0.05 allowed.");
     expect(judgement.breaches[3].sentence).toBe("ROC AUC 0.7 against the champion's 0.8: down 0.1, more than the 0.03 allowed.");
     expect(judgement.sentence).toBe("Withdraw the canary: 5 limits breached.");
@@ -96,14 +123,19 @@ describe("judgeCanary", () => {
   it("says which performance metrics it could not judge yet, instead of passing them silently", () => {
     const noLabels = judgeCanary({ champion, challenger: { ...healthy, performance: undefined }, limits });
     expect(noLabels).toMatchObject({ verdict: "continue", notJudged: ["roc_auc", "accuracy"] });
-    expect(noLabels.sentence).toBe("The canary is within every limit (roc_auc and accuracy not judged yet: no labelled outcomes in both arms).");
+    expect(noLabels.sentence).toBe(
+      "The canary is within every limit (roc_auc and accuracy not judged yet: no labelled outcomes in both arms).",
+    );
     expect(judgeCanary({ champion, challenger: { ...healthy, performance: { rocAuc: 0.8 } }, limits }).notJudged).toEqual(["accuracy"]);
   });
 
   it("handles a champion p99 of 0 ms", () => {
     const instant = { ...champion, latencyP99Ms: 0 };
     expect(judgeCanary({ champion: instant, challenger: { ...healthy, latencyP99Ms: 0 }, limits }).verdict).toBe("continue");
-    expect(judgeCanary({ champion: instant, challenger: { ...healthy, latencyP99Ms: 5 }, limits }).breaches[0]).toMatchObject({ metric: "latency_p99", observedChange: Number.POSITIVE_INFINITY });
+    expect(judgeCanary({ champion: instant, challenger: { ...healthy, latencyP99Ms: 5 }, limits }).breaches[0]).toMatchObject({
+      metric: "latency_p99",
+      observedChange: Number.POSITIVE_INFINITY,
+    });
   });
 
   it("uses the tier's limits: a 0.7-point error increase passes medium and fails high", () => {

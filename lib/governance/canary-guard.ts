@@ -16,9 +16,9 @@ export const ZArmStats = z
   .refine((stats) => stats.errors <= stats.requests, { message: "errors cannot exceed requests", path: ["errors"] });
 export type TArmStats = z.infer<typeof ZArmStats>;
 
-export type TCanaryMetric = "error_rate" | "latency_p99" | "mean_confidence" | "roc_auc" | "accuracy";
+type TCanaryMetric = "error_rate" | "latency_p99" | "mean_confidence" | "roc_auc" | "accuracy";
 
-export type TCanaryBreach = {
+type TCanaryBreach = {
   metric: TCanaryMetric;
   championValue: number;
   challengerValue: number;
@@ -29,7 +29,7 @@ export type TCanaryBreach = {
   sentence: string;
 };
 
-export type TCanaryVerdict = "continue" | "rollback" | "insufficient_data";
+type TCanaryVerdict = "continue" | "rollback" | "insufficient_data";
 
 export type TCanaryJudgement = {
   verdict: TCanaryVerdict;
@@ -65,7 +65,15 @@ function latencyRatio(championMs: number, challengerMs: number): number {
  * continues. Nothing is judged before both arms have `minRequests` requests; performance only
  * when both arms report it.
  */
-export function judgeCanary({ champion, challenger, limits }: { champion: TArmStats; challenger: TArmStats; limits: TCanaryGuardLimits }): TCanaryJudgement {
+export function judgeCanary({
+  champion,
+  challenger,
+  limits,
+}: {
+  champion: TArmStats;
+  challenger: TArmStats;
+  limits: TCanaryGuardLimits;
+}): TCanaryJudgement {
   if (champion.requests < limits.minRequests || challenger.requests < limits.minRequests) {
     return {
       verdict: "insufficient_data",
@@ -140,7 +148,12 @@ export function judgeCanary({ champion, challenger, limits }: { champion: TArmSt
   }
 
   if (breaches.length > 0) {
-    return { verdict: "rollback", breaches, notJudged, sentence: `Withdraw the canary: ${breaches.length} limit${breaches.length === 1 ? "" : "s"} breached.` };
+    return {
+      verdict: "rollback",
+      breaches,
+      notJudged,
+      sentence: `Withdraw the canary: ${breaches.length} limit${breaches.length === 1 ? "" : "s"} breached.`,
+    };
   }
   const pending = notJudged.length ? ` (${notJudged.join(" and ")} not judged yet: no labelled outcomes in both arms)` : "";
   return { verdict: "continue", breaches, notJudged, sentence: `The canary is within every limit${pending}.` };

@@ -4,7 +4,9 @@ import { disparateImpactOfFavourable, driftedFeatureShare } from "./evidence";
 describe("disparateImpactOfFavourable", () => {
   it("is the lowest favourable rate over the highest", () => {
     // Group a: 3 of 4 favourable (0.75); group b: 1 of 2 (0.5) → 0.5 / 0.75 = 2/3.
-    expect(disparateImpactOfFavourable({ favourable: [true, true, true, false, true, false], groups: ["a", "a", "a", "a", "b", "b"] })).toBeCloseTo(2 / 3, 12);
+    expect(
+      disparateImpactOfFavourable({ favourable: [true, true, true, false, true, false], groups: ["a", "a", "a", "a", "b", "b"] }),
+    ).toBeCloseTo(2 / 3, 12);
   });
   it("is null with one group or no favourable outcome", () => {
     expect(disparateImpactOfFavourable({ favourable: [true, false], groups: ["a", "a"] })).toBeNull();

@@ -5,7 +5,13 @@ import { populationStabilityIndex } from "../stats/psi";
  * negative): the lowest group rate ÷ the highest. Null with fewer than two groups or no
  * favourable outcome at all.
  */
-export function disparateImpactOfFavourable({ favourable, groups }: { favourable: boolean[]; groups: Array<string | number> }): number | null {
+export function disparateImpactOfFavourable({
+  favourable,
+  groups,
+}: {
+  favourable: boolean[];
+  groups: Array<string | number>;
+}): number | null {
   const totals = new Map<string, { count: number; favourable: number }>();
   groups.forEach((group, index) => {
     const entry = totals.get(String(group)) ?? { count: 0, favourable: 0 };
@@ -20,9 +26,24 @@ export function disparateImpactOfFavourable({ favourable, groups }: { favourable
 }
 
 /** Share of features whose PSI (reference vs current) is at least `threshold` (0.1, the usual PSI drift line). */
-export function driftedFeatureShare({ reference, current, threshold = 0.1 }: { reference: number[][]; current: number[][]; threshold?: number }): { share: number; psi: number[] } | null {
+export function driftedFeatureShare({
+  reference,
+  current,
+  threshold = 0.1,
+}: {
+  reference: number[][];
+  current: number[][];
+  threshold?: number;
+}): { share: number; psi: number[] } | null {
   if (reference.length === 0 || current.length === 0) return null;
   const width = reference[0].length;
-  const psi = Array.from({ length: width }, (_, column) => populationStabilityIndex(reference.map((row) => row[column]), current.map((row) => row[column])) ?? 0);
+  const psi = Array.from(
+    { length: width },
+    (_, column) =>
+      populationStabilityIndex(
+        reference.map((row) => row[column]),
+        current.map((row) => row[column]),
+      ) ?? 0,
+  );
   return { share: psi.filter((value) => value >= threshold).length / width, psi };
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../errors";
+import { ACTOR_ROLES, type TActorRole } from "../permissions";
 import {
   ACTION_ROLES,
-  ACTOR_ROLES,
   allowedActions,
   applyDeploymentAction,
   assertMayPerformOrThrow,
@@ -11,10 +11,9 @@ import {
   MODEL_ACTIONS,
   mayPerform,
   planTransition,
+  reasonForOrThrow,
   VERSION_ACTIONS,
   VERSION_STATUSES,
-  type TActor,
-  type TActorRole,
   type TDeploymentActionInput,
   type TDeploymentSnapshot,
   type TModelAction,
@@ -28,7 +27,11 @@ import {
 const EXPECTED: Record<TVersionAction, { to: TVersionStatus | "unchanged"; from: Partial<Record<TVersionStatus, TActorRole[]>> }> = {
   start_validation: {
     to: "validating",
-    from: { registered: ["scientist", "committee", "admin", "system"], validation_failed: ["scientist", "committee", "admin", "system"], rejected: ["scientist", "committee", "admin", "system"] },
+    from: {
+      registered: ["scientist", "committee", "admin", "system"],
+      validation_failed: ["scientist", "committee", "admin", "system"],
+      rejected: ["scientist", "committee", "admin", "system"],
+    },
   },
   record_validation_passed: { to: "validated", from: { validating: ["system"] } },
   record_validation_failed: { to: "validation_failed", from: { validating: ["system"] } },
@@ -79,6 +82,7 @@ const EXPECTED_ROLE_TABLE: Record<string, TActorRole[]> = {
   register_version: ["scientist", "admin"],
   kill_switch_on: ["committee"],
   kill_switch_off: ["committee"],
+  edit_fallback_rules: ["committee"],
   edit_policy: ["admin"],
 };
 
@@ -89,12 +93,12 @@ function contextFor(action: TVersionAction): TTransitionContext {
   return {};
 }
 
-function legacyActor(role: TActorRole): TActor {
-  return role === "system" ? { kind: "system" } : { kind: "user", roles: [role], id: "user-1" };
-}
-
 /** What the expected table says about one role taking one action on one status. */
-function expectedOutcome(action: TVersionAction, status: TVersionStatus, role: TActorRole): { error: [string, number] } | { to: TVersionStatus } {
+function expectedOutcome(
+  action: TVersionAction,
+  status: TVersionStatus,
+  role: TActorRole,
+): { error: [string, number] } | { to: TVersionStatus } {
   const { to, from } = EXPECTED[action];
   const anyStatusRoles = Object.values(from).flat();
   if (!anyStatusRoles.includes(role)) return { error: ["forbidden", 403] };
@@ -128,23 +132,21 @@ describe("the transition table", () => {
 });
 
 describe("planTransition over every action × status × role", () => {
-  const cases = VERSION_ACTIONS.flatMap((action) => VERSION_STATUSES.flatMap((status) => ACTOR_ROLES.map((role) => [action, status, role] as const)));
+  const cases = VERSION_ACTIONS.flatMap((action) =>
+    VERSION_STATUSES.flatMap((status) => ACTOR_ROLES.map((role) => [action, status, role] as const)),
+  );
 
   it("has 14 actions × 11 statuses × 6 roles = 924 cases", () => expect(cases).toHaveLength(924));
 
   it.each(cases)("%s on %s by %s", (action, status, role) => {
     const expected = expectedOutcome(action, status, role);
     const run = () => planTransition({ action, version: { status }, actorRoles: [role], context: contextFor(action) });
-    const runLegacy = () => planTransition({ action, status, actor: legacyActor(role), canaryPercent: contextFor(action).canaryPercent });
     if ("error" in expected) {
       const error = errorOf(run);
       expect([error.code, error.status]).toEqual(expected.error);
       expect(error.message).toMatch(/^(Only .+ may .+|Cannot .+ while the version is ".+"; it must be .+)\.$/);
-      const legacyError = errorOf(runLegacy);
-      expect([legacyError.code, legacyError.status]).toEqual(expected.error);
     } else {
       expect(run()).toMatchObject({ action, from: status, to: expected.to });
-      expect(runLegacy()).toBe(expected.to);
     }
   });
 });
@@ -157,16 +159,19 @@ describe("planTransition", () => {
   });
 
   it("refuses everybody with no roles", () => {
-    for (const action of VERSION_ACTIONS) expect(errorOf(() => planTransition({ action, version: { status: "approved" }, actorRoles: [], context: contextFor(action) })).status).toBe(403);
+    for (const action of VERSION_ACTIONS)
+      expect(
+        errorOf(() => planTransition({ action, version: { status: "approved" }, actorRoles: [], context: contextFor(action) })).status,
+      ).toBe(403);
   });
 
   it("explains each refusal in a sentence", () => {
     expect(errorOf(() => planTransition({ action: "promote", version: { status: "approved" }, actorRoles: ["scientist"] })).message).toBe(
       "Only the governance committee may promote a version to champion.",
     );
-    expect(errorOf(() => planTransition({ action: "start_validation", version: { status: "registered" }, actorRoles: ["analyst"] })).message).toBe(
-      "Only an admin, a data scientist, the governance committee or the system (a worker job) may start validation.",
-    );
+    expect(
+      errorOf(() => planTransition({ action: "start_validation", version: { status: "registered" }, actorRoles: ["analyst"] })).message,
+    ).toBe("Only an admin, a data scientist, the governance committee or the system (a worker job) may start validation.");
     expect(errorOf(() => planTransition({ action: "retire", version: { status: "canary" }, actorRoles: ["admin"] })).message).toBe(
       'Only the governance committee may retire a version while the version is "canary".',
     );
@@ -176,7 +181,9 @@ describe("planTransition", () => {
   });
 
   it("checks the role before the state, so a refused user learns nothing about the version", () => {
-    expect(errorOf(() => planTransition({ action: "rollback", version: { status: "registered" }, actorRoles: ["executive"] })).status).toBe(403);
+    expect(errorOf(() => planTransition({ action: "rollback", version: { status: "registered" }, actorRoles: ["executive"] })).status).toBe(
+      403,
+    );
   });
 
   it.each([
@@ -187,7 +194,10 @@ describe("planTransition", () => {
     ["NaN", Number.NaN],
     ["missing", undefined],
   ])("refuses a canary percent that is %s with 422", (_name, canaryPercent) => {
-    for (const [action, status] of [["start_canary", "approved"], ["set_canary_percent", "canary"]] as const) {
+    for (const [action, status] of [
+      ["start_canary", "approved"],
+      ["set_canary_percent", "canary"],
+    ] as const) {
       const error = errorOf(() => planTransition({ action, version: { status }, actorRoles: ["committee"], context: { canaryPercent } }));
       expect([error.code, error.status]).toEqual(["invalid_canary_percent", 422]);
       expect(error.message).toMatch(/^A canary takes a whole percent of traffic from 1 to 50/);
@@ -195,12 +205,32 @@ describe("planTransition", () => {
   });
 
   it.each([1, 50])("accepts a canary percent of %i (the boundaries)", (canaryPercent) => {
-    expect(planTransition({ action: "start_canary", version: { status: "shadow" }, actorRoles: ["committee"], context: { canaryPercent } }).to).toBe("canary");
+    expect(
+      planTransition({ action: "start_canary", version: { status: "shadow" }, actorRoles: ["committee"], context: { canaryPercent } }).to,
+    ).toBe("canary");
   });
 
   it("judges the role and the state before the percent", () => {
-    expect(errorOf(() => planTransition({ action: "start_canary", version: { status: "approved" }, actorRoles: ["scientist"], context: { canaryPercent: 0 } })).status).toBe(403);
-    expect(errorOf(() => planTransition({ action: "start_canary", version: { status: "registered" }, actorRoles: ["committee"], context: { canaryPercent: 0 } })).status).toBe(409);
+    expect(
+      errorOf(() =>
+        planTransition({
+          action: "start_canary",
+          version: { status: "approved" },
+          actorRoles: ["scientist"],
+          context: { canaryPercent: 0 },
+        }),
+      ).status,
+    ).toBe(403);
+    expect(
+      errorOf(() =>
+        planTransition({
+          action: "start_canary",
+          version: { status: "registered" },
+          actorRoles: ["committee"],
+          context: { canaryPercent: 0 },
+        }),
+      ).status,
+    ).toBe(409);
   });
 
   it.each([
@@ -211,7 +241,9 @@ describe("planTransition", () => {
     ["reject", "pending", "no_rejecting_vote"],
     ["reject", "approved", "no_rejecting_vote"],
   ] as const)("refuses %s when the votes say %s", (action, voteOutcome, code) => {
-    const error = errorOf(() => planTransition({ action, version: { status: "awaiting_approval" }, actorRoles: ["committee"], context: { voteOutcome } }));
+    const error = errorOf(() =>
+      planTransition({ action, version: { status: "awaiting_approval" }, actorRoles: ["committee"], context: { voteOutcome } }),
+    );
     expect([error.code, error.status]).toEqual([code, 409]);
   });
 
@@ -227,7 +259,9 @@ describe("planTransition", () => {
 });
 
 describe("the actions that move no version", () => {
-  const cases = MODEL_ACTIONS.flatMap((action) => ACTOR_ROLES.map((role) => [action, role, EXPECTED_ROLE_TABLE[action].includes(role)] as const));
+  const cases = MODEL_ACTIONS.flatMap((action) =>
+    ACTOR_ROLES.map((role) => [action, role, EXPECTED_ROLE_TABLE[action].includes(role)] as const),
+  );
   it.each(cases)("%s by %s: allowed %s", (action: TModelAction, role, allowed) => {
     expect(mayPerform({ action, actorRoles: [role] })).toBe(allowed);
     if (allowed) expect(() => assertMayPerformOrThrow({ action, actorRoles: [role] })).not.toThrow();
@@ -235,16 +269,19 @@ describe("the actions that move no version", () => {
   });
 
   it("says who may use the kill switch", () => {
-    expect(errorOf(() => assertMayPerformOrThrow({ action: "kill_switch_on", actorRoles: ["admin"] })).message).toBe("Only the governance committee may turn the kill switch on.");
+    expect(errorOf(() => assertMayPerformOrThrow({ action: "kill_switch_on", actorRoles: ["admin"] })).message).toBe(
+      "Only the governance committee may turn the kill switch on.",
+    );
   });
 });
 
 describe("allowedActions", () => {
   const cases = VERSION_STATUSES.flatMap((status) => ACTOR_ROLES.map((role) => [status, role] as const));
   it.each(cases)("on %s for %s, exactly the table's actions except approve and reject", (status, role) => {
-    const expected = VERSION_ACTIONS.filter((action) => action !== "approve" && action !== "reject" && EXPECTED[action].from[status]?.includes(role));
+    const expected = VERSION_ACTIONS.filter(
+      (action) => action !== "approve" && action !== "reject" && EXPECTED[action].from[status]?.includes(role),
+    );
     expect(allowedActions({ status, actorRoles: [role] })).toEqual(expected);
-    expect(allowedActions({ status, actor: legacyActor(role) })).toEqual(expected);
   });
 
   it.each([
@@ -260,16 +297,37 @@ describe("allowedActions", () => {
   });
 
   it("leaves out what the deployment would refuse", () => {
-    const deployment: TDeploymentSnapshot = { ...EMPTY_DEPLOYMENT, championVersionId: "v1", challengerVersionId: "v2", mode: "canary", canaryPercent: 10, revision: 4 };
+    const deployment: TDeploymentSnapshot = {
+      ...EMPTY_DEPLOYMENT,
+      championVersionId: "v1",
+      challengerVersionId: "v2",
+      mode: "canary",
+      canaryPercent: 10,
+      revision: 4,
+    };
     // Another version is the challenger: v3 can only be retired until the slot is free.
-    expect(allowedActions({ status: "approved", actorRoles: ["committee"], deploymentContext: { deployment, versionId: "v3" } })).toEqual(["retire"]);
+    expect(allowedActions({ status: "approved", actorRoles: ["committee"], deploymentContext: { deployment, versionId: "v3" } })).toEqual([
+      "retire",
+    ]);
     // The champion has no previous champion to roll back to, and cannot retire while a challenger runs.
-    expect(allowedActions({ status: "champion", actorRoles: ["committee"], deploymentContext: { deployment, versionId: "v1" } })).toEqual([]);
+    expect(allowedActions({ status: "champion", actorRoles: ["committee"], deploymentContext: { deployment, versionId: "v1" } })).toEqual(
+      [],
+    );
     expect(allowedActions({ status: "canary", actorRoles: ["committee"], deploymentContext: { deployment, versionId: "v2" } })).toEqual([
-      "start_shadow", "set_canary_percent", "promote", "withdraw", "retire",
+      "start_shadow",
+      "set_canary_percent",
+      "promote",
+      "withdraw",
+      "retire",
     ]);
     // With no champion, a first version can only be promoted.
-    expect(allowedActions({ status: "approved", actorRoles: ["committee"], deploymentContext: { deployment: EMPTY_DEPLOYMENT, versionId: "v1" } })).toEqual(["promote", "retire"]);
+    expect(
+      allowedActions({
+        status: "approved",
+        actorRoles: ["committee"],
+        deploymentContext: { deployment: EMPTY_DEPLOYMENT, versionId: "v1" },
+      }),
+    ).toEqual(["promote", "retire"]);
   });
 });
 
@@ -283,7 +341,6 @@ describe("applyDeploymentAction", () => {
       deployment: { ...EMPTY_DEPLOYMENT, championVersionId: "v1", revision: 1 },
       changed: true,
       statusChanges: [{ versionId: "v1", from: "approved", to: "champion" }],
-      sideEffects: [],
     });
 
     const shadow = apply(first.deployment, { action: "start_shadow", version: { id: "v2", status: "approved" } });
@@ -302,7 +359,6 @@ describe("applyDeploymentAction", () => {
       { versionId: "v1", from: "champion", to: "retired" },
       { versionId: "v2", from: "canary", to: "champion" },
     ]);
-    expect(promoted.sideEffects).toEqual([{ versionId: "v1", status: "retired" }]);
 
     const rolledBack = apply(promoted.deployment, { action: "rollback", version: { id: "v2", status: "champion" } });
     expect(rolledBack.deployment).toEqual({ ...EMPTY_DEPLOYMENT, championVersionId: "v1", previousChampionVersionId: null, revision: 6 });
@@ -310,19 +366,28 @@ describe("applyDeploymentAction", () => {
       { versionId: "v2", from: "champion", to: "retired" },
       { versionId: "v1", from: "retired", to: "champion" },
     ]);
-    expect(rolledBack.sideEffects).toEqual([{ versionId: "v1", status: "champion" }]);
   });
 
   it("keeps a running challenger through a rollback: it now compares with the restored champion", () => {
-    const deployment: TDeploymentSnapshot = { ...EMPTY_DEPLOYMENT, championVersionId: "v2", previousChampionVersionId: "v1", challengerVersionId: "v3", mode: "shadow", revision: 9 };
+    const deployment: TDeploymentSnapshot = {
+      ...EMPTY_DEPLOYMENT,
+      championVersionId: "v2",
+      previousChampionVersionId: "v1",
+      challengerVersionId: "v3",
+      mode: "shadow",
+      revision: 9,
+    };
     expect(apply(deployment, { action: "rollback", version: { id: "v2", status: "champion" } }).deployment).toEqual({
-      ...deployment, championVersionId: "v1", previousChampionVersionId: null, revision: 10,
+      ...deployment,
+      championVersionId: "v1",
+      previousChampionVersionId: null,
+      revision: 10,
     });
   });
 
   it("turns the kill switch on and off without touching anything else", () => {
     const on = apply(withChampion, { action: "kill_switch_on" });
-    expect(on).toEqual({ deployment: { ...withChampion, killSwitch: true, revision: 4 }, changed: true, statusChanges: [], sideEffects: [] });
+    expect(on).toEqual({ deployment: { ...withChampion, killSwitch: true, revision: 4 }, changed: true, statusChanges: [] });
     expect(apply(on.deployment, { action: "kill_switch_off" }).deployment).toEqual({ ...withChampion, revision: 5 });
   });
 
@@ -349,7 +414,6 @@ describe("applyDeploymentAction", () => {
       deployment: { ...deployment, championVersionId: null, revision: 4 },
       changed: true,
       statusChanges: [{ versionId: "v1", from: "champion", to: "retired" }],
-      sideEffects: [],
     });
   });
 
@@ -358,7 +422,6 @@ describe("applyDeploymentAction", () => {
       deployment: withChampion,
       changed: false,
       statusChanges: [{ versionId: "v7", from: "validated", to: "retired" }],
-      sideEffects: [],
     });
   });
 
@@ -369,50 +432,167 @@ describe("applyDeploymentAction", () => {
 
   const shadowing: TDeploymentSnapshot = { ...withChampion, challengerVersionId: "v2", mode: "shadow" };
   it.each([
-    ["a shadow with no champion", EMPTY_DEPLOYMENT, { action: "start_shadow", version: { id: "v2", status: "approved" } }, "no_champion", 409],
-    ["a canary with no champion", EMPTY_DEPLOYMENT, { action: "start_canary", version: { id: "v2", status: "approved" }, canaryPercent: 5 }, "no_champion", 409],
-    ["a canary of a version that is not approved", withChampion, { action: "start_canary", version: { id: "v2", status: "validated" }, canaryPercent: 5 }, "invalid_transition", 409],
-    ["a canary with a percent of 0", withChampion, { action: "start_canary", version: { id: "v2", status: "approved" }, canaryPercent: 0 }, "invalid_canary_percent", 422],
-    ["a canary with no percent", withChampion, { action: "start_canary", version: { id: "v2", status: "approved" } }, "invalid_canary_percent", 422],
-    ["a second challenger", shadowing, { action: "start_canary", version: { id: "v3", status: "approved" }, canaryPercent: 5 }, "challenger_busy", 409],
-    ["a percent change of a shadow", shadowing, { action: "set_canary_percent", version: { id: "v2", status: "canary" }, canaryPercent: 5 }, "not_canary", 409],
-    ["a percent change of a version that is not the challenger", shadowing, { action: "set_canary_percent", version: { id: "v3", status: "canary" }, canaryPercent: 5 }, "not_canary", 409],
-    ["a percent of 51", { ...shadowing, mode: "canary", canaryPercent: 5 }, { action: "set_canary_percent", version: { id: "v2", status: "canary" }, canaryPercent: 51 }, "invalid_canary_percent", 422],
-    ["promoting past another challenger", shadowing, { action: "promote", version: { id: "v3", status: "approved" } }, "challenger_busy", 409],
-    ["promoting a shadow that is not the challenger", withChampion, { action: "promote", version: { id: "v2", status: "shadow" } }, "not_challenger", 409],
-    ["promoting a rejected version", withChampion, { action: "promote", version: { id: "v2", status: "rejected" } }, "invalid_transition", 409],
-    ["promoting the champion again", withChampion, { action: "promote", version: { id: "v1", status: "approved" } }, "already_champion", 409],
-    ["a rollback with no previous champion", withChampion, { action: "rollback", version: { id: "v1", status: "champion" } }, "no_previous_champion", 409],
-    ["a rollback of a version that is not the champion", { ...withChampion, previousChampionVersionId: "v0" }, { action: "rollback", version: { id: "v9", status: "champion" } }, "not_champion", 409],
-    ["a rollback of an approved version", { ...withChampion, previousChampionVersionId: "v0" }, { action: "rollback", version: { id: "v1", status: "approved" } }, "invalid_transition", 409],
-    ["withdrawing a version that is not the challenger", shadowing, { action: "withdraw", version: { id: "v3", status: "shadow" } }, "not_challenger", 409],
-    ["retiring the champion while a challenger runs", shadowing, { action: "retire", version: { id: "v1", status: "champion" } }, "challenger_running", 409],
-    ["retiring a shadow the deployment does not name", withChampion, { action: "retire", version: { id: "v5", status: "shadow" } }, "not_deployed", 409],
+    [
+      "a shadow with no champion",
+      EMPTY_DEPLOYMENT,
+      { action: "start_shadow", version: { id: "v2", status: "approved" } },
+      "no_champion",
+      409,
+    ],
+    [
+      "a canary with no champion",
+      EMPTY_DEPLOYMENT,
+      { action: "start_canary", version: { id: "v2", status: "approved" }, canaryPercent: 5 },
+      "no_champion",
+      409,
+    ],
+    [
+      "a canary of a version that is not approved",
+      withChampion,
+      { action: "start_canary", version: { id: "v2", status: "validated" }, canaryPercent: 5 },
+      "invalid_transition",
+      409,
+    ],
+    [
+      "a canary with a percent of 0",
+      withChampion,
+      { action: "start_canary", version: { id: "v2", status: "approved" }, canaryPercent: 0 },
+      "invalid_canary_percent",
+      422,
+    ],
+    [
+      "a canary with no percent",
+      withChampion,
+      { action: "start_canary", version: { id: "v2", status: "approved" } },
+      "invalid_canary_percent",
+      422,
+    ],
+    [
+      "a second challenger",
+      shadowing,
+      { action: "start_canary", version: { id: "v3", status: "approved" }, canaryPercent: 5 },
+      "challenger_busy",
+      409,
+    ],
+    [
+      "a percent change of a shadow",
+      shadowing,
+      { action: "set_canary_percent", version: { id: "v2", status: "canary" }, canaryPercent: 5 },
+      "not_canary",
+      409,
+    ],
+    [
+      "a percent change of a version that is not the challenger",
+      shadowing,
+      { action: "set_canary_percent", version: { id: "v3", status: "canary" }, canaryPercent: 5 },
+      "not_canary",
+      409,
+    ],
+    [
+      "a percent of 51",
+      { ...shadowing, mode: "canary", canaryPercent: 5 },
+      { action: "set_canary_percent", version: { id: "v2", status: "canary" }, canaryPercent: 51 },
+      "invalid_canary_percent",
+      422,
+    ],
+    [
+      "promoting past another challenger",
+      shadowing,
+      { action: "promote", version: { id: "v3", status: "approved" } },
+      "challenger_busy",
+      409,
+    ],
+    [
+      "promoting a shadow that is not the challenger",
+      withChampion,
+      { action: "promote", version: { id: "v2", status: "shadow" } },
+      "not_challenger",
+      409,
+    ],
+    [
+      "promoting a rejected version",
+      withChampion,
+      { action: "promote", version: { id: "v2", status: "rejected" } },
+      "invalid_transition",
+      409,
+    ],
+    [
+      "promoting the champion again",
+      withChampion,
+      { action: "promote", version: { id: "v1", status: "approved" } },
+      "already_champion",
+      409,
+    ],
+    [
+      "a rollback with no previous champion",
+      withChampion,
+      { action: "rollback", version: { id: "v1", status: "champion" } },
+      "no_previous_champion",
+      409,
+    ],
+    [
+      "a rollback of a version that is not the champion",
+      { ...withChampion, previousChampionVersionId: "v0" },
+      { action: "rollback", version: { id: "v9", status: "champion" } },
+      "not_champion",
+      409,
+    ],
+    [
+      "a rollback of an approved version",
+      { ...withChampion, previousChampionVersionId: "v0" },
+      { action: "rollback", version: { id: "v1", status: "approved" } },
+      "invalid_transition",
+      409,
+    ],
+    [
+      "withdrawing a version that is not the challenger",
+      shadowing,
+      { action: "withdraw", version: { id: "v3", status: "shadow" } },
+      "not_challenger",
+      409,
+    ],
+    [
+      "retiring the champion while a challenger runs",
+      shadowing,
+      { action: "retire", version: { id: "v1", status: "champion" } },
+      "challenger_running",
+      409,
+    ],
+    [
+      "retiring a shadow the deployment does not name",
+      withChampion,
+      { action: "retire", version: { id: "v5", status: "shadow" } },
+      "not_deployed",
+      409,
+    ],
     ["retiring a retired version", withChampion, { action: "retire", version: { id: "v5", status: "retired" } }, "invalid_transition", 409],
-    ["the kill switch on when it is on", { ...withChampion, killSwitch: true }, { action: "kill_switch_on" }, "kill_switch_already_on", 409],
+    [
+      "the kill switch on when it is on",
+      { ...withChampion, killSwitch: true },
+      { action: "kill_switch_on" },
+      "kill_switch_already_on",
+      409,
+    ],
     ["the kill switch off when it is off", withChampion, { action: "kill_switch_off" }, "kill_switch_already_off", 409],
-  ] as Array<[string, TDeploymentSnapshot, TDeploymentActionInput, string, number]>)("refuses %s", (_name, deployment, input, code, status) => {
-    expect(errorOf(() => apply(deployment, input))).toMatchObject({ code, status });
+  ] as Array<[string, TDeploymentSnapshot, TDeploymentActionInput, string, number]>)(
+    "refuses %s",
+    (_name, deployment, input, code, status) => {
+      expect(errorOf(() => apply(deployment, input))).toMatchObject({ code, status });
+    },
+  );
+});
+
+describe("reasonForOrThrow", () => {
+  it.each(["rollback", "kill_switch_on", "kill_switch_off"] as const)("needs a reason of at least 5 characters for %s", (action) => {
+    expect(errorOf(() => reasonForOrThrow(action, undefined))).toMatchObject({ code: "reason_required", status: 422 });
+    expect(errorOf(() => reasonForOrThrow(action, "  abcd  "))).toMatchObject({ code: "reason_required", status: 422 });
+    expect(reasonForOrThrow(action, "  Complaints  ")).toBe("Complaints");
   });
 
-  describe("the older input shape (versionId, no status)", () => {
-    it("promotes and rolls back with the other versions' statuses as side effects", () => {
-      const promoted = applyDeploymentAction(withChampion, { action: "promote", versionId: "v2" });
-      expect(promoted.deployment).toEqual({ ...EMPTY_DEPLOYMENT, championVersionId: "v2", previousChampionVersionId: "v1", revision: 4 });
-      expect(promoted.sideEffects).toEqual([{ versionId: "v1", status: "retired" }]);
-      const rolledBack = applyDeploymentAction(promoted.deployment, { action: "rollback", versionId: "v2" });
-      expect(rolledBack.deployment).toEqual({ ...withChampion, revision: 5 });
-      expect(rolledBack.sideEffects).toEqual([{ versionId: "v1", status: "champion" }]);
-    });
-
-    it("refuses what the deployment cannot do, with the same codes", () => {
-      expect(errorOf(() => applyDeploymentAction(withChampion, { action: "rollback", versionId: "v1" }))).toMatchObject({ code: "no_previous_champion", status: 409 });
-      expect(errorOf(() => applyDeploymentAction(shadowing, { action: "start_canary", versionId: "v3", canaryPercent: 5 }))).toMatchObject({ code: "challenger_busy" });
-    });
-
-    it("leaves the row alone for a version action that is not a deployment action", () => {
-      expect(applyDeploymentAction(withChampion, { action: "start_validation", versionId: "v9" })).toEqual({ deployment: withChampion, changed: false, sideEffects: [] });
-    });
+  it("keeps an optional reason, trimmed, and null for none", () => {
+    expect(reasonForOrThrow("promote", "  ok ")).toBe("ok");
+    expect(reasonForOrThrow("promote", "   ")).toBeNull();
+    expect(reasonForOrThrow("withdraw", undefined)).toBeNull();
   });
 });
 
@@ -425,7 +605,9 @@ describe("every sequence of deployment moves keeps the deployment and the versio
     const { deployment, statuses } = world;
     const withStatus = (...wanted: TVersionStatus[]) => versionIds.filter((id) => wanted.includes(statuses[id]));
     expect(deployment.mode === "off").toBe(deployment.challengerVersionId === null);
-    expect(deployment.mode === "canary" ? deployment.canaryPercent >= 1 && deployment.canaryPercent <= 50 : deployment.canaryPercent === 0).toBe(true);
+    expect(
+      deployment.mode === "canary" ? deployment.canaryPercent >= 1 && deployment.canaryPercent <= 50 : deployment.canaryPercent === 0,
+    ).toBe(true);
     if (deployment.challengerVersionId !== null) expect(deployment.championVersionId).not.toBeNull();
     expect(withStatus("champion")).toEqual(deployment.championVersionId ? [deployment.championVersionId] : []);
     expect(withStatus("shadow", "canary")).toEqual(deployment.challengerVersionId ? [deployment.challengerVersionId] : []);
@@ -468,7 +650,12 @@ describe("every sequence of deployment moves keeps the deployment and the versio
         }
         if ("version" in move) {
           // The deployment agrees with the state machine about the version acted on.
-          const plan = planTransition({ action: move.action, version: { status: move.version.status }, actorRoles: ["committee"], context: { canaryPercent: move.canaryPercent } });
+          const plan = planTransition({
+            action: move.action,
+            version: { status: move.version.status },
+            actorRoles: ["committee"],
+            context: { canaryPercent: move.canaryPercent },
+          });
           expect(statuses[move.version.id]).toBe(plan.to);
         }
         const next = { deployment: change.deployment, statuses };

@@ -12,9 +12,17 @@ describe("policies", () => {
     ["low", 1, 0.7, 0.8, 0.65],
     ["medium", 2, 0.9, 0.8, 0.7],
     ["high", 3, 1, 0.8, 0.75],
-  ] as const)("the %s tier asks for %i approvals, card completeness %s, disparate impact %s, ROC AUC %s", (tier, quorum, card, disparateImpact, rocAuc) => {
-    expect(DEFAULT_POLICIES[tier]).toMatchObject({ requiredApprovals: quorum, minCardCompleteness: card, minDisparateImpact: disparateImpact, minRocAuc: rocAuc });
-  });
+  ] as const)(
+    "the %s tier asks for %i approvals, card completeness %s, disparate impact %s, ROC AUC %s",
+    (tier, quorum, card, disparateImpact, rocAuc) => {
+      expect(DEFAULT_POLICIES[tier]).toMatchObject({
+        requiredApprovals: quorum,
+        minCardCompleteness: card,
+        minDisparateImpact: disparateImpact,
+        minRocAuc: rocAuc,
+      });
+    },
+  );
 
   it("gets stricter with the tier", () => {
     const [low, medium, high] = RISK_TIERS.map((tier) => DEFAULT_POLICIES[tier]);
@@ -31,11 +39,18 @@ describe("policies", () => {
       minRocAuc: 0.72,
       canaryGuard: { ...DEFAULT_POLICIES.medium.canaryGuard, minRequests: 500 },
     });
-    expect(ZPolicies.parse({ high: { requiredApprovals: 4 } })).toEqual({ low: DEFAULT_POLICIES.low, medium: DEFAULT_POLICIES.medium, high: { ...DEFAULT_POLICIES.high, requiredApprovals: 4 } });
+    expect(ZPolicies.parse({ high: { requiredApprovals: 4 } })).toEqual({
+      low: DEFAULT_POLICIES.low,
+      medium: DEFAULT_POLICIES.medium,
+      high: { ...DEFAULT_POLICIES.high, requiredApprovals: 4 },
+    });
   });
 
   it("reads a policy stored before the performance-drop limit existed, with a limit of 0.02", () => {
-    const stored = { ...DEFAULT_POLICIES.medium, canaryGuard: { minRequests: 200, maxErrorRateIncrease: 0.01, maxLatencyP99Ratio: 2, maxConfidenceDrop: 0.05 } };
+    const stored = {
+      ...DEFAULT_POLICIES.medium,
+      canaryGuard: { minRequests: 200, maxErrorRateIncrease: 0.01, maxLatencyP99Ratio: 2, maxConfidenceDrop: 0.05 },
+    };
     expect(ZPolicy.parse(stored).canaryGuard.maxPerformanceDrop).toBe(0.02);
   });
 
@@ -75,13 +90,69 @@ describe("evaluateGates", () => {
     expect(result.passed).toBe(true);
     expect(result.failedGates).toEqual([]);
     expect(result.gates).toEqual([
-      { gate: "smoke_inference", status: "passed", passed: true, value: 1, threshold: 1, comparison: "==", reason: "the model ran on the reference rows" },
-      { gate: "performance_roc_auc", status: "passed", passed: true, value: 0.78, threshold: 0.7, comparison: ">=", reason: "ROC AUC on the reference data 0.780 ≥ 0.7" },
-      { gate: "calibration_error", status: "passed", passed: true, value: 0.01, threshold: 0.05, comparison: "<=", reason: "expected calibration error 0.010 ≤ 0.05" },
-      { gate: "fairness_sex", status: "passed", passed: true, value: 0.9, threshold: 0.8, comparison: ">=", reason: "disparate impact by sex 0.900 ≥ 0.8" },
-      { gate: "fairness_age_band", status: "passed", passed: true, value: 0.85, threshold: 0.8, comparison: ">=", reason: "disparate impact by age_band 0.850 ≥ 0.8" },
-      { gate: "drift_vs_champion", status: "passed", passed: true, value: 0.1, threshold: 0.5, comparison: "<=", reason: "share of features drifted against champion traffic 0.100 ≤ 0.5" },
-      { gate: "card_completeness", status: "passed", passed: true, value: 1, threshold: 0.9, comparison: ">=", reason: "model card completeness 1.000 ≥ 0.9" },
+      {
+        gate: "smoke_inference",
+        status: "passed",
+        passed: true,
+        value: 1,
+        threshold: 1,
+        comparison: "==",
+        reason: "the model ran on the reference rows",
+      },
+      {
+        gate: "performance_roc_auc",
+        status: "passed",
+        passed: true,
+        value: 0.78,
+        threshold: 0.7,
+        comparison: ">=",
+        reason: "ROC AUC on the reference data 0.780 ≥ 0.7",
+      },
+      {
+        gate: "calibration_error",
+        status: "passed",
+        passed: true,
+        value: 0.01,
+        threshold: 0.05,
+        comparison: "<=",
+        reason: "expected calibration error 0.010 ≤ 0.05",
+      },
+      {
+        gate: "fairness_sex",
+        status: "passed",
+        passed: true,
+        value: 0.9,
+        threshold: 0.8,
+        comparison: ">=",
+        reason: "disparate impact by sex 0.900 ≥ 0.8",
+      },
+      {
+        gate: "fairness_age_band",
+        status: "passed",
+        passed: true,
+        value: 0.85,
+        threshold: 0.8,
+        comparison: ">=",
+        reason: "disparate impact by age_band 0.850 ≥ 0.8",
+      },
+      {
+        gate: "drift_vs_champion",
+        status: "passed",
+        passed: true,
+        value: 0.1,
+        threshold: 0.5,
+        comparison: "<=",
+        reason: "share of features drifted against champion traffic 0.100 ≤ 0.5",
+      },
+      {
+        gate: "card_completeness",
+        status: "passed",
+        passed: true,
+        value: 1,
+        threshold: 0.9,
+        comparison: ">=",
+        reason: "model card completeness 1.000 ≥ 0.9",
+      },
     ]);
   });
 
@@ -111,7 +182,12 @@ describe("evaluateGates", () => {
     ["drift not measured although champion traffic exists", { driftedFeatureShare: null }, "drift_vs_champion", "not_run"],
     // The one deliberate exception: no champion traffic to compare with.
     ["no champion traffic, said so", { driftedFeatureShare: null, hasChampionTraffic: false }, "drift_vs_champion", "not_applicable"],
-    ["no champion traffic, the older way (a null share, nothing said)", { driftedFeatureShare: null, hasChampionTraffic: undefined }, "drift_vs_champion", "not_applicable"],
+    [
+      "no champion traffic, the older way (a null share, nothing said)",
+      { driftedFeatureShare: null, hasChampionTraffic: undefined },
+      "drift_vs_champion",
+      "not_applicable",
+    ],
   ] as const)("%s → %s", (_name, change, name, status) => {
     const result = evaluateGates({ policy: medium, evidence: { ...evidence, ...change } });
     expect(gate(result, name).status).toBe(status);
@@ -121,13 +197,18 @@ describe("evaluateGates", () => {
   });
 
   it("says why a gate failed or did not run", () => {
-    const result = evaluateGates({ policy: medium, evidence: { ...evidence, rocAuc: 0.65, calibrationError: 0.06, disparateImpact: { sex: null } } });
+    const result = evaluateGates({
+      policy: medium,
+      evidence: { ...evidence, rocAuc: 0.65, calibrationError: 0.06, disparateImpact: { sex: null } },
+    });
     expect(gate(result, "performance_roc_auc").reason).toBe("ROC AUC on the reference data 0.650 < 0.7");
     expect(gate(result, "calibration_error").reason).toBe("expected calibration error 0.060 > 0.05");
     expect(gate(result, "fairness_sex").reason).toBe("disparate impact by sex could not be computed, so the gate cannot pass");
-    expect(evaluateGates({ policy: medium, evidence: { ...evidence, driftedFeatureShare: null, hasChampionTraffic: false } }).gates.find((candidate) => candidate.gate === "drift_vs_champion")?.reason).toBe(
-      "no recent champion traffic to compare with",
-    );
+    expect(
+      evaluateGates({ policy: medium, evidence: { ...evidence, driftedFeatureShare: null, hasChampionTraffic: false } }).gates.find(
+        (candidate) => candidate.gate === "drift_vs_champion",
+      )?.reason,
+    ).toBe("no recent champion traffic to compare with");
     expect(result.passed).toBe(false);
     expect(result.failedGates).toEqual(["performance_roc_auc", "calibration_error", "fairness_sex"]);
   });
@@ -147,8 +228,14 @@ describe("evaluateGates", () => {
 
   it("does not let binary rounding fail a value equal to its threshold in decimal", () => {
     // 0.1 + 0.2 is 0.30000000000000004 in binary; the high tier's drift limit is 0.3.
-    expect(gate(evaluateGates({ policy: DEFAULT_POLICIES.high, evidence: { ...evidence, driftedFeatureShare: 0.1 + 0.2 } }), "drift_vs_champion").passed).toBe(true);
-    expect(gate(evaluateGates({ policy: DEFAULT_POLICIES.high, evidence: { ...evidence, driftedFeatureShare: 0.3001 } }), "drift_vs_champion").passed).toBe(false);
+    expect(
+      gate(evaluateGates({ policy: DEFAULT_POLICIES.high, evidence: { ...evidence, driftedFeatureShare: 0.1 + 0.2 } }), "drift_vs_champion")
+        .passed,
+    ).toBe(true);
+    expect(
+      gate(evaluateGates({ policy: DEFAULT_POLICIES.high, evidence: { ...evidence, driftedFeatureShare: 0.3001 } }), "drift_vs_champion")
+        .passed,
+    ).toBe(false);
   });
 
   it("judges the same evidence by the tier's thresholds", () => {

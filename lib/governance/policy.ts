@@ -1,8 +1,7 @@
 import { z } from "zod";
 
 export const RISK_TIERS = ["low", "medium", "high"] as const;
-export const ZRiskTier = z.enum(RISK_TIERS);
-export type TRiskTier = z.infer<typeof ZRiskTier>;
+export type TRiskTier = (typeof RISK_TIERS)[number];
 
 /**
  * Comparisons with a limit allow this much binary rounding, so that a value equal to the limit in
@@ -14,7 +13,7 @@ export const COMPARISON_TOLERANCE = 1e-9;
 const ZFraction = z.number().min(0).max(1);
 
 /** What the canary guard compares between challenger and champion before it pulls a canary. */
-export const ZCanaryGuardLimits = z.object({
+const ZCanaryGuardLimits = z.object({
   /** Requests each arm must have answered before the guard judges at all. */
   minRequests: z.number().int().min(1),
   /** Challenger error rate minus champion error rate, as a fraction (0.01 = one percentage point). */
@@ -44,15 +43,37 @@ export const ZPolicy = z.object({
 });
 export type TPolicy = z.infer<typeof ZPolicy>;
 
-const CANARY_GUARD: TCanaryGuardLimits = { minRequests: 200, maxErrorRateIncrease: 0.01, maxLatencyP99Ratio: 2, maxConfidenceDrop: 0.05, maxPerformanceDrop: 0.02 };
+const CANARY_GUARD: TCanaryGuardLimits = {
+  minRequests: 200,
+  maxErrorRateIncrease: 0.01,
+  maxLatencyP99Ratio: 2,
+  maxConfidenceDrop: 0.05,
+  maxPerformanceDrop: 0.02,
+};
 
 /**
  * Defaults per tier; admins edit them. Quorum low 1, medium 2, high 3. The demo models are tuned
  * to pass `medium`, so changing it means re-checking them (workers/jobs/validate-version.int.test.ts).
  */
 export const DEFAULT_POLICIES: Record<TRiskTier, TPolicy> = {
-  low: { minRocAuc: 0.65, maxCalibrationError: 0.1, minDisparateImpact: 0.8, maxDriftedFeatureShare: 0.5, minCardCompleteness: 0.7, requiredApprovals: 1, canaryGuard: CANARY_GUARD },
-  medium: { minRocAuc: 0.7, maxCalibrationError: 0.05, minDisparateImpact: 0.8, maxDriftedFeatureShare: 0.5, minCardCompleteness: 0.9, requiredApprovals: 2, canaryGuard: CANARY_GUARD },
+  low: {
+    minRocAuc: 0.65,
+    maxCalibrationError: 0.1,
+    minDisparateImpact: 0.8,
+    maxDriftedFeatureShare: 0.5,
+    minCardCompleteness: 0.7,
+    requiredApprovals: 1,
+    canaryGuard: CANARY_GUARD,
+  },
+  medium: {
+    minRocAuc: 0.7,
+    maxCalibrationError: 0.05,
+    minDisparateImpact: 0.8,
+    maxDriftedFeatureShare: 0.5,
+    minCardCompleteness: 0.9,
+    requiredApprovals: 2,
+    canaryGuard: CANARY_GUARD,
+  },
   high: {
     minRocAuc: 0.75,
     maxCalibrationError: 0.03,
@@ -65,7 +86,7 @@ export const DEFAULT_POLICIES: Record<TRiskTier, TPolicy> = {
 };
 
 /** The policy schema of one tier, in which every field left out takes that tier's default: a stored policy may be partial. */
-export function policySchemaForTier(riskTier: TRiskTier) {
+function policySchemaForTier(riskTier: TRiskTier) {
   const defaults = DEFAULT_POLICIES[riskTier];
   const guard = defaults.canaryGuard;
   const policy = ZPolicy.shape;
@@ -95,7 +116,6 @@ export const ZPolicies = z.object({
   medium: policySchemaForTier("medium").prefault({}),
   high: policySchemaForTier("high").prefault({}),
 });
-export type TPolicies = z.infer<typeof ZPolicies>;
 
 /** A tier's full policy from a stored one that may be partial, empty or null; throws a ZodError naming the field when a value is out of range. */
 export function parsePolicy({ riskTier, stored }: { riskTier: TRiskTier; stored: unknown }): TPolicy {
@@ -120,17 +140,7 @@ export type TGateEvidence = {
   smokeInferenceOk?: boolean | null;
 };
 
-export const ZGateEvidence = z.object({
-  rocAuc: z.number().nullish(),
-  calibrationError: z.number().nullish(),
-  disparateImpact: z.record(z.string(), z.number().nullable()).nullish(),
-  driftedFeatureShare: z.number().nullish(),
-  hasChampionTraffic: z.boolean().optional(),
-  cardCompleteness: z.number().nullish(),
-  smokeInferenceOk: z.boolean().nullish(),
-}) satisfies z.ZodType<TGateEvidence>;
-
-export type TGateStatus = "passed" | "failed" | "not_run" | "not_applicable";
+type TGateStatus = "passed" | "failed" | "not_run" | "not_applicable";
 
 export type TGateResult = {
   gate: string;
@@ -147,20 +157,42 @@ export type TGateResult = {
 export type TGateEvaluation = { passed: boolean; gates: TGateResult[]; failedGates: string[] };
 
 function notRun(gate: string, what: string, threshold: number, comparison: ">=" | "<="): TGateResult {
-  return { gate, status: "not_run", passed: false, value: null, threshold, comparison, reason: `${what} could not be computed, so the gate cannot pass` };
+  return {
+    gate,
+    status: "not_run",
+    passed: false,
+    value: null,
+    threshold,
+    comparison,
+    reason: `${what} could not be computed, so the gate cannot pass`,
+  };
 }
 
 function compare(gate: string, value: number | null | undefined, threshold: number, what: string, comparison: ">=" | "<="): TGateResult {
   if (value === null || value === undefined || Number.isNaN(value)) return notRun(gate, what, threshold, comparison);
   const passed = comparison === ">=" ? value >= threshold - COMPARISON_TOLERANCE : value <= threshold + COMPARISON_TOLERANCE;
   const symbol = comparison === ">=" ? (passed ? "≥" : "<") : passed ? "≤" : ">";
-  return { gate, status: passed ? "passed" : "failed", passed, value, threshold, comparison, reason: `${what} ${value.toFixed(3)} ${symbol} ${threshold}` };
+  return {
+    gate,
+    status: passed ? "passed" : "failed",
+    passed,
+    value,
+    threshold,
+    comparison,
+    reason: `${what} ${value.toFixed(3)} ${symbol} ${threshold}`,
+  };
 }
 
 function smokeGate(smokeInferenceOk: boolean | null | undefined): TGateResult {
   const base = { gate: "smoke_inference", threshold: 1, comparison: "==" as const };
   if (smokeInferenceOk === null || smokeInferenceOk === undefined) {
-    return { ...base, status: "not_run", passed: false, value: null, reason: "the model was not run on the reference rows, so the gate cannot pass" };
+    return {
+      ...base,
+      status: "not_run",
+      passed: false,
+      value: null,
+      reason: "the model was not run on the reference rows, so the gate cannot pass",
+    };
   }
   return smokeInferenceOk
     ? { ...base, status: "passed", passed: true, value: 1, reason: "the model ran on the reference rows" }
@@ -170,16 +202,36 @@ function smokeGate(smokeInferenceOk: boolean | null | undefined): TGateResult {
 function fairnessGates(disparateImpact: Record<string, number | null> | null | undefined, threshold: number): TGateResult[] {
   const attributes = Object.entries(disparateImpact ?? {});
   if (attributes.length === 0) {
-    return [{ gate: "fairness", status: "not_run", passed: false, value: null, threshold, comparison: ">=", reason: "no sensitive attribute in the reference data, so fairness cannot be checked" }];
+    return [
+      {
+        gate: "fairness",
+        status: "not_run",
+        passed: false,
+        value: null,
+        threshold,
+        comparison: ">=",
+        reason: "no sensitive attribute in the reference data, so fairness cannot be checked",
+      },
+    ];
   }
-  return attributes.map(([attribute, value]) => compare(`fairness_${attribute}`, value, threshold, `disparate impact by ${attribute}`, ">="));
+  return attributes.map(([attribute, value]) =>
+    compare(`fairness_${attribute}`, value, threshold, `disparate impact by ${attribute}`, ">="),
+  );
 }
 
 function driftGate(evidence: TGateEvidence, threshold: number): TGateResult {
   const share = evidence.driftedFeatureShare;
   const missing = share === null || share === undefined || Number.isNaN(share);
   if (missing && evidence.hasChampionTraffic !== true) {
-    return { gate: "drift_vs_champion", status: "not_applicable", passed: true, value: null, threshold, comparison: "<=", reason: "no recent champion traffic to compare with" };
+    return {
+      gate: "drift_vs_champion",
+      status: "not_applicable",
+      passed: true,
+      value: null,
+      threshold,
+      comparison: "<=",
+      reason: "no recent champion traffic to compare with",
+    };
   }
   return compare("drift_vs_champion", share, threshold, "share of features drifted against champion traffic", "<=");
 }

@@ -7,12 +7,24 @@ const base = { mode: "off" as const, canaryPercent: 0, killSwitch: false, hasCha
 describe("planRouting", () => {
   it.each([
     ["champion only", base, { answeredBy: "champion", runShadow: false }],
-    ["kill switch", { ...base, killSwitch: true, mode: "canary" as const, hasChallenger: true, canaryPercent: 100 }, { answeredBy: "fallback", runShadow: false }],
+    [
+      "kill switch",
+      { ...base, killSwitch: true, mode: "canary" as const, hasChallenger: true, canaryPercent: 100 },
+      { answeredBy: "fallback", runShadow: false },
+    ],
     ["no champion loaded", { ...base, hasChampion: false }, { answeredBy: "fallback", runShadow: false }],
     ["shadow", { ...base, mode: "shadow" as const, hasChallenger: true }, { answeredBy: "champion", runShadow: true }],
     ["shadow without challenger", { ...base, mode: "shadow" as const }, { answeredBy: "champion", runShadow: false }],
-    ["canary 100 %", { ...base, mode: "canary" as const, hasChallenger: true, canaryPercent: 100 }, { answeredBy: "challenger", runShadow: false }],
-    ["canary 0 %", { ...base, mode: "canary" as const, hasChallenger: true, canaryPercent: 0 }, { answeredBy: "champion", runShadow: false }],
+    [
+      "canary 100 %",
+      { ...base, mode: "canary" as const, hasChallenger: true, canaryPercent: 100 },
+      { answeredBy: "challenger", runShadow: false },
+    ],
+    [
+      "canary 0 %",
+      { ...base, mode: "canary" as const, hasChallenger: true, canaryPercent: 0 },
+      { answeredBy: "champion", runShadow: false },
+    ],
   ])("%s", (_name, deployment, expected) => {
     expect(planRouting(deployment, "request-1")).toEqual(expected);
   });
@@ -62,8 +74,16 @@ describe("reviewReason", () => {
     ["high-risk rule wins", { confidence: 0.55, instance: { loan_amount_usd: 50_000 }, sampleDraw: 0 }, "high_risk_rule"],
     ["low confidence", { confidence: 0.55, instance: { loan_amount_usd: 1_000 }, sampleDraw: 0.5 }, "low_confidence"],
     ["at the threshold is confident", { confidence: 0.6, instance: { loan_amount_usd: 1_000 }, sampleDraw: 0.5 }, null],
-    ["shadow disagreement before the random sample", { confidence: 0.9, instance: { loan_amount_usd: 1_000 }, sampleDraw: 0.005, shadowDisagrees: true }, "shadow_disagreement"],
-    ["low confidence before shadow disagreement", { confidence: 0.55, instance: { loan_amount_usd: 1_000 }, sampleDraw: 0.5, shadowDisagrees: true }, "low_confidence"],
+    [
+      "shadow disagreement before the random sample",
+      { confidence: 0.9, instance: { loan_amount_usd: 1_000 }, sampleDraw: 0.005, shadowDisagrees: true },
+      "shadow_disagreement",
+    ],
+    [
+      "low confidence before shadow disagreement",
+      { confidence: 0.55, instance: { loan_amount_usd: 1_000 }, sampleDraw: 0.5, shadowDisagrees: true },
+      "low_confidence",
+    ],
     ["random sample", { confidence: 0.9, instance: { loan_amount_usd: 1_000 }, sampleDraw: 0.005 }, "random_sample"],
     ["nothing", { confidence: 0.9, instance: { loan_amount_usd: 1_000 }, sampleDraw: 0.01 }, null],
   ] as const)("%s", (_name, input, expected) => {

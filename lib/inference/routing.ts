@@ -23,7 +23,7 @@ export function canaryBucket(requestId: string): number {
   return createHash("sha256").update(requestId).digest().readUInt32BE(0) % 100;
 }
 
-/** Decides who answers a request from the deployment row (DESIGN.md: champion, shadow, canary, kill switch). */
+/** Decides who answers a request from the deployment row (ARCHITECTURE.md, "Life of a prediction": champion, shadow, canary, kill switch). */
 export function planRouting(deployment: TRoutingDeployment, requestId: string): TRoutingPlan {
   if (deployment.killSwitch || !deployment.hasChampion) return { answeredBy: "fallback", runShadow: false };
   if (deployment.hasChallenger && deployment.mode === "canary" && canaryBucket(requestId) < deployment.canaryPercent) {
@@ -35,12 +35,12 @@ export function planRouting(deployment: TRoutingDeployment, requestId: string): 
 const ZRuleOperator = z.enum(["gt", "gte", "lt", "lte", "eq", "neq"]);
 
 /** A condition on one named feature, used by fallback rules and high-risk review rules. */
-export const ZFeatureCondition = z.object({
+const ZFeatureCondition = z.object({
   feature: z.string().min(1),
   operator: ZRuleOperator,
   value: z.union([z.number(), z.string(), z.boolean()]),
 });
-export type TFeatureCondition = z.infer<typeof ZFeatureCondition>;
+type TFeatureCondition = z.infer<typeof ZFeatureCondition>;
 
 /** The declarative fallback: the first matching rule's probability, else the default. */
 export const ZFallbackRules = z.object({
@@ -53,24 +53,32 @@ export type TFallbackRules = z.infer<typeof ZFallbackRules>;
 export type TInstanceValues = Record<string, string | number | boolean>;
 
 /** True when the instance satisfies the condition; a missing feature never matches. */
-export function matchesCondition(condition: TFeatureCondition, instance: TInstanceValues): boolean {
+function matchesCondition(condition: TFeatureCondition, instance: TInstanceValues): boolean {
   const actual = instance[condition.feature];
   if (actual === undefined) return false;
   const expected = condition.value;
   switch (condition.operator) {
-    case "eq": return actual === expected;
-    case "neq": return actual !== expected;
-    case "gt": return typeof actual === "number" && typeof expected === "number" && actual > expected;
-    case "gte": return typeof actual === "number" && typeof expected === "number" && actual >= expected;
-    case "lt": return typeof actual === "number" && typeof expected === "number" && actual < expected;
-    case "lte": return typeof actual === "number" && typeof expected === "number" && actual <= expected;
+    case "eq":
+      return actual === expected;
+    case "neq":
+      return actual !== expected;
+    case "gt":
+      return typeof actual === "number" && typeof expected === "number" && actual > expected;
+    case "gte":
+      return typeof actual === "number" && typeof expected === "number" && actual >= expected;
+    case "lt":
+      return typeof actual === "number" && typeof expected === "number" && actual < expected;
+    case "lte":
+      return typeof actual === "number" && typeof expected === "number" && actual <= expected;
   }
 }
 
 /** The fallback's probability of the positive class for one instance, and the rule that gave it. */
 export function evaluateFallback(rules: TFallbackRules, instance: TInstanceValues): { probability: number; ruleIndex: number | null } {
   const index = rules.rules.findIndex((rule) => matchesCondition(rule, instance));
-  return index >= 0 ? { probability: rules.rules[index].probability, ruleIndex: index } : { probability: rules.defaultProbability, ruleIndex: null };
+  return index >= 0
+    ? { probability: rules.rules[index].probability, ruleIndex: index }
+    : { probability: rules.defaultProbability, ruleIndex: null };
 }
 
 export const ZReviewSettings = z.object({

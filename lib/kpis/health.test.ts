@@ -5,12 +5,32 @@ describe("classifyModelHealth", () => {
   // The rule of the issue: failing = open critical alert or latest daily drift breached;
   // warning = open warning alert or drift warning; else healthy.
   const cases: Array<[string, Parameters<typeof classifyModelHealth>[0], ReturnType<typeof classifyModelHealth>]> = [
-    ["nothing open, drift ok", { openCriticalAlerts: 0, openWarningAlerts: 0, latestDriftStatus: "ok" }, { health: "healthy", reasons: [] }],
+    [
+      "nothing open, drift ok",
+      { openCriticalAlerts: 0, openWarningAlerts: 0, latestDriftStatus: "ok" },
+      { health: "healthy", reasons: [] },
+    ],
     ["no drift verdict yet", { openCriticalAlerts: 0, openWarningAlerts: 0, latestDriftStatus: null }, { health: "healthy", reasons: [] }],
-    ["drift unknown (too little data)", { openCriticalAlerts: 0, openWarningAlerts: 0, latestDriftStatus: "unknown" }, { health: "healthy", reasons: [] }],
-    ["one warning alert", { openCriticalAlerts: 0, openWarningAlerts: 1, latestDriftStatus: "ok" }, { health: "warning", reasons: ["1 open warning alert"] }],
-    ["drift warning", { openCriticalAlerts: 0, openWarningAlerts: 0, latestDriftStatus: "warning" }, { health: "warning", reasons: ["latest daily drift check warns"] }],
-    ["drift breach", { openCriticalAlerts: 0, openWarningAlerts: 0, latestDriftStatus: "breach" }, { health: "failing", reasons: ["latest daily drift check breached"] }],
+    [
+      "drift unknown (too little data)",
+      { openCriticalAlerts: 0, openWarningAlerts: 0, latestDriftStatus: "unknown" },
+      { health: "healthy", reasons: [] },
+    ],
+    [
+      "one warning alert",
+      { openCriticalAlerts: 0, openWarningAlerts: 1, latestDriftStatus: "ok" },
+      { health: "warning", reasons: ["1 open warning alert"] },
+    ],
+    [
+      "drift warning",
+      { openCriticalAlerts: 0, openWarningAlerts: 0, latestDriftStatus: "warning" },
+      { health: "warning", reasons: ["latest daily drift check warns"] },
+    ],
+    [
+      "drift breach",
+      { openCriticalAlerts: 0, openWarningAlerts: 0, latestDriftStatus: "breach" },
+      { health: "failing", reasons: ["latest daily drift check breached"] },
+    ],
     [
       "critical alerts outrank warnings, which are still listed",
       { openCriticalAlerts: 2, openWarningAlerts: 3, latestDriftStatus: "warning" },
@@ -24,11 +44,13 @@ describe("classifyModelHealth", () => {
 
 describe("countByHealth", () => {
   it("counts only models in production", () => {
-    expect(countByHealth([
-      { inProduction: true, health: "healthy" },
-      { inProduction: true, health: "failing" },
-      { inProduction: true, health: "healthy" },
-      { inProduction: false, health: "warning" },
-    ])).toEqual({ inProduction: 3, healthy: 2, warning: 0, failing: 1 });
+    expect(
+      countByHealth([
+        { inProduction: true, health: "healthy" },
+        { inProduction: true, health: "failing" },
+        { inProduction: true, health: "healthy" },
+        { inProduction: false, health: "warning" },
+      ]),
+    ).toEqual({ inProduction: 3, healthy: 2, warning: 0, failing: 1 });
   });
 });

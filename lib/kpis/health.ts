@@ -1,4 +1,4 @@
-import type { TMonitorStatus } from "@/lib/types/kpis";
+import type { TMonitorStatus } from "@/lib/types/monitoring";
 
 export type TModelHealth = "healthy" | "warning" | "failing";
 
@@ -7,7 +7,11 @@ export type TModelHealth = "healthy" | "warning" | "failing";
  * daily drift verdict; warning with an open warning alert or a drift warning; healthy otherwise.
  * Info alerts and an "unknown" drift verdict (too little data) change nothing.
  */
-export function classifyModelHealth(input: { openCriticalAlerts: number; openWarningAlerts: number; latestDriftStatus: TMonitorStatus | null }): { health: TModelHealth; reasons: string[] } {
+export function classifyModelHealth(input: {
+  openCriticalAlerts: number;
+  openWarningAlerts: number;
+  latestDriftStatus: TMonitorStatus | null;
+}): { health: TModelHealth; reasons: string[] } {
   const failing: string[] = [];
   const warning: string[] = [];
   const plural = (count: number, word: string) => `${count} open ${word} alert${count === 1 ? "" : "s"}`;

@@ -13,7 +13,15 @@ describe("parseKpiSubmission", () => {
   });
 
   it("names the field path of every bad item", () => {
-    const result = parseKpiSubmission({ values: [value, value, { ...value, date: "2026-02-29" }, { ...value, date: "2026-03-04", value: "12" }, { ...value, date: "2026-03-05", metric: "", unit: "x".repeat(21) }] });
+    const result = parseKpiSubmission({
+      values: [
+        value,
+        value,
+        { ...value, date: "2026-02-29" },
+        { ...value, date: "2026-03-04", value: "12" },
+        { ...value, date: "2026-03-05", metric: "", unit: "x".repeat(21) },
+      ],
+    });
     expect(result.ok).toBe(false);
     // The duplicate check (values.1) waits until every item is valid on its own; see the next test.
     expect(!result.ok && result.issues).toEqual([
@@ -25,16 +33,31 @@ describe("parseKpiSubmission", () => {
   });
 
   it("refuses a duplicate (metric, date) once the items themselves are valid", () => {
-    expect(parseKpiSubmission({ values: [value, { ...value, value: 70 }] })).toEqual({ ok: false, issues: [{ field: "values.1", message: "repeats values.0 (same metric 'approval rate' and date 2026-03-01)" }] });
+    expect(parseKpiSubmission({ values: [value, { ...value, value: 70 }] })).toEqual({
+      ok: false,
+      issues: [{ field: "values.1", message: "repeats values.0 (same metric 'approval rate' and date 2026-03-01)" }],
+    });
   });
 
   it("judges a single object as a single value, and bounds the list", () => {
-    expect(parseKpiSubmission({ date: "yesterday", metric: "m", value: 1, unit: "" })).toEqual({ ok: false, issues: [{ field: "date", message: "date must be a calendar date like 2026-03-31" }] });
-    expect(parseKpiSubmission({ values: [] })).toEqual({ ok: false, issues: [{ field: "values", message: "values must hold at least one value" }] });
+    expect(parseKpiSubmission({ date: "yesterday", metric: "m", value: 1, unit: "" })).toEqual({
+      ok: false,
+      issues: [{ field: "date", message: "date must be a calendar date like 2026-03-31" }],
+    });
+    expect(parseKpiSubmission({ values: [] })).toEqual({
+      ok: false,
+      issues: [{ field: "values", message: "values must hold at least one value" }],
+    });
     const tooMany = Array.from({ length: MAX_KPI_VALUES + 1 }, (_, index) => ({ ...value, metric: `m${index}` }));
-    expect(parseKpiSubmission({ values: tooMany })).toEqual({ ok: false, issues: [{ field: "values", message: "values must hold at most 10,000 values" }] });
+    expect(parseKpiSubmission({ values: tooMany })).toEqual({
+      ok: false,
+      issues: [{ field: "values", message: "values must hold at most 10,000 values" }],
+    });
     expect(parseKpiSubmission(null)).toMatchObject({ ok: false, issues: [{ field: "(body)" }] });
-    expect(parseKpiSubmission({ ...value, metric: "approval\u0000rate" })).toEqual({ ok: false, issues: [{ field: "metric", message: "metric must not contain control characters" }] });
+    expect(parseKpiSubmission({ ...value, metric: "approval\u0000rate" })).toEqual({
+      ok: false,
+      issues: [{ field: "metric", message: "metric must not contain control characters" }],
+    });
   });
 });
 
@@ -42,7 +65,8 @@ describe("parseKpiCsv", () => {
   const knownModels = new Set(["credit-default"]);
 
   it("reads rows with numbers as numbers, skipping blank lines and a byte-order mark", () => {
-    const csv = "\uFEFFmodel,date,metric,value,unit\ncredit-default,2026-03-01,approval rate,61.5,%\n\ncredit-default,2026-03-01,default losses,-1.2e3,USD\n";
+    const csv =
+      "\uFEFFmodel,date,metric,value,unit\ncredit-default,2026-03-01,approval rate,61.5,%\n\ncredit-default,2026-03-01,default losses,-1.2e3,USD\n";
     expect(parseKpiCsv(csv, { knownModels })).toEqual({
       ok: true,
       rows: [
@@ -84,13 +108,27 @@ describe("parseKpiCsv", () => {
       ],
     });
     expect(parseKpiCsv("  \n", { knownModels })).toMatchObject({ ok: false, errors: [{ row: null, message: /empty/ }] });
-    expect(parseKpiCsv("model,date,metric,value,unit\n", { knownModels })).toMatchObject({ ok: false, errors: [{ message: "The file has a header but no values." }] });
-    const rows = ["model,date,metric,value,unit", "credit-default,2026-03-01,a,1,", "credit-default,2026-03-02,a,1,", "credit-default,2026-03-03,a,1,"].join("\n");
-    expect(parseKpiCsv(rows, { knownModels, maxRows: 2 })).toMatchObject({ ok: false, errors: [{ message: "The file has 3 rows; at most 2 are accepted at once." }] });
+    expect(parseKpiCsv("model,date,metric,value,unit\n", { knownModels })).toMatchObject({
+      ok: false,
+      errors: [{ message: "The file has a header but no values." }],
+    });
+    const rows = [
+      "model,date,metric,value,unit",
+      "credit-default,2026-03-01,a,1,",
+      "credit-default,2026-03-02,a,1,",
+      "credit-default,2026-03-03,a,1,",
+    ].join("\n");
+    expect(parseKpiCsv(rows, { knownModels, maxRows: 2 })).toMatchObject({
+      ok: false,
+      errors: [{ message: "The file has 3 rows; at most 2 are accepted at once." }],
+    });
   });
 
   it("accepts columns in any order and case, and quoted cells with commas", () => {
     const csv = 'Unit,Value,Metric,Date,Model\nUSD,"1000.5","losses, net",2026-03-01,credit-default\n';
-    expect(parseKpiCsv(csv, { knownModels })).toEqual({ ok: true, rows: [{ model: "credit-default", date: "2026-03-01", metric: "losses, net", value: 1000.5, unit: "USD", row: 2 }] });
+    expect(parseKpiCsv(csv, { knownModels })).toEqual({
+      ok: true,
+      rows: [{ model: "credit-default", date: "2026-03-01", metric: "losses, net", value: 1000.5, unit: "USD", row: 2 }],
+    });
   });
 });

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { TPortfolioModel } from "@/lib/types/kpis";
 import { buildPortfolioEntries, projectCostOutlook, summarizePortfolio } from "./portfolio";
 
-const costSettings = { instancePricePerHourUsd: 1, instances: 1, costPerFalsePositiveUsd: 100, costPerFalseNegativeUsd: 1000, reviewCostPerItemUsd: 10 };
+const costSettings = {
+  instancePricePerHourUsd: 1,
+  instances: 1,
+  costPerFalsePositiveUsd: 100,
+  costPerFalseNegativeUsd: 1000,
+  reviewCostPerItemUsd: 10,
+};
 const measured = { monthlyPredictions: 10_000, reviewRate: 0.02, falsePositiveRate: 0.05, falseNegativeRate: 0.01 };
 
 describe("projectCostOutlook", () => {
@@ -10,7 +16,7 @@ describe("projectCostOutlook", () => {
     // Month m costs 10,000 × 1.02^(m−1) × (0.05 × 100 + 0.01 × 1,000) × 1.03^(m−1) = 150,000 × 1.0506^(m−1) in errors,
     // 10,000 × 1.02^(m−1) × 0.02 × 10 = 2,000 × 1.02^(m−1) in review and 1 × 730 h = 730 in compute.
     // Twelve months are geometric sums: 150,000 × (1.0506¹² − 1) / 0.0506 + 2,000 × (1.02¹² − 1) / 0.02 + 12 × 730.
-    const expected = -(150_000 * (1.0506 ** 12 - 1) / 0.0506 + 2_000 * (1.02 ** 12 - 1) / 0.02 + 12 * 730);
+    const expected = -((150_000 * (1.0506 ** 12 - 1)) / 0.0506 + (2_000 * (1.02 ** 12 - 1)) / 0.02 + 12 * 730);
     const outlook = projectCostOutlook({ costSettings, measured });
     expect(outlook?.monthlyComputeCostUsd).toBe(730);
     expect(outlook?.projectedNetValueUsd).toBeCloseTo(expected, 6);
@@ -18,9 +24,12 @@ describe("projectCostOutlook", () => {
   });
 
   it("uses the placeholder error rates (5 % / 8 %) while no outcome is labelled", () => {
-    const outlook = projectCostOutlook({ costSettings, measured: { ...measured, reviewRate: 0, falsePositiveRate: null, falseNegativeRate: null } });
+    const outlook = projectCostOutlook({
+      costSettings,
+      measured: { ...measured, reviewRate: 0, falsePositiveRate: null, falseNegativeRate: null },
+    });
     // Month m: 10,000 × (0.05 × 100 + 0.08 × 1,000) = 850,000 × 1.0506^(m−1).
-    expect(outlook?.projectedNetValueUsd).toBeCloseTo(-(850_000 * (1.0506 ** 12 - 1) / 0.0506 + 12 * 730), 6);
+    expect(outlook?.projectedNetValueUsd).toBeCloseTo(-((850_000 * (1.0506 ** 12 - 1)) / 0.0506 + 12 * 730), 6);
     expect(outlook?.measuredErrorRates).toBe(false);
   });
 
@@ -31,8 +40,20 @@ describe("projectCostOutlook", () => {
 
 describe("summarizePortfolio", () => {
   const model = (overrides: Partial<TPortfolioModel>): TPortfolioModel => ({
-    id: "id", slug: "m", displayName: "M", riskTier: "low", businessKpi: "", championVersion: "1.0.0", killSwitch: false, costSettings,
-    openCriticalAlerts: 0, openWarningAlerts: 0, openInfoAlerts: 0, openReviewItems: 0, latestDrift: null, ...overrides,
+    id: "id",
+    slug: "m",
+    displayName: "M",
+    riskTier: "low",
+    businessKpi: "",
+    championVersion: "1.0.0",
+    killSwitch: false,
+    costSettings,
+    openCriticalAlerts: 0,
+    openWarningAlerts: 0,
+    openInfoAlerts: 0,
+    openReviewItems: 0,
+    latestDrift: null,
+    ...overrides,
   });
 
   it("adds up health of production models, open alerts and backlog of all, and money of production models", () => {
@@ -42,13 +63,22 @@ describe("summarizePortfolio", () => {
       { model: model({ slug: "c", latestDrift: { day: "2026-03-01", status: "warning" }, costSettings: { instances: -1 } }), measured },
       { model: model({ slug: "d", championVersion: null, openWarningAlerts: 2, openReviewItems: 3 }), measured },
     ]);
-    expect(entries.map((entry) => [entry.model.slug, entry.inProduction, entry.health])).toEqual([["a", true, "healthy"], ["b", true, "failing"], ["c", true, "warning"], ["d", false, "warning"]]);
+    expect(entries.map((entry) => [entry.model.slug, entry.inProduction, entry.health])).toEqual([
+      ["a", true, "healthy"],
+      ["b", true, "failing"],
+      ["c", true, "warning"],
+      ["d", false, "warning"],
+    ]);
     expect(entries[3].cost).toBeNull();
     const summary = summarizePortfolio(entries);
     const perModel = projectCostOutlook({ costSettings, measured })!;
     expect(summary).toEqual({
-      inProduction: 3, healthy: 1, warning: 1, failing: 1,
-      openAlerts: 4, reviewBacklog: 8,
+      inProduction: 3,
+      healthy: 1,
+      warning: 1,
+      failing: 1,
+      openAlerts: 4,
+      reviewBacklog: 8,
       monthlyComputeCostUsd: 1_460,
       projectedNetValueUsd: 2 * perModel.projectedNetValueUsd,
       modelsOnPlaceholderRates: 0,

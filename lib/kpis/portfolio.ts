@@ -1,5 +1,10 @@
 import {
-  buildProjectionInput, DEFAULT_PROJECTION_ASSUMPTIONS, projectCostBenefit, withPlaceholderRates, ZCostSettings, type TMeasuredCostInputs,
+  buildProjectionInput,
+  DEFAULT_PROJECTION_ASSUMPTIONS,
+  projectCostBenefit,
+  withPlaceholderRates,
+  ZCostSettings,
+  type TMeasuredCostInputs,
 } from "@/lib/cost/projection";
 import type { TPortfolioModel } from "@/lib/types/kpis";
 import { classifyModelHealth, countByHealth, type TModelHealth } from "./health";
@@ -21,19 +26,43 @@ export function projectCostOutlook(input: { costSettings: unknown; measured: TMe
   const settings = ZCostSettings.safeParse(input.costSettings ?? {});
   if (!settings.success) return null;
   const { labelled, measured } = withPlaceholderRates(input.measured);
-  const projection = projectCostBenefit(buildProjectionInput({ settings: settings.data, measured, assumptions: DEFAULT_PROJECTION_ASSUMPTIONS }));
+  const projection = projectCostBenefit(
+    buildProjectionInput({ settings: settings.data, measured, assumptions: DEFAULT_PROJECTION_ASSUMPTIONS }),
+  );
   const months = projection.maintain.months;
-  return { monthlyComputeCostUsd: months[0].computeCostUsd, projectedNetValueUsd: months[months.length - 1].cumulativeUsd, measuredErrorRates: labelled };
+  return {
+    monthlyComputeCostUsd: months[0].computeCostUsd,
+    projectedNetValueUsd: months[months.length - 1].cumulativeUsd,
+    measuredErrorRates: labelled,
+  };
 }
 
-export type TPortfolioEntry = { model: TPortfolioModel; inProduction: boolean; health: TModelHealth; reasons: string[]; cost: TCostOutlook | null };
+export type TPortfolioEntry = {
+  model: TPortfolioModel;
+  inProduction: boolean;
+  health: TModelHealth;
+  reasons: string[];
+  cost: TCostOutlook | null;
+};
 
 /** Classifies each model; cost only for models in production (a model without a champion serves nothing and costs nothing to run). */
-export function buildPortfolioEntries(models: ReadonlyArray<{ model: TPortfolioModel; measured: TMeasuredCostInputs | null }>): TPortfolioEntry[] {
+export function buildPortfolioEntries(
+  models: ReadonlyArray<{ model: TPortfolioModel; measured: TMeasuredCostInputs | null }>,
+): TPortfolioEntry[] {
   return models.map(({ model, measured }) => {
     const inProduction = model.championVersion !== null;
-    const { health, reasons } = classifyModelHealth({ openCriticalAlerts: model.openCriticalAlerts, openWarningAlerts: model.openWarningAlerts, latestDriftStatus: model.latestDrift?.status ?? null });
-    return { model, inProduction, health, reasons, cost: inProduction && measured ? projectCostOutlook({ costSettings: model.costSettings, measured }) : null };
+    const { health, reasons } = classifyModelHealth({
+      openCriticalAlerts: model.openCriticalAlerts,
+      openWarningAlerts: model.openWarningAlerts,
+      latestDriftStatus: model.latestDrift?.status ?? null,
+    });
+    return {
+      model,
+      inProduction,
+      health,
+      reasons,
+      cost: inProduction && measured ? projectCostOutlook({ costSettings: model.costSettings, measured }) : null,
+    };
   });
 }
 

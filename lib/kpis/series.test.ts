@@ -43,8 +43,13 @@ describe("alignKpiSeries", () => {
 
 describe("alignMonitorSeries", () => {
   const axis = dateAxis("2026-03-01", "2026-03-03");
-  const point = (day: string, kind: TMonitorPoint["kind"], statistic: string, value: number | null, extra: Partial<TMonitorPoint> = {}): TMonitorPoint =>
-    ({ modelId: "m", day, kind, statistic, groupName: "", value, threshold: null, status: "ok", ...extra });
+  const point = (
+    day: string,
+    kind: TMonitorPoint["kind"],
+    statistic: string,
+    value: number | null,
+    extra: Partial<TMonitorPoint> = {},
+  ): TMonitorPoint => ({ modelId: "m", day, kind, statistic, groupName: "", value, threshold: null, status: "ok", ...extra });
 
   it("aligns drift, disparate impact per attribute and performance per statistic on the same days", () => {
     const timeline = alignMonitorSeries(axis, [
@@ -66,11 +71,17 @@ describe("alignMonitorSeries", () => {
     ]);
     // The most recent threshold is the one drawn.
     expect(timeline.driftThreshold).toBe(0.25);
-    expect(timeline.fairness.series).toEqual([{ key: "fairness0", label: "age_band" }, { key: "fairness1", label: "sex" }]);
+    expect(timeline.fairness.series).toEqual([
+      { key: "fairness0", label: "age_band" },
+      { key: "fairness1", label: "sex" },
+    ]);
     expect(timeline.fairness.rows[0]).toEqual({ day: "2026-03-01", fairness0: null, fairness1: 0.91 });
     expect(timeline.fairness.threshold).toBe(0.8);
     // ROC AUC first, then accuracy, whatever order the rows came in.
-    expect(timeline.performance.series).toEqual([{ key: "performance0", label: "ROC AUC" }, { key: "performance1", label: "Accuracy" }]);
+    expect(timeline.performance.series).toEqual([
+      { key: "performance0", label: "ROC AUC" },
+      { key: "performance1", label: "Accuracy" },
+    ]);
     expect(timeline.performance.rows[1]).toEqual({ day: "2026-03-02", performance0: 0.77, performance1: 0.8 });
     expect(timeline.performance.rows[2]).toEqual({ day: "2026-03-03", performance0: null, performance1: null });
     expect(timeline.fairness.rows[2]).toEqual({ day: "2026-03-03", fairness0: null, fairness1: null });

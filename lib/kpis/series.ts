@@ -1,4 +1,5 @@
-import type { TKpiPoint, TMonitorPoint, TMonitorStatus } from "@/lib/types/kpis";
+import type { TKpiPoint, TMonitorPoint } from "@/lib/types/kpis";
+import type { TMonitorStatus } from "@/lib/types/monitoring";
 
 const DAY_MS = 86_400_000;
 
@@ -7,7 +8,9 @@ export function dateAxis(from: string, to: string): string[] {
   const start = Date.parse(`${from}T00:00:00Z`);
   const end = Date.parse(`${to}T00:00:00Z`);
   if (!Number.isFinite(start) || !Number.isFinite(end) || end < start) return [];
-  return Array.from({ length: Math.round((end - start) / DAY_MS) + 1 }, (_, index) => new Date(start + index * DAY_MS).toISOString().slice(0, 10));
+  return Array.from({ length: Math.round((end - start) / DAY_MS) + 1 }, (_, index) =>
+    new Date(start + index * DAY_MS).toISOString().slice(0, 10),
+  );
 }
 
 /** The `days` UTC days ending with the day of `now`, as [from, to]. */
@@ -16,14 +19,23 @@ export function lastDays(now: Date, days: number): { from: string; to: string } 
   return { from: new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * DAY_MS).toISOString().slice(0, 10), to };
 }
 
-export type TDayValue = { day: string; value: number | null };
-export type TKpiSeries = { metric: string; unit: string; points: TDayValue[]; observedDays: number; latest: { day: string; value: number } | null };
+type TDayValue = { day: string; value: number | null };
+export type TKpiSeries = {
+  metric: string;
+  unit: string;
+  points: TDayValue[];
+  observedDays: number;
+  latest: { day: string; value: number } | null;
+};
 
 /**
  * One series per (metric, unit) on the axis: a value where one was sent, null where none was.
  * A metric sent with two units becomes two series rather than one line mixing scales.
  */
-export function alignKpiSeries(axis: readonly string[], points: ReadonlyArray<Pick<TKpiPoint, "metric" | "unit" | "day" | "value">>): TKpiSeries[] {
+export function alignKpiSeries(
+  axis: readonly string[],
+  points: ReadonlyArray<Pick<TKpiPoint, "metric" | "unit" | "day" | "value">>,
+): TKpiSeries[] {
   const onAxis = new Set(axis);
   const byKey = new Map<string, { metric: string; unit: string; values: Map<string, number> }>();
   for (const point of points) {
@@ -38,12 +50,18 @@ export function alignKpiSeries(axis: readonly string[], points: ReadonlyArray<Pi
     .map((series) => {
       const aligned = axis.map((day) => ({ day, value: series.values.get(day) ?? null }));
       const last = [...aligned].reverse().find((point) => point.value !== null);
-      return { metric: series.metric, unit: series.unit, points: aligned, observedDays: series.values.size, latest: last ? { day: last.day, value: last.value! } : null };
+      return {
+        metric: series.metric,
+        unit: series.unit,
+        points: aligned,
+        observedDays: series.values.size,
+        latest: last ? { day: last.day, value: last.value! } : null,
+      };
     });
 }
 
-export type TSeriesKey = { key: string; label: string };
-export type TDayRow = { day: string } & Record<string, string | number | null>;
+type TSeriesKey = { key: string; label: string };
+type TDayRow = { day: string } & Record<string, string | number | null>;
 export type TMonitorTimeline = {
   /** The share of drifted features per day and that day's verdict. */
   drift: Array<{ day: string; driftedShare: number | null; status: TMonitorStatus | null }>;
@@ -57,18 +75,35 @@ export type TMonitorTimeline = {
 };
 
 const PERFORMANCE_ORDER = ["roc_auc", "accuracy"];
-const STATISTIC_LABELS: Record<string, string> = { roc_auc: "ROC AUC", accuracy: "Accuracy", precision: "Precision", recall: "Recall", f1: "F1", brier: "Brier score" };
+const STATISTIC_LABELS: Record<string, string> = {
+  roc_auc: "ROC AUC",
+  accuracy: "Accuracy",
+  precision: "Precision",
+  recall: "Recall",
+  f1: "F1",
+  brier: "Brier score",
+};
 
-const latestThreshold = (points: readonly TMonitorPoint[]) => [...points].sort((a, b) => b.day.localeCompare(a.day)).find((point) => point.threshold !== null)?.threshold ?? null;
+const latestThreshold = (points: readonly TMonitorPoint[]) =>
+  [...points].sort((a, b) => b.day.localeCompare(a.day)).find((point) => point.threshold !== null)?.threshold ?? null;
 
-function pivot(axis: readonly string[], points: readonly TMonitorPoint[], seriesOf: (point: TMonitorPoint) => string, order: (a: string, b: string) => number, labelOf: (name: string) => string, prefix: string) {
+function pivot(
+  axis: readonly string[],
+  points: readonly TMonitorPoint[],
+  seriesOf: (point: TMonitorPoint) => string,
+  order: (a: string, b: string) => number,
+  labelOf: (name: string) => string,
+  prefix: string,
+) {
   const names = [...new Set(points.map(seriesOf))].sort(order);
   // Keys are generated: attribute and statistic names may hold dots, which recharts reads as paths.
   const series = names.map((name, index) => ({ key: `${prefix}${index}`, label: labelOf(name), name }));
   const keyOf = new Map(series.map((entry) => [entry.name, entry.key]));
   const values = new Map<string, number | null>();
   for (const point of points) values.set(`${point.day}\u0000${keyOf.get(seriesOf(point))}`, point.value);
-  const rows = axis.map((day) => Object.assign({ day }, ...series.map((entry) => ({ [entry.key]: values.get(`${day}\u0000${entry.key}`) ?? null }))) as TDayRow);
+  const rows = axis.map(
+    (day) => Object.assign({ day }, ...series.map((entry) => ({ [entry.key]: values.get(`${day}\u0000${entry.key}`) ?? null }))) as TDayRow,
+  );
   return { series: series.map(({ key, label }) => ({ key, label })), rows };
 }
 
@@ -90,8 +125,25 @@ export function alignMonitorSeries(axis: readonly string[], points: readonly TMo
   return {
     drift: axis.map((day) => ({ day, driftedShare: driftByDay.get(day)?.value ?? null, status: driftByDay.get(day)?.status ?? null })),
     driftThreshold: latestThreshold(drift),
-    fairness: { ...pivot(axis, fairness, (point) => point.groupName || "all", (a, b) => a.localeCompare(b), (name) => name, "fairness"), threshold: latestThreshold(fairness) },
-    performance: pivot(axis, performance, (point) => point.statistic, (a, b) => rank(a) - rank(b) || a.localeCompare(b), (name) => STATISTIC_LABELS[name] ?? name, "performance"),
+    fairness: {
+      ...pivot(
+        axis,
+        fairness,
+        (point) => point.groupName || "all",
+        (a, b) => a.localeCompare(b),
+        (name) => name,
+        "fairness",
+      ),
+      threshold: latestThreshold(fairness),
+    },
+    performance: pivot(
+      axis,
+      performance,
+      (point) => point.statistic,
+      (a, b) => rank(a) - rank(b) || a.localeCompare(b),
+      (name) => STATISTIC_LABELS[name] ?? name,
+      "performance",
+    ),
     windowDays: new Set([...drift, ...fairness, ...performance].map((point) => point.day)).size,
   };
 }

@@ -6,7 +6,13 @@
  */
 export type TLogisticModel = { means: number[]; stds: number[]; weights: number[]; bias: number; iterations: number };
 
-export function trainLogisticRegression(input: { rows: number[][]; labels: number[]; c?: number; maxIterations?: number; tolerance?: number }): TLogisticModel {
+export function trainLogisticRegression(input: {
+  rows: number[][];
+  labels: number[];
+  c?: number;
+  maxIterations?: number;
+  tolerance?: number;
+}): TLogisticModel {
   const { rows, labels } = input;
   const c = input.c ?? 1;
   const width = rows[0]?.length ?? 0;
@@ -56,7 +62,7 @@ export function predictProbability(model: TLogisticModel, rows: number[][]): num
 }
 
 /** Gaussian elimination with partial pivoting; the systems here are small and well conditioned. */
-export function solveLinearSystem(matrix: number[][], vector: number[]): number[] {
+function solveLinearSystem(matrix: number[][], vector: number[]): number[] {
   const n = vector.length;
   const a = matrix.map((row, index) => [...row, vector[index]]);
   for (let column = 0; column < n; column += 1) {

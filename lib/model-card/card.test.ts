@@ -7,11 +7,27 @@ import { assembleModelCard, computeCardCompleteness, renderModelCardMarkdown, ZM
 const manifest = demoManifest.versions[1];
 
 const source: TCardSource = {
-  model: { slug: "credit-default", displayName: "Credit default risk", description: "Probability of default.", ownerName: "Sam Scientist", ownerEmail: "sam@example.test", riskTier: "medium", useCase: "Underwriting", businessKpi: "Default rate" },
+  model: {
+    slug: "credit-default",
+    displayName: "Credit default risk",
+    description: "Probability of default.",
+    ownerName: "Sam Scientist",
+    ownerEmail: "sam@example.test",
+    riskTier: "medium",
+    useCase: "Underwriting",
+    businessKpi: "Default rate",
+  },
   version: {
-    version: "1.1.0", status: "validated", createdAt: new Date("2026-11-24T10:00:00Z"), artifactSha256: "a".repeat(64),
-    inputSchema: ZInputSchema.parse(demo.inputSchema), outputSchema: ZOutputSchema.parse(demo.outputSchema),
-    trainingData: manifest.trainingData, hyperparameters: manifest.hyperparameters, offlineMetrics: manifest.offlineMetrics, card: ZCardText.parse(manifest.card),
+    version: "1.1.0",
+    status: "validated",
+    createdAt: new Date("2026-11-24T10:00:00Z"),
+    artifactSha256: "a".repeat(64),
+    inputSchema: ZInputSchema.parse(demo.inputSchema),
+    outputSchema: ZOutputSchema.parse(demo.outputSchema),
+    trainingData: manifest.trainingData,
+    hyperparameters: manifest.hyperparameters,
+    offlineMetrics: manifest.offlineMetrics,
+    card: ZCardText.parse(manifest.card),
     referenceRows: 2000,
   },
 };
@@ -27,18 +43,33 @@ describe("model card", () => {
     expect(card.model_details.version).toEqual({ name: "1.1.0", date: "2026-11-24" });
     expect(card.model_parameters.data.train.sensitive?.sensitive_data).toEqual(["sex", "age_band"]);
     expect(card.model_parameters.input_format).toMatch(/^float32 tensor \[batch, 9\]: annual_income_usd, /);
-    expect(card.quantitative_analysis.performance_metrics.find((metric) => metric.type === "ROC AUC")?.value).toBe(manifest.offlineMetrics.rocAuc.toFixed(4));
+    expect(card.quantitative_analysis.performance_metrics.find((metric) => metric.type === "ROC AUC")?.value).toBe(
+      manifest.offlineMetrics.rocAuc.toFixed(4),
+    );
   });
 
   it("is complete for the demo version, and names what is missing otherwise", () => {
     expect(computeCardCompleteness(assembleModelCard(source))).toMatchObject({ score: 1, missing: [] });
     const bare = assembleModelCard({
       ...source,
-      version: { ...source.version, offlineMetrics: {}, referenceRows: null, card: ZCardText.parse({}), inputSchema: ZInputSchema.parse({ features: [{ name: "x", type: "numeric" }] }) },
+      version: {
+        ...source.version,
+        offlineMetrics: {},
+        referenceRows: null,
+        card: ZCardText.parse({}),
+        inputSchema: ZInputSchema.parse({ features: [{ name: "x", type: "numeric" }] }),
+      },
     });
     const completeness = computeCardCompleteness(bare);
     expect(completeness.missing.map((item) => item.section)).toEqual([
-      "Intended use", "Out-of-scope uses", "Factors", "Metrics", "Evaluation data", "Quantitative analyses", "Ethical considerations", "Caveats and recommendations",
+      "Intended use",
+      "Out-of-scope uses",
+      "Factors",
+      "Metrics",
+      "Evaluation data",
+      "Quantitative analyses",
+      "Ethical considerations",
+      "Caveats and recommendations",
     ]);
     expect(completeness.score).toBeCloseTo(2 / 10, 12);
   });
@@ -46,7 +77,18 @@ describe("model card", () => {
   it("renders every section in Markdown", () => {
     const card = assembleModelCard(source);
     const markdown = renderModelCardMarkdown(card, computeCardCompleteness(card));
-    for (const heading of ["## Model details", "## Intended use", "### Out-of-scope uses", "## Factors", "## Metrics", "## Evaluation data", "## Training data", "## Quantitative analyses", "## Ethical considerations", "## Caveats and recommendations"]) {
+    for (const heading of [
+      "## Model details",
+      "## Intended use",
+      "### Out-of-scope uses",
+      "## Factors",
+      "## Metrics",
+      "## Evaluation data",
+      "## Training data",
+      "## Quantitative analyses",
+      "## Ethical considerations",
+      "## Caveats and recommendations",
+    ]) {
       expect(markdown).toContain(`\n${heading}\n`);
     }
     expect(markdown).toContain("Completeness: 100 %");

@@ -7,7 +7,12 @@ import type { TCardText } from "../registry/version-input";
  * Only the fields Oversight fills are declared; MCT readers ignore missing optional fields.
  */
 const ZOwner = z.object({ name: z.string(), contact: z.string() });
-const ZDataset = z.object({ name: z.string(), link: z.string().optional(), sensitive: z.object({ sensitive_data: z.array(z.string()) }).optional(), description: z.string().optional() });
+const ZDataset = z.object({
+  name: z.string(),
+  link: z.string().optional(),
+  sensitive: z.object({ sensitive_data: z.array(z.string()) }).optional(),
+  description: z.string().optional(),
+});
 const ZPerformanceMetric = z.object({ type: z.string(), value: z.string(), slice: z.string().optional() });
 const ZRisk = z.object({ name: z.string(), mitigation_strategy: z.string() });
 
@@ -48,18 +53,42 @@ export const ZModelCard = z.object({
 export type TModelCard = z.infer<typeof ZModelCard>;
 
 export type TCardSource = {
-  model: { slug: string; displayName: string; description: string; ownerName: string | null; ownerEmail: string | null; riskTier: string; useCase: string; businessKpi: string };
+  model: {
+    slug: string;
+    displayName: string;
+    description: string;
+    ownerName: string | null;
+    ownerEmail: string | null;
+    riskTier: string;
+    useCase: string;
+    businessKpi: string;
+  };
   version: {
-    version: string; status: string; createdAt: Date; artifactSha256: string; inputSchema: TInputSchema; outputSchema: TOutputSchema;
-    trainingData: Record<string, unknown>; hyperparameters: Record<string, unknown>; offlineMetrics: Record<string, unknown>; card: TCardText;
+    version: string;
+    status: string;
+    createdAt: Date;
+    artifactSha256: string;
+    inputSchema: TInputSchema;
+    outputSchema: TOutputSchema;
+    trainingData: Record<string, unknown>;
+    hyperparameters: Record<string, unknown>;
+    offlineMetrics: Record<string, unknown>;
+    card: TCardText;
     referenceRows: number | null;
   };
   live?: Record<string, string | number | null>;
 };
 
 const METRIC_NAMES: Record<string, string> = {
-  rocAuc: "ROC AUC", averagePrecision: "Average precision", brier: "Brier score", logLoss: "Log loss", accuracy: "Accuracy",
-  precision: "Precision", recall: "Recall", f1: "F1", ece: "Expected calibration error",
+  rocAuc: "ROC AUC",
+  averagePrecision: "Average precision",
+  brier: "Brier score",
+  logLoss: "Log loss",
+  accuracy: "Accuracy",
+  precision: "Precision",
+  recall: "Recall",
+  f1: "F1",
+  ece: "Expected calibration error",
 };
 
 const lines = (text: string) => (text.trim() ? [{ description: text.trim() }] : []);
@@ -69,7 +98,14 @@ export function assembleModelCard(source: TCardSource): TModelCard {
   const { model, version } = source;
   const inputs = modelInputFeatures(version.inputSchema);
   const sensitive = version.inputSchema.features.filter((feature) => feature.sensitive);
-  const training = version.trainingData as { datasetName?: string; rowCount?: number; timeRangeStart?: string; timeRangeEnd?: string; source?: string; sha256?: string };
+  const training = version.trainingData as {
+    datasetName?: string;
+    rowCount?: number;
+    timeRangeStart?: string;
+    timeRangeEnd?: string;
+    source?: string;
+    sha256?: string;
+  };
   return {
     model_details: {
       name: model.displayName,
@@ -88,7 +124,9 @@ export function assembleModelCard(source: TCardSource): TModelCard {
             : "",
           sensitive: { sensitive_data: sensitive.map((feature) => feature.name) },
         },
-        eval: version.referenceRows ? { name: "Reference (validation) sample", description: `${version.referenceRows} rows registered with the version` } : undefined,
+        eval: version.referenceRows
+          ? { name: "Reference (validation) sample", description: `${version.referenceRows} rows registered with the version` }
+          : undefined,
       },
       input_format: `float32 tensor [batch, ${inputs.length}]: ${inputs.map((feature) => feature.name).join(", ")}`,
       output_format: `${version.outputSchema.probabilityOutput}: probability of '${version.outputSchema.positiveLabel}'; '${version.outputSchema.positiveLabel}' when ≥ ${version.outputSchema.threshold}, else '${version.outputSchema.negativeLabel}'`,
@@ -104,7 +142,14 @@ export function assembleModelCard(source: TCardSource): TModelCard {
       limitations: lines(version.card.limitations),
       tradeoffs: lines(version.card.caveatsAndRecommendations),
       ethical_considerations: version.card.ethicalConsiderations.trim()
-        ? [{ name: version.card.ethicalConsiderations.trim(), mitigation_strategy: sensitive.length ? `Fairness is monitored by ${sensitive.map((feature) => feature.name).join(" and ")}.` : "" }]
+        ? [
+            {
+              name: version.card.ethicalConsiderations.trim(),
+              mitigation_strategy: sensitive.length
+                ? `Fairness is monitored by ${sensitive.map((feature) => feature.name).join(" and ")}.`
+                : "",
+            },
+          ]
         : [],
     },
     oversight: {
@@ -125,16 +170,28 @@ export type TCompleteness = { score: number; present: string[]; missing: Array<{
 /** Which required sections a card has: the Model Card Toolkit's sections, each required for governance. */
 export function computeCardCompleteness(card: TModelCard): TCompleteness {
   const checks: Array<[section: string, ok: boolean, why: string]> = [
-    ["Model details", Boolean(card.model_details.overview.trim()) && card.model_details.owners.length > 0, "needs an overview and an owner"],
+    [
+      "Model details",
+      Boolean(card.model_details.overview.trim()) && card.model_details.owners.length > 0,
+      "needs an overview and an owner",
+    ],
     ["Intended use", card.considerations.use_cases.length > 0, "say what the model is for"],
     ["Out-of-scope uses", Boolean(card.oversight.out_of_scope_uses), "say what it must not be used for"],
     ["Factors", card.oversight.factors.length > 0, "declare the sensitive attributes monitored for fairness"],
     ["Metrics", card.quantitative_analysis.performance_metrics.length > 0, "record offline evaluation metrics"],
     ["Evaluation data", Boolean(card.model_parameters.data.eval), "register a reference (validation) sample"],
-    ["Training data", Boolean(card.model_parameters.data.train.name && card.model_parameters.data.train.description), "give the training data's provenance"],
+    [
+      "Training data",
+      Boolean(card.model_parameters.data.train.name && card.model_parameters.data.train.description),
+      "give the training data's provenance",
+    ],
     ["Quantitative analyses", card.quantitative_analysis.performance_metrics.length >= 3, "report at least three metrics"],
     ["Ethical considerations", card.considerations.ethical_considerations.length > 0, "state the ethical considerations"],
-    ["Caveats and recommendations", card.considerations.tradeoffs.length > 0 && card.considerations.limitations.length > 0, "state limitations, caveats and recommendations"],
+    [
+      "Caveats and recommendations",
+      card.considerations.tradeoffs.length > 0 && card.considerations.limitations.length > 0,
+      "state limitations, caveats and recommendations",
+    ],
   ];
   const present = checks.filter(([, ok]) => ok).map(([section]) => section);
   const missing = checks.filter(([, ok]) => !ok).map(([section, , why]) => ({ section, why }));
@@ -143,7 +200,8 @@ export function computeCardCompleteness(card: TModelCard): TCompleteness {
 
 /** The card as Markdown, in the Model Card Toolkit's section order. */
 export function renderModelCardMarkdown(card: TModelCard, completeness: TCompleteness): string {
-  const bullet = (items: Array<{ description: string }>) => (items.length ? items.map((item) => `- ${item.description}`).join("\n") : "_Not stated._");
+  const bullet = (items: Array<{ description: string }>) =>
+    items.length ? items.map((item) => `- ${item.description}`).join("\n") : "_Not stated._";
   const out = [
     `# Model card: ${card.model_details.name} ${card.model_details.version.name}`,
     "",
@@ -170,32 +228,46 @@ export function renderModelCardMarkdown(card: TModelCard, completeness: TComplet
     "",
     "## Factors",
     "",
-    card.oversight.factors.length ? card.oversight.factors.map((factor) => `- \`${factor.feature}\`: ${factor.values.join(", ")}`).join("\n") : "_No sensitive attributes declared._",
+    card.oversight.factors.length
+      ? card.oversight.factors.map((factor) => `- \`${factor.feature}\`: ${factor.values.join(", ")}`).join("\n")
+      : "_No sensitive attributes declared._",
     "",
     "## Metrics",
     "",
     card.quantitative_analysis.performance_metrics.length
-      ? ["| Metric | Value | Slice |", "| --- | ---: | --- |", ...card.quantitative_analysis.performance_metrics.map((metric) => `| ${metric.type} | ${metric.value} | ${metric.slice ?? ""} |`)].join("\n")
+      ? [
+          "| Metric | Value | Slice |",
+          "| --- | ---: | --- |",
+          ...card.quantitative_analysis.performance_metrics.map((metric) => `| ${metric.type} | ${metric.value} | ${metric.slice ?? ""} |`),
+        ].join("\n")
       : "_No metrics recorded._",
     "",
     "## Evaluation data",
     "",
-    card.model_parameters.data.eval ? `${card.model_parameters.data.eval.name}: ${card.model_parameters.data.eval.description ?? ""}` : "_None registered._",
+    card.model_parameters.data.eval
+      ? `${card.model_parameters.data.eval.name}: ${card.model_parameters.data.eval.description ?? ""}`
+      : "_None registered._",
     "",
     "## Training data",
     "",
-    card.model_parameters.data.train.name ? `${card.model_parameters.data.train.name}: ${card.model_parameters.data.train.description ?? ""}` : "_Not stated._",
+    card.model_parameters.data.train.name
+      ? `${card.model_parameters.data.train.name}: ${card.model_parameters.data.train.description ?? ""}`
+      : "_Not stated._",
     "",
     "## Quantitative analyses",
     "",
     Object.keys(card.oversight.live).length
-      ? Object.entries(card.oversight.live).map(([key, value]) => `- ${key}: ${value ?? "—"}`).join("\n")
+      ? Object.entries(card.oversight.live)
+          .map(([key, value]) => `- ${key}: ${value ?? "—"}`)
+          .join("\n")
       : "_No live figures yet._",
     "",
     "## Ethical considerations",
     "",
     card.considerations.ethical_considerations.length
-      ? card.considerations.ethical_considerations.map((risk) => `- ${risk.name}${risk.mitigation_strategy ? ` Mitigation: ${risk.mitigation_strategy}` : ""}`).join("\n")
+      ? card.considerations.ethical_considerations
+          .map((risk) => `- ${risk.name}${risk.mitigation_strategy ? ` Mitigation: ${risk.mitigation_strategy}` : ""}`)
+          .join("\n")
       : "_Not stated._",
     "",
     "## Caveats and recommendations",

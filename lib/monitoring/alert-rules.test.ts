@@ -2,8 +2,17 @@ import { describe, expect, it } from "vitest";
 import { describeAlert, evaluateRule, recovered, webhookPayload, ZAlertRuleInput, type TAlertRule } from "./alert-rules";
 
 const drift: TAlertRule = {
-  name: "Drift on income", metric: "drift.wasserstein_normed", feature: "income", groupName: "", comparison: "gte", threshold: 0.1, resolveThreshold: 0.075,
-  windowGranularity: "hour", severity: "warning", consecutiveWindows: 1, triggersRetraining: false,
+  name: "Drift on income",
+  metric: "drift.wasserstein_normed",
+  feature: "income",
+  groupName: "",
+  comparison: "gte",
+  threshold: 0.1,
+  resolveThreshold: 0.075,
+  windowGranularity: "hour",
+  severity: "warning",
+  consecutiveWindows: 1,
+  triggersRetraining: false,
 };
 
 describe("evaluateRule", () => {
@@ -33,14 +42,26 @@ describe("evaluateRule", () => {
     const transitions: string[] = [];
     series.forEach((_, index) => {
       const decision = evaluateRule(drift, series.slice(0, index + 1), open);
-      if (decision.action === "fire") { open = true; transitions.push(`fire@${index}`); }
-      if (decision.action === "resolve") { open = false; transitions.push(`resolve@${index}`); }
+      if (decision.action === "fire") {
+        open = true;
+        transitions.push(`fire@${index}`);
+      }
+      if (decision.action === "resolve") {
+        open = false;
+        transitions.push(`resolve@${index}`);
+      }
     });
     expect(transitions).toEqual(["fire@1", "resolve@7"]);
   });
 
   it("handles 'below' rules (disparate impact) with the resolve level above the threshold", () => {
-    const fairness: TAlertRule = { ...drift, metric: "fairness.disparate_impact", comparison: "lt", threshold: 0.8, resolveThreshold: 0.85 };
+    const fairness: TAlertRule = {
+      ...drift,
+      metric: "fairness.disparate_impact",
+      comparison: "lt",
+      threshold: 0.8,
+      resolveThreshold: 0.85,
+    };
     expect(evaluateRule(fairness, [0.79], false).action).toBe("fire");
     expect(evaluateRule(fairness, [0.79, 0.82], true).action).toBe("keep");
     expect(evaluateRule(fairness, [0.79, 0.86], true).action).toBe("resolve");
@@ -50,7 +71,13 @@ describe("evaluateRule", () => {
 
 describe("rule input", () => {
   it("refuses a resolve level on the wrong side of the threshold, naming the field", () => {
-    const result = ZAlertRuleInput.safeParse({ name: "x", metric: "drift.wasserstein_normed", comparison: "gte", threshold: "0.1", resolveThreshold: "0.2" });
+    const result = ZAlertRuleInput.safeParse({
+      name: "x",
+      metric: "drift.wasserstein_normed",
+      comparison: "gte",
+      threshold: "0.1",
+      resolveThreshold: "0.2",
+    });
     expect(result.success).toBe(false);
     expect(result.error!.issues[0].path).toEqual(["resolveThreshold"]);
   });
@@ -59,7 +86,10 @@ describe("rule input", () => {
     expect(result.error!.issues[0].path).toEqual(["metric"]);
   });
   it("accepts a blank resolve level as none", () => {
-    expect(ZAlertRuleInput.parse({ name: "x", metric: "latency.p99_ms", comparison: "gt", threshold: "250", resolveThreshold: "" }).resolveThreshold).toBeNull();
+    expect(
+      ZAlertRuleInput.parse({ name: "x", metric: "latency.p99_ms", comparison: "gt", threshold: "250", resolveThreshold: "" })
+        .resolveThreshold,
+    ).toBeNull();
   });
 });
 
@@ -68,7 +98,19 @@ describe("alert text", () => {
     expect(describeAlert({ ...drift, consecutiveWindows: 2 }, 0.1234, "Credit default").message).toBe(
       "drift.wasserstein_normed (feature income) is 0.123, at or above the threshold 0.1 for 2 hours in a row.",
     );
-    const payload = webhookPayload({ kind: "fired", consoleUrl: "http://console", alert: { id: "a", title: "T", message: "M", severity: "warning", value: 1, modelSlug: "credit-default", firedAt: new Date("2026-11-30T10:00:00Z") } });
+    const payload = webhookPayload({
+      kind: "fired",
+      consoleUrl: "http://console",
+      alert: {
+        id: "a",
+        title: "T",
+        message: "M",
+        severity: "warning",
+        value: 1,
+        modelSlug: "credit-default",
+        firedAt: new Date("2026-11-30T10:00:00Z"),
+      },
+    });
     expect(payload.text).toContain("<http://console/models/credit-default|Open in Oversight>");
     expect(payload.alert.firedAt).toBe("2026-11-30T10:00:00.000Z");
   });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { TWindowLayout, TWindowSummary } from "./window";
 import { performancePanel } from "./panels";
 
-export type TComparison = "gt" | "gte" | "lt" | "lte";
+type TComparison = "gt" | "gte" | "lt" | "lte";
 export type TAlertRule = {
   name: string;
   /** `${kind}.${statistic}` of a monitor result, e.g. "drift.wasserstein_normed" or "fairness.disparate_impact". */
@@ -19,33 +19,50 @@ export type TAlertRule = {
   triggersRetraining: boolean;
 };
 
-export const ZAlertRuleInput = z.object({
-  name: z.string().trim().min(1, "name the rule").max(120),
-  metric: z.string().regex(/^(drift|prediction_drift|fairness|performance|latency|volume)\.[a-z0-9_]+$/, "metric is kind.statistic, e.g. drift.wasserstein_normed"),
-  feature: z.string().max(64).default(""),
-  groupName: z.string().max(128).default(""),
-  comparison: z.enum(["gt", "gte", "lt", "lte"], { error: "comparison is gt, gte, lt or lte" }),
-  threshold: z.coerce.number({ error: "threshold is a number" }).refine(Number.isFinite, "threshold is a number"),
-  resolveThreshold: z.union([z.literal("").transform(() => null), z.coerce.number().refine(Number.isFinite, "resolve threshold is a number")]).nullable().default(null),
-  windowGranularity: z.enum(["hour", "day"]).default("hour"),
-  severity: z.enum(["info", "warning", "critical"]).default("warning"),
-  consecutiveWindows: z.coerce.number().int().min(1, "at least one window").max(48, "at most 48 windows").default(1),
-  triggersRetraining: z.coerce.boolean().default(false),
-}).superRefine((rule, context) => {
-  if (rule.resolveThreshold === null) return;
-  const above = rule.comparison === "gt" || rule.comparison === "gte";
-  if (above ? rule.resolveThreshold > rule.threshold : rule.resolveThreshold < rule.threshold) {
-    context.addIssue({ code: "custom", path: ["resolveThreshold"], message: `the resolve level must be on the healthy side of the threshold (${above ? "at or below" : "at or above"} ${rule.threshold})` });
-  }
-});
-export type TAlertRuleInput = z.infer<typeof ZAlertRuleInput>;
+export const ZAlertRuleInput = z
+  .object({
+    name: z.string().trim().min(1, "name the rule").max(120),
+    metric: z
+      .string()
+      .regex(
+        /^(drift|prediction_drift|fairness|performance|latency|volume)\.[a-z0-9_]+$/,
+        "metric is kind.statistic, e.g. drift.wasserstein_normed",
+      ),
+    feature: z.string().max(64).default(""),
+    groupName: z.string().max(128).default(""),
+    comparison: z.enum(["gt", "gte", "lt", "lte"], { error: "comparison is gt, gte, lt or lte" }),
+    threshold: z.coerce.number({ error: "threshold is a number" }).refine(Number.isFinite, "threshold is a number"),
+    resolveThreshold: z
+      .union([z.literal("").transform(() => null), z.coerce.number().refine(Number.isFinite, "resolve threshold is a number")])
+      .nullable()
+      .default(null),
+    windowGranularity: z.enum(["hour", "day"]).default("hour"),
+    severity: z.enum(["info", "warning", "critical"]).default("warning"),
+    consecutiveWindows: z.coerce.number().int().min(1, "at least one window").max(48, "at most 48 windows").default(1),
+    triggersRetraining: z.coerce.boolean().default(false),
+  })
+  .superRefine((rule, context) => {
+    if (rule.resolveThreshold === null) return;
+    const above = rule.comparison === "gt" || rule.comparison === "gte";
+    if (above ? rule.resolveThreshold > rule.threshold : rule.resolveThreshold < rule.threshold) {
+      context.addIssue({
+        code: "custom",
+        path: ["resolveThreshold"],
+        message: `the resolve level must be on the healthy side of the threshold (${above ? "at or below" : "at or above"} ${rule.threshold})`,
+      });
+    }
+  });
 
-export function breaches(comparison: TComparison, value: number, threshold: number): boolean {
+function breaches(comparison: TComparison, value: number, threshold: number): boolean {
   switch (comparison) {
-    case "gt": return value > threshold;
-    case "gte": return value >= threshold;
-    case "lt": return value < threshold;
-    case "lte": return value <= threshold;
+    case "gt":
+      return value > threshold;
+    case "gte":
+      return value >= threshold;
+    case "lt":
+      return value < threshold;
+    case "lte":
+      return value <= threshold;
   }
 }
 
@@ -55,7 +72,8 @@ export function recovered(rule: Pick<TAlertRule, "comparison" | "threshold" | "r
   return rule.comparison === "gt" || rule.comparison === "gte" ? value <= rule.resolveThreshold : value >= rule.resolveThreshold;
 }
 
-export type TAlertDecision = { action: "fire"; value: number } | { action: "resolve"; value: number } | { action: "keep"; value: number | null };
+export type TAlertDecision =
+  { action: "fire"; value: number } | { action: "resolve"; value: number } | { action: "keep"; value: number | null };
 
 /**
  * One evaluation of a rule over its series (oldest first, windows without enough data left out):
@@ -92,26 +110,87 @@ export function describeAlert(rule: TAlertRule, value: number, modelName: string
 export function defaultAlertRules({ layout, reference }: { layout: TWindowLayout; reference: TWindowSummary }): TAlertRule[] {
   const base = { groupName: "", feature: "", windowGranularity: "hour" as const, consecutiveWindows: 1, triggersRetraining: false };
   const rules: TAlertRule[] = layout.features.map((feature) => ({
-    ...base, name: `Drift on ${feature.name}`, metric: feature.kind === "numerical" ? "drift.wasserstein_normed" : "drift.jensenshannon", feature: feature.name,
-    comparison: "gte", threshold: 0.1, resolveThreshold: 0.075, severity: "warning",
+    ...base,
+    name: `Drift on ${feature.name}`,
+    metric: feature.kind === "numerical" ? "drift.wasserstein_normed" : "drift.jensenshannon",
+    feature: feature.name,
+    comparison: "gte",
+    threshold: 0.1,
+    resolveThreshold: 0.075,
+    severity: "warning",
   }));
-  rules.push({ ...base, name: "Sustained dataset drift", metric: "drift.drifted_share", comparison: "gte", threshold: 0.5, resolveThreshold: 0.25, severity: "critical", consecutiveWindows: 3, triggersRetraining: true });
+  rules.push({
+    ...base,
+    name: "Sustained dataset drift",
+    metric: "drift.drifted_share",
+    comparison: "gte",
+    threshold: 0.5,
+    resolveThreshold: 0.25,
+    severity: "critical",
+    consecutiveWindows: 3,
+    triggersRetraining: true,
+  });
   for (const feature of layout.features.filter((candidate) => candidate.sensitive)) {
-    rules.push({ ...base, name: `Four-fifths rule by ${feature.name}`, metric: "fairness.disparate_impact", groupName: feature.name, comparison: "lt", threshold: 0.8, resolveThreshold: 0.85, severity: "critical" });
+    rules.push({
+      ...base,
+      name: `Four-fifths rule by ${feature.name}`,
+      metric: "fairness.disparate_impact",
+      groupName: feature.name,
+      comparison: "lt",
+      threshold: 0.8,
+      resolveThreshold: 0.85,
+      severity: "critical",
+    });
   }
   const baseline = performancePanel(reference).realized.rocAuc;
   if (baseline !== null) {
     const floor = Number((baseline - 0.1).toFixed(3));
-    rules.push({ ...base, name: "Estimated ROC AUC dropped", metric: "performance.estimated_roc_auc", comparison: "lt", threshold: floor, resolveThreshold: floor + 0.03, severity: "warning", consecutiveWindows: 2 });
-    rules.push({ ...base, name: "Realized ROC AUC dropped", metric: "performance.roc_auc", comparison: "lt", threshold: floor, resolveThreshold: floor + 0.03, severity: "critical", windowGranularity: "day" });
+    rules.push({
+      ...base,
+      name: "Estimated ROC AUC dropped",
+      metric: "performance.estimated_roc_auc",
+      comparison: "lt",
+      threshold: floor,
+      resolveThreshold: floor + 0.03,
+      severity: "warning",
+      consecutiveWindows: 2,
+    });
+    rules.push({
+      ...base,
+      name: "Realized ROC AUC dropped",
+      metric: "performance.roc_auc",
+      comparison: "lt",
+      threshold: floor,
+      resolveThreshold: floor + 0.03,
+      severity: "critical",
+      windowGranularity: "day",
+    });
   }
-  rules.push({ ...base, name: "p99 latency high", metric: "latency.p99_ms", comparison: "gt", threshold: 250, resolveThreshold: 150, severity: "warning", consecutiveWindows: 2 });
+  rules.push({
+    ...base,
+    name: "p99 latency high",
+    metric: "latency.p99_ms",
+    comparison: "gt",
+    threshold: 250,
+    resolveThreshold: 150,
+    severity: "warning",
+    consecutiveWindows: 2,
+  });
   return rules;
 }
 
 /** Slack-compatible webhook body (Slack reads `text`; other receivers get the structured `alert`). */
-export function webhookPayload(event: { kind: "fired" | "resolved" | "retraining"; alert: { id: string; title: string; message: string; severity: string; value: number | null; modelSlug: string; firedAt: Date }; consoleUrl: string }) {
-  const prefix = event.kind === "fired" ? `:rotating_light: [${event.alert.severity}]` : event.kind === "resolved" ? ":white_check_mark: Resolved:" : ":arrows_counterclockwise: Retraining requested:";
+export function webhookPayload(event: {
+  kind: "fired" | "resolved" | "retraining";
+  alert: { id: string; title: string; message: string; severity: string; value: number | null; modelSlug: string; firedAt: Date };
+  consoleUrl: string;
+}) {
+  const prefix =
+    event.kind === "fired"
+      ? `:rotating_light: [${event.alert.severity}]`
+      : event.kind === "resolved"
+        ? ":white_check_mark: Resolved:"
+        : ":arrows_counterclockwise: Retraining requested:";
   return {
     text: `${prefix} ${event.alert.title} — ${event.alert.message} <${event.consoleUrl}/models/${event.alert.modelSlug}|Open in Oversight>`,
     event: event.kind,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildDashboard, rangeStart, type TResultPoint } from "./dashboard";
 import { buildWindowLayout, sketchReferenceFeatures, summarizeWindow, type TWindowRow } from "./window";
 import type { TInputSchema } from "../registry/input-schema";
+import type { TMonitorStatus } from "../types/monitoring";
 
 const schema: TInputSchema = {
   features: [
@@ -9,17 +10,43 @@ const schema: TInputSchema = {
     { name: "sex", type: "categorical", allowedValues: ["f", "m"], sensitive: true, modelInput: false },
   ],
 };
-const profile = { rowCount: 1000, sampleRows: 1000, labels: null, columns: { income: Array.from({ length: 1000 }, (_, i) => i % 100), sex: Array.from({ length: 1000 }, (_, i) => (i % 2 ? "f" : "m")) } };
+const profile = {
+  rowCount: 1000,
+  sampleRows: 1000,
+  labels: null,
+  columns: { income: Array.from({ length: 1000 }, (_, i) => i % 100), sex: Array.from({ length: 1000 }, (_, i) => (i % 2 ? "f" : "m")) },
+};
 const layout = buildWindowLayout({ schema, profile, threshold: 0.5 });
-const rows = (shift: number): TWindowRow[] => Array.from({ length: 300 }, (_, i) => ({ features: [(i % 100) + shift], attributes: { sex: i % 2 ? "f" : "m" }, probability: (i % 10) / 10, confidence: 0.8, latencyMs: 2, label: null }));
-const point = (start: string, kind: string, statistic: string, value: number, status: string, feature = "", groupName = ""): TResultPoint => ({ kind, statistic, feature, groupName, start, value, threshold: 0.1, status, details: {} });
+const rows = (shift: number): TWindowRow[] =>
+  Array.from({ length: 300 }, (_, i) => ({
+    features: [(i % 100) + shift],
+    attributes: { sex: i % 2 ? "f" : "m" },
+    probability: (i % 10) / 10,
+    confidence: 0.8,
+    latencyMs: 2,
+    label: null,
+  }));
+const point = (
+  start: string,
+  kind: string,
+  statistic: string,
+  value: number,
+  status: TMonitorStatus,
+  feature = "",
+  groupName = "",
+): TResultPoint => ({ kind, statistic, feature, groupName, start, value, threshold: 0.1, status, details: {} });
 
 describe("buildDashboard", () => {
   const starts = ["2026-11-30T09:00:00.000Z", "2026-11-30T10:00:00.000Z"];
   const dashboard = buildDashboard({
-    range: "24h", layout, referenceFeatures: sketchReferenceFeatures(layout, profile),
+    range: "24h",
+    layout,
+    referenceFeatures: sketchReferenceFeatures(layout, profile),
     referenceSorted: { income: Float64Array.from(profile.columns.income).sort() },
-    windows: [{ start: starts[0], summary: summarizeWindow(layout, rows(0)) }, { start: starts[1], summary: summarizeWindow(layout, rows(40)) }],
+    windows: [
+      { start: starts[0], summary: summarizeWindow(layout, rows(0)) },
+      { start: starts[1], summary: summarizeWindow(layout, rows(40)) },
+    ],
     results: [
       point(starts[0], "drift", "wasserstein_normed", 0.02, "ok", "income"),
       point(starts[1], "drift", "wasserstein_normed", 1.3, "breach", "income"),
@@ -39,7 +66,10 @@ describe("buildDashboard", () => {
     expect(dashboard.rowCount).toBe(600);
   });
   it("puts disparate impact per attribute on the time axis", () => {
-    expect(dashboard.fairnessSeries).toEqual([{ start: starts[0], sex: null }, { start: starts[1], sex: 0.9 }]);
+    expect(dashboard.fairnessSeries).toEqual([
+      { start: starts[0], sex: null },
+      { start: starts[1], sex: 0.9 },
+    ]);
   });
 });
 
@@ -55,7 +85,10 @@ describe("windows with too few predictions", () => {
   it("are gaps in the lines (drift, fairness) but still count for volume", () => {
     const start = "2026-11-30T11:00:00.000Z";
     const dashboard = buildDashboard({
-      range: "24h", layout, referenceFeatures: sketchReferenceFeatures(layout, profile), referenceSorted: { income: Float64Array.from(profile.columns.income).sort() },
+      range: "24h",
+      layout,
+      referenceFeatures: sketchReferenceFeatures(layout, profile),
+      referenceSorted: { income: Float64Array.from(profile.columns.income).sort() },
       windows: [{ start, summary: summarizeWindow(layout, rows(0).slice(0, 20)) }],
       results: [
         point(start, "drift", "wasserstein_normed", 0.9, "unknown", "income"),

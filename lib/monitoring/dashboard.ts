@@ -1,4 +1,5 @@
-import { fairnessPanels, featureDriftPanels, latencyPanel, performancePanel, type TMonitorStatus } from "./panels";
+import type { TMonitorStatus } from "../types/monitoring";
+import { fairnessPanels, featureDriftPanels, latencyPanel, performancePanel } from "./panels";
 import { emptyWindowSummary, mergeWindowSummaries, type TWindowLayout, type TWindowSummary } from "./window";
 import type { TSketch } from "./sketch";
 
@@ -17,8 +18,18 @@ export function rangeStart(range: TMonitorRange, now: Date): Date {
 }
 
 /** A stored monitor result, as the dashboard reads it. */
-export type TResultPoint = { kind: string; feature: string; groupName: string; statistic: string; start: string; value: number | null; threshold: number | null; status: string; details: Record<string, unknown> };
-export type TCell = { start: string; value: number | null; status: TMonitorStatus };
+export type TResultPoint = {
+  kind: string;
+  feature: string;
+  groupName: string;
+  statistic: string;
+  start: string;
+  value: number | null;
+  threshold: number | null;
+  status: TMonitorStatus;
+  details: Record<string, unknown>;
+};
+type TCell = { start: string; value: number | null; status: TMonitorStatus };
 
 export type TMonitoringDashboard = {
   range: TMonitorRange;
@@ -27,7 +38,10 @@ export type TMonitoringDashboard = {
   rowCount: number;
   heatmap: { dataset: TCell[]; features: { name: string; kind: string; statistic: string; cells: TCell[] }[] };
   feature: null | {
-    name: string; statistic: string; threshold: number; note: string;
+    name: string;
+    statistic: string;
+    threshold: number;
+    note: string;
     series: { start: string; value: number | null; lower: number | null; upper: number | null }[];
     histogram: { bin: string; reference: number; current: number }[];
     range: { value: number | null; lower: number | null; upper: number | null; psi: number | null; drifted: boolean };
@@ -35,24 +49,47 @@ export type TMonitoringDashboard = {
   predictions: { start: string; meanScore: number | null; meanConfidence: number | null; scoreDistance: number | null }[];
   referenceMeanScore: number | null;
   referenceMeanConfidence: number | null;
-  performance: { start: string; rocAuc: number | null; estimatedRocAuc: number | null; accuracy: number | null; estimatedAccuracy: number | null; labelled: number | null }[];
+  performance: {
+    start: string;
+    rocAuc: number | null;
+    estimatedRocAuc: number | null;
+    accuracy: number | null;
+    estimatedAccuracy: number | null;
+    labelled: number | null;
+  }[];
   performanceTotals: ReturnType<typeof performancePanel>;
   fairness: {
-    attribute: string; disparateImpact: number | null; referenceDisparateImpact: number | null; flags: string[];
-    groups: { group: string; count: number; favourableRate: number | null; selectionRate: number | null; tpr: number | null; fpr: number | null }[];
+    attribute: string;
+    disparateImpact: number | null;
+    referenceDisparateImpact: number | null;
+    flags: string[];
+    groups: {
+      group: string;
+      count: number;
+      favourableRate: number | null;
+      selectionRate: number | null;
+      tpr: number | null;
+      fpr: number | null;
+    }[];
   }[];
   fairnessSeries: Record<string, number | null | string>[];
   latency: { start: string; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; volume: number | null }[];
   latencyTotals: ReturnType<typeof latencyPanel>;
 };
 
-const asStatus = (status: string): TMonitorStatus => (["ok", "warning", "breach"].includes(status) ? (status as TMonitorStatus) : "unknown");
-
 /**
  * Shapes a model version's dashboard: series and heat-map cells from the stored window results,
  * range-wide histograms, fairness bars and totals from the windows' merged summaries.
  */
-export function buildDashboard({ range, layout, referenceFeatures, referenceSorted, windows, results, selectedFeature }: {
+export function buildDashboard({
+  range,
+  layout,
+  referenceFeatures,
+  referenceSorted,
+  windows,
+  results,
+  selectedFeature,
+}: {
   range: TMonitorRange;
   layout: TWindowLayout;
   referenceFeatures: Record<string, TSketch>;
@@ -63,15 +100,21 @@ export function buildDashboard({ range, layout, referenceFeatures, referenceSort
 }): TMonitoringDashboard {
   const starts = [...new Set([...windows.map((window) => window.start), ...results.map((result) => result.start)])].sort();
   const index = new Map<string, TResultPoint>();
-  for (const result of results) index.set(`${result.kind}|${result.statistic}|${result.feature}|${result.groupName}|${result.start}`, result);
-  const at = (kind: string, statistic: string, start: string, feature = "", group = "") => index.get(`${kind}|${statistic}|${feature}|${group}|${start}`);
+  for (const result of results)
+    index.set(`${result.kind}|${result.statistic}|${result.feature}|${result.groupName}|${result.start}`, result);
+  const at = (kind: string, statistic: string, start: string, feature = "", group = "") =>
+    index.get(`${kind}|${statistic}|${feature}|${group}|${start}`);
   // A window stored as "unknown" (too few predictions) is a gap in the lines, not a point: its drift,
   // fairness and estimate figures are noise. Volume and latency are facts at any size.
   const value = (kind: string, statistic: string, start: string, feature = "", group = "") => {
     const point = at(kind, statistic, start, feature, group);
     return point && (point.status !== "unknown" || kind === "volume" || kind === "latency") ? point.value : null;
   };
-  const cell = (point: TResultPoint | undefined, start: string): TCell => ({ start, value: point?.value ?? null, status: point ? asStatus(point.status) : "unknown" });
+  const cell = (point: TResultPoint | undefined, start: string): TCell => ({
+    start,
+    value: point?.value ?? null,
+    status: point?.status ?? "unknown",
+  });
 
   const merged = windows.reduce((sum, window) => mergeWindowSummaries(sum, window.summary), emptyWindowSummary(layout));
   const drift = featureDriftPanels({ layout, reference: referenceFeatures, current: merged.features, referenceSorted });
@@ -79,14 +122,21 @@ export function buildDashboard({ range, layout, referenceFeatures, referenceSort
   const chosen = drift.find((feature) => feature.name === selectedFeature) ?? drift.find((feature) => feature.drifted) ?? drift[0];
 
   const fairness = fairnessPanels(merged).map((panel) => {
-    const latest = [...starts].reverse().map((start) => at("fairness", "disparate_impact", start, "", panel.attribute)).find(Boolean);
+    const latest = [...starts]
+      .reverse()
+      .map((start) => at("fairness", "disparate_impact", start, "", panel.attribute))
+      .find(Boolean);
     return {
       attribute: panel.attribute,
       disparateImpact: panel.disparateImpact,
       referenceDisparateImpact: (latest?.details.reference as number | null | undefined) ?? null,
       flags: panel.flags,
       groups: panel.groups.map((group) => ({
-        group: group.group, count: group.count, selectionRate: group.selectionRate, tpr: group.tpr, fpr: group.fpr,
+        group: group.group,
+        count: group.count,
+        selectionRate: group.selectionRate,
+        tpr: group.tpr,
+        fpr: group.fpr,
         favourableRate: panel.favourableRates.find((entry) => entry.group === group.group)?.rate ?? null,
       })),
     };
@@ -102,33 +152,61 @@ export function buildDashboard({ range, layout, referenceFeatures, referenceSort
     heatmap: {
       dataset: starts.map((start) => cell(at("drift", "drifted_share", start), start)),
       features: layout.features.map((feature) => ({
-        name: feature.name, kind: feature.kind, statistic: statisticOf(feature.kind),
+        name: feature.name,
+        kind: feature.kind,
+        statistic: statisticOf(feature.kind),
         cells: starts.map((start) => cell(at("drift", statisticOf(feature.kind), start, feature.name), start)),
       })),
     },
     feature: chosen
       ? {
-          name: chosen.name, statistic: statisticOf(chosen.kind), threshold: chosen.threshold, note: chosen.note, histogram: chosen.histogram,
+          name: chosen.name,
+          statistic: statisticOf(chosen.kind),
+          threshold: chosen.threshold,
+          note: chosen.note,
+          histogram: chosen.histogram,
           range: { value: chosen.statistic, lower: chosen.lower, upper: chosen.upper, psi: chosen.psi, drifted: chosen.drifted },
           series: starts.map((start) => {
             const point = at("drift", statisticOf(chosen.kind), start, chosen.name);
             if (!point || point.status === "unknown") return { start, value: null, lower: null, upper: null };
-            return { start, value: point.value, lower: (point.details.lower as number | null | undefined) ?? null, upper: (point.details.upper as number | null | undefined) ?? null };
+            return {
+              start,
+              value: point.value,
+              lower: (point.details.lower as number | null | undefined) ?? null,
+              upper: (point.details.upper as number | null | undefined) ?? null,
+            };
           }),
         }
       : null,
-    predictions: starts.map((start) => ({ start, meanScore: value("prediction_drift", "mean_score", start), meanConfidence: value("prediction_drift", "mean_confidence", start), scoreDistance: value("prediction_drift", "score_jensenshannon", start) })),
+    predictions: starts.map((start) => ({
+      start,
+      meanScore: value("prediction_drift", "mean_score", start),
+      meanConfidence: value("prediction_drift", "mean_confidence", start),
+      scoreDistance: value("prediction_drift", "score_jensenshannon", start),
+    })),
     referenceMeanScore: (firstPrediction?.details.reference as number | null | undefined) ?? null,
     referenceMeanConfidence: (firstConfidence?.details.reference as number | null | undefined) ?? null,
     performance: starts.map((start) => ({
-      start, rocAuc: value("performance", "roc_auc", start), estimatedRocAuc: value("performance", "estimated_roc_auc", start),
-      accuracy: value("performance", "accuracy", start), estimatedAccuracy: value("performance", "estimated_accuracy", start),
+      start,
+      rocAuc: value("performance", "roc_auc", start),
+      estimatedRocAuc: value("performance", "estimated_roc_auc", start),
+      accuracy: value("performance", "accuracy", start),
+      estimatedAccuracy: value("performance", "estimated_accuracy", start),
       labelled: (at("performance", "roc_auc", start)?.details.labelled as number | undefined) ?? null,
     })),
     performanceTotals: performancePanel(merged),
     fairness,
-    fairnessSeries: starts.map((start) => ({ start, ...Object.fromEntries(fairness.map((panel) => [panel.attribute, value("fairness", "disparate_impact", start, "", panel.attribute)])) })),
-    latency: starts.map((start) => ({ start, p50Ms: value("latency", "p50_ms", start), p95Ms: value("latency", "p95_ms", start), p99Ms: value("latency", "p99_ms", start), volume: value("volume", "predictions", start) })),
+    fairnessSeries: starts.map((start) => ({
+      start,
+      ...Object.fromEntries(fairness.map((panel) => [panel.attribute, value("fairness", "disparate_impact", start, "", panel.attribute)])),
+    })),
+    latency: starts.map((start) => ({
+      start,
+      p50Ms: value("latency", "p50_ms", start),
+      p95Ms: value("latency", "p95_ms", start),
+      p99Ms: value("latency", "p99_ms", start),
+      volume: value("volume", "predictions", start),
+    })),
     latencyTotals: latencyPanel(merged),
   };
 }

@@ -1,8 +1,15 @@
 import { fairnessFromCounts, type TFairnessReport } from "../stats/fairness";
-import { jensenShannonFromCounts, ksBounds, psiFromSketches, sketchStd, wassersteinBounds, type TCategoricalSketch, type TNumericSketch, type TSketch } from "./sketch";
+import {
+  jensenShannonFromCounts,
+  psiFromSketches,
+  sketchStd,
+  wassersteinBounds,
+  type TCategoricalSketch,
+  type TNumericSketch,
+  type TSketch,
+} from "./sketch";
+import type { TMonitorStatus } from "../types/monitoring";
 import { LATENCY_EDGES_MS, type TWindowLayout, type TWindowSummary } from "./window";
-
-export type TMonitorStatus = "ok" | "warning" | "breach" | "unknown";
 
 /** One feature's drift over a range of windows, computed from sketches. */
 export type TFeatureDriftPanel = {
@@ -30,7 +37,13 @@ const DISTANCE_THRESHOLD = 0.1;
  * ≥ 0.1. For small references (where Evidently uses KS and chi-square p-values) the panel still
  * reports a distance — the exact tests need raw rows, which the CLI keeps.
  */
-export function featureDriftPanels({ layout, reference, current, referenceSorted, thresholds = {} }: {
+export function featureDriftPanels({
+  layout,
+  reference,
+  current,
+  referenceSorted,
+  thresholds = {},
+}: {
   layout: TWindowLayout;
   reference: Record<string, TSketch>;
   current: Record<string, TSketch>;
@@ -46,30 +59,88 @@ export function featureDriftPanels({ layout, reference, current, referenceSorted
       const statistic = cur ? jensenShannonFromCounts(ref.counts, cur.counts) : null;
       const categories = [...new Set([...Object.keys(ref.counts), ...Object.keys(cur?.counts ?? {})])].sort();
       return {
-        name: feature.name, kind: "categorical", test: "jensenshannon", statistic, lower: statistic, upper: statistic, psi: null, threshold,
-        drifted: statistic !== null && statistic >= threshold, status: statusOfDistance(statistic, threshold),
+        name: feature.name,
+        kind: "categorical",
+        test: "jensenshannon",
+        statistic,
+        lower: statistic,
+        upper: statistic,
+        psi: null,
+        threshold,
+        drifted: statistic !== null && statistic >= threshold,
+        status: statusOfDistance(statistic, threshold),
         note: "Jensen–Shannon distance over category shares (exact)",
-        histogram: categories.map((category) => ({ bin: category, reference: share(ref.counts[category], ref.count), current: share(cur?.counts[category], cur?.count ?? 0) })),
+        histogram: categories.map((category) => ({
+          bin: category,
+          reference: share(ref.counts[category], ref.count),
+          current: share(cur?.counts[category], cur?.count ?? 0),
+        })),
       };
     }
     const ref = reference[feature.name] as TNumericSketch;
     const cur = current[feature.name] as TNumericSketch | undefined;
     const distance = cur && cur.count > 0 ? wassersteinBounds(ref, cur, feature.edges) : null;
     const std = sketchStd(ref);
-    const psi = cur && cur.count > 0 ? psiFromSketches({ reference: ref, current: cur, edges: feature.edges, referenceValuesSorted: referenceSorted[feature.name] ?? new Float64Array() }) : null;
-    const histogram = ref.counts.map((count, bin) => ({ bin: binLabel(feature.edges, bin), reference: share(count, ref.count), current: share(cur?.counts[bin], cur?.count ?? 0) }));
+    const psi =
+      cur && cur.count > 0
+        ? psiFromSketches({
+            reference: ref,
+            current: cur,
+            edges: feature.edges,
+            referenceValuesSorted: referenceSorted[feature.name] ?? new Float64Array(),
+          })
+        : null;
+    const histogram = ref.counts.map((count, bin) => ({
+      bin: binLabel(feature.edges, bin),
+      reference: share(count, ref.count),
+      current: share(cur?.counts[bin], cur?.count ?? 0),
+    }));
     if (distance === null) {
-      return { name: feature.name, kind: "numerical", test: "wasserstein", statistic: null, lower: null, upper: null, psi, threshold, drifted: false, status: "unknown", note: "no data in this range", histogram };
+      return {
+        name: feature.name,
+        kind: "numerical",
+        test: "wasserstein",
+        statistic: null,
+        lower: null,
+        upper: null,
+        psi,
+        threshold,
+        drifted: false,
+        status: "unknown",
+        note: "no data in this range",
+        histogram,
+      };
     }
     if (std === 0) {
       // Normed Wasserstein is undefined over a constant reference: any spread is drift.
       const drifted = (cur?.min ?? 0) !== ref.min || (cur?.max ?? 0) !== ref.max;
-      return { name: feature.name, kind: "numerical", test: "wasserstein", statistic: null, lower: null, upper: null, psi, threshold, drifted, status: drifted ? "breach" : "ok", note: "undefined: the reference is constant", histogram };
+      return {
+        name: feature.name,
+        kind: "numerical",
+        test: "wasserstein",
+        statistic: null,
+        lower: null,
+        upper: null,
+        psi,
+        threshold,
+        drifted,
+        status: drifted ? "breach" : "ok",
+        note: "undefined: the reference is constant",
+        histogram,
+      };
     }
     const statistic = distance.estimate / std;
     return {
-      name: feature.name, kind: "numerical", test: "wasserstein", statistic, lower: distance.lower / std, upper: distance.upper / std, psi, threshold,
-      drifted: statistic >= threshold, status: statusOfDistance(statistic, threshold),
+      name: feature.name,
+      kind: "numerical",
+      test: "wasserstein",
+      statistic,
+      lower: distance.lower / std,
+      upper: distance.upper / std,
+      psi,
+      threshold,
+      drifted: statistic >= threshold,
+      status: statusOfDistance(statistic, threshold),
       note: "normed Wasserstein from binned data (values spread evenly within each of ≤ 100 reference-quantile bins); the bounds hold for any spread",
       histogram,
     };
@@ -103,18 +174,20 @@ export function datasetDrift(features: TFeatureDriftPanel[], share = 0.5) {
   return { driftedShare, datasetDrift: driftedShare !== null && driftedShare >= share, status };
 }
 
-/** The KS statistic from sketches, as bounds (see ksBounds): reported beside the distance for numerical features. */
-export function ksPanel(reference: TNumericSketch, current: TNumericSketch, edges: number[]) {
-  return ksBounds(reference, current, edges);
-}
-
 export type TPerformancePanel = {
   labelled: number;
   realized: {
-    accuracy: number | null; precision: number | null; recall: number | null; f1: number | null;
-    brier: number | null; logLoss: number | null; ece: number | null;
+    accuracy: number | null;
+    precision: number | null;
+    recall: number | null;
+    f1: number | null;
+    brier: number | null;
+    logLoss: number | null;
+    ece: number | null;
     /** From scores binned to 0.01: ties within a bin count half, so the bound is ± half the within-bin pairs. */
-    rocAuc: number | null; rocAucBound: number | null; averagePrecision: number | null;
+    rocAuc: number | null;
+    rocAucBound: number | null;
+    averagePrecision: number | null;
   };
   estimated: { accuracy: number | null; rocAuc: number | null; precision: number | null; recall: number | null; f1: number | null };
   meanScore: number | null;
@@ -140,15 +213,32 @@ export function performancePanel(summary: TWindowSummary): TPerformancePanel {
   return {
     labelled: l.count,
     realized: {
-      accuracy: ratio(l.tp + l.tn, l.count), precision, recall, f1: f1(precision, recall),
-      brier: ratio(l.brierSum, l.count), logLoss: ratio(l.logLossSum, l.count),
-      ece: l.count > 0 ? l.calibration.counts.reduce((sum, count, bin) => (count === 0 ? sum : sum + (count / l.count) * Math.abs(l.calibration.labelSums[bin] / count - l.calibration.scoreSums[bin] / count)), 0) : null,
-      rocAuc: auc?.value ?? null, rocAucBound: auc?.bound ?? null, averagePrecision: binnedAveragePrecision(l.positives, l.negatives),
+      accuracy: ratio(l.tp + l.tn, l.count),
+      precision,
+      recall,
+      f1: f1(precision, recall),
+      brier: ratio(l.brierSum, l.count),
+      logLoss: ratio(l.logLossSum, l.count),
+      ece:
+        l.count > 0
+          ? l.calibration.counts.reduce(
+              (sum, count, bin) =>
+                count === 0
+                  ? sum
+                  : sum + (count / l.count) * Math.abs(l.calibration.labelSums[bin] / count - l.calibration.scoreSums[bin] / count),
+              0,
+            )
+          : null,
+      rocAuc: auc?.value ?? null,
+      rocAucBound: auc?.bound ?? null,
+      averagePrecision: binnedAveragePrecision(l.positives, l.negatives),
     },
     estimated: {
       accuracy: ratio(e.tp + e.tn, summary.count),
       rocAuc: binnedAuc(expectedPositives, expectedNegatives)?.value ?? null,
-      precision: estimatedPrecision, recall: estimatedRecall, f1: f1(estimatedPrecision, estimatedRecall),
+      precision: estimatedPrecision,
+      recall: estimatedRecall,
+      f1: f1(estimatedPrecision, estimatedRecall),
     },
     meanScore: ratio(scoreSum, summary.count),
     meanConfidence: ratio(summary.scores.confidenceSum, summary.count),
@@ -177,7 +267,7 @@ export function binnedAuc(positives: number[], negatives: number[]): { value: nu
 }
 
 /** Average precision with each score bin as one threshold (ties grouped, as sklearn groups equal scores). */
-export function binnedAveragePrecision(positives: number[], negatives: number[]): number | null {
+function binnedAveragePrecision(positives: number[], negatives: number[]): number | null {
   const total = positives.reduce((sum, value) => sum + value, 0);
   const all = total + negatives.reduce((sum, value) => sum + value, 0);
   if (total === 0 || total === all) return null;
@@ -206,7 +296,10 @@ export type TFairnessPanel = TFairnessReport & {
 
 export function fairnessPanels(summary: TWindowSummary): TFairnessPanel[] {
   return Object.entries(summary.groups).map(([attribute, counts]) => {
-    const favourableRates = counts.map((group) => ({ group: group.group, rate: group.count > 0 ? (group.count - group.predictedPositive) / group.count : null }));
+    const favourableRates = counts.map((group) => ({
+      group: group.group,
+      rate: group.count > 0 ? (group.count - group.predictedPositive) / group.count : null,
+    }));
     const rates = favourableRates.map((entry) => entry.rate).filter((rate): rate is number => rate !== null);
     const highest = Math.max(...rates);
     const disparateImpact = rates.length >= 2 && highest > 0 ? Math.min(...rates) / highest : null;
@@ -233,5 +326,11 @@ export function latencyPanel(summary: TWindowSummary) {
     }
     return LATENCY_EDGES_MS[LATENCY_EDGES_MS.length - 1];
   };
-  return { count: total, meanMs: total ? summary.latency.sum / total : null, p50Ms: quantile(0.5), p95Ms: quantile(0.95), p99Ms: quantile(0.99) };
+  return {
+    count: total,
+    meanMs: total ? summary.latency.sum / total : null,
+    p50Ms: quantile(0.5),
+    p95Ms: quantile(0.95),
+    p99Ms: quantile(0.99),
+  };
 }

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { populationStabilityIndex } from "../stats/psi";
-import { binOf, jensenShannonFromCounts, ksBounds, mergeSketches, numericEdges, psiFromSketches, sketchCategorical, sketchNumeric, sketchStd, wassersteinBounds } from "./sketch";
+import {
+  binOf,
+  jensenShannonFromCounts,
+  ksBounds,
+  mergeSketches,
+  numericEdges,
+  psiFromSketches,
+  sketchCategorical,
+  sketchNumeric,
+  sketchStd,
+  wassersteinBounds,
+} from "./sketch";
 
 // Deterministic samples, reproduced in Python for the expected values below:
 //   ref = [(i*7919 % 1000)/10 for i in range(2000)]; cur = [((i*104729) % 1000)/10*1.1 + 5 for i in range(1500)]
@@ -22,7 +33,10 @@ describe("numeric sketches", () => {
   });
   it("gives PSI exactly as over the raw samples (the decile edges are sketch edges)", () => {
     const sorted = Float64Array.from(reference).sort();
-    expect(psiFromSketches({ reference: refSketch, current: curSketch, edges, referenceValuesSorted: sorted })).toBeCloseTo(populationStabilityIndex(reference, current)!, 12);
+    expect(psiFromSketches({ reference: refSketch, current: curSketch, edges, referenceValuesSorted: sorted })).toBeCloseTo(
+      populationStabilityIndex(reference, current)!,
+      12,
+    );
   });
   it("bounds KS D around scipy's value", () => {
     // scipy 1.10.1: ks_2samp(ref, cur).statistic -> 0.13633333333333333

@@ -9,7 +9,15 @@ import { quantileLinear } from "../stats/psi";
  * PSI's 10 %, …, 90 % edges bit for bit, so PSI over sketches is exact; KS and Wasserstein are
  * approximations whose error bounds come from the bins (see ksBounds, wassersteinBounds).
  */
-export type TNumericSketch = { kind: "numerical"; counts: number[]; count: number; sum: number; sumSquares: number; min: number | null; max: number | null };
+export type TNumericSketch = {
+  kind: "numerical";
+  counts: number[];
+  count: number;
+  sum: number;
+  sumSquares: number;
+  min: number | null;
+  max: number | null;
+};
 export type TCategoricalSketch = { kind: "categorical"; counts: Record<string, number>; count: number };
 export type TSketch = TNumericSketch | TCategoricalSketch;
 
@@ -71,7 +79,15 @@ export function mergeSketches<T extends TSketch>(a: T, b: T): T {
     if (a.counts.length !== b.counts.length) throw new Error("cannot merge numerical sketches with different bins");
     const min = a.min === null ? b.min : b.min === null ? a.min : Math.min(a.min, b.min);
     const max = a.max === null ? b.max : b.max === null ? a.max : Math.max(a.max, b.max);
-    return { kind: "numerical", counts: a.counts.map((count, bin) => count + b.counts[bin]), count: a.count + b.count, sum: a.sum + b.sum, sumSquares: a.sumSquares + b.sumSquares, min, max } as T;
+    return {
+      kind: "numerical",
+      counts: a.counts.map((count, bin) => count + b.counts[bin]),
+      count: a.count + b.count,
+      sum: a.sum + b.sum,
+      sumSquares: a.sumSquares + b.sumSquares,
+      min,
+      max,
+    } as T;
   }
   if (a.kind === "categorical" && b.kind === "categorical") {
     const counts = { ...a.counts };
@@ -89,7 +105,17 @@ export function sketchStd(sketch: TNumericSketch): number {
 }
 
 /** PSI over sketches: exact, because PSI's decile edges are among the sketch edges (see psi.ts). */
-export function psiFromSketches({ reference, current, edges, referenceValuesSorted }: { reference: TNumericSketch; current: TNumericSketch; edges: number[]; referenceValuesSorted: Float64Array }): number | null {
+export function psiFromSketches({
+  reference,
+  current,
+  edges,
+  referenceValuesSorted,
+}: {
+  reference: TNumericSketch;
+  current: TNumericSketch;
+  edges: number[];
+  referenceValuesSorted: Float64Array;
+}): number | null {
   if (reference.count === 0 || current.count === 0) return null;
   const psiEdges = [...new Set(Array.from({ length: 9 }, (_, index) => quantileLinear(referenceValuesSorted, (index + 1) / 10)))];
   const group = (sketch: TNumericSketch) => {
@@ -155,9 +181,10 @@ export function wassersteinBounds(reference: TNumericSketch, current: TNumericSk
     const start = ref[bin] - cur[bin];
     const end = ref[bin + 1] - cur[bin + 1];
     // ∫ of |a linear function| over the bin: the two triangles when it changes sign.
-    estimate += Math.sign(start) === Math.sign(end) || start === 0 || end === 0
-      ? (width * (Math.abs(start) + Math.abs(end))) / 2
-      : (width * (start * start + end * end)) / (2 * (Math.abs(start) + Math.abs(end)));
+    estimate +=
+      Math.sign(start) === Math.sign(end) || start === 0 || end === 0
+        ? (width * (Math.abs(start) + Math.abs(end))) / 2
+        : (width * (start * start + end * end)) / (2 * (Math.abs(start) + Math.abs(end)));
     lower += width * Math.max(0, ref[bin] - cur[bin + 1], cur[bin] - ref[bin + 1]);
     upper += width * Math.max(Math.abs(ref[bin + 1] - cur[bin]), Math.abs(cur[bin + 1] - ref[bin]));
   }

@@ -60,15 +60,22 @@ describe("window summaries", () => {
 
   it("give the threshold metrics, losses and ECE exactly as over the raw rows", () => {
     const labelled = all.filter((row) => row.label !== null);
-    const exact = computePerformance({ labels: labelled.map((row) => row.label!), scores: labelled.map((row) => row.probability), threshold: 0.3 });
+    const exact = computePerformance({
+      labels: labelled.map((row) => row.label!),
+      scores: labelled.map((row) => row.probability),
+      threshold: 0.3,
+    });
     const panel = performancePanel(merged).realized;
-    for (const key of ["accuracy", "precision", "recall", "f1", "brier", "logLoss", "ece"] as const) expect(panel[key]).toBeCloseTo(exact[key]!, 10);
+    for (const key of ["accuracy", "precision", "recall", "f1", "brier", "logLoss", "ece"] as const)
+      expect(panel[key]).toBeCloseTo(exact[key]!, 10);
     // Scores sit inside their 0.01 bins without two labels sharing a score, so binning changes no pair's order except ties.
     expect(Math.abs(panel.rocAuc! - exact.rocAuc!)).toBeLessThanOrEqual(panel.rocAucBound! + 1e-12);
   });
 
   it("count fairness groups as countByGroup does", () => {
-    expect(whole.groups.sex).toEqual(countByGroup(all.map((row) => ({ group: String(row.attributes.sex), predicted: row.probability >= 0.3 ? 1 : 0, label: row.label }))));
+    expect(whole.groups.sex).toEqual(
+      countByGroup(all.map((row) => ({ group: String(row.attributes.sex), predicted: row.probability >= 0.3 ? 1 : 0, label: row.label }))),
+    );
     const [panel] = fairnessPanels(whole);
     expect(panel.attribute).toBe("sex");
     const rates = panel.favourableRates.map((entry) => entry.rate!);
@@ -87,7 +94,10 @@ describe("window summaries", () => {
 
 describe("feature drift panels", () => {
   const reference = sketchReferenceFeatures(layout, profile);
-  const referenceSorted = { income: Float64Array.from(profile.columns.income).sort(), debt: Float64Array.from(profile.columns.debt).sort() };
+  const referenceSorted = {
+    income: Float64Array.from(profile.columns.income).sort(),
+    debt: Float64Array.from(profile.columns.debt).sort(),
+  };
   it("see no drift in data like the reference and drift in a shifted feature", () => {
     const calm = featureDriftPanels({ layout, reference, current: summarizeWindow(layout, rows(1000, 0)).features, referenceSorted });
     expect(calm.map((feature) => feature.drifted)).toEqual([false, false, false]);
@@ -111,7 +121,10 @@ describe("binnedAuc", () => {
     // sklearn 1.2.1: roc_auc_score([0, 0, 1, 1], [0.105, 0.305, 0.205, 0.905]) -> 0.75
     const positives = new Array(100).fill(0);
     const negatives = new Array(100).fill(0);
-    negatives[10] = 1; negatives[30] = 1; positives[20] = 1; positives[90] = 1;
+    negatives[10] = 1;
+    negatives[30] = 1;
+    positives[20] = 1;
+    positives[90] = 1;
     expect(binnedAuc(positives, negatives)).toEqual({ value: 0.75, bound: 0 });
   });
   it("is null with one class", () => expect(binnedAuc([1, 2], [0, 0])).toBeNull());

@@ -2,8 +2,15 @@ import type { TInputSchema } from "../registry/input-schema";
 import type { TReferenceProfile } from "../registry/reference-data";
 import { countByGroup, mergeGroupCounts, type TGroupCounts } from "../stats/fairness";
 import {
-  addNumeric, emptyNumericSketch, mergeSketches, numericEdges, sketchCategorical, sketchNumeric,
-  type TCategoricalSketch, type TNumericSketch, type TSketch,
+  addNumeric,
+  emptyNumericSketch,
+  mergeSketches,
+  numericEdges,
+  sketchCategorical,
+  sketchNumeric,
+  type TCategoricalSketch,
+  type TNumericSketch,
+  type TSketch,
 } from "./sketch";
 
 /**
@@ -11,12 +18,20 @@ import {
  * context attributes by name) with its bin edges, fixed at the version's reference data so every
  * window of that version can be merged with every other.
  */
-export type TFeatureLayout =
+type TFeatureLayout =
   | { name: string; kind: "numerical"; source: "input" | "attribute"; index: number; edges: number[]; sensitive: boolean }
   | { name: string; kind: "categorical"; source: "attribute"; sensitive: boolean };
 export type TWindowLayout = { features: TFeatureLayout[]; threshold: number; referenceRows: number };
 
-export function buildWindowLayout({ schema, profile, threshold }: { schema: TInputSchema; profile: TReferenceProfile; threshold: number }): TWindowLayout {
+export function buildWindowLayout({
+  schema,
+  profile,
+  threshold,
+}: {
+  schema: TInputSchema;
+  profile: TReferenceProfile;
+  threshold: number;
+}): TWindowLayout {
   let inputIndex = 0;
   const features = schema.features.map((feature): TFeatureLayout => {
     const index = feature.modelInput ? inputIndex++ : -1;
@@ -24,7 +39,14 @@ export function buildWindowLayout({ schema, profile, threshold }: { schema: TInp
     if (feature.type === "categorical" || (!feature.modelInput && feature.type === "boolean")) {
       return { name: feature.name, kind: "categorical", source: "attribute", sensitive: feature.sensitive };
     }
-    return { name: feature.name, kind: "numerical", source: feature.modelInput ? "input" : "attribute", index, edges: numericEdges(values.map(Number)), sensitive: feature.sensitive };
+    return {
+      name: feature.name,
+      kind: "numerical",
+      source: feature.modelInput ? "input" : "attribute",
+      index,
+      edges: numericEdges(values.map(Number)),
+      sensitive: feature.sensitive,
+    };
   });
   return { features, threshold, referenceRows: profile.rowCount };
 }
@@ -42,8 +64,15 @@ export type TWindowSummary = {
   scores: { counts: number[]; sums: number[]; confidenceSum: number; expected: { tp: number; fp: number; tn: number; fn: number } };
   /** Rows with a known outcome: confusion at the threshold, loss sums, scores per true class and calibration bins. */
   labelled: {
-    count: number; tp: number; fp: number; tn: number; fn: number; brierSum: number; logLossSum: number;
-    positives: number[]; negatives: number[];
+    count: number;
+    tp: number;
+    fp: number;
+    tn: number;
+    fn: number;
+    brierSum: number;
+    logLossSum: number;
+    positives: number[];
+    negatives: number[];
     calibration: { counts: number[]; labelSums: number[]; scoreSums: number[] };
   };
   /** Confusion counts per group of each sensitive attribute (predicted = the positive label). */
@@ -64,12 +93,33 @@ export type TWindowRow = {
 export function emptyWindowSummary(layout: TWindowLayout): TWindowSummary {
   return {
     count: 0,
-    features: Object.fromEntries(layout.features.map((feature) => [feature.name, feature.kind === "numerical" ? emptyNumericSketch(feature.edges) : sketchCategorical([])])),
-    scores: { counts: new Array(SCORE_BINS).fill(0), sums: new Array(SCORE_BINS).fill(0), confidenceSum: 0, expected: { tp: 0, fp: 0, tn: 0, fn: 0 } },
+    features: Object.fromEntries(
+      layout.features.map((feature) => [
+        feature.name,
+        feature.kind === "numerical" ? emptyNumericSketch(feature.edges) : sketchCategorical([]),
+      ]),
+    ),
+    scores: {
+      counts: new Array(SCORE_BINS).fill(0),
+      sums: new Array(SCORE_BINS).fill(0),
+      confidenceSum: 0,
+      expected: { tp: 0, fp: 0, tn: 0, fn: 0 },
+    },
     labelled: {
-      count: 0, tp: 0, fp: 0, tn: 0, fn: 0, brierSum: 0, logLossSum: 0,
-      positives: new Array(SCORE_BINS).fill(0), negatives: new Array(SCORE_BINS).fill(0),
-      calibration: { counts: new Array(CALIBRATION_BINS).fill(0), labelSums: new Array(CALIBRATION_BINS).fill(0), scoreSums: new Array(CALIBRATION_BINS).fill(0) },
+      count: 0,
+      tp: 0,
+      fp: 0,
+      tn: 0,
+      fn: 0,
+      brierSum: 0,
+      logLossSum: 0,
+      positives: new Array(SCORE_BINS).fill(0),
+      negatives: new Array(SCORE_BINS).fill(0),
+      calibration: {
+        counts: new Array(CALIBRATION_BINS).fill(0),
+        labelSums: new Array(CALIBRATION_BINS).fill(0),
+        scoreSums: new Array(CALIBRATION_BINS).fill(0),
+      },
     },
     groups: Object.fromEntries(layout.features.filter((feature) => feature.sensitive).map((feature) => [feature.name, []])),
     latency: { counts: new Array(LATENCY_EDGES_MS.length + 1).fill(0), sum: 0 },
@@ -92,7 +142,9 @@ export function summarizeWindow(layout: TWindowLayout, rows: TWindowRow[]): TWin
         if (Number.isFinite(value)) addNumeric(sketch, feature.edges, value);
       }
     } else {
-      summary.features[feature.name] = sketchCategorical(rows.filter((row) => row.attributes[feature.name] !== undefined).map((row) => row.attributes[feature.name]));
+      summary.features[feature.name] = sketchCategorical(
+        rows.filter((row) => row.attributes[feature.name] !== undefined).map((row) => row.attributes[feature.name]),
+      );
     }
   }
   const { scores, labelled } = summary;
@@ -104,7 +156,13 @@ export function summarizeWindow(layout: TWindowLayout, rows: TWindowRow[]): TWin
     scores.sums[bin] += p;
     scores.confidenceSum += row.confidence;
     // The label-free estimate's expected confusion matrix: a calibrated p is P(label = 1).
-    if (predicted) { scores.expected.tp += p; scores.expected.fp += 1 - p; } else { scores.expected.fn += p; scores.expected.tn += 1 - p; }
+    if (predicted) {
+      scores.expected.tp += p;
+      scores.expected.fp += 1 - p;
+    } else {
+      scores.expected.fn += p;
+      scores.expected.tn += 1 - p;
+    }
     summary.latency.counts[latencyBin(row.latencyMs)] += 1;
     summary.latency.sum += row.latencyMs;
     if (row.label === null) continue;
@@ -124,7 +182,13 @@ export function summarizeWindow(layout: TWindowLayout, rows: TWindowRow[]): TWin
   }
   for (const attribute of Object.keys(summary.groups)) {
     summary.groups[attribute] = countByGroup(
-      rows.filter((row) => row.attributes[attribute] !== undefined).map((row) => ({ group: String(row.attributes[attribute]), predicted: row.probability >= layout.threshold ? 1 : 0, label: row.label })),
+      rows
+        .filter((row) => row.attributes[attribute] !== undefined)
+        .map((row) => ({
+          group: String(row.attributes[attribute]),
+          predicted: row.probability >= layout.threshold ? 1 : 0,
+          label: row.label,
+        })),
     );
   }
   return summary;
@@ -153,12 +217,23 @@ export function mergeWindowSummaries(a: TWindowSummary, b: TWindowSummary): TWin
       counts: addArrays(a.scores.counts, b.scores.counts),
       sums: addArrays(a.scores.sums, b.scores.sums),
       confidenceSum: a.scores.confidenceSum + b.scores.confidenceSum,
-      expected: { tp: a.scores.expected.tp + b.scores.expected.tp, fp: a.scores.expected.fp + b.scores.expected.fp, tn: a.scores.expected.tn + b.scores.expected.tn, fn: a.scores.expected.fn + b.scores.expected.fn },
+      expected: {
+        tp: a.scores.expected.tp + b.scores.expected.tp,
+        fp: a.scores.expected.fp + b.scores.expected.fp,
+        tn: a.scores.expected.tn + b.scores.expected.tn,
+        fn: a.scores.expected.fn + b.scores.expected.fn,
+      },
     },
     labelled: {
-      count: la.count + lb.count, tp: la.tp + lb.tp, fp: la.fp + lb.fp, tn: la.tn + lb.tn, fn: la.fn + lb.fn,
-      brierSum: la.brierSum + lb.brierSum, logLossSum: la.logLossSum + lb.logLossSum,
-      positives: addArrays(la.positives, lb.positives), negatives: addArrays(la.negatives, lb.negatives),
+      count: la.count + lb.count,
+      tp: la.tp + lb.tp,
+      fp: la.fp + lb.fp,
+      tn: la.tn + lb.tn,
+      fn: la.fn + lb.fn,
+      brierSum: la.brierSum + lb.brierSum,
+      logLossSum: la.logLossSum + lb.logLossSum,
+      positives: addArrays(la.positives, lb.positives),
+      negatives: addArrays(la.negatives, lb.negatives),
       calibration: {
         counts: addArrays(la.calibration.counts, lb.calibration.counts),
         labelSums: addArrays(la.calibration.labelSums, lb.calibration.labelSums),
@@ -175,19 +250,30 @@ export function sketchReferenceFeatures(layout: TWindowLayout, profile: TReferen
   return Object.fromEntries(
     layout.features.map((feature) => {
       const values = profile.columns[feature.name] ?? [];
-      const sketch: TNumericSketch | TCategoricalSketch = feature.kind === "numerical" ? sketchNumeric(values.map(Number), feature.edges) : sketchCategorical(values);
+      const sketch: TNumericSketch | TCategoricalSketch =
+        feature.kind === "numerical" ? sketchNumeric(values.map(Number), feature.edges) : sketchCategorical(values);
       return [feature.name, sketch];
     }),
   );
 }
 
 /** The reference sample as window rows (scored by the version's own model), so it summarises like any window. */
-export function referenceWindowRows({ schema, profile, scores }: { schema: TInputSchema; profile: TReferenceProfile; scores: number[] }): TWindowRow[] {
+export function referenceWindowRows({
+  schema,
+  profile,
+  scores,
+}: {
+  schema: TInputSchema;
+  profile: TReferenceProfile;
+  scores: number[];
+}): TWindowRow[] {
   const inputs = schema.features.filter((feature) => feature.modelInput);
   const context = schema.features.filter((feature) => !feature.modelInput);
   return scores.map((probability, index) => ({
     features: inputs.map((feature) => Number(profile.columns[feature.name]?.[index])),
-    attributes: Object.fromEntries(context.filter((feature) => profile.columns[feature.name]).map((feature) => [feature.name, profile.columns[feature.name][index]])),
+    attributes: Object.fromEntries(
+      context.filter((feature) => profile.columns[feature.name]).map((feature) => [feature.name, profile.columns[feature.name][index]]),
+    ),
     probability,
     confidence: Math.max(probability, 1 - probability),
     latencyMs: 0,

@@ -3,7 +3,12 @@ import { diffVersions } from "./diff";
 
 describe("diffVersions", () => {
   const base = {
-    inputSchema: { features: [{ name: "income", type: "numeric", max: 100 }, { name: "age", type: "numeric" }] },
+    inputSchema: {
+      features: [
+        { name: "income", type: "numeric", max: 100 },
+        { name: "age", type: "numeric" },
+      ],
+    },
     outputSchema: { threshold: 0.5 },
     hyperparameters: { C: 1, penalty: "l2" },
     offlineMetrics: { rocAuc: 0.77 },
@@ -15,7 +20,12 @@ describe("diffVersions", () => {
 
   it("lists added, removed and changed leaves by path, features matched by name", () => {
     const next = {
-      inputSchema: { features: [{ name: "debt", type: "numeric" }, { name: "income", type: "numeric", max: 200 }] },
+      inputSchema: {
+        features: [
+          { name: "debt", type: "numeric" },
+          { name: "income", type: "numeric", max: 200 },
+        ],
+      },
       outputSchema: { threshold: 0.3 },
       hyperparameters: { C: 0.5 },
       offlineMetrics: { rocAuc: 0.78, ece: 0.01 },

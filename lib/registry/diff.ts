@@ -13,7 +13,7 @@ function keyed(value: unknown): unknown {
 }
 
 /** Every leaf that differs between two JSON values, with its dotted path. */
-export function diffJson(before: unknown, after: unknown, path = ""): TDiffEntry[] {
+function diffJson(before: unknown, after: unknown, path = ""): TDiffEntry[] {
   const left = keyed(before);
   const right = keyed(after);
   if (isPlainObject(left) && isPlainObject(right)) {

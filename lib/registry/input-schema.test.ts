@@ -21,8 +21,26 @@ describe("ZInputSchema", () => {
     [{ features: [] }, "features", "at least one feature"],
     [{ features: [{ name: "Income", type: "numeric" }] }, "features.0.name", "snake_case"],
     [{ features: [{ name: "a", type: "numeric", min: 3, max: 1 }] }, "features.0.min", "greater than max"],
-    [{ features: [{ name: "a", type: "numeric" }, { name: "a", type: "numeric" }] }, "features.1.name", "declared twice"],
-    [{ features: [{ name: "a", type: "categorical", modelInput: false }, { name: "b", type: "numeric" }] }, "features.0.allowedValues", "non-empty list"],
+    [
+      {
+        features: [
+          { name: "a", type: "numeric" },
+          { name: "a", type: "numeric" },
+        ],
+      },
+      "features.1.name",
+      "declared twice",
+    ],
+    [
+      {
+        features: [
+          { name: "a", type: "categorical", modelInput: false },
+          { name: "b", type: "numeric" },
+        ],
+      },
+      "features.0.allowedValues",
+      "non-empty list",
+    ],
     [{ features: [{ name: "a", type: "categorical", allowedValues: ["x"] }] }, "features.0.modelInput", "not model inputs"],
     [{ features: [{ name: "a", type: "text" }] }, "features.0.type", "numeric, categorical or boolean"],
     [{ features: [{ name: "a", type: "numeric", modelInput: false }] }, "features", "at least one feature must be a model input"],
@@ -36,11 +54,19 @@ describe("ZInputSchema", () => {
 
 describe("encodeInstance", () => {
   it("encodes model inputs in order and keeps context apart", () => {
-    expect(encodeInstance({ schema, instance: { income: 12.5, has_mortgage: true, sex: "female" } })).toEqual({ ok: true, tensorRow: [12.5, 1], attributes: { sex: "female" } });
+    expect(encodeInstance({ schema, instance: { income: 12.5, has_mortgage: true, sex: "female" } })).toEqual({
+      ok: true,
+      tensorRow: [12.5, 1],
+      attributes: { sex: "female" },
+    });
   });
 
   it("allows a missing context feature but not a missing model input", () => {
-    expect(encodeInstance({ schema, instance: { income: 1, has_mortgage: false } })).toEqual({ ok: true, tensorRow: [1, 0], attributes: {} });
+    expect(encodeInstance({ schema, instance: { income: 1, has_mortgage: false } })).toEqual({
+      ok: true,
+      tensorRow: [1, 0],
+      attributes: {},
+    });
   });
 
   it("names every failing field at once", () => {

@@ -1,8 +1,11 @@
 import { z } from "zod";
 
-const ZFeatureName = z.string().regex(/^[a-z][a-z0-9_]*$/, "feature names are snake_case (a–z, 0–9, _), starting with a letter").max(64);
+const ZFeatureName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, "feature names are snake_case (a–z, 0–9, _), starting with a letter")
+  .max(64);
 
-export const ZFeature = z
+const ZFeature = z
   .object({
     name: ZFeatureName,
     type: z.enum(["numeric", "categorical", "boolean"], { error: "type must be numeric, categorical or boolean" }),
@@ -18,10 +21,19 @@ export const ZFeature = z
       context.addIssue({ code: "custom", path: ["min"], message: `min (${feature.min}) is greater than max (${feature.max})` });
     }
     if (feature.type === "categorical" && (!feature.allowedValues || feature.allowedValues.length === 0)) {
-      context.addIssue({ code: "custom", path: ["allowedValues"], message: "a categorical feature needs a non-empty list of allowed values" });
+      context.addIssue({
+        code: "custom",
+        path: ["allowedValues"],
+        message: "a categorical feature needs a non-empty list of allowed values",
+      });
     }
     if (feature.type === "categorical" && feature.modelInput) {
-      context.addIssue({ code: "custom", path: ["modelInput"], message: "categorical features are context (e.g. sensitive attributes), not model inputs: encode them as numeric or boolean features" });
+      context.addIssue({
+        code: "custom",
+        path: ["modelInput"],
+        message:
+          "categorical features are context (e.g. sensitive attributes), not model inputs: encode them as numeric or boolean features",
+      });
     }
   });
 export type TFeature = z.infer<typeof ZFeature>;
@@ -32,7 +44,8 @@ export const ZInputSchema = z
   .superRefine((schema, context) => {
     const seen = new Set<string>();
     schema.features.forEach((feature, index) => {
-      if (seen.has(feature.name)) context.addIssue({ code: "custom", path: ["features", index, "name"], message: `feature '${feature.name}' is declared twice` });
+      if (seen.has(feature.name))
+        context.addIssue({ code: "custom", path: ["features", index, "name"], message: `feature '${feature.name}' is declared twice` });
       seen.add(feature.name);
     });
     if (!schema.features.some((feature) => feature.modelInput)) {
@@ -41,14 +54,16 @@ export const ZInputSchema = z
   });
 export type TInputSchema = z.infer<typeof ZInputSchema>;
 
-export const ZOutputSchema = z.object({
-  probabilityOutput: z.string().min(1, "name the ONNX output that holds the probability"),
-  positiveLabel: z.string().min(1),
-  negativeLabel: z.string().min(1),
-  threshold: z.number().min(0).max(1, "threshold is a probability between 0 and 1"),
-  // The column of reference data that holds the true label (1/0 or the labels), for validation gates.
-  labelColumn: z.string().min(1).optional(),
-}).refine((output) => output.positiveLabel !== output.negativeLabel, { path: ["negativeLabel"], message: "the two labels must differ" });
+export const ZOutputSchema = z
+  .object({
+    probabilityOutput: z.string().min(1, "name the ONNX output that holds the probability"),
+    positiveLabel: z.string().min(1),
+    negativeLabel: z.string().min(1),
+    threshold: z.number().min(0).max(1, "threshold is a probability between 0 and 1"),
+    // The column of reference data that holds the true label (1/0 or the labels), for validation gates.
+    labelColumn: z.string().min(1).optional(),
+  })
+  .refine((output) => output.positiveLabel !== output.negativeLabel, { path: ["negativeLabel"], message: "the two labels must differ" });
 export type TOutputSchema = z.infer<typeof ZOutputSchema>;
 
 /** The features fed to the model, in tensor order. */
@@ -78,9 +93,12 @@ export function encodeInstance({ schema, instance }: { schema: TInputSchema; ins
       continue;
     }
     if (feature.type === "numeric") {
-      if (typeof value !== "number" || !Number.isFinite(value)) errors.push({ field: feature.name, message: `must be a number, got ${JSON.stringify(value)}` });
-      else if (feature.min !== undefined && value < feature.min) errors.push({ field: feature.name, message: `must be at least ${feature.min}, got ${value}` });
-      else if (feature.max !== undefined && value > feature.max) errors.push({ field: feature.name, message: `must be at most ${feature.max}, got ${value}` });
+      if (typeof value !== "number" || !Number.isFinite(value))
+        errors.push({ field: feature.name, message: `must be a number, got ${JSON.stringify(value)}` });
+      else if (feature.min !== undefined && value < feature.min)
+        errors.push({ field: feature.name, message: `must be at least ${feature.min}, got ${value}` });
+      else if (feature.max !== undefined && value > feature.max)
+        errors.push({ field: feature.name, message: `must be at most ${feature.max}, got ${value}` });
       else if (feature.modelInput) tensorRow.push(value);
       else attributes[feature.name] = value;
     } else if (feature.type === "boolean") {
@@ -88,7 +106,10 @@ export function encodeInstance({ schema, instance }: { schema: TInputSchema; ins
       else if (feature.modelInput) tensorRow.push(value ? 1 : 0);
       else attributes[feature.name] = value;
     } else if (typeof value !== "string" || !feature.allowedValues?.includes(value)) {
-      errors.push({ field: feature.name, message: `must be one of ${feature.allowedValues?.map((allowed) => `'${allowed}'`).join(", ")}, got ${JSON.stringify(value)}` });
+      errors.push({
+        field: feature.name,
+        message: `must be one of ${feature.allowedValues?.map((allowed) => `'${allowed}'`).join(", ")}, got ${JSON.stringify(value)}`,
+      });
     } else {
       attributes[feature.name] = value;
     }

@@ -5,9 +5,12 @@ export const ZModelSlug = z
   .string()
   .min(3, "slug must be at least 3 characters")
   .max(64, "slug must be at most 64 characters")
-  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "slug is lowercase letters and digits in words joined by single hyphens, starting with a letter (e.g. credit-default)");
+  .regex(
+    /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
+    "slug is lowercase letters and digits in words joined by single hyphens, starting with a letter (e.g. credit-default)",
+  );
 
-export const ZRiskTier = z.enum(["low", "medium", "high"], { error: "riskTier must be low, medium or high" });
+const ZRiskTier = z.enum(["low", "medium", "high"], { error: "riskTier must be low, medium or high" });
 
 export const ZCreateModelInput = z.object({
   slug: ZModelSlug,
@@ -17,7 +20,5 @@ export const ZCreateModelInput = z.object({
   useCase: z.string().trim().max(500).default(""),
   businessKpi: z.string().trim().max(500).default(""),
 });
-export type TCreateModelInput = z.infer<typeof ZCreateModelInput>;
 
 export const ZUpdateModelInput = ZCreateModelInput.omit({ slug: true }).partial();
-export type TUpdateModelInput = z.infer<typeof ZUpdateModelInput>;

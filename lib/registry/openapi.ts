@@ -8,16 +8,44 @@ const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepr
 const error = {
   type: "object",
   required: ["error", "message"],
-  properties: { error: { type: "string" }, message: { type: "string" }, errors: { type: "array", items: { type: "object", required: ["field", "message"], properties: { field: { type: "string" }, message: { type: "string" } } } } },
+  properties: {
+    error: { type: "string" },
+    message: { type: "string" },
+    errors: {
+      type: "array",
+      items: { type: "object", required: ["field", "message"], properties: { field: { type: "string" }, message: { type: "string" } } },
+    },
+  },
 };
 const nullableString = { type: ["string", "null"] };
 const modelListItem = {
   type: "object",
-  required: ["id", "slug", "displayName", "description", "riskTier", "ownerName", "versionCount", "latestVersion", "championVersion", "deploymentMode", "killSwitch", "updatedAt"],
+  required: [
+    "id",
+    "slug",
+    "displayName",
+    "description",
+    "riskTier",
+    "ownerName",
+    "versionCount",
+    "latestVersion",
+    "championVersion",
+    "deploymentMode",
+    "killSwitch",
+    "updatedAt",
+  ],
   properties: {
-    id: { type: "string", format: "uuid" }, slug: { type: "string" }, displayName: { type: "string" }, description: { type: "string" },
-    riskTier: { enum: ["low", "medium", "high"] }, ownerName: nullableString, versionCount: { type: "integer", minimum: 0 },
-    latestVersion: nullableString, championVersion: nullableString, deploymentMode: { enum: ["off", "shadow", "canary"] }, killSwitch: { type: "boolean" },
+    id: { type: "string", format: "uuid" },
+    slug: { type: "string" },
+    displayName: { type: "string" },
+    description: { type: "string" },
+    riskTier: { enum: ["low", "medium", "high"] },
+    ownerName: nullableString,
+    versionCount: { type: "integer", minimum: 0 },
+    latestVersion: nullableString,
+    championVersion: nullableString,
+    deploymentMode: { enum: ["off", "shadow", "canary"] },
+    killSwitch: { type: "boolean" },
     updatedAt: { type: "string", format: "date-time" },
   },
 };
@@ -25,45 +53,100 @@ const versionListItem = {
   type: "object",
   required: ["id", "version", "status", "artifactSha256", "createdAt", "offlineMetrics", "inputSchema", "outputSchema"],
   properties: {
-    id: { type: "string", format: "uuid" }, version: { type: "string" }, status: { type: "string" }, artifactSha256: { type: "string", pattern: "^[a-f0-9]{64}$" },
-    createdAt: { type: "string", format: "date-time" }, offlineMetrics: { type: "object" }, inputSchema: { type: "object" }, outputSchema: { type: "object" },
+    id: { type: "string", format: "uuid" },
+    version: { type: "string" },
+    status: { type: "string" },
+    artifactSha256: { type: "string", pattern: "^[a-f0-9]{64}$" },
+    createdAt: { type: "string", format: "date-time" },
+    offlineMetrics: { type: "object" },
+    inputSchema: { type: "object" },
+    outputSchema: { type: "object" },
   },
 };
 const registered = {
   type: "object",
   required: ["id", "modelSlug", "version", "status", "artifactSha256", "referenceRows"],
-  properties: { id: { type: "string", format: "uuid" }, modelSlug: { type: "string" }, version: { type: "string" }, status: { const: "registered" }, artifactSha256: { type: "string" }, referenceRows: { type: "integer" } },
+  properties: {
+    id: { type: "string", format: "uuid" },
+    modelSlug: { type: "string" },
+    version: { type: "string" },
+    status: { const: "registered" },
+    artifactSha256: { type: "string" },
+    referenceRows: { type: "integer" },
+  },
 };
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [String(code), { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]));
-const ok = (description: string, ref: string, code = "200") => ({ [code]: { description, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } } });
+const errors = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((code) => [
+      String(code),
+      { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+    ]),
+  );
+const ok = (description: string, ref: string, code = "200") => ({
+  [code]: { description, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } },
+});
 
 /** The OpenAPI 3.1 document of the app's REST API; request bodies are generated from the zod schemas that validate them. */
 export function buildOpenApiDocument(serverUrl: string) {
   return {
     openapi: "3.1.0",
-    info: { title: "Oversight registry API", version: "1.0.0", description: "Models, versions, model cards and business KPIs. Authenticate with a session cookie or 'Authorization: Bearer <API key>'." },
+    info: {
+      title: "Oversight registry API",
+      version: "1.0.0",
+      description:
+        "Models, versions, model cards and business KPIs. Authenticate with a session cookie or 'Authorization: Bearer <API key>'.",
+    },
     servers: [{ url: serverUrl }],
     components: {
       securitySchemes: { apiKey: { type: "http", scheme: "bearer" } },
       schemas: {
         Error: error,
         ModelListItem: modelListItem,
-        ModelList: { type: "object", required: ["models"], properties: { models: { type: "array", items: { $ref: "#/components/schemas/ModelListItem" } } } },
+        ModelList: {
+          type: "object",
+          required: ["models"],
+          properties: { models: { type: "array", items: { $ref: "#/components/schemas/ModelListItem" } } },
+        },
         CreateModel: json(ZCreateModelInput),
-        CreatedModel: { type: "object", required: ["id", "slug", "displayName", "riskTier"], properties: { id: { type: "string", format: "uuid" }, slug: { type: "string" }, displayName: { type: "string" }, riskTier: { type: "string" } } },
+        CreatedModel: {
+          type: "object",
+          required: ["id", "slug", "displayName", "riskTier"],
+          properties: {
+            id: { type: "string", format: "uuid" },
+            slug: { type: "string" },
+            displayName: { type: "string" },
+            riskTier: { type: "string" },
+          },
+        },
         VersionListItem: versionListItem,
-        VersionList: { type: "object", required: ["versions"], properties: { versions: { type: "array", items: { $ref: "#/components/schemas/VersionListItem" } } } },
+        VersionList: {
+          type: "object",
+          required: ["versions"],
+          properties: { versions: { type: "array", items: { $ref: "#/components/schemas/VersionListItem" } } },
+        },
         RegisterVersionMetadata: json(ZRegisterVersionInput),
         RegisteredVersion: registered,
         KpiValue: json(ZKpiValue),
         KpiSubmission: json(ZKpiSubmission),
-        KpiValueList: { type: "object", required: ["model", "values"], properties: { model: { type: "string" }, values: { type: "array", items: { $ref: "#/components/schemas/KpiValue" } } } },
+        KpiValueList: {
+          type: "object",
+          required: ["model", "values"],
+          properties: { model: { type: "string" }, values: { type: "array", items: { $ref: "#/components/schemas/KpiValue" } } },
+        },
         KpiRecorded: {
           type: "object",
           required: ["model", "received", "inserted", "updated"],
-          properties: { model: { type: "string" }, received: { type: "integer", minimum: 1 }, inserted: { type: "integer", minimum: 0 }, updated: { type: "integer", minimum: 0 } },
+          properties: {
+            model: { type: "string" },
+            received: { type: "integer", minimum: 1 },
+            inserted: { type: "integer", minimum: 0 },
+            updated: { type: "integer", minimum: 0 },
+          },
         },
-        ModelCard: { type: "object", required: ["model_details", "model_parameters", "quantitative_analysis", "considerations", "completeness"] },
+        ModelCard: {
+          type: "object",
+          required: ["model_details", "model_parameters", "quantitative_analysis", "considerations", "completeness"],
+        },
       },
     },
     security: [{ apiKey: [] }],
@@ -78,7 +161,10 @@ export function buildOpenApiDocument(serverUrl: string) {
       },
       "/api/v1/models/{name}/versions": {
         parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }],
-        get: { summary: "List a model's versions, newest first", responses: { ...ok("Versions", "VersionList"), ...errors(401, 403, 404) } },
+        get: {
+          summary: "List a model's versions, newest first",
+          responses: { ...ok("Versions", "VersionList"), ...errors(401, 403, 404) },
+        },
         post: {
           summary: "Register a version; the ONNX file is validated and nothing is stored if a check fails",
           requestBody: {
@@ -88,7 +174,11 @@ export function buildOpenApiDocument(serverUrl: string) {
                 schema: {
                   type: "object",
                   required: ["metadata", "onnx"],
-                  properties: { metadata: { type: "string", description: "JSON: RegisterVersionMetadata" }, onnx: { type: "string", format: "binary" }, reference: { type: "string", format: "binary", description: "CSV with a column per schema feature" } },
+                  properties: {
+                    metadata: { type: "string", description: "JSON: RegisterVersionMetadata" },
+                    onnx: { type: "string", format: "binary" },
+                    reference: { type: "string", format: "binary", description: "CSV with a column per schema feature" },
+                  },
                 },
               },
             },
@@ -108,7 +198,8 @@ export function buildOpenApiDocument(serverUrl: string) {
           responses: { ...ok("KPI values", "KpiValueList"), ...errors(400, 401, 403, 404) },
         },
         post: {
-          summary: "Record business KPI values (admin, scientist, committee, or an API key with the kpis scope): one value or { values } with up to 10,000; upserted on (model, metric, date), all or nothing",
+          summary:
+            "Record business KPI values (admin, scientist, committee, or an API key with the kpis scope): one value or { values } with up to 10,000; upserted on (model, metric, date), all or nothing",
           requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/KpiSubmission" } } } },
           responses: { ...ok("Recorded", "KpiRecorded"), ...errors(400, 401, 403, 404, 413, 422) },
         },
@@ -121,7 +212,16 @@ export function buildOpenApiDocument(serverUrl: string) {
         ],
         get: {
           summary: "The version's model card (Model Card Toolkit JSON, or Markdown)",
-          responses: { "200": { description: "Card", content: { "application/json": { schema: { $ref: "#/components/schemas/ModelCard" } }, "text/markdown": { schema: { type: "string" } } } }, ...errors(400, 401, 403, 404) },
+          responses: {
+            "200": {
+              description: "Card",
+              content: {
+                "application/json": { schema: { $ref: "#/components/schemas/ModelCard" } },
+                "text/markdown": { schema: { type: "string" } },
+              },
+            },
+            ...errors(400, 401, 403, 404),
+          },
         },
       },
     },

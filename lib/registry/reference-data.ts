@@ -11,7 +11,12 @@ const MAX_REPORTED_ERRORS = 20;
  * column, numbers parse, categories are allowed, booleans are true/false/1/0. Returns the model
  * input rows (for the smoke inference) and every feature's column (for the drift profile).
  */
-export function parseReferenceRecords({ schema, header, records, label }: {
+export function parseReferenceRecords({
+  schema,
+  header,
+  records,
+  label,
+}: {
   schema: TInputSchema;
   header: string[];
   records: Array<Record<string, string>>;
@@ -19,7 +24,8 @@ export function parseReferenceRecords({ schema, header, records, label }: {
   label?: { column: string; positive: string; negative: string };
 }): TReferenceParse {
   const missing = schema.features.filter((feature) => !header.includes(feature.name)).map((feature) => feature.name);
-  if (missing.length > 0) return { ok: false, errors: [{ field: "reference", message: `the CSV lacks the column(s) ${missing.join(", ")}` }] };
+  if (missing.length > 0)
+    return { ok: false, errors: [{ field: "reference", message: `the CSV lacks the column(s) ${missing.join(", ")}` }] };
   if (records.length === 0) return { ok: false, errors: [{ field: "reference", message: "the CSV has a header but no rows" }] };
   const errors: Array<{ field: string; message: string }> = [];
   const columns: Record<string, Array<number | string>> = Object.fromEntries(schema.features.map((feature) => [feature.name, []]));
@@ -48,7 +54,10 @@ export function parseReferenceRecords({ schema, header, records, label }: {
       const raw = (record[label.column] ?? "").trim();
       if (raw === "1" || raw === label.positive) return 1;
       if (raw === "0" || raw === label.negative) return 0;
-      errors.push({ field: "reference", message: `reference row ${index + 2}, column ${label.column}: '${raw}' is not 1/0, ${label.positive} or ${label.negative}` });
+      errors.push({
+        field: "reference",
+        message: `reference row ${index + 2}, column ${label.column}: '${raw}' is not 1/0, ${label.positive} or ${label.negative}`,
+      });
       return 0;
     });
   }
@@ -72,9 +81,17 @@ export function syntheticSmokeRows(schema: TInputSchema, count = 4): number[][] 
 }
 
 /** The drift and validation baseline stored with a version: at most `maxRows` reference rows, column by column. */
-export type TReferenceProfile = { rowCount: number; sampleRows: number; columns: Record<string, Array<number | string>>; labels: Array<0 | 1> | null };
+export type TReferenceProfile = {
+  rowCount: number;
+  sampleRows: number;
+  columns: Record<string, Array<number | string>>;
+  labels: Array<0 | 1> | null;
+};
 
-export function buildReferenceProfile(reference: { tensorRows: number[][]; columns: Record<string, Array<number | string>>; labels: Array<0 | 1> | null }, maxRows: number): TReferenceProfile {
+export function buildReferenceProfile(
+  reference: { tensorRows: number[][]; columns: Record<string, Array<number | string>>; labels: Array<0 | 1> | null },
+  maxRows: number,
+): TReferenceProfile {
   return {
     rowCount: reference.tensorRows.length,
     sampleRows: Math.min(reference.tensorRows.length, maxRows),

@@ -5,7 +5,9 @@ import { assertVersionIsNewer, semverParts, ZRegisterVersionInput, ZSemver, ZTra
 
 describe("ZSemver", () => {
   it.each(["1.0.0", "0.1.0", "10.20.30"])("accepts %s", (version) => expect(ZSemver.safeParse(version).success).toBe(true));
-  it.each(["1.0", "v1.0.0", "1.0.0-rc.1", "1.0.0+build", "01.0.0", "one"])("refuses %s", (version) => expect(ZSemver.safeParse(version).success).toBe(false));
+  it.each(["1.0", "v1.0.0", "1.0.0-rc.1", "1.0.0+build", "01.0.0", "one"])("refuses %s", (version) =>
+    expect(ZSemver.safeParse(version).success).toBe(false),
+  );
 });
 
 describe("assertVersionIsNewer", () => {
@@ -32,7 +34,9 @@ describe("assertVersionIsNewer", () => {
 
 describe("ZModelSlug", () => {
   it.each(["credit-default", "fraud2", "a-b-c"])("accepts %s", (slug) => expect(ZModelSlug.safeParse(slug).success).toBe(true));
-  it.each(["Credit", "ab", "credit--default", "-credit", "credit-", "2fraud", "credit_default"])("refuses %s", (slug) => expect(ZModelSlug.safeParse(slug).success).toBe(false));
+  it.each(["Credit", "ab", "credit--default", "-credit", "credit-", "2fraud", "credit_default"])("refuses %s", (slug) =>
+    expect(ZModelSlug.safeParse(slug).success).toBe(false),
+  );
 });
 
 describe("ZRegisterVersionInput", () => {
@@ -40,7 +44,14 @@ describe("ZRegisterVersionInput", () => {
     version: "1.2.0",
     inputSchema: { features: [{ name: "income", type: "numeric" }] },
     outputSchema: { probabilityOutput: "probability", positiveLabel: "default", negativeLabel: "repay", threshold: 0.3 },
-    trainingData: { datasetName: "loans", sha256: "a".repeat(64), rowCount: 10, timeRangeStart: "2025-01-01", timeRangeEnd: "2025-06-30", source: "warehouse" },
+    trainingData: {
+      datasetName: "loans",
+      sha256: "a".repeat(64),
+      rowCount: 10,
+      timeRangeStart: "2025-01-01",
+      timeRangeEnd: "2025-06-30",
+      source: "warehouse",
+    },
   };
   it("fills defaults for card, metrics and hyperparameters", () => {
     const parsed = ZRegisterVersionInput.parse(valid);

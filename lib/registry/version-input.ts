@@ -10,7 +10,8 @@ export const ZSemver = z.string().refine((value) => semver.valid(value) === valu
 
 /** Throws unless `candidate` is greater than every existing version of the model. */
 export function assertVersionIsNewer({ candidate, existing }: { candidate: string; existing: string[] }): void {
-  if (existing.includes(candidate)) throw new DomainError("version_exists", `Version ${candidate} is already registered for this model.`, 409);
+  if (existing.includes(candidate))
+    throw new DomainError("version_exists", `Version ${candidate} is already registered for this model.`, 409);
   const latest = existing.filter((version) => semver.valid(version)).sort(semver.rcompare)[0];
   if (latest && semver.lte(candidate, latest)) {
     throw new DomainError("version_not_newer", `Version ${candidate} must be greater than the latest version, ${latest}.`, 422);
@@ -23,23 +24,33 @@ export function semverParts(version: string): { versionMajor: number; versionMin
   return { versionMajor: parsed.major, versionMinor: parsed.minor, versionPatch: parsed.patch };
 }
 
-export const ZTrainingData = z.object({
-  datasetName: z.string().trim().min(1, "name the training dataset"),
-  sha256: z.string().regex(/^[a-f0-9]{64}$/, "sha256 is 64 lowercase hex characters"),
-  rowCount: z.number().int().positive(),
-  timeRangeStart: z.iso.date({ error: "timeRangeStart is a date like 2025-01-31" }),
-  timeRangeEnd: z.iso.date({ error: "timeRangeEnd is a date like 2025-12-31" }),
-  source: z.string().trim().min(1, "say where the data came from"),
-}).refine((data) => data.timeRangeStart <= data.timeRangeEnd, { path: ["timeRangeEnd"], message: "timeRangeEnd is before timeRangeStart" });
+export const ZTrainingData = z
+  .object({
+    datasetName: z.string().trim().min(1, "name the training dataset"),
+    sha256: z.string().regex(/^[a-f0-9]{64}$/, "sha256 is 64 lowercase hex characters"),
+    rowCount: z.number().int().positive(),
+    timeRangeStart: z.iso.date({ error: "timeRangeStart is a date like 2025-01-31" }),
+    timeRangeEnd: z.iso.date({ error: "timeRangeEnd is a date like 2025-12-31" }),
+    source: z.string().trim().min(1, "say where the data came from"),
+  })
+  .refine((data) => data.timeRangeStart <= data.timeRangeEnd, { path: ["timeRangeEnd"], message: "timeRangeEnd is before timeRangeStart" });
 
-export const ZHyperparameters = z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]));
+const ZHyperparameters = z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]));
 
 const ZMetric = z.number().finite();
-export const ZOfflineMetrics = z.object({
-  rocAuc: ZMetric.min(0).max(1).optional(), averagePrecision: ZMetric.min(0).max(1).optional(), brier: ZMetric.min(0).optional(),
-  logLoss: ZMetric.min(0).optional(), accuracy: ZMetric.min(0).max(1).optional(), precision: ZMetric.min(0).max(1).optional(),
-  recall: ZMetric.min(0).max(1).optional(), f1: ZMetric.min(0).max(1).optional(), ece: ZMetric.min(0).max(1).optional(),
-}).catchall(z.number().finite().nullable());
+const ZOfflineMetrics = z
+  .object({
+    rocAuc: ZMetric.min(0).max(1).optional(),
+    averagePrecision: ZMetric.min(0).max(1).optional(),
+    brier: ZMetric.min(0).optional(),
+    logLoss: ZMetric.min(0).optional(),
+    accuracy: ZMetric.min(0).max(1).optional(),
+    precision: ZMetric.min(0).max(1).optional(),
+    recall: ZMetric.min(0).max(1).optional(),
+    f1: ZMetric.min(0).max(1).optional(),
+    ece: ZMetric.min(0).max(1).optional(),
+  })
+  .catchall(z.number().finite().nullable());
 
 export const ZCardText = z.object({
   intendedUse: z.string().max(5000).default(""),
@@ -58,6 +69,11 @@ export const ZRegisterVersionInput = z.object({
   trainingData: ZTrainingData,
   hyperparameters: ZHyperparameters.default({}),
   offlineMetrics: ZOfflineMetrics.default({}),
-  card: ZCardText.default({ intendedUse: "", outOfScopeUses: "", limitations: "", ethicalConsiderations: "", caveatsAndRecommendations: "" }),
+  card: ZCardText.default({
+    intendedUse: "",
+    outOfScopeUses: "",
+    limitations: "",
+    ethicalConsiderations: "",
+    caveatsAndRecommendations: "",
+  }),
 });
-export type TRegisterVersionInput = z.infer<typeof ZRegisterVersionInput>;

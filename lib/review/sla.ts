@@ -14,4 +14,3 @@ export const OVERRIDE_REASON_CODES = {
   policy_exception: "A policy exception applies",
   data_error: "The input data is wrong",
 } as const;
-export type TOverrideReasonCode = keyof typeof OVERRIDE_REASON_CODES;

@@ -2,10 +2,17 @@ import { describe, expect, it } from "vitest";
 import { overrideRate, transparencyCsvRows, transparencyMarkdown, type TTransparencyReport } from "./transparency";
 
 const report: TTransparencyReport = {
-  model: "credit-default", from: "2026-11-01", to: "2026-11-24",
-  byReason: [{ reason: "low_confidence", routed: 10, decided: 8, overridden: 2 }, { reason: "random_sample", routed: 3, decided: 0, overridden: 0 }],
+  model: "credit-default",
+  from: "2026-11-01",
+  to: "2026-11-24",
+  byReason: [
+    { reason: "low_confidence", routed: 10, decided: 8, overridden: 2 },
+    { reason: "random_sample", routed: 3, decided: 0, overridden: 0 },
+  ],
   byGroup: [{ attribute: "sex", group: "female", decided: 4, overridden: 1 }],
-  medianMinutesToDecision: 12.5, p90MinutesToDecision: 40, backlog: [{ day: "2026-11-24", open: 5 }],
+  medianMinutesToDecision: 12.5,
+  p90MinutesToDecision: 40,
+  backlog: [{ day: "2026-11-24", open: 5 }],
 };
 
 describe("transparency report", () => {
@@ -21,7 +28,15 @@ describe("transparency report", () => {
     expect(markdown).toContain("median 12.5 min, p90 40.0 min");
   });
   it("flattens rows for CSV", () => {
-    expect(transparencyCsvRows(report)[0]).toEqual({ section: "reason", key: "low_confidence", group: "", routed: 10, decided: 8, overridden: 2, override_rate: 0.25 });
+    expect(transparencyCsvRows(report)[0]).toEqual({
+      section: "reason",
+      key: "low_confidence",
+      group: "",
+      routed: 10,
+      decided: 8,
+      overridden: 2,
+      override_rate: 0.25,
+    });
     expect(transparencyCsvRows(report)).toHaveLength(3);
   });
 });

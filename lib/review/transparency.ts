@@ -29,13 +29,17 @@ export function transparencyMarkdown(report: TTransparencyReport): string {
     "",
     "| Reason | Routed | Decided | Overridden | Override rate |",
     "| --- | ---: | ---: | ---: | ---: |",
-    ...report.byReason.map((row) => `| ${row.reason} | ${row.routed} | ${row.decided} | ${row.overridden} | ${percent(overrideRate(row))} |`),
+    ...report.byReason.map(
+      (row) => `| ${row.reason} | ${row.routed} | ${row.decided} | ${row.overridden} | ${percent(overrideRate(row))} |`,
+    ),
     "",
     "## By sensitive group",
     "",
     "| Attribute | Group | Decided | Overridden | Override rate |",
     "| --- | --- | ---: | ---: | ---: |",
-    ...report.byGroup.map((row) => `| ${row.attribute} | ${row.group} | ${row.decided} | ${row.overridden} | ${percent(overrideRate(row))} |`),
+    ...report.byGroup.map(
+      (row) => `| ${row.attribute} | ${row.group} | ${row.decided} | ${row.overridden} | ${percent(overrideRate(row))} |`,
+    ),
     "",
     "## Backlog (open items at the end of each day)",
     "",
@@ -49,7 +53,23 @@ export function transparencyMarkdown(report: TTransparencyReport): string {
 /** The report's rows as flat records for a CSV file: one row per reason and per group. */
 export function transparencyCsvRows(report: TTransparencyReport): Array<Record<string, string | number>> {
   return [
-    ...report.byReason.map((row) => ({ section: "reason", key: row.reason, group: "", routed: row.routed, decided: row.decided, overridden: row.overridden, override_rate: overrideRate(row) ?? "" })),
-    ...report.byGroup.map((row) => ({ section: "group", key: row.attribute, group: row.group, routed: "", decided: row.decided, overridden: row.overridden, override_rate: overrideRate(row) ?? "" })),
+    ...report.byReason.map((row) => ({
+      section: "reason",
+      key: row.reason,
+      group: "",
+      routed: row.routed,
+      decided: row.decided,
+      overridden: row.overridden,
+      override_rate: overrideRate(row) ?? "",
+    })),
+    ...report.byGroup.map((row) => ({
+      section: "group",
+      key: row.attribute,
+      group: row.group,
+      routed: "",
+      decided: row.decided,
+      overridden: row.overridden,
+      override_rate: overrideRate(row) ?? "",
+    })),
   ];
 }

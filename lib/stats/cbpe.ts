@@ -70,7 +70,7 @@ export function estimateRocAuc(scores: number[]): number | null {
   const truePositives = [0];
   const falsePositives = [0];
   let cumulativeP = 0;
-  for (let start = 0; start < sorted.length; ) {
+  for (let start = 0; start < sorted.length;) {
     let end = start;
     while (end + 1 < sorted.length && sorted[end + 1] === sorted[start]) end += 1;
     for (let k = start; k <= end; k += 1) cumulativeP += sorted[k];

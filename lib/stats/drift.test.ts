@@ -35,11 +35,25 @@ describe("ksTwoSample", () => {
     ["ties", [1, 1, 2, 2, 3, 3, 3], [2, 3, 3, 4, 4, 5], 0.5, 0.3327505827505828, "exact"],
     ["identical", [0.5, 1.5, 2.5], [0.5, 1.5, 2.5], 0.0, 1.0, "exact"],
     ["one value each", [1], [2], 1.0, 1.0, "exact"],
-    ["unequal sizes", [0.1, 0.4, 0.7, 1.3, 2.2, 2.9, 3.5, 4.1], [1.1, 1.9, 2.6, 3.3, 3.8, 4.4, 5.0, 5.6, 6.1, 6.9, 7.2], 0.5454545454545454, 0.08150088645444682, "exact"],
+    [
+      "unequal sizes",
+      [0.1, 0.4, 0.7, 1.3, 2.2, 2.9, 3.5, 4.1],
+      [1.1, 1.9, 2.6, 3.3, 3.8, 4.4, 5.0, 5.6, 6.1, 6.9, 7.2],
+      0.5454545454545454,
+      0.08150088645444682,
+      "exact",
+    ],
     // lattice(20, 7, 23, 1) vs lattice(20, 5, 29, 1, 3): n1 = n2, _compute_prob_outside_square
     ["equal sizes", lattice(20, 7, 23, 1), lattice(20, 5, 29, 1, 3), 0.3, 0.33559098126008213, "exact"],
     // lattice(3000, 7919, 10007, 100) vs lattice(5000, 6007, 10009, 100, 1.5): _compute_outer_prob_inside_method
-    ["3000 vs 5000", lattice(3000, 7919, 10007, 100), lattice(5000, 6007, 10009, 100, 1.5), 0.015666666666666666, 0.7412415271196066, "exact"],
+    [
+      "3000 vs 5000",
+      lattice(3000, 7919, 10007, 100),
+      lattice(5000, 6007, 10009, 100, 1.5),
+      0.015666666666666666,
+      0.7412415271196066,
+      "exact",
+    ],
     // lattice(4000, 7919, 10007, 100) vs lattice(4000, 6007, 10009, 100, 3)
     ["4000 vs 4000", lattice(4000, 7919, 10007, 100), lattice(4000, 6007, 10009, 100, 3), 0.03025, 0.05144610855237875, "exact"],
     // lattice(50, 37, 101, 1) vs lattice(20000, 7919, 10007, 100): kstwo with n = 50 (Durbin matrix)
@@ -47,7 +61,14 @@ describe("ksTwoSample", () => {
     // lattice(2000, 13, 2003, 20) vs lattice(12000, 7919, 10007, 100, 2): kstwo with n = 1714 (Pelz–Good)
     ["2000 vs 12000", lattice(2000, 13, 2003, 20), lattice(12000, 7919, 10007, 100, 2), 0.02124999999999999, 0.41553985421790174, "asymp"],
     // lattice(12000, 7919, 10007, 100) vs lattice(12000, 6007, 10009, 100, 0.5): kstwo with n = 6000
-    ["12000 vs 12000", lattice(12000, 7919, 10007, 100), lattice(12000, 6007, 10009, 100, 0.5), 0.005166666666666764, 0.9969483826832974, "asymp"],
+    [
+      "12000 vs 12000",
+      lattice(12000, 7919, 10007, 100),
+      lattice(12000, 6007, 10009, 100, 0.5),
+      0.005166666666666764,
+      0.9969483826832974,
+      "asymp",
+    ],
   ] as const)("%s", (_, reference, current, statistic, pValue, method) => {
     const result = ksTwoSample([...reference], [...current]);
     expect(result.method).toBe(method);
@@ -102,7 +123,11 @@ describe("sturgesEdges", () => {
     ["two values", [0.1, 0.7], [0.1, 0.4, 0.7]],
     // numpy.histogram_bin_edges([0.0] * 63 + [2.1], bins='sturges'): log2(64) + 1 = 7, but numpy counts
     // ceil(2.1 / (2.1 / 7)) = 8 bins -> [0.0, 0.2625, 0.525, 0.7875000000000001, 1.05, 1.3125, 1.5750000000000002, 1.8375000000000001, 2.1]
-    ["numpy's rounded bin count", [...Array<number>(63).fill(0), 2.1], [0.0, 0.2625, 0.525, 0.7875000000000001, 1.05, 1.3125, 1.5750000000000002, 1.8375000000000001, 2.1]],
+    [
+      "numpy's rounded bin count",
+      [...Array<number>(63).fill(0), 2.1],
+      [0.0, 0.2625, 0.525, 0.7875000000000001, 1.05, 1.3125, 1.5750000000000002, 1.8375000000000001, 2.1],
+    ],
   ])("%s", (_, values, expected) => expect(sturgesEdges(values)).toEqual(expected));
 });
 
@@ -131,7 +156,8 @@ describe("jensenShannonCategorical", () => {
 });
 
 describe("chiSquareTest", () => {
-  const repeat = (counts: Record<string, number>) => Object.entries(counts).flatMap(([category, count]) => Array<string>(count).fill(category));
+  const repeat = (counts: Record<string, number>) =>
+    Object.entries(counts).flatMap(([category, count]) => Array<string>(count).fill(category));
 
   it.each([
     // scipy.stats.chisquare([25, 45, 30], [30.0, 50.0, 20.0]) -> (6.333333333333334, 0.0421438435092764)
@@ -166,13 +192,23 @@ describe("chiSquareTest", () => {
 
 describe("detectDrift", () => {
   // reference ≤ 1000 rows, numerical, 1725 distinct values -> KS
-  const income: TColumn = { name: "income", kind: "numerical", reference: lattice(1000, 7919, 10007, 100), current: lattice(800, 6007, 10009, 100, 3) };
+  const income: TColumn = {
+    name: "income",
+    kind: "numerical",
+    reference: lattice(1000, 7919, 10007, 100),
+    current: lattice(800, 6007, 10009, 100, 3),
+  };
   // reference ≤ 1000 rows, 4 distinct values -> chi-square over the values as categories
   const rooms: TColumn = { name: "rooms", kind: "numerical", reference: lattice(600, 1, 4, 1), current: lattice(500, 1, 3, 1) };
   // reference ≤ 1000 rows, categorical -> chi-square
   const segment: TColumn = { name: "segment", kind: "categorical", reference: letters(900, 1, 5), current: letters(700, 1, 4) };
   // reference 1001 rows, numerical -> normed Wasserstein
-  const balance: TColumn = { name: "balance", kind: "numerical", reference: lattice(1001, 7919, 10007, 100), current: lattice(1500, 6007, 10009, 100, 5) };
+  const balance: TColumn = {
+    name: "balance",
+    kind: "numerical",
+    reference: lattice(1001, 7919, 10007, 100),
+    current: lattice(1500, 6007, 10009, 100, 5),
+  };
   // reference > 1000 rows, categorical -> Jensen–Shannon
   const region: TColumn = { name: "region", kind: "categorical", reference: letters(1500, 1, 5), current: letters(2000, 1, 4) };
 

@@ -2,7 +2,7 @@ import { populationStabilityIndex } from "./psi";
 import { chiSquareSurvival, kolmogorovSmirnovSurvival, roundHalfEven } from "./special";
 
 export type TDriftTest = "ks" | "psi" | "wasserstein" | "jensenshannon" | "chisquare";
-export type TFeatureKind = "numerical" | "categorical";
+type TFeatureKind = "numerical" | "categorical";
 export type TFeatureDrift = {
   name: string;
   kind: TFeatureKind;
@@ -133,7 +133,7 @@ function ksFromSorted(reference: Float64Array, current: Float64Array): { statist
   // D from the right-continuous ECDFs at every observed value, as count / n like scipy (bit-exact).
   let maxDiff = 0;
   let minDiff = 0;
-  for (let i = 0, j = 0; i < n1 || j < n2; ) {
+  for (let i = 0, j = 0; i < n1 || j < n2;) {
     const value = j >= n2 || (i < n1 && reference[i] <= current[j]) ? reference[i] : current[j];
     while (i < n1 && reference[i] <= value) i += 1;
     while (j < n2 && current[j] <= value) j += 1;
@@ -268,7 +268,12 @@ function histogramCounts(values: Float64Array, edges: Float64Array): Float64Arra
 }
 
 /** scipy.spatial.distance.jensenshannon(p, q) (natural log): √(½ KL(p‖m) + ½ KL(q‖m)), m = (p + q)/2. */
-function jensenShannonFromCounts(referenceCounts: Float64Array, currentCounts: Float64Array, referenceTotal: number, currentTotal: number): number {
+function jensenShannonFromCounts(
+  referenceCounts: Float64Array,
+  currentCounts: Float64Array,
+  referenceTotal: number,
+  currentTotal: number,
+): number {
   // Evidently passes proportions (count / n); scipy normalises them once more.
   const p = referenceCounts.map((count) => count / referenceTotal);
   const q = currentCounts.map((count) => count / currentTotal);
@@ -355,13 +360,19 @@ export function jensenShannonCategorical(reference: string[], current: string[])
  * p = chi2.sf(stat, k − 1). Undefined (null, with a reason) when the current data has a category the
  * reference never had, and the p-value is undefined with a single category.
  */
-export function chiSquareTest(reference: string[], current: string[]): { statistic: number | null; pValue: number | null; reason?: string } {
+export function chiSquareTest(
+  reference: string[],
+  current: string[],
+): { statistic: number | null; pValue: number | null; reason?: string } {
   if (reference.length === 0) throw new Error("chiSquareTest: reference is empty");
   if (current.length === 0) throw new Error("chiSquareTest: current is empty");
   const counts = countCategories(reference, current);
   const unseen = counts.categories.filter((_, i) => counts.reference[i] === 0);
   if (unseen.length > 0) {
-    const examples = unseen.slice(0, 3).map((category) => JSON.stringify(category)).join(", ");
+    const examples = unseen
+      .slice(0, 3)
+      .map((category) => JSON.stringify(category))
+      .join(", ");
     return {
       statistic: null,
       pValue: null,
@@ -394,7 +405,8 @@ function numericalValuesOrThrow(column: TColumn, side: "reference" | "current"):
     const value = raw[i];
     if (isMissing(value)) continue;
     const number = typeof value === "number" ? value : Number(value);
-    if (Number.isNaN(number)) throw new Error(`Column "${column.name}": ${side} value ${JSON.stringify(value)} at row ${i} is not a number`);
+    if (Number.isNaN(number))
+      throw new Error(`Column "${column.name}": ${side} value ${JSON.stringify(value)} at row ${i} is not a number`);
     // Evidently drops ±inf with the missing values.
     if (!Number.isFinite(number)) continue;
     values[size] = number;
@@ -484,7 +496,8 @@ function measureCategorical(column: TColumn, test: TDriftTest, reference: string
 
 function featureDrift(column: TColumn, options: TDriftOptions): TFeatureDrift {
   const forced = options.tests?.[column.name];
-  if (forced !== undefined && !Object.hasOwn(DEFAULT_THRESHOLDS, forced)) throw new Error(`Column "${column.name}": unknown drift test ${JSON.stringify(forced)}`);
+  if (forced !== undefined && !Object.hasOwn(DEFAULT_THRESHOLDS, forced))
+    throw new Error(`Column "${column.name}": unknown drift test ${JSON.stringify(forced)}`);
   let test: TDriftTest;
   let measurement: TMeasurement;
   if (column.kind === "numerical") {

@@ -18,7 +18,14 @@ type TCase = {
   predictions: (0 | 1)[];
   privileged?: string;
   rates: Record<string, { selectionRate: number; tpr: number | null; fpr: number; accuracy: number }>;
-  expected: Pick<TFairnessReport, "demographicParityDifference" | "demographicParityRatio" | "equalizedOddsDifference" | "equalOpportunityDifference" | "disparateImpactRatio">;
+  expected: Pick<
+    TFairnessReport,
+    | "demographicParityDifference"
+    | "demographicParityRatio"
+    | "equalizedOddsDifference"
+    | "equalOpportunityDifference"
+    | "disparateImpactRatio"
+  >;
 };
 
 // Two groups, rows deliberately not sorted by group.
@@ -59,34 +66,64 @@ const cases: TCase[] = [
     name: "two groups, no privileged group",
     ...twoGroups,
     // dpd 0.6 − 1/3; dpr (1/3) / 0.6; eop 2/3 − 1/2; eod max(1/6, 0.5 − 0.25) = 0.25; di = dpr
-    expected: { demographicParityDifference: 0.26666666666666666, demographicParityRatio: 0.5555555555555556, equalizedOddsDifference: 0.25, equalOpportunityDifference: 0.16666666666666663, disparateImpactRatio: 0.5555555555555556 },
+    expected: {
+      demographicParityDifference: 0.26666666666666666,
+      demographicParityRatio: 0.5555555555555556,
+      equalizedOddsDifference: 0.25,
+      equalOpportunityDifference: 0.16666666666666663,
+      disparateImpactRatio: 0.5555555555555556,
+    },
   },
   {
     name: "two groups, privileged b",
     ...twoGroups,
     privileged: "b",
     // di = 0.6 / (1/3) = 1.8 (a ratio above 1 favours the unprivileged group)
-    expected: { demographicParityDifference: 0.26666666666666666, demographicParityRatio: 0.5555555555555556, equalizedOddsDifference: 0.25, equalOpportunityDifference: 0.16666666666666663, disparateImpactRatio: 1.8 },
+    expected: {
+      demographicParityDifference: 0.26666666666666666,
+      demographicParityRatio: 0.5555555555555556,
+      equalizedOddsDifference: 0.25,
+      equalOpportunityDifference: 0.16666666666666663,
+      disparateImpactRatio: 1.8,
+    },
   },
   {
     name: "three groups, one without positive labels",
     ...threeGroups,
     // eop over a, c only: 1.0 − 0.5; fpr spread 0.5 − 1/3; eod 0.5
-    expected: { demographicParityDifference: 0.46666666666666673, demographicParityRatio: 0.41666666666666663, equalizedOddsDifference: 0.5, equalOpportunityDifference: 0.5, disparateImpactRatio: 0.41666666666666663 },
+    expected: {
+      demographicParityDifference: 0.46666666666666673,
+      demographicParityRatio: 0.41666666666666663,
+      equalizedOddsDifference: 0.5,
+      equalOpportunityDifference: 0.5,
+      disparateImpactRatio: 0.41666666666666663,
+    },
   },
   {
     name: "three groups, privileged a",
     ...threeGroups,
     privileged: "a",
     // di = min(1/3, 0.8) / 0.5
-    expected: { demographicParityDifference: 0.46666666666666673, demographicParityRatio: 0.41666666666666663, equalizedOddsDifference: 0.5, equalOpportunityDifference: 0.5, disparateImpactRatio: 0.6666666666666666 },
+    expected: {
+      demographicParityDifference: 0.46666666666666673,
+      demographicParityRatio: 0.41666666666666663,
+      equalizedOddsDifference: 0.5,
+      equalOpportunityDifference: 0.5,
+      disparateImpactRatio: 0.6666666666666666,
+    },
   },
   {
     name: "a group with no predicted positive",
     ...noPredictedPositive,
     privileged: "z",
     // dpr = 0 / (2/3) = 0; di = min(0, 2/3) / 0.5 = 0
-    expected: { demographicParityDifference: 0.6666666666666666, demographicParityRatio: 0, equalizedOddsDifference: 1, equalOpportunityDifference: 1, disparateImpactRatio: 0 },
+    expected: {
+      demographicParityDifference: 0.6666666666666666,
+      demographicParityRatio: 0,
+      equalizedOddsDifference: 1,
+      equalOpportunityDifference: 1,
+      disparateImpactRatio: 0,
+    },
   },
   {
     name: "a single group",
@@ -95,7 +132,13 @@ const cases: TCase[] = [
     predictions: [1, 0, 0, 1, 1],
     rates: { only: { selectionRate: 0.6, tpr: 0.6666666666666666, fpr: 0.5, accuracy: 0.6 } },
     // max − min over one value is 0 and min / max is 1, as fairlearn reports for a single group
-    expected: { demographicParityDifference: 0, demographicParityRatio: 1, equalizedOddsDifference: 0, equalOpportunityDifference: 0, disparateImpactRatio: 1 },
+    expected: {
+      demographicParityDifference: 0,
+      demographicParityRatio: 1,
+      equalizedOddsDifference: 0,
+      equalOpportunityDifference: 0,
+      disparateImpactRatio: 1,
+    },
   },
 ];
 
@@ -143,7 +186,10 @@ describe("computeFairness", () => {
     expect(report.demographicParityDifference).toBe(0);
     expect(report.demographicParityRatio).toBeNull();
     expect(report.disparateImpactRatio).toBeNull();
-    expect(report.flags).toEqual(["demographic parity ratio undefined: no group has a predicted positive", "disparate impact ratio undefined: no group has a predicted positive"]);
+    expect(report.flags).toEqual([
+      "demographic parity ratio undefined: no group has a predicted positive",
+      "disparate impact ratio undefined: no group has a predicted positive",
+    ]);
   });
 
   it("makes disparate impact null and flagged when the privileged group has no predicted positive", () => {
@@ -197,12 +243,18 @@ describe("group counts", () => {
   });
 
   it("merging the counts of two windows equals counting their concatenation", () => {
-    const rows = threeGroups.groups.map((group, index) => ({ group, predicted: threeGroups.predictions[index], label: index % 4 === 3 ? null : threeGroups.labels[index] }));
+    const rows = threeGroups.groups.map((group, index) => ({
+      group,
+      predicted: threeGroups.predictions[index],
+      label: index % 4 === 3 ? null : threeGroups.labels[index],
+    }));
     const first = rows.slice(0, 5);
     const second = [...rows.slice(5), { group: "d", predicted: 1 as const, label: 1 as const }];
     const merged = mergeGroupCounts(countByGroup(first), countByGroup(second));
     expect(merged).toEqual(countByGroup([...first, ...second]));
-    expect(fairnessFromCounts(merged, { privileged: "a" })).toEqual(fairnessFromCounts(countByGroup([...first, ...second]), { privileged: "a" }));
+    expect(fairnessFromCounts(merged, { privileged: "a" })).toEqual(
+      fairnessFromCounts(countByGroup([...first, ...second]), { privileged: "a" }),
+    );
   });
 
   it("reports a zero-count group as undefined rather than zero", () => {
@@ -217,7 +269,12 @@ describe("group counts", () => {
       tpr: null,
       fpr: null,
       accuracy: null,
-      flags: ["selection rate undefined: no rows in group 'empty'", "tpr undefined: no positive labels in group 'empty'", "fpr undefined: no negative labels in group 'empty'", "accuracy undefined: no labelled rows in group 'empty'"],
+      flags: [
+        "selection rate undefined: no rows in group 'empty'",
+        "tpr undefined: no positive labels in group 'empty'",
+        "fpr undefined: no negative labels in group 'empty'",
+        "accuracy undefined: no labelled rows in group 'empty'",
+      ],
     });
     expect(report.demographicParityDifference).toBe(0);
     expect(report.demographicParityRatio).toBe(1);

@@ -3,7 +3,7 @@
 // equalized_odds_difference, equal_opportunity_difference). Rates are built from mergeable
 // per-group counts so monitoring can store one row per window and sum windows later.
 
-export type TGroupRates = {
+type TGroupRates = {
   group: string;
   count: number;
   selectionRate: number | null;
@@ -145,9 +145,11 @@ export function fairnessFromCounts(counts: TGroupCounts[], options: { privileged
   const equalOpportunityDifference = tprSpread ? tprSpread.max - tprSpread.min : null;
   const fprDifference = fprSpread ? fprSpread.max - fprSpread.min : null;
   // Equalized odds bounds both gaps; with one of them unknown it cannot be stated.
-  const equalizedOddsDifference = equalOpportunityDifference !== null && fprDifference !== null ? Math.max(equalOpportunityDifference, fprDifference) : null;
+  const equalizedOddsDifference =
+    equalOpportunityDifference !== null && fprDifference !== null ? Math.max(equalOpportunityDifference, fprDifference) : null;
   if (hasLabels && equalOpportunityDifference === null) flags.push("equal opportunity difference undefined: no group has a positive label");
-  if (hasLabels && equalizedOddsDifference === null) flags.push("equalized odds difference undefined: tpr or fpr is undefined in every group");
+  if (hasLabels && equalizedOddsDifference === null)
+    flags.push("equalized odds difference undefined: tpr or fpr is undefined in every group");
 
   let disparateImpactRatio: number | null = null;
   if (privileged === undefined) {
@@ -160,7 +162,8 @@ export function fairnessFromCounts(counts: TGroupCounts[], options: { privileged
     else if (unprivileged === null) flags.push(`disparate impact ratio undefined: no unprivileged group besides '${privileged}'`);
     else {
       disparateImpactRatio = ratio(unprivileged.min, privilegedRate);
-      if (disparateImpactRatio === null) flags.push(`disparate impact ratio undefined: privileged group '${privileged}' has no predicted positive`);
+      if (disparateImpactRatio === null)
+        flags.push(`disparate impact ratio undefined: privileged group '${privileged}' has no predicted positive`);
     }
   }
 
@@ -176,7 +179,12 @@ export function fairnessFromCounts(counts: TGroupCounts[], options: { privileged
 }
 
 /** Fairness report from row arrays (fairlearn definitions); labels are optional, lengths must match. */
-export function computeFairness(input: { groups: string[]; predictions: (0 | 1)[]; labels?: (0 | 1)[] | null; privileged?: string }): TFairnessReport {
+export function computeFairness(input: {
+  groups: string[];
+  predictions: (0 | 1)[];
+  labels?: (0 | 1)[] | null;
+  privileged?: string;
+}): TFairnessReport {
   const { groups, predictions, labels, privileged } = input;
   if (predictions.length !== groups.length) throw new Error(`predictions has ${predictions.length} rows but groups has ${groups.length}`);
   if (labels && labels.length !== groups.length) throw new Error(`labels has ${labels.length} rows but groups has ${groups.length}`);

@@ -18,7 +18,7 @@ export function rocAuc(labels: number[], scores: number[]): number | null {
   if (positives === 0 || negatives === 0) return null;
   const order = scores.map((score, index) => ({ score, index })).sort((a, b) => a.score - b.score);
   let rankSumPositive = 0;
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end + 1 < order.length && order[end + 1].score === order[start].score) end += 1;
     const averageRank = (start + end) / 2 + 1;
@@ -42,7 +42,7 @@ export function averagePrecision(labels: number[], scores: number[]): number | n
   let seen = 0;
   let previousRecall = 0;
   let sum = 0;
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end + 1 < order.length && order[end + 1].score === order[start].score) end += 1;
     for (let k = start; k <= end; k += 1) truePositives += order[k].label;
@@ -66,13 +66,21 @@ export function expectedCalibrationError(labels: number[], scores: number[], bin
     labelSums[bin] += labels[index];
     scoreSums[bin] += score;
   });
-  return counts.reduce((sum, count, bin) => (count === 0 ? sum : sum + (count / scores.length) * Math.abs(labelSums[bin] / count - scoreSums[bin] / count)), 0);
+  return counts.reduce(
+    (sum, count, bin) => (count === 0 ? sum : sum + (count / scores.length) * Math.abs(labelSums[bin] / count - scoreSums[bin] / count)),
+    0,
+  );
 }
 
 /** Every metric at once; a score at or above the threshold is a positive prediction. */
 export function computePerformance({ labels, scores, threshold }: { labels: number[]; scores: number[]; threshold: number }): TPerformance {
   const count = labels.length;
-  let tp = 0, fp = 0, tn = 0, fn = 0, brier = 0, logLoss = 0;
+  let tp = 0,
+    fp = 0,
+    tn = 0,
+    fn = 0,
+    brier = 0,
+    logLoss = 0;
   // sklearn 1.2's log_loss (eps='auto') clips probabilities to [ε, 1 − ε] with ε the float64 machine epsilon.
   const epsilon = Number.EPSILON;
   scores.forEach((score, index) => {
@@ -88,7 +96,12 @@ export function computePerformance({ labels, scores, threshold }: { labels: numb
   });
   const precision = tp + fp > 0 ? tp / (tp + fp) : null;
   const recall = tp + fn > 0 ? tp / (tp + fn) : null;
-  const f1 = precision !== null && recall !== null && precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : precision === null || recall === null ? null : 0;
+  const f1 =
+    precision !== null && recall !== null && precision + recall > 0
+      ? (2 * precision * recall) / (precision + recall)
+      : precision === null || recall === null
+        ? null
+        : 0;
   return {
     rocAuc: rocAuc(labels, scores),
     averagePrecision: averagePrecision(labels, scores),

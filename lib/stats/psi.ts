@@ -1,6 +1,6 @@
 /**
  * Quantile of sorted values with numpy's default 'linear' method, bit-exact as numpy ≥ 1.22
- * computes it (see STATISTICS.md): h = (n − 1)·q, then a + (b − a)·t below t = 0.5, b − (b − a)·(1 − t) from it.
+ * computes it (STATISTICS.md, "Quantile cut points"): h = (n − 1)·q, then a + (b − a)·t below t = 0.5, b − (b − a)·(1 − t) from it.
  */
 export function quantileLinear(sorted: Float64Array | number[], q: number): number {
   const h = (sorted.length - 1) * q;

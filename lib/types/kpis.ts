@@ -1,6 +1,5 @@
 /** Data shapes of the KPI view that cross from db/ queries to pages and components. */
-
-export type TMonitorStatus = "ok" | "warning" | "breach" | "unknown";
+import type { TMonitorStatus } from "./monitoring";
 
 /** One stored KPI value; `day` is a UTC calendar date (YYYY-MM-DD). */
 export type TKpiPoint = { modelId: string; metric: string; day: string; value: number; unit: string };

@@ -1,6 +1,6 @@
 /** Data shapes that cross from db/ queries to pages and components. */
-export type TRiskTier = "low" | "medium" | "high";
-export type TDeploymentMode = "off" | "shadow" | "canary";
+import type { TDeploymentMode, TVersionStatus } from "../governance/lifecycle";
+import type { TRiskTier } from "../governance/policy";
 
 export type TModelListItem = {
   id: string;
@@ -20,7 +20,7 @@ export type TModelListItem = {
 export type TVersionListItem = {
   id: string;
   version: string;
-  status: string;
+  status: TVersionStatus;
   artifactSha256: string;
   registeredByName: string | null;
   createdAt: Date;

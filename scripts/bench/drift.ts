@@ -24,7 +24,6 @@ const REFERENCE_SCRIPT = path.resolve("scripts/bench/drift-reference.py");
 /** Forced tests so every statistic is exercised at scale; the rest keep the default (Wasserstein, Jensen–Shannon). */
 const FORCED_TESTS = ["f12=ks", "f13=ks", "f14=jensenshannon", "f15=jensenshannon", "f16=psi"];
 
-
 function normal(uniform: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
@@ -32,9 +31,19 @@ function normal(uniform: () => number): () => number {
 type TCategorical = { name: string; categories: string[]; reference: number[]; current: number[] };
 
 const CATEGORICAL: TCategorical[] = [
-  { name: "c1", categories: ["north", "south", "east", "west", "centre"], reference: [0.3, 0.25, 0.2, 0.15, 0.1], current: [0.2, 0.25, 0.2, 0.15, 0.2] },
+  {
+    name: "c1",
+    categories: ["north", "south", "east", "west", "centre"],
+    reference: [0.3, 0.25, 0.2, 0.15, 0.1],
+    current: [0.2, 0.25, 0.2, 0.15, 0.2],
+  },
   { name: "c2", categories: ["web", "app", "branch"], reference: [0.5, 0.4, 0.1], current: [0.45, 0.4, 0.1, 0.05] },
-  { name: "c3", categories: ["a", "b", "c", "d", "e", "f", "g", "h"], reference: [0.2, 0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1], current: [0.2, 0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1] },
+  {
+    name: "c3",
+    categories: ["a", "b", "c", "d", "e", "f", "g", "h"],
+    reference: [0.2, 0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1],
+    current: [0.2, 0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1],
+  },
   { name: "c4", categories: ["yes", "no"], reference: [0.7, 0.3], current: [0.69, 0.31] },
 ];
 
@@ -68,7 +77,10 @@ function pick(shares: number[], u: number): number {
 function writeCsv(file: string, rows: number, current: boolean, seed: number): void {
   const uniform = createRandom(seed).uniform;
   const gaussian = normal(uniform);
-  const names = [...Array.from({ length: 16 }, (_, i) => `f${String(i + 1).padStart(2, "0")}`), ...CATEGORICAL.map((column) => column.name)];
+  const names = [
+    ...Array.from({ length: 16 }, (_, i) => `f${String(i + 1).padStart(2, "0")}`),
+    ...CATEGORICAL.map((column) => column.name),
+  ];
   const handle = fs.openSync(file, "w");
   try {
     fs.writeSync(handle, `${names.join(",")}\n`);
@@ -108,7 +120,11 @@ function runReference(args: string[]): Promise<{ output: TReferenceOutput; wallS
       const wallSeconds = (performance.now() - started) / 1000;
       if (error) {
         const missing = /ModuleNotFoundError: No module named '([^']+)'/.exec(stderr);
-        resolve({ skipped: missing ? `python3 has no ${missing[1]} module` : `the reference failed: ${stderr.trim().split("\n").pop() ?? error.message}` });
+        resolve({
+          skipped: missing
+            ? `python3 has no ${missing[1]} module`
+            : `the reference failed: ${stderr.trim().split("\n").pop() ?? error.message}`,
+        });
         return;
       }
       resolve({ output: JSON.parse(stdout) as TReferenceOutput, wallSeconds });
@@ -141,8 +157,15 @@ async function main() {
     const computed = performance.now();
     const ours = { parse: (parsed - started) / 1000, compute: (computed - parsed) / 1000 };
     const rss = process.memoryUsage().rss;
-    console.log(`\nOurs (papaparse → columns → detectDrift), Node ${process.version}: parse ${seconds(ours.parse)}, compute ${seconds(ours.compute)}, rss ${megabytes(rss)}`);
-    console.log(`  drifted: ${report.features.filter((feature) => feature.drifted).map((feature) => `${feature.name} (${feature.test})`).join(", ")}; dataset drift ${report.datasetDrift ? "yes" : "no"} (${(report.driftedShare * 100).toFixed(0)}%)`);
+    console.log(
+      `\nOurs (papaparse → columns → detectDrift), Node ${process.version}: parse ${seconds(ours.parse)}, compute ${seconds(ours.compute)}, rss ${megabytes(rss)}`,
+    );
+    console.log(
+      `  drifted: ${report.features
+        .filter((feature) => feature.drifted)
+        .map((feature) => `${feature.name} (${feature.test})`)
+        .join(", ")}; dataset drift ${report.datasetDrift ? "yes" : "no"} (${(report.driftedShare * 100).toFixed(0)}%)`,
+    );
 
     const tests = report.features.map((feature) => `${feature.name}=${feature.test}`).join(",");
     const result = await runReference([reference, current, "--tests", tests]);
@@ -151,17 +174,28 @@ async function main() {
       return;
     }
     const { output } = result;
-    const versions = Object.entries(output.versions).map(([name, version]) => `${name} ${version}`).join(", ");
-    console.log(`Reference (numpy.loadtxt → scipy), ${versions}: parse ${seconds(output.parseSeconds)}, compute ${seconds(output.computeSeconds)}, process wall ${seconds(result.wallSeconds)}`);
+    const versions = Object.entries(output.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(", ");
+    console.log(
+      `Reference (numpy.loadtxt → scipy), ${versions}: parse ${seconds(output.parseSeconds)}, compute ${seconds(output.computeSeconds)}, process wall ${seconds(result.wallSeconds)}`,
+    );
 
     const rows = [
       ["", "ours", "reference", "ours / reference"],
       ["parse", seconds(ours.parse), seconds(output.parseSeconds), (ours.parse / output.parseSeconds).toFixed(2)],
       ["compute", seconds(ours.compute), seconds(output.computeSeconds), (ours.compute / output.computeSeconds).toFixed(2)],
-      ["total", seconds(ours.parse + ours.compute), seconds(output.parseSeconds + output.computeSeconds), ((ours.parse + ours.compute) / (output.parseSeconds + output.computeSeconds)).toFixed(2)],
+      [
+        "total",
+        seconds(ours.parse + ours.compute),
+        seconds(output.parseSeconds + output.computeSeconds),
+        ((ours.parse + ours.compute) / (output.parseSeconds + output.computeSeconds)).toFixed(2),
+      ],
     ];
     const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-    console.log(`\n${rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  ")).join("\n")}`);
+    console.log(
+      `\n${rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  ")).join("\n")}`,
+    );
 
     // Agreement: the same statistic per feature, and the p-values where the test has one.
     let statisticDifference = 0;
@@ -181,9 +215,12 @@ async function main() {
           worst = `${feature.name} (${feature.test}: ours ${feature.statistic}, scipy ${theirs.statistic})`;
         }
       }
-      if (feature.pValue !== null && theirs.pValue !== null) pValueDifference = Math.max(pValueDifference, Math.abs(feature.pValue - theirs.pValue));
+      if (feature.pValue !== null && theirs.pValue !== null)
+        pValueDifference = Math.max(pValueDifference, Math.abs(feature.pValue - theirs.pValue));
     }
-    console.log(`\nAgreement over ${report.features.length} features: max |Δ statistic| = ${statisticDifference.toExponential(2)} at ${worst}; max |Δ p-value| = ${pValueDifference.toExponential(2)}`);
+    console.log(
+      `\nAgreement over ${report.features.length} features: max |Δ statistic| = ${statisticDifference.toExponential(2)} at ${worst}; max |Δ p-value| = ${pValueDifference.toExponential(2)}`,
+    );
     if (mismatches.length > 0) console.log(`  MISMATCH (test or null-ness differs): ${mismatches.join(", ")}`);
   } finally {
     if (!keep) fs.rmSync(dir, { recursive: true, force: true });

@@ -26,7 +26,9 @@ const db = createDatabase(database.url, { maxConnections: 4, applicationName: "o
 try {
   await runMigrations(db);
   await seedDemo(db);
-  const [model] = await db.$client<{ id: string; version: string }[]>`select m.id, d.champion_version_id as version from models m join deployments d on d.model_id = m.id where m.slug = 'credit-default'`;
+  const [model] = await db.$client<
+    { id: string; version: string }[]
+  >`select m.id, d.champion_version_id as version from models m join deployments d on d.model_id = m.id where m.slug = 'credit-default'`;
   const end = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
   const start = end - DAYS * 24 * HOUR_MS;
 
@@ -47,8 +49,13 @@ try {
   console.log(`\ninsert: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   started = performance.now();
-  await computeWindows(db, Array.from({ length: (end - start) / HOUR_MS }, (_, index) => ({ versionId: model.version, hour: new Date(start + index * HOUR_MS) })));
-  console.log(`summarising ${DAYS * 24} hourly windows (once, by the worker's job): ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  await computeWindows(
+    db,
+    Array.from({ length: (end - start) / HOUR_MS }, (_, index) => ({ versionId: model.version, hour: new Date(start + index * HOUR_MS) })),
+  );
+  console.log(
+    `summarising ${DAYS * 24} hourly windows (once, by the worker's job): ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   console.log(`\npanel server time over ${TOTAL.toLocaleString("en-US")} stored predictions (${RUNS} runs each, after one warm-up):`);
   for (const range of ["24h", "7d", "30d"] as const) {
@@ -63,7 +70,9 @@ try {
     }
     times.sort((a, b) => a - b);
     const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(1);
-    console.log(`  ${range.padEnd(4)} ${rows.toLocaleString("en-US").padStart(12)} predictions in range: min ${at(0)} ms, median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms`);
+    console.log(
+      `  ${range.padEnd(4)} ${rows.toLocaleString("en-US").padStart(12)} predictions in range: min ${at(0)} ms, median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms`,
+    );
   }
 } finally {
   await closeDatabase(db);

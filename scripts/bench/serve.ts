@@ -20,8 +20,17 @@ import { startWorkerProcess } from "../testing/worker-process";
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,8,32,64").split(",").map(Number);
 const instance = {
-  annual_income_usd: 65_445, employment_years: 3, loan_amount_usd: 14_000, loan_term_months: 36, debt_to_income: 0.29,
-  credit_history_years: 12.5, late_payments_2y: 1, open_credit_lines: 5, has_mortgage: true, sex: "female", age_band: "40_59",
+  annual_income_usd: 65_445,
+  employment_years: 3,
+  loan_amount_usd: 14_000,
+  loan_term_months: 36,
+  debt_to_income: 0.29,
+  credit_history_years: 12.5,
+  late_payments_2y: 1,
+  open_credit_lines: 5,
+  has_mortgage: true,
+  sex: "female",
+  age_band: "40_59",
 };
 
 async function rawThroughput(): Promise<number> {
@@ -65,7 +74,14 @@ async function main() {
     const rows: Array<{ connections: number; rps: number; p50: number; p95: number; p99: number; errors: number }> = [];
     for (const connections of CONCURRENCY) {
       const result = await load(worker.url, apiKey, { connections });
-      rows.push({ connections, rps: result.requests.average, p50: result.latency.p50, p95: result.latency.p97_5 ?? result.latency.p99, p99: result.latency.p99, errors: result.non2xx + result.errors });
+      rows.push({
+        connections,
+        rps: result.requests.average,
+        p50: result.latency.p50,
+        p95: result.latency.p97_5 ?? result.latency.p99,
+        p99: result.latency.p99,
+        errors: result.non2xx + result.errors,
+      });
     }
     const peak = rows.reduce((best, row) => (row.rps > best.rps ? row : best));
     const half = await load(worker.url, apiKey, { connections: peak.connections, overallRate: Math.round(peak.rps / 2) });
@@ -74,13 +90,22 @@ async function main() {
     console.log("\nworker over HTTP, audit on (answer after commit), one instance per request:");
     console.log("connections  requests/s   p50 ms   p97.5 ms   p99 ms   non-2xx+errors");
     for (const row of rows) {
-      console.log(`${String(row.connections).padStart(11)}  ${Math.round(row.rps).toString().padStart(10)}  ${row.p50.toFixed(2).padStart(7)}  ${row.p95.toFixed(2).padStart(9)}  ${row.p99.toFixed(2).padStart(7)}  ${String(row.errors).padStart(15)}`);
+      console.log(
+        `${String(row.connections).padStart(11)}  ${Math.round(row.rps).toString().padStart(10)}  ${row.p50.toFixed(2).padStart(7)}  ${row.p95.toFixed(2).padStart(9)}  ${row.p99.toFixed(2).padStart(7)}  ${String(row.errors).padStart(15)}`,
+      );
     }
-    console.log(`\npeak: ${Math.round(peak.rps)} requests/s at ${peak.connections} connections = ${((peak.rps / raw) * 100).toFixed(1)} % of raw in-process throughput (target ≥ 50 %)`);
-    console.log(`at half of peak (${Math.round(peak.rps / 2)} requests/s offered): ${Math.round(half.requests.average)} requests/s, p50 ${half.latency.p50.toFixed(2)} ms, p99 ${half.latency.p99.toFixed(2)} ms (target ≤ 5 ms)`);
+    console.log(
+      `\npeak: ${Math.round(peak.rps)} requests/s at ${peak.connections} connections = ${((peak.rps / raw) * 100).toFixed(1)} % of raw in-process throughput (target ≥ 50 %)`,
+    );
+    console.log(
+      `at half of peak (${Math.round(peak.rps / 2)} requests/s offered): ${Math.round(half.requests.average)} requests/s, p50 ${half.latency.p50.toFixed(2)} ms, p99 ${half.latency.p99.toFixed(2)} ms (target ≤ 5 ms)`,
+    );
     console.log(`prediction rows stored during the run: ${stored}`);
     fs.mkdirSync(".data", { recursive: true });
-    fs.writeFileSync(".data/bench-serve.json", JSON.stringify({ raw, rows, half: { rps: half.requests.average, p50: half.latency.p50, p99: half.latency.p99 } }, null, 2));
+    fs.writeFileSync(
+      ".data/bench-serve.json",
+      JSON.stringify({ raw, rows, half: { rps: half.requests.average, p50: half.latency.p50, p99: half.latency.p99 } }, null, 2),
+    );
   } finally {
     await worker?.stop();
     await closeDatabase(db);

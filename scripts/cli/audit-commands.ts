@@ -20,7 +20,10 @@ export function registerAuditCommands(program: Command): void {
         ok = verdict.ok;
         if (options.json) console.log(JSON.stringify(verdict));
         else if (verdict.ok) console.log(`Audit chain intact: ${verdict.count} records verified.`);
-        else console.log(`Audit chain BROKEN at record #${verdict.sequence} (${verdict.firstBrokenId}): ${verdict.reason}. ${verdict.count} records read.`);
+        else
+          console.log(
+            `Audit chain BROKEN at record #${verdict.sequence} (${verdict.firstBrokenId}): ${verdict.reason}. ${verdict.count} records read.`,
+          );
       } finally {
         await close();
       }

@@ -55,7 +55,11 @@ export function readCsvFileColumns(file: string, what: string, columns: TColumnS
       if (failed) return;
       failed = true;
       stream.destroy();
-      reject(error instanceof InputError ? error : new InputError(`${what}: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`));
+      reject(
+        error instanceof InputError
+          ? error
+          : new InputError(`${what}: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`),
+      );
     };
     // papaparse reads Node streams (its ReadableStreamStreamer); its typings only know browser files.
     Papa.parse(stream as unknown as Papa.LocalFile, {

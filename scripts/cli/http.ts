@@ -3,16 +3,20 @@ import path from "node:path";
 
 /** A failure the CLI reports in one line and exits with: 1 when the server refused, 2 for bad input. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: 1 | 2) {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2,
+  ) {
     super(message);
   }
 }
 
-export function apiConfig(): { url: string; apiKey: string } {
+function apiConfig(): { url: string; apiKey: string } {
   const url = (process.env.OVERSIGHT_URL ?? "http://localhost:3000").replace(/\/$/, "");
   const keyFile = path.resolve(".data/demo-api-key");
   const apiKey = process.env.OVERSIGHT_API_KEY ?? (fs.existsSync(keyFile) ? fs.readFileSync(keyFile, "utf8").trim() : "");
-  if (!apiKey) throw new CliError("Set OVERSIGHT_API_KEY (an API key with the registry or read scope), or run npm start once for the demo key.", 2);
+  if (!apiKey)
+    throw new CliError("Set OVERSIGHT_API_KEY (an API key with the registry or read scope), or run npm start once for the demo key.", 2);
   return { url, apiKey };
 }
 

@@ -3,11 +3,25 @@ import path from "node:path";
 import type { Command } from "commander";
 import { callApi, CliError, readFileOrThrow, readJsonOrThrow } from "./http";
 
-type TModelRow = { slug: string; displayName: string; riskTier: string; championVersion: string | null; latestVersion: string | null; versionCount: number };
+type TModelRow = {
+  slug: string;
+  displayName: string;
+  riskTier: string;
+  championVersion: string | null;
+  latestVersion: string | null;
+  versionCount: number;
+};
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 /** `models list|create`, `versions register`, `card export`: the registry through the REST API. */
@@ -22,7 +36,19 @@ export function registerRegistryCommands(program: Command): void {
       const rows = (body as { models: TModelRow[] }).models;
       if (options.json) return console.log(JSON.stringify(rows, null, 2));
       if (rows.length === 0) return console.log("No models.");
-      console.log(table([["MODEL", "NAME", "RISK", "CHAMPION", "LATEST", "VERSIONS"], ...rows.map((row) => [row.slug, row.displayName, row.riskTier, row.championVersion ?? "-", row.latestVersion ?? "-", String(row.versionCount)])]));
+      console.log(
+        table([
+          ["MODEL", "NAME", "RISK", "CHAMPION", "LATEST", "VERSIONS"],
+          ...rows.map((row) => [
+            row.slug,
+            row.displayName,
+            row.riskTier,
+            row.championVersion ?? "-",
+            row.latestVersion ?? "-",
+            String(row.versionCount),
+          ]),
+        ]),
+      );
     });
   models
     .command("create")
@@ -34,14 +60,31 @@ export function registerRegistryCommands(program: Command): void {
     .option("--use-case <text>", "business use case", "")
     .option("--kpi <text>", "business KPI it serves", "")
     .option("--json", "print JSON")
-    .action(async (options: { slug: string; name: string; riskTier: string; description: string; useCase: string; kpi: string; json?: boolean }) => {
-      const { body } = await callApi("/api/v1/models", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ slug: options.slug, displayName: options.name, riskTier: options.riskTier, description: options.description, useCase: options.useCase, businessKpi: options.kpi }),
-      });
-      console.log(options.json ? JSON.stringify(body, null, 2) : `Created model ${(body as { slug: string }).slug}.`);
-    });
+    .action(
+      async (options: {
+        slug: string;
+        name: string;
+        riskTier: string;
+        description: string;
+        useCase: string;
+        kpi: string;
+        json?: boolean;
+      }) => {
+        const { body } = await callApi("/api/v1/models", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            slug: options.slug,
+            displayName: options.name,
+            riskTier: options.riskTier,
+            description: options.description,
+            useCase: options.useCase,
+            businessKpi: options.kpi,
+          }),
+        });
+        console.log(options.json ? JSON.stringify(body, null, 2) : `Created model ${(body as { slug: string }).slug}.`);
+      },
+    );
 
   program
     .command("versions")
@@ -55,28 +98,47 @@ export function registerRegistryCommands(program: Command): void {
     .option("--reference <file.csv>", "reference data: a column per schema feature")
     .option("--card <file>", "JSON with card text (intendedUse, …) and trainingData, hyperparameters, offlineMetrics")
     .option("--json", "print JSON")
-    .action(async (options: { model: string; version: string; onnx: string; schema: string; reference?: string; card?: string; json?: boolean }) => {
-      const schema = readJsonOrThrow(options.schema, "--schema");
-      const card = options.card ? readJsonOrThrow(options.card, "--card") : {};
-      const { card: cardText, trainingData, hyperparameters, offlineMetrics, ...rest } = card as Record<string, unknown>;
-      const metadata = {
-        version: options.version,
-        inputSchema: schema.inputSchema,
-        outputSchema: schema.outputSchema,
-        trainingData,
-        hyperparameters,
-        offlineMetrics,
-        // A card file may hold the text at its top level or under "card".
-        card: cardText ?? rest,
-      };
-      const form = new FormData();
-      form.set("metadata", JSON.stringify(metadata));
-      form.set("onnx", new Blob([new Uint8Array(readFileOrThrow(options.onnx, "--onnx"))]), path.basename(options.onnx));
-      if (options.reference) form.set("reference", new Blob([new Uint8Array(readFileOrThrow(options.reference, "--reference"))], { type: "text/csv" }), path.basename(options.reference));
-      const { body } = await callApi(`/api/v1/models/${encodeURIComponent(options.model)}/versions`, { method: "POST", body: form });
-      const created = body as { version: string; status: string; artifactSha256: string; referenceRows: number };
-      console.log(options.json ? JSON.stringify(body, null, 2) : `Registered ${options.model} ${created.version} (${created.status}); artifact sha256 ${created.artifactSha256.slice(0, 16)}…, ${created.referenceRows} reference rows.`);
-    });
+    .action(
+      async (options: {
+        model: string;
+        version: string;
+        onnx: string;
+        schema: string;
+        reference?: string;
+        card?: string;
+        json?: boolean;
+      }) => {
+        const schema = readJsonOrThrow(options.schema, "--schema");
+        const card = options.card ? readJsonOrThrow(options.card, "--card") : {};
+        const { card: cardText, trainingData, hyperparameters, offlineMetrics, ...rest } = card as Record<string, unknown>;
+        const metadata = {
+          version: options.version,
+          inputSchema: schema.inputSchema,
+          outputSchema: schema.outputSchema,
+          trainingData,
+          hyperparameters,
+          offlineMetrics,
+          // A card file may hold the text at its top level or under "card".
+          card: cardText ?? rest,
+        };
+        const form = new FormData();
+        form.set("metadata", JSON.stringify(metadata));
+        form.set("onnx", new Blob([new Uint8Array(readFileOrThrow(options.onnx, "--onnx"))]), path.basename(options.onnx));
+        if (options.reference)
+          form.set(
+            "reference",
+            new Blob([new Uint8Array(readFileOrThrow(options.reference, "--reference"))], { type: "text/csv" }),
+            path.basename(options.reference),
+          );
+        const { body } = await callApi(`/api/v1/models/${encodeURIComponent(options.model)}/versions`, { method: "POST", body: form });
+        const created = body as { version: string; status: string; artifactSha256: string; referenceRows: number };
+        console.log(
+          options.json
+            ? JSON.stringify(body, null, 2)
+            : `Registered ${options.model} ${created.version} (${created.status}); artifact sha256 ${created.artifactSha256.slice(0, 16)}…, ${created.referenceRows} reference rows.`,
+        );
+      },
+    );
 
   program
     .command("card")
@@ -89,7 +151,9 @@ export function registerRegistryCommands(program: Command): void {
     .option("--out <file>", "write to this file instead of standard output")
     .action(async (options: { model: string; version: string; format: string; out?: string }) => {
       if (!["md", "json"].includes(options.format)) throw new CliError("--format must be md or json", 2);
-      const { text } = await callApi(`/api/v1/models/${encodeURIComponent(options.model)}/versions/${encodeURIComponent(options.version)}/card?format=${options.format}`);
+      const { text } = await callApi(
+        `/api/v1/models/${encodeURIComponent(options.model)}/versions/${encodeURIComponent(options.version)}/card?format=${options.format}`,
+      );
       if (options.out) {
         fs.writeFileSync(options.out, text);
         console.error(`Wrote ${options.out}`);
@@ -110,7 +174,11 @@ export function registerExportCommands(program: Command): void {
     .option("--to <date>", "to this day (UTC, inclusive)")
     .option("--out <file>", "write to this file instead of standard output")
     .action(async (options: { model: string; version?: string; from?: string; to?: string; out?: string }) => {
-      const query = new URLSearchParams(Object.entries({ version: options.version, from: options.from, to: options.to }).filter((entry): entry is [string, string] => Boolean(entry[1])));
+      const query = new URLSearchParams(
+        Object.entries({ version: options.version, from: options.from, to: options.to }).filter((entry): entry is [string, string] =>
+          Boolean(entry[1]),
+        ),
+      );
       const { text } = await callApi(`/api/v1/models/${encodeURIComponent(options.model)}/labelled?${query}`);
       if (options.out) {
         fs.writeFileSync(options.out, text);

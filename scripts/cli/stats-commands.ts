@@ -13,7 +13,14 @@ import {
   selectPerformanceColumns,
   type TDriftSelection,
 } from "@/lib/cli/stats-input";
-import { formatDriftReport, formatFairnessReport, formatPerformanceReport, toDriftJson, toFairnessJson, toPerformanceJson } from "@/lib/cli/stats-report";
+import {
+  formatDriftReport,
+  formatFairnessReport,
+  formatPerformanceReport,
+  toDriftJson,
+  toFairnessJson,
+  toPerformanceJson,
+} from "@/lib/cli/stats-report";
 import { detectDrift, type TColumn, type TDriftReport } from "@/lib/stats/drift";
 import { computeFairness } from "@/lib/stats/fairness";
 import { computePerformance } from "@/lib/stats/performance";
@@ -23,8 +30,25 @@ import { CliError } from "./http";
 const ROWS_HELP = "Rows in messages are counted as a spreadsheet does: the header is row 1.";
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export type TDriftOptions = { reference: string; current: string; columns?: string; categorical?: string; test?: string[]; threshold?: string[]; json?: boolean };
-type TFairnessOptions = { data: string; group: string; label?: string; prediction?: string; score?: string; threshold?: string; privileged?: string; json?: boolean };
+export type TDriftOptions = {
+  reference: string;
+  current: string;
+  columns?: string;
+  categorical?: string;
+  test?: string[];
+  threshold?: string[];
+  json?: boolean;
+};
+type TFairnessOptions = {
+  data: string;
+  group: string;
+  label?: string;
+  prediction?: string;
+  score?: string;
+  threshold?: string;
+  privileged?: string;
+  json?: boolean;
+};
 type TPerformanceOptions = { data: string; label?: string; score?: string; threshold?: string; json?: boolean };
 
 /** Bad input exits 2 with its message; anything else stays an unexpected failure. */
@@ -74,7 +98,11 @@ export function registerStatsCommands(program: Command): void {
     .option("--columns <a,b>", "columns to compare (default: every column in both files)")
     .option("--categorical <a,b>", "columns to treat as categories even when their values are numbers (codes, years)")
     .option("--test <feature=test>", `force a test for a feature: ${DRIFT_TESTS.join(", ")} (repeatable)`, collect)
-    .option("--threshold <feature=value>", "drift threshold for a feature: a p-value for ks/chisquare, a distance otherwise (repeatable)", collect)
+    .option(
+      "--threshold <feature=value>",
+      "drift threshold for a feature: a p-value for ks/chisquare, a distance otherwise (repeatable)",
+      collect,
+    )
     .option("--json", "print one JSON object")
     .addHelpText(
       "after",
@@ -116,7 +144,11 @@ export function registerStatsCommands(program: Command): void {
         const table = await readCsvFileColumns(options.data, "--data", fairnessColumnSpecs(columns));
         return { report: computeFairness(buildFairnessInput(table, columns, options.privileged)), columns };
       });
-      console.log(options.json ? JSON.stringify(toFairnessJson(report), null, 2) : formatFairnessReport(report, { group: columns.group, privileged: options.privileged }));
+      console.log(
+        options.json
+          ? JSON.stringify(toFairnessJson(report), null, 2)
+          : formatFairnessReport(report, { group: columns.group, privileged: options.privileged }),
+      );
     });
 
   program
@@ -135,6 +167,8 @@ export function registerStatsCommands(program: Command): void {
         const input = buildPerformanceInput(table, columns);
         return { performance: computePerformance(input), rows: table.rowCount, threshold: input.threshold };
       });
-      console.log(options.json ? JSON.stringify(toPerformanceJson(performance), null, 2) : formatPerformanceReport(performance, { rows, threshold }));
+      console.log(
+        options.json ? JSON.stringify(toPerformanceJson(performance), null, 2) : formatPerformanceReport(performance, { rows, threshold }),
+      );
     });
 }

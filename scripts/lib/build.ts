@@ -15,7 +15,7 @@ function newestMtimeMs(entry: string): number {
 }
 
 /** True when there is no production build, or a source file changed after it was made. */
-export function buildIsStale(root = process.cwd()): boolean {
+function buildIsStale(root = process.cwd()): boolean {
   const buildId = fs.statSync(path.join(root, ".next", "BUILD_ID"), { throwIfNoEntry: false });
   if (!buildId) return true;
   const newestSource = Math.max(...[...SOURCE_DIRS, ...SOURCE_FILES].map((entry) => newestMtimeMs(path.join(root, entry))));
@@ -26,7 +26,12 @@ export function buildIsStale(root = process.cwd()): boolean {
 export async function ensureProductionBuild(log: (line: string) => void): Promise<void> {
   if (!buildIsStale()) return;
   log("Building the web app (next build)…");
-  const build = startProcess({ name: "build", command: path.resolve("node_modules/.bin/next"), args: ["build"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const build = startProcess({
+    name: "build",
+    command: path.resolve("node_modules/.bin/next"),
+    args: ["build"],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   const code = await build.exited;
   if (code !== 0) throw new Error(`next build failed with exit code ${code}`);
 }

@@ -19,7 +19,10 @@ export async function openCliDatabase(): Promise<{ db: TDatabase; close: () => P
   const password = fs.readFileSync(passwordFile, "utf8").trim();
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${EMBEDDED_PORT}/oversight`;
   const probe = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
-  const running = await probe`select 1`.then(() => true, () => false);
+  const running = await probe`select 1`.then(
+    () => true,
+    () => false,
+  );
   await probe.end({ timeout: 1 });
   if (running) {
     const db = createDatabase(url, { maxConnections: 2 });
@@ -29,5 +32,11 @@ export async function openCliDatabase(): Promise<{ db: TDatabase; close: () => P
   const { openDatabaseServer } = await import("./database");
   const server = await openDatabaseServer({ dataDirName: "pg", port: EMBEDDED_PORT });
   const db = createDatabase(server.urlFor("oversight"), { maxConnections: 2 });
-  return { db, close: async () => { await closeDatabase(db); await server.stop(); } };
+  return {
+    db,
+    close: async () => {
+      await closeDatabase(db);
+      await server.stop();
+    },
+  };
 }

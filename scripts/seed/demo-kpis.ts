@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
 import { appendAuditRecord } from "@/db/audit";
 import type { TDatabase } from "@/db/connection";
-import { kpiValues, models } from "@/db/schema";
+import { getModelBySlug } from "@/db/queries/registry";
+import { insertMissingKpiValues } from "@/db/writes/kpis";
 import { createRandom } from "@/lib/random";
 import { dateAxis } from "@/lib/kpis/series";
 
@@ -15,7 +15,7 @@ const seedOf = (metric: string, day: string) => createHash("sha256").update(`${m
  * The demo's business KPIs for credit-default over one day: the approval rate (%) dips on weekends
  * and drifts down slowly; default losses (USD) follow the approvals of about a quarter before, noisily.
  */
-export function demoKpiValues(day: string): Array<{ metric: string; value: number; unit: string }> {
+function demoKpiValues(day: string): Array<{ metric: string; value: number; unit: string }> {
   const date = new Date(`${day}T00:00:00Z`);
   const weekend = date.getUTCDay() === 0 || date.getUTCDay() === 6;
   const dayNumber = date.getTime() / 86_400_000;
@@ -34,19 +34,24 @@ export function demoKpiValues(day: string): Array<{ metric: string; value: numbe
  * already present, seeded or sent by someone, are left alone; an audit record notes new days.
  */
 export async function seedDemoKpis(db: TDatabase, now = new Date()): Promise<number> {
-  const [model] = await db.select({ id: models.id }).from(models).where(eq(models.slug, "credit-default")).limit(1);
+  const model = await getModelBySlug(db, "credit-default");
   if (!model) return 0;
   const yesterday = new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
   const first = new Date(now.getTime() - DEMO_KPI_DAYS * 86_400_000).toISOString().slice(0, 10);
   const rows = dateAxis(first, yesterday).flatMap((day) => demoKpiValues(day).map((value) => ({ modelId: model.id, day, ...value })));
   return db.transaction(async (tx) => {
-    const inserted = await tx.insert(kpiValues).values(rows).onConflictDoNothing().returning({ id: kpiValues.id });
-    if (inserted.length > 0) {
+    const inserted = await insertMissingKpiValues(tx, rows);
+    if (inserted > 0) {
       await appendAuditRecord(tx, {
-        actorId: null, actorLabel: "system (demo seed)", action: "kpi.values_recorded", subjectType: "model", subjectId: model.id, modelId: model.id,
-        input: { source: "demo seed", count: inserted.length, metrics: ["approval rate", "default losses"], from: first, to: yesterday },
+        actorId: null,
+        actorLabel: "system (demo seed)",
+        action: "kpi.values_recorded",
+        subjectType: "model",
+        subjectId: model.id,
+        modelId: model.id,
+        input: { source: "demo seed", count: inserted, metrics: ["approval rate", "default losses"], from: first, to: yesterday },
       });
     }
-    return inserted.length;
+    return inserted;
   });
 }

@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import bcrypt from "bcryptjs";
-import { eq } from "drizzle-orm";
 import { appendAuditRecord } from "@/db/audit";
 import type { TDatabase } from "@/db/connection";
 import { createApiKey } from "@/db/queries/api-keys";
 import { insertArtifactIfAbsent, insertDeployment, insertModel, insertModelVersion } from "@/db/queries/registry";
-import { users } from "@/db/schema";
+import { getUserCredentialsByEmail } from "@/db/queries/users";
+import { insertUser } from "@/db/writes/users";
 import Papa from "papaparse";
 import { seedDemoKpis } from "./demo-kpis";
 import { buildReferenceProfile, parseReferenceRecords, ZInputSchema, ZOutputSchema } from "@/lib/registry";
@@ -47,13 +47,18 @@ function semverParts(version: string) {
 
 /** The reference sample shipped with the demo, as every version's drift and validation baseline. */
 function demoReferenceProfile(schema: { inputSchema: Record<string, unknown>; outputSchema: Record<string, unknown> }) {
-  const csv = Papa.parse<Record<string, string>>(fs.readFileSync(path.join(DEMO_DIR, "data/credit-reference.csv"), "utf8"), { header: true, skipEmptyLines: true });
+  const csv = Papa.parse<Record<string, string>>(fs.readFileSync(path.join(DEMO_DIR, "data/credit-reference.csv"), "utf8"), {
+    header: true,
+    skipEmptyLines: true,
+  });
   const outputSchema = ZOutputSchema.parse(schema.outputSchema);
   const parsed = parseReferenceRecords({
     schema: ZInputSchema.parse(schema.inputSchema),
     header: csv.meta.fields ?? [],
     records: csv.data,
-    label: outputSchema.labelColumn ? { column: outputSchema.labelColumn, positive: outputSchema.positiveLabel, negative: outputSchema.negativeLabel } : undefined,
+    label: outputSchema.labelColumn
+      ? { column: outputSchema.labelColumn, positive: outputSchema.positiveLabel, negative: outputSchema.negativeLabel }
+      : undefined,
   });
   if (!parsed.ok) throw new Error(`the demo reference data does not match its schema: ${parsed.errors[0].message}`);
   return buildReferenceProfile(parsed, 5_000);
@@ -65,7 +70,7 @@ function demoReferenceProfile(schema: { inputSchema: Record<string, unknown>; ou
  * Returns the key in clear text when it made one.
  */
 export async function seedDemo(db: TDatabase): Promise<{ seeded: boolean; apiKey: string | null }> {
-  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_USERS[0].email)).limit(1);
+  const existing = await getUserCredentialsByEmail(db, DEMO_USERS[0].email);
   if (existing) {
     // The KPI window moves with the calendar, so a database seeded earlier still gets recent days.
     await seedDemoKpis(db);
@@ -80,8 +85,7 @@ export async function seedDemo(db: TDatabase): Promise<{ seeded: boolean; apiKey
   const seeded = await db.transaction(async (tx) => {
     const userIds = new Map<string, string>();
     for (const user of DEMO_USERS) {
-      const [row] = await tx.insert(users).values({ ...user, passwordHash }).returning({ id: users.id });
-      userIds.set(user.email, row.id);
+      userIds.set(user.email, await insertUser(tx, { ...user, passwordHash }));
     }
     const scientistId = userIds.get("scientist@oversight.test")!;
     const audit = (action: string, subjectType: string, subjectId: string, modelId: string | null, input: Record<string, unknown>) =>
@@ -133,10 +137,21 @@ export async function seedDemo(db: TDatabase): Promise<{ seeded: boolean; apiKey
       await audit("registry.version_registered", "model_version", version.id, model.id, { version: entry.version, artifactSha256: sha256 });
     }
 
-    await insertDeployment(tx, { modelId: model.id, championVersionId: versionIds.get("1.0.0"), mode: "off", confidenceThreshold: 0.6, reviewSampleRate: 0.01 });
+    await insertDeployment(tx, {
+      modelId: model.id,
+      championVersionId: versionIds.get("1.0.0"),
+      mode: "off",
+      confidenceThreshold: 0.6,
+      reviewSampleRate: 0.01,
+    });
     await audit("deployment.champion_set", "model", model.id, model.id, { version: "1.0.0" });
 
-    const apiKey = await createApiKey(tx, { name: "Demo loan-origination app", scopes: ["predict", "outcomes", "registry", "kpis", "read"], modelIds: null, createdBy: userIds.get("admin@oversight.test")! });
+    const apiKey = await createApiKey(tx, {
+      name: "Demo loan-origination app",
+      scopes: ["predict", "outcomes", "registry", "kpis", "read"],
+      modelIds: null,
+      createdBy: userIds.get("admin@oversight.test")!,
+    });
     await audit("admin.api_key_created", "api_key", apiKey.id, null, { name: "Demo loan-origination app" });
     return { seeded: true, apiKey: apiKey.key };
   });

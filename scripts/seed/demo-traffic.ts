@@ -29,18 +29,33 @@ export async function seedDemoTraffic(db: TDatabase, { hours = 48, perHour = 200
   const records = applications.map((application, index) => ({
     id: crypto.randomUUID(),
     created_at: new Date(start + Math.floor((index * hours * HOUR_MS) / count)).toISOString(),
-    model_id: model.id, model_version_id: model.champion, role: "champion", request_id: `demo-history-${index}`,
-    features: `{${rows[index].join(",")}}`, attributes: JSON.stringify({ sex: application.sex, age_band: application.age_band }),
-    probability: scores[index], label: scores[index] >= 0.3 ? "default" : "repay", confidence: Math.max(scores[index], 1 - scores[index]),
+    model_id: model.id,
+    model_version_id: model.champion,
+    role: "champion",
+    request_id: `demo-history-${index}`,
+    features: `{${rows[index].join(",")}}`,
+    attributes: JSON.stringify({ sex: application.sex, age_band: application.age_band }),
+    probability: scores[index],
+    label: scores[index] >= 0.3 ? "default" : "repay",
+    confidence: Math.max(scores[index], 1 - scores[index]),
     latency_ms: 1.5 + ((index * 7) % 40) / 10,
   }));
   const outcomes = records
     .map((record, index) => ({ record, defaulted: applications[index].defaulted, index }))
     .filter(({ record, index }) => index % 5 < 3 && Date.parse(record.created_at) < now.getTime() - OUTCOME_DELAY_MS)
-    .map(({ record, defaulted }) => ({ prediction_id: record.id, prediction_created_at: record.created_at, model_id: model.id, label: defaulted ? "default" : "repay", label_value: defaulted ? 1 : 0, source: "api" }));
+    .map(({ record, defaulted }) => ({
+      prediction_id: record.id,
+      prediction_created_at: record.created_at,
+      model_id: model.id,
+      label: defaulted ? "default" : "repay",
+      label_value: defaulted ? 1 : 0,
+      source: "api",
+    }));
   await db.$client.begin(async (sql) => {
-    for (let offset = 0; offset < records.length; offset += 1000) await sql`insert into predictions ${sql(records.slice(offset, offset + 1000))}`;
-    for (let offset = 0; offset < outcomes.length; offset += 1000) await sql`insert into outcomes ${sql(outcomes.slice(offset, offset + 1000))}`;
+    for (let offset = 0; offset < records.length; offset += 1000)
+      await sql`insert into predictions ${sql(records.slice(offset, offset + 1000))}`;
+    for (let offset = 0; offset < outcomes.length; offset += 1000)
+      await sql`insert into outcomes ${sql(outcomes.slice(offset, offset + 1000))}`;
   });
   return count;
 }

@@ -9,7 +9,6 @@
 import { inject } from "vitest";
 import { closeDatabase, type TDatabase } from "@/db/connection";
 import { getUserCredentialsByEmail, getUserById } from "@/db/queries/users";
-import type { TRole } from "@/lib/roles";
 import type { TUserDto } from "@/lib/types/users";
 
 const session: { user: TUserDto | null } = { user: null };
@@ -22,10 +21,11 @@ export async function getCurrentUser(): Promise<TUserDto | null> {
   return user && !user.disabled ? user : null;
 }
 
-export async function requireRole(_roles?: readonly TRole[]): Promise<TUserDto> {
-  throw new Error("requireRole is for pages; integration tests call routes and actions");
+function pagesOnly(): Promise<TUserDto> {
+  throw new Error("requireUser and requirePermission are for pages; integration tests call routes and actions");
 }
-export const requireSection = requireRole;
+export const requireUser = pagesOnly;
+export const requirePermission = pagesOnly;
 
 /** Points the app's getDb() at this run's test database; returns a function that closes that pool. */
 export function useTestDatabaseForApp(): () => Promise<void> {

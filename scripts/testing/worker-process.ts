@@ -2,7 +2,7 @@ import net from "node:net";
 import { startProcess, stopProcess, waitForHttp, type TManagedProcess } from "../lib/processes";
 
 /** A free TCP port on loopback, chosen by the kernel. */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.listen(0, "127.0.0.1", () => {
@@ -13,7 +13,10 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts the real worker process (tsx workers/index.ts) and waits until it is ready. */
-export async function startWorkerProcess(options: { databaseUrl: string; env?: Record<string, string> }): Promise<{ url: string; process: TManagedProcess; stop: () => Promise<void> }> {
+export async function startWorkerProcess(options: {
+  databaseUrl: string;
+  env?: Record<string, string>;
+}): Promise<{ url: string; process: TManagedProcess; stop: () => Promise<void> }> {
   const port = await freePort();
   const managed = startProcess({
     name: "worker",

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { TDatabase } from "@/db/connection";
-import { findActiveApiKey, touchApiKey, type TApiKeyScope } from "@/db/queries/api-keys";
+import { findActiveApiKey, touchApiKey } from "@/db/queries/api-keys";
+import { apiKeyScopeOf, type TPermission } from "@/lib/permissions";
 
 export type TApiCaller = { apiKeyId: string; scopes: string[]; modelIds: string[] | null };
 
@@ -23,8 +24,13 @@ export function createApiKeyAuth(db: TDatabase) {
     return caller;
   }
 
-  /** The caller, or null after sending 401 / 403 with a message that says what is wrong. */
-  return async function authenticate(request: FastifyRequest, reply: FastifyReply, scope: TApiKeyScope, modelId?: string): Promise<TApiCaller | null> {
+  /** The caller, or null after sending 401 / 403 with a message that says what is wrong. The scope the key needs comes from the permission table. */
+  return async function authenticate(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    permission: TPermission,
+    modelId?: string,
+  ): Promise<TApiCaller | null> {
     const header = request.headers.authorization;
     const presented = header?.startsWith("Bearer ") ? header.slice(7).trim() : (request.headers["x-api-key"] as string | undefined)?.trim();
     if (!presented) {
@@ -36,8 +42,11 @@ export function createApiKeyAuth(db: TDatabase) {
       await reply.code(401).send({ error: "invalid_api_key", message: "The API key is not valid or has been revoked." });
       return null;
     }
-    if (!caller.scopes.includes(scope)) {
-      await reply.code(403).send({ error: "forbidden", message: `This API key does not have the '${scope}' scope.` });
+    const scope = apiKeyScopeOf(permission);
+    if (!scope || !caller.scopes.includes(scope)) {
+      await reply
+        .code(403)
+        .send({ error: "forbidden", message: scope ? `This API key does not have the '${scope}' scope.` : "API keys cannot do this." });
       return null;
     }
     if (modelId && caller.modelIds && !caller.modelIds.includes(modelId)) {

@@ -13,7 +13,10 @@ const { db, close } = openTestDatabase();
 const manifest = JSON.parse(fs.readFileSync(path.resolve("scripts/demo/models/manifest.json"), "utf8")) as {
   versions: Array<{ version: string; model: TLogisticModel & { engineeredLogLoanToIncome: boolean } }>;
 };
-const reference = Papa.parse<Record<string, string>>(fs.readFileSync(path.resolve("scripts/demo/data/credit-reference.csv"), "utf8"), { header: true, skipEmptyLines: true }).data;
+const reference = Papa.parse<Record<string, string>>(fs.readFileSync(path.resolve("scripts/demo/data/credit-reference.csv"), "utf8"), {
+  header: true,
+  skipEmptyLines: true,
+}).data;
 
 function instanceOf(row: Record<string, string>) {
   const instance: Record<string, unknown> = {};
@@ -37,7 +40,8 @@ let worker: Awaited<ReturnType<typeof startWorkerProcess>>;
 let apiKey: string;
 let modelId: string;
 const headers = () => ({ authorization: `Bearer ${apiKey}`, "content-type": "application/json" });
-const countPredictions = async () => (await db.$client`select count(*)::int as count from predictions where model_id = ${modelId}`)[0].count as number;
+const countPredictions = async () =>
+  (await db.$client`select count(*)::int as count from predictions where model_id = ${modelId}`)[0].count as number;
 
 beforeAll(async () => {
   await seedDemo(db);
@@ -55,12 +59,19 @@ afterAll(async () => {
 describe("answers", () => {
   it("feature JSON and OIP tensor JSON return the reference probability of the champion", async () => {
     const rows = reference.slice(0, 20);
-    const featureResponse = await fetch(`${worker.url}/api/v1/models/credit-default/predict`, { method: "POST", headers: headers(), body: JSON.stringify({ instances: rows.map(instanceOf) }) });
+    const featureResponse = await fetch(`${worker.url}/api/v1/models/credit-default/predict`, {
+      method: "POST",
+      headers: headers(),
+      body: JSON.stringify({ instances: rows.map(instanceOf) }),
+    });
     expect(featureResponse.status).toBe(200);
     const featureBody = await featureResponse.json();
     const oipResponse = await fetch(`${worker.url}/v2/models/credit-default/infer`, {
-      method: "POST", headers: headers(),
-      body: JSON.stringify({ inputs: [{ name: "features", shape: [rows.length, 9], datatype: "FP32", data: rows.map(tensorRowOf).flat() }] }),
+      method: "POST",
+      headers: headers(),
+      body: JSON.stringify({
+        inputs: [{ name: "features", shape: [rows.length, 9], datatype: "FP32", data: rows.map(tensorRowOf).flat() }],
+      }),
     });
     expect(oipResponse.status).toBe(200);
     const oipBody = await oipResponse.json();
@@ -83,18 +94,48 @@ describe("bad input gets a 4xx and leaves no row", () => {
   const cases: Array<[string, () => RequestInit & { url?: string }, number, RegExp]> = [
     ["malformed JSON", () => ({ body: '{"instances": [' }), 400, /not valid JSON/],
     ["wrong types", () => ({ body: JSON.stringify({ instances: [{ ...valid(), debt_to_income: "high" }] }) }), 422, /debt_to_income/],
-    ["missing and extra fields", () => ({ body: JSON.stringify({ instances: [{ annual_income_usd: 1, shoe_size: 42 }] }) }), 422, /shoe_size/],
+    [
+      "missing and extra fields",
+      () => ({ body: JSON.stringify({ instances: [{ annual_income_usd: 1, shoe_size: 42 }] }) }),
+      422,
+      /shoe_size/,
+    ],
     ["out of range", () => ({ body: JSON.stringify({ instances: [{ ...valid(), debt_to_income: 7 }] }) }), 422, /at most 1.5/],
     ["unknown category", () => ({ body: JSON.stringify({ instances: [{ ...valid(), sex: "unknown" }] }) }), 422, /sex/],
-    ["unknown model", () => ({ url: "/api/v1/models/no-such-model/predict", body: JSON.stringify({ instances: [valid()] }) }), 404, /no-such-model/],
-    ["wrong API key", () => ({ headers: { authorization: "Bearer ovk_wrong", "content-type": "application/json" }, body: JSON.stringify({ instances: [valid()] }) }), 401, /not valid/],
+    [
+      "unknown model",
+      () => ({ url: "/api/v1/models/no-such-model/predict", body: JSON.stringify({ instances: [valid()] }) }),
+      404,
+      /no-such-model/,
+    ],
+    [
+      "wrong API key",
+      () => ({
+        headers: { authorization: "Bearer ovk_wrong", "content-type": "application/json" },
+        body: JSON.stringify({ instances: [valid()] }),
+      }),
+      401,
+      /not valid/,
+    ],
     ["a batch over the limit", () => ({ body: JSON.stringify({ instances: Array.from({ length: 101 }, valid) }) }), 413, /At most 100/],
-    ["OIP tensor of the wrong width", () => ({ url: "/v2/models/credit-default/infer", body: JSON.stringify({ inputs: [{ name: "features", shape: [1, 3], datatype: "FP32", data: [1, 2, 3] }] }) }), 400, /shape must be \[batch, 9\]/],
+    [
+      "OIP tensor of the wrong width",
+      () => ({
+        url: "/v2/models/credit-default/infer",
+        body: JSON.stringify({ inputs: [{ name: "features", shape: [1, 3], datatype: "FP32", data: [1, 2, 3] }] }),
+      }),
+      400,
+      /shape must be \[batch, 9\]/,
+    ],
   ];
   it.each(cases)("%s", async (_name, make, status, message) => {
     const before = await countPredictions();
     const { url, ...init } = make();
-    const response = await fetch(`${worker.url}${url ?? "/api/v1/models/credit-default/predict"}`, { method: "POST", headers: headers(), ...init });
+    const response = await fetch(`${worker.url}${url ?? "/api/v1/models/credit-default/predict"}`, {
+      method: "POST",
+      headers: headers(),
+      ...init,
+    });
     expect(response.status).toBe(status);
     expect(JSON.stringify(await response.json())).toMatch(message);
     expect(await countPredictions()).toBe(before);
@@ -103,7 +144,11 @@ describe("bad input gets a 4xx and leaves no row", () => {
 
 describe("deployment changes through the database reach the running worker within a second", () => {
   async function versionAnswering(): Promise<{ role: string; modelVersion: string | null }> {
-    const response = await fetch(`${worker.url}/api/v1/models/credit-default/predict`, { method: "POST", headers: headers(), body: JSON.stringify({ instances: [instanceOf(reference[1])], requestId: "sticky-request" }) });
+    const response = await fetch(`${worker.url}/api/v1/models/credit-default/predict`, {
+      method: "POST",
+      headers: headers(),
+      body: JSON.stringify({ instances: [instanceOf(reference[1])], requestId: "sticky-request" }),
+    });
     const body = await response.json();
     return body.predictions[0];
   }
@@ -122,17 +167,27 @@ describe("deployment changes through the database reach the running worker withi
     const [v100] = await db.$client`select id from model_versions where model_id = ${modelId} and version = '1.0.0'`;
     const [v110] = await db.$client`select id from model_versions where model_id = ${modelId} and version = '1.1.0'`;
     const elapsed: Record<string, number> = {};
-    elapsed.champion = await timeUntil(() => db.$client`update deployments set champion_version_id = ${v110.id}, revision = revision + 1 where model_id = ${modelId}`, { role: "champion", modelVersion: "1.1.0" });
+    elapsed.champion = await timeUntil(
+      () => db.$client`update deployments set champion_version_id = ${v110.id}, revision = revision + 1 where model_id = ${modelId}`,
+      { role: "champion", modelVersion: "1.1.0" },
+    );
     elapsed.canary = await timeUntil(
-      () => db.$client`update deployments set champion_version_id = ${v100.id}, challenger_version_id = ${v110.id}, mode = 'canary', canary_percent = 100, revision = revision + 1 where model_id = ${modelId}`,
+      () =>
+        db.$client`update deployments set champion_version_id = ${v100.id}, challenger_version_id = ${v110.id}, mode = 'canary', canary_percent = 100, revision = revision + 1 where model_id = ${modelId}`,
       { role: "challenger", modelVersion: "1.1.0" },
     );
-    elapsed.killSwitch = await timeUntil(() => db.$client`update deployments set kill_switch = true, revision = revision + 1 where model_id = ${modelId}`, { role: "fallback", modelVersion: null });
+    elapsed.killSwitch = await timeUntil(
+      () => db.$client`update deployments set kill_switch = true, revision = revision + 1 where model_id = ${modelId}`,
+      { role: "fallback", modelVersion: null },
+    );
     elapsed.restore = await timeUntil(
-      () => db.$client`update deployments set kill_switch = false, challenger_version_id = null, mode = 'off', canary_percent = 0, revision = revision + 1 where model_id = ${modelId}`,
+      () =>
+        db.$client`update deployments set kill_switch = false, challenger_version_id = null, mode = 'off', canary_percent = 0, revision = revision + 1 where model_id = ${modelId}`,
       { role: "champion", modelVersion: "1.0.0" },
     );
-    console.log(`deployment change → first answer by the new route (ms): ${JSON.stringify(Object.fromEntries(Object.entries(elapsed).map(([key, value]) => [key, Math.round(value)])))}`);
+    console.log(
+      `deployment change → first answer by the new route (ms): ${JSON.stringify(Object.fromEntries(Object.entries(elapsed).map(([key, value]) => [key, Math.round(value)])))}`,
+    );
     for (const value of Object.values(elapsed)) expect(value).toBeLessThan(1_000);
   });
 
@@ -142,16 +197,26 @@ describe("deployment changes through the database reach the running worker withi
     try {
       // Reference rows the two versions label differently at the 0.3 threshold, the champion confident (≥ 0.6) and no high-risk rule.
       const label = (p: number) => (p >= 0.3 ? "default" : "repay");
-      const disagreeing = reference.filter((row) => {
-        const champion = referenceProbability("1.0.0", tensorRowOf(row));
-        return label(champion) !== label(referenceProbability("1.1.0", tensorRowOf(row))) && Math.max(champion, 1 - champion) >= 0.62 && Number(row.loan_amount_usd) < 40_000;
-      }).slice(0, 5);
+      const disagreeing = reference
+        .filter((row) => {
+          const champion = referenceProbability("1.0.0", tensorRowOf(row));
+          return (
+            label(champion) !== label(referenceProbability("1.1.0", tensorRowOf(row))) &&
+            Math.max(champion, 1 - champion) >= 0.62 &&
+            Number(row.loan_amount_usd) < 40_000
+          );
+        })
+        .slice(0, 5);
       expect(disagreeing.length).toBeGreaterThan(0);
       // The worker picks up shadow mode within a second (see the test above); wait until a shadow row appears.
       const started = Date.now();
       let ids: string[] = [];
       for (;;) {
-        const response = await fetch(`${worker.url}/api/v1/models/credit-default/predict`, { method: "POST", headers: headers(), body: JSON.stringify({ instances: disagreeing.map(instanceOf) }) });
+        const response = await fetch(`${worker.url}/api/v1/models/credit-default/predict`, {
+          method: "POST",
+          headers: headers(),
+          body: JSON.stringify({ instances: disagreeing.map(instanceOf) }),
+        });
         const body = (await response.json()) as { predictions: Array<{ predictionId: string; reviewReason: string | null }> };
         ids = body.predictions.map((prediction) => prediction.predictionId);
         if (body.predictions.every((prediction) => prediction.reviewReason === "shadow_disagreement")) break;

@@ -25,8 +25,18 @@ export function createWorkerMetrics() {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [registry],
     }),
-    fallbacks: new Counter({ name: "oversight_fallback_total", help: "Predictions answered by the rule-based fallback", labelNames: ["model", "cause"] as const, registers: [registry] }),
-    reviews: new Counter({ name: "oversight_review_items_total", help: "Predictions sent to human review", labelNames: ["model", "reason"] as const, registers: [registry] }),
+    fallbacks: new Counter({
+      name: "oversight_fallback_total",
+      help: "Predictions answered by the rule-based fallback",
+      labelNames: ["model", "cause"] as const,
+      registers: [registry],
+    }),
+    reviews: new Counter({
+      name: "oversight_review_items_total",
+      help: "Predictions sent to human review",
+      labelNames: ["model", "reason"] as const,
+      registers: [registry],
+    }),
     batchSize: new Histogram({
       name: "oversight_record_batch_rows",
       help: "Prediction rows written per group commit",

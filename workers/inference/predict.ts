@@ -1,9 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { Tensor } from "onnxruntime-node";
 import {
-  binaryConfidence, evaluateFallback, planRouting, reviewReason, type TInstanceValues, type TReviewReason, type TServingRole,
+  binaryConfidence,
+  evaluateFallback,
+  planRouting,
+  reviewReason,
+  type TInstanceValues,
+  type TReviewReason,
+  type TServingRole,
 } from "@/lib/inference/routing";
 import { modelInputFeatures } from "@/lib/registry";
+import { runBinaryClassifier } from "../onnx/score-rows";
 import type { TPredictionRecord, TReviewRecord } from "./recorder";
 import type { TLoadedVersion, TServedModel } from "./serving-state";
 
@@ -20,17 +26,13 @@ export type TPredictionResult = {
   reviewReason: TReviewReason | null;
 };
 
-/** Runs a version on many rows in one session.run: probabilities of the positive class. */
-export async function runVersion(version: TLoadedVersion, rows: number[][]): Promise<number[]> {
-  const flat = new Float32Array(rows.length * version.inputWidth);
-  rows.forEach((row, index) => flat.set(row, index * version.inputWidth));
-  const output = await version.session.run({ [version.inputName]: new Tensor("float32", flat, [rows.length, version.inputWidth]) });
-  const probabilities = output[version.outputSchema.probabilityOutput];
-  if (!probabilities) throw new Error(`the model has no output named ${version.outputSchema.probabilityOutput}`);
-  const data = probabilities.data as Float32Array;
-  // [N, 1] holds p(positive); [N, 2] holds both classes, and p(positive) is the second column.
-  const stride = data.length / rows.length;
-  return Array.from({ length: rows.length }, (_, index) => data[index * stride + stride - 1]);
+/** Runs a version on many rows in one session.run: P(positive) per row, read as the validation job reads it. */
+export function runVersion(version: TLoadedVersion, rows: number[][]): Promise<number[]> {
+  return runBinaryClassifier(version.session, {
+    rows,
+    width: version.inputWidth,
+    probabilityOutput: version.outputSchema.probabilityOutput,
+  });
 }
 
 /** Maps a tensor row back to named features, so fallback and review rules work for OIP calls too. */
@@ -62,7 +64,9 @@ export async function predictBatch(input: {
     hasChallenger: model.challenger !== null,
   };
   const plans = requestIds.map((requestId) => planRouting(deployment, requestId));
-  const answered: Array<{ probability: number; role: "champion" | "challenger" | "fallback"; version: TLoadedVersion | null }> = new Array(instances.length);
+  const answered: Array<{ probability: number; role: "champion" | "challenger" | "fallback"; version: TLoadedVersion | null }> = new Array(
+    instances.length,
+  );
   // A fallback answer caused by a failing version is recorded against that version, so its error rate can be judged.
   const failedVersionIds = new Map<number, string>();
   const fallbackCauses: string[] = [];
@@ -72,7 +76,10 @@ export async function predictBatch(input: {
     const indexes = plans.flatMap((plan, index) => (plan.answeredBy === role ? [index] : []));
     if (indexes.length === 0 || !version) return;
     try {
-      const probabilities = await runVersion(version, indexes.map((index) => instances[index].tensorRow));
+      const probabilities = await runVersion(
+        version,
+        indexes.map((index) => instances[index].tensorRow),
+      );
       indexes.forEach((index, position) => (answered[index] = { probability: probabilities[position], role, version }));
     } catch {
       // A failing model must not fail the caller: the rule-based fallback answers instead.
@@ -88,7 +95,10 @@ export async function predictBatch(input: {
   const shadowIndexes = plans.flatMap((plan, index) => (plan.runShadow ? [index] : []));
   if (shadowIndexes.length > 0 && model.challenger) {
     try {
-      const probabilities = await runVersion(model.challenger, shadowIndexes.map((index) => instances[index].tensorRow));
+      const probabilities = await runVersion(
+        model.challenger,
+        shadowIndexes.map((index) => instances[index].tensorRow),
+      );
       shadowIndexes.forEach((index, position) => shadowProbabilities.set(index, probabilities[position]));
     } catch {
       // A failing shadow is only a missing comparison; the caller is unaffected.
@@ -98,7 +108,11 @@ export async function predictBatch(input: {
   plans.forEach((plan, index) => {
     if (plan.answeredBy !== "fallback") return;
     if (fallbackCauses.length === 0) fallbackCauses.push(model.killSwitch ? "kill_switch" : "no_champion");
-    answered[index] = { probability: evaluateFallback(model.fallback, instances[index].values).probability, role: "fallback", version: null };
+    answered[index] = {
+      probability: evaluateFallback(model.fallback, instances[index].values).probability,
+      role: "fallback",
+      version: null,
+    };
   });
 
   const latencyMs = performance.now() - input.receivedAt;
@@ -107,7 +121,9 @@ export async function predictBatch(input: {
   const threshold = outputSchema?.threshold ?? 0.5;
   const labelOf = (probability: number, version: TLoadedVersion | null) => {
     const schema = version?.outputSchema ?? outputSchema;
-    return probability >= (version?.outputSchema.threshold ?? threshold) ? (schema?.positiveLabel ?? "positive") : (schema?.negativeLabel ?? "negative");
+    return probability >= (version?.outputSchema.threshold ?? threshold)
+      ? (schema?.positiveLabel ?? "positive")
+      : (schema?.negativeLabel ?? "negative");
   };
 
   const predictions: TPredictionRecord[] = [];
@@ -128,7 +144,23 @@ export async function predictBatch(input: {
       sampleDraw: random(),
       shadowDisagrees: role !== "fallback" && shadowLabel !== null && shadowLabel !== label,
     });
-    predictions.push(record({ id: predictionId, createdAt, model, versionId: version?.id ?? failedVersionIds.get(index) ?? null, role, requestId: requestIds[index], apiKeyId: input.apiKeyId, instance, probability, label, confidence, latencyMs, sentToReview: reason !== null }));
+    predictions.push(
+      record({
+        id: predictionId,
+        createdAt,
+        model,
+        versionId: version?.id ?? failedVersionIds.get(index) ?? null,
+        role,
+        requestId: requestIds[index],
+        apiKeyId: input.apiKeyId,
+        instance,
+        probability,
+        label,
+        confidence,
+        latencyMs,
+        sentToReview: reason !== null,
+      }),
+    );
     if (reason) {
       reviews.push({
         predictionId,
@@ -140,19 +172,52 @@ export async function predictBatch(input: {
       });
     }
     if (shadowProbability !== undefined && shadowLabel !== null && model.challenger) {
-      predictions.push(record({
-        id: randomUUID(), createdAt, model, versionId: model.challenger.id, role: "shadow", requestId: requestIds[index], apiKeyId: input.apiKeyId, instance,
-        probability: shadowProbability, label: shadowLabel, confidence: binaryConfidence(shadowProbability), latencyMs, sentToReview: false,
-      }));
+      predictions.push(
+        record({
+          id: randomUUID(),
+          createdAt,
+          model,
+          versionId: model.challenger.id,
+          role: "shadow",
+          requestId: requestIds[index],
+          apiKeyId: input.apiKeyId,
+          instance,
+          probability: shadowProbability,
+          label: shadowLabel,
+          confidence: binaryConfidence(shadowProbability),
+          latencyMs,
+          sentToReview: false,
+        }),
+      );
     }
-    return { predictionId, requestId: requestIds[index], probability, label, modelVersion: version?.version ?? null, role, sentToReview: reason !== null, reviewReason: reason };
+    return {
+      predictionId,
+      requestId: requestIds[index],
+      probability,
+      label,
+      modelVersion: version?.version ?? null,
+      role,
+      sentToReview: reason !== null,
+      reviewReason: reason,
+    };
   });
   return { results, predictions, reviews, fallbackCauses };
 }
 
 function record(input: {
-  id: string; createdAt: Date; model: TServedModel; versionId: string | null; role: TServingRole; requestId: string; apiKeyId: string | null;
-  instance: TEncodedInstance; probability: number; label: string; confidence: number; latencyMs: number; sentToReview: boolean;
+  id: string;
+  createdAt: Date;
+  model: TServedModel;
+  versionId: string | null;
+  role: TServingRole;
+  requestId: string;
+  apiKeyId: string | null;
+  instance: TEncodedInstance;
+  probability: number;
+  label: string;
+  confidence: number;
+  latencyMs: number;
+  sentToReview: boolean;
 }): TPredictionRecord {
   return {
     id: input.id,

@@ -1,8 +1,7 @@
-import { predictions, reviewItems } from "@/db/schema";
 import type { TDatabase } from "@/db/connection";
+import { insertPredictionBatch, type TPredictionRecord, type TReviewRecord } from "@/db/writes/predictions";
 
-export type TPredictionRecord = typeof predictions.$inferInsert & { id: string; createdAt: Date };
-export type TReviewRecord = typeof reviewItems.$inferInsert;
+export type { TPredictionRecord, TReviewRecord };
 
 type TPending = { predictions: TPredictionRecord[]; reviews: TReviewRecord[]; resolve: () => void; reject: (error: unknown) => void };
 
@@ -19,7 +18,12 @@ export type TRecorder = {
  * (one multi-row INSERT per table, one transaction), with up to `maxInFlight` flushes running
  * at once so one disk sync does not stall the next batch.
  */
-export function createRecorder(options: { db: TDatabase; maxBatchRows?: number; maxInFlight?: number; onFlush?: (rows: number) => void }): TRecorder {
+export function createRecorder(options: {
+  db: TDatabase;
+  maxBatchRows?: number;
+  maxInFlight?: number;
+  onFlush?: (rows: number) => void;
+}): TRecorder {
   const maxBatchRows = options.maxBatchRows ?? 500;
   const maxInFlight = options.maxInFlight ?? 2;
   const queue: TPending[] = [];
@@ -44,10 +48,7 @@ export function createRecorder(options: { db: TDatabase; maxBatchRows?: number; 
     const predictionRows = batch.flatMap((pending) => pending.predictions);
     const reviewRows = batch.flatMap((pending) => pending.reviews);
     try {
-      await options.db.transaction(async (tx) => {
-        if (predictionRows.length) await tx.insert(predictions).values(predictionRows);
-        if (reviewRows.length) await tx.insert(reviewItems).values(reviewRows);
-      });
+      await insertPredictionBatch(options.db, { predictions: predictionRows, reviews: reviewRows });
       flushes += 1;
       rows += predictionRows.length;
       options.onFlush?.(predictionRows.length);
@@ -84,4 +85,3 @@ export function createRecorder(options: { db: TDatabase; maxBatchRows?: number; 
     stats: () => ({ flushes, rows }),
   };
 }
-

@@ -9,7 +9,10 @@ import { openTestDatabase, resetDemoDeployment } from "@/scripts/testing/databas
 import { startWorkerProcess } from "@/scripts/testing/worker-process";
 
 const { db, close } = openTestDatabase();
-const reference = Papa.parse<Record<string, string>>(fs.readFileSync(path.resolve("scripts/demo/data/credit-reference.csv"), "utf8"), { header: true, skipEmptyLines: true }).data;
+const reference = Papa.parse<Record<string, string>>(fs.readFileSync(path.resolve("scripts/demo/data/credit-reference.csv"), "utf8"), {
+  header: true,
+  skipEmptyLines: true,
+}).data;
 const instances = reference.slice(0, 200).map((row) => ({
   ...Object.fromEntries(CREDIT_MODEL_INPUTS.map((name) => [name, name === "has_mortgage" ? row[name] === "true" : Number(row[name])])),
   sex: row.sex,

@@ -1,25 +1,35 @@
-import { eq, sql } from "drizzle-orm";
 import type { TDatabase } from "@/db/connection";
 import {
-  claimDueDeliveries, countMonitoringRules, getRuleSeries, insertAlertRules, leaseDeliveries, listAlertRules, lockOpenAlert, queueDeliveries, recordDeliveryAttempt,
+  claimDueDeliveries,
+  countMonitoringRules,
+  getModelDisplayName,
+  getRuleSeries,
+  insertAlertRules,
+  leaseDeliveries,
+  listAlertRules,
+  lockDefaultRules,
+  lockOpenAlert,
+  recordDeliveryAttempt,
 } from "@/db/queries/alert-rules";
-import { alerts, models } from "@/db/schema";
+import { fireAlert, keepAlert, resolveAlert } from "@/db/writes/alerts";
 import { defaultAlertRules, describeAlert, evaluateRule, webhookPayload, type TAlertRule } from "@/lib/monitoring/alert-rules";
 import type { TWindowLayout, TWindowSummary } from "@/lib/monitoring/window";
 
 /** Gives a model the default rules the first time it is monitored (an empty rule list stays the committee's choice afterwards). */
-export async function ensureDefaultRules(db: TDatabase, { modelId, layout, reference }: { modelId: string; layout: TWindowLayout; reference: TWindowSummary }) {
+export async function ensureDefaultRules(
+  db: TDatabase,
+  { modelId, layout, reference }: { modelId: string; layout: TWindowLayout; reference: TWindowSummary },
+) {
   await db.transaction(async (tx) => {
-    // Serialise per model so two workers don't both insert the defaults.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('alert-defaults'), hashtext(${modelId}))`);
+    await lockDefaultRules(tx, modelId);
     if ((await countMonitoringRules(tx, modelId)) === 0) await insertAlertRules(tx, modelId, defaultAlertRules({ layout, reference }));
   });
 }
 
 /** Evaluates every enabled rule of a model against its latest windows; fires, resolves or keeps alerts (see evaluateRule). */
 export async function evaluateAlertRules(db: TDatabase, modelId: string): Promise<{ fired: number; resolved: number }> {
-  const [model] = await db.select({ name: models.displayName }).from(models).where(eq(models.id, modelId));
-  if (!model) return { fired: 0, resolved: 0 };
+  const modelName = await getModelDisplayName(db, modelId);
+  if (modelName === null) return { fired: 0, resolved: 0 };
   let fired = 0;
   let resolved = 0;
   for (const rule of await listAlertRules(db, modelId, { enabledOnly: true })) {
@@ -29,17 +39,21 @@ export async function evaluateAlertRules(db: TDatabase, modelId: string): Promis
       const open = await lockOpenAlert(tx, rule.id);
       const decision = evaluateRule(shape, values, open !== null);
       if (decision.action === "fire") {
-        const text = describeAlert(shape, decision.value, model.name);
-        const [alert] = await tx.insert(alerts).values({ ruleId: rule.id, modelId, severity: rule.severity, value: decision.value, ...text }).returning({ id: alerts.id });
-        await queueDeliveries(tx, { alertId: alert.id, modelId, event: "fired" });
-        if (rule.triggersRetraining) await queueDeliveries(tx, { alertId: alert.id, modelId, event: "retraining" });
+        const text = describeAlert(shape, decision.value, modelName);
+        await fireAlert(tx, {
+          modelId,
+          ruleId: rule.id,
+          severity: rule.severity,
+          value: decision.value,
+          ...text,
+          triggersRetraining: rule.triggersRetraining,
+        });
         fired += 1;
       } else if (decision.action === "resolve" && open) {
-        await tx.update(alerts).set({ status: "resolved", resolvedAt: sql`now()`, value: decision.value, lastEvaluatedAt: sql`now()` }).where(eq(alerts.id, open.id));
-        await queueDeliveries(tx, { alertId: open.id, modelId, event: "resolved" });
+        await resolveAlert(tx, { alertId: open.id, modelId, value: decision.value });
         resolved += 1;
-      } else if (open && decision.value !== null) {
-        await tx.update(alerts).set({ value: decision.value, lastEvaluatedAt: sql`now()` }).where(eq(alerts.id, open.id));
+      } else if (open) {
+        await keepAlert(tx, { alertId: open.id, value: decision.value });
       }
     });
   }
@@ -54,13 +68,20 @@ const TIMEOUT_MS = 5_000;
 const LEASE_SECONDS = 120;
 
 /** Sends due webhook deliveries (Slack-compatible JSON) and schedules retries for failures. */
-export async function deliverAlerts(db: TDatabase, { consoleUrl, fetchImpl = fetch }: { consoleUrl: string; fetchImpl?: typeof fetch }): Promise<{ delivered: number; failed: number }> {
+export async function deliverAlerts(
+  db: TDatabase,
+  { consoleUrl, fetchImpl = fetch }: { consoleUrl: string; fetchImpl?: typeof fetch },
+): Promise<{ delivered: number; failed: number }> {
   let delivered = 0;
   let failed = 0;
   // Claim and lease in a short transaction, then send outside it: a slow receiver must not hold row locks.
   const due = await db.transaction(async (tx) => {
     const rows = await claimDueDeliveries(tx, 20);
-    await leaseDeliveries(tx, rows.map((row) => row.id), LEASE_SECONDS);
+    await leaseDeliveries(
+      tx,
+      rows.map((row) => row.id),
+      LEASE_SECONDS,
+    );
     return rows;
   });
   for (const delivery of due) {
@@ -70,7 +91,9 @@ export async function deliverAlerts(db: TDatabase, { consoleUrl, fetchImpl = fet
       const response = await fetchImpl(delivery.url, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(webhookPayload({ kind: delivery.event, alert: { ...delivery.alert, modelSlug: delivery.modelSlug }, consoleUrl })),
+        body: JSON.stringify(
+          webhookPayload({ kind: delivery.event, alert: { ...delivery.alert, modelSlug: delivery.modelSlug }, consoleUrl }),
+        ),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
       if (!response.ok) error = `HTTP ${response.status}`;
@@ -78,7 +101,14 @@ export async function deliverAlerts(db: TDatabase, { consoleUrl, fetchImpl = fet
       error = cause instanceof Error ? cause.message : String(cause);
     }
     const giveUp = error !== undefined && attempts >= MAX_ATTEMPTS;
-    await recordDeliveryAttempt(db, { id: delivery.id, ok: error === undefined, error, attempts, giveUp, nextAttemptAt: error ? new Date(Date.now() + BACKOFF_BASE_MS * 2 ** (attempts - 1)) : undefined });
+    await recordDeliveryAttempt(db, {
+      id: delivery.id,
+      ok: error === undefined,
+      error,
+      attempts,
+      giveUp,
+      nextAttemptAt: error ? new Date(Date.now() + BACKOFF_BASE_MS * 2 ** (attempts - 1)) : undefined,
+    });
     if (error) failed += 1;
     else delivered += 1;
   }

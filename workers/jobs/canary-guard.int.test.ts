@@ -1,41 +1,106 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { systemActor } from "@/db/writes/actor";
+import { moveDeployment } from "@/db/writes/deployment";
 import { seedDemo } from "@/scripts/seed/demo-seed";
 import { openTestDatabase } from "@/scripts/testing/database";
+import { deliverAlerts } from "./alert-rules";
 import { runCanaryGuard } from "./canary-guard";
+import { startWebhookReceiver } from "./test-webhook-receiver";
 
 const { db, close } = openTestDatabase();
 beforeAll(() => seedDemo(db));
 afterAll(close);
 
-it("withdraws a canary whose p99 latency is past the limit, alerts the committee and audits why", async () => {
+it("withdraws a canary whose p99 latency is past the limit, audits why, and the committee's webhook receives the alert", async () => {
+  const receiver = await startWebhookReceiver();
   const [model] = await db.$client`select id from models where slug = 'credit-default'`;
-  const versions = await db.$client`select id, version from model_versions where model_id = ${model.id} and version in ('1.0.0', '1.1.0') order by version`;
-  const [champion, challenger] = [versions[0].id, versions[1].id];
-  // Other test files share this database: set the deployment this test needs, whatever they left.
-  await db.$client`update model_versions set status = 'champion' where id = ${champion}`;
-  await db.$client`update model_versions set status = 'canary' where id = ${challenger}`;
-  await db.$client`update deployments set champion_version_id = ${champion}, challenger_version_id = ${challenger}, mode = 'canary', canary_percent = 10, kill_switch = false, revision = revision + 1 where model_id = ${model.id}`;
-  await db.$client`delete from predictions where model_id = ${model.id} and model_version_id in (${champion}, ${challenger}) and created_at > now() - interval '1 hour'`;
+  const [channel] =
+    await db.$client`insert into alert_channels (model_id, kind, url) values (${model.id}, 'webhook', ${receiver.url}) returning id`;
+  try {
+    const versions =
+      await db.$client`select id, version from model_versions where model_id = ${model.id} and version in ('1.0.0', '1.1.0') order by version`;
+    const [champion, challenger] = [versions[0].id, versions[1].id];
+    // Other test files share this database: set the deployment this test needs, whatever they left.
+    await db.$client`update model_versions set status = 'champion' where id = ${champion}`;
+    await db.$client`update model_versions set status = 'canary' where id = ${challenger}`;
+    await db.$client`update deployments set champion_version_id = ${champion}, challenger_version_id = ${challenger}, mode = 'canary', canary_percent = 10, kill_switch = false, revision = revision + 1 where model_id = ${model.id}`;
+    await db.$client`delete from predictions where model_id = ${model.id} and model_version_id in (${champion}, ${challenger}) and created_at > now() - interval '1 hour'`;
+    const [before] = await db.$client`select revision from deployments where model_id = ${model.id}`;
 
-  // 300 answers per arm in the last hour: same confidence, but the challenger is 10× slower.
-  const insert = (versionId: string, role: string, latencyMs: number) => db.$client`
-    insert into predictions (model_id, model_version_id, role, request_id, features, probability, label, confidence, latency_ms)
-    select ${model.id}, ${versionId}, ${role}, 'guard-' || g, '{1,2,3}'::real[], 0.2, 'repay', 0.8, ${latencyMs} from generate_series(1, 300) g`;
-  await insert(champion, "champion", 2);
-  expect(await runCanaryGuard(db)).toBe(0); // the challenger has no traffic yet: insufficient data
-  await insert(challenger, "challenger", 20);
+    // 300 answers per arm in the last hour: same confidence, but the challenger is 10× slower.
+    const insert = (versionId: string, role: string, latencyMs: number) => db.$client`
+      insert into predictions (model_id, model_version_id, role, request_id, features, probability, label, confidence, latency_ms)
+      select ${model.id}, ${versionId}, ${role}, 'guard-' || g, '{1,2,3}'::real[], 0.2, 'repay', 0.8, ${latencyMs} from generate_series(1, 300) g`;
+    await insert(champion, "champion", 2);
+    expect(await runCanaryGuard(db)).toBe(0); // the challenger has no traffic yet: insufficient data
+    await insert(challenger, "challenger", 20);
 
-  expect(await runCanaryGuard(db)).toBe(1);
-  const [deployment] = await db.$client`select mode, challenger_version_id, canary_percent from deployments where model_id = ${model.id}`;
-  expect(deployment).toEqual({ mode: "off", challenger_version_id: null, canary_percent: 0 });
-  const [version] = await db.$client`select status from model_versions where id = ${challenger}`;
-  expect(version.status).toBe("approved");
-  const [audit] = await db.$client`select action, input from audit_records where subject_id = ${challenger} order by sequence desc limit 1`;
-  expect(audit.action).toBe("deployment.canary_guard_withdrew");
-  expect(audit.input.reasons).toEqual(["p99 latency 20 ms against the champion's 2 ms: 10 times, more than the 2 times allowed."]);
-  const [alert] = await db.$client`select severity, status, title from alerts where model_id = ${model.id} and title like 'Canary%'`;
-  expect(alert).toMatchObject({ severity: "critical", status: "firing" });
-  expect(await runCanaryGuard(db)).toBe(0);
-  // Leave no synthetic traffic behind for the other files of this run.
-  await db.$client`delete from predictions where request_id like 'guard-%'`;
+    expect(await runCanaryGuard(db)).toBe(1);
+    const [deployment] =
+      await db.$client`select mode, challenger_version_id, canary_percent, revision, updated_by from deployments where model_id = ${model.id}`;
+    expect(deployment).toEqual({
+      mode: "off",
+      challenger_version_id: null,
+      canary_percent: 0,
+      revision: before.revision + 1,
+      updated_by: null,
+    });
+    const [version] = await db.$client`select status from model_versions where id = ${challenger}`;
+    expect(version.status).toBe("approved");
+    const [audit] =
+      await db.$client`select action, actor_label, input from audit_records where subject_id = ${challenger} order by sequence desc limit 1`;
+    expect(audit).toMatchObject({ action: "deployment.withdraw", actor_label: "system (canary guard)" });
+    expect(audit.input).toMatchObject({ from: "canary", to: "approved", revision: before.revision + 1 });
+    expect(audit.input.reasons).toEqual(["p99 latency 20 ms against the champion's 2 ms: 10 times, more than the 2 times allowed."]);
+
+    // The alert and its webhook delivery were written in the withdrawal's transaction.
+    const [alert] =
+      await db.$client`select id, severity, status, title from alerts where model_id = ${model.id} and title like 'Canary%' order by fired_at desc limit 1`;
+    expect(alert).toMatchObject({
+      severity: "critical",
+      status: "firing",
+      title: "Canary 1.1.0 of credit-default withdrawn by the canary guard",
+    });
+    const queued = await db.$client`select status, event from alert_deliveries where alert_id = ${alert.id} and channel_id = ${channel.id}`;
+    expect(queued).toEqual([{ status: "pending", event: "fired" }]);
+
+    await deliverAlerts(db, { consoleUrl: "http://console.test" });
+    const [delivered] =
+      await db.$client`select status, attempts from alert_deliveries where alert_id = ${alert.id} and channel_id = ${channel.id}`;
+    expect(delivered).toEqual({ status: "delivered", attempts: 1 });
+    const message = receiver.received.find((body) => body.alert.id === alert.id);
+    expect(message).toMatchObject({ event: "fired", alert: { severity: "critical", title: alert.title } });
+    expect(message!.text).toContain("p99 latency 20 ms against the champion's 2 ms");
+
+    // Nothing is left to withdraw, and nothing is alerted twice.
+    expect(await runCanaryGuard(db)).toBe(0);
+  } finally {
+    await receiver.close();
+    // Leave no synthetic traffic or channel behind for the other files of this run.
+    await db.$client`delete from alert_deliveries where channel_id = ${channel.id}`;
+    await db.$client`delete from alert_channels where id = ${channel.id}`;
+    await db.$client`delete from predictions where request_id like 'guard-%'`;
+  }
+});
+
+it("leaves a canary alone when the deployment changed after it was judged", async () => {
+  // The revision check is what keeps a slow guard from withdrawing a canary the committee just replaced.
+  const [model] = await db.$client`select id from models where slug = 'credit-default'`;
+  const [challenger] = await db.$client`select id from model_versions where model_id = ${model.id} and version = '1.1.0'`;
+  await db.$client`update model_versions set status = 'canary' where id = ${challenger.id}`;
+  await db.$client`update deployments set challenger_version_id = ${challenger.id}, mode = 'canary', canary_percent = 10, revision = revision + 1 where model_id = ${model.id}`;
+  const [{ revision }] = await db.$client`select revision from deployments where model_id = ${model.id}`;
+  await expect(
+    moveDeployment(db, {
+      model: { id: model.id },
+      actor: systemActor("canary guard"),
+      action: "withdraw",
+      versionId: challenger.id,
+      expectedRevision: revision - 1,
+    }),
+  ).rejects.toMatchObject({ code: "state_changed", status: 409 });
+  const [deployment] = await db.$client`select mode, revision from deployments where model_id = ${model.id}`;
+  expect(deployment).toEqual({ mode: "canary", revision });
+  await db.$client`update model_versions set status = 'approved' where id = ${challenger.id}`;
+  await db.$client`update deployments set challenger_version_id = null, mode = 'off', canary_percent = 0, revision = revision + 1 where model_id = ${model.id}`;
 });

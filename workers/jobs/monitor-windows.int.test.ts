@@ -20,44 +20,66 @@ let model: { id: string; champion: string; sha: string };
 async function insertTraffic(hour: Date, count: number, seed: number, drift?: TDriftEpisode) {
   const applications = generateCreditApplications({ count, seed, drift });
   const rows = applications.map(toTensorRow);
-  const scores = await scoreRows({ model: new Uint8Array((await getArtifactContent(db, model.sha))!), rows, width: rows[0].length, probabilityOutput: "probability" });
+  const scores = await scoreRows({
+    model: new Uint8Array((await getArtifactContent(db, model.sha))!),
+    rows,
+    width: rows[0].length,
+    probabilityOutput: "probability",
+  });
   const records = applications.map((application, index) => ({
     id: crypto.randomUUID(),
     created_at: new Date(hour.getTime() + Math.floor((index * HOUR_MS) / count)).toISOString(),
-    model_id: model.id, model_version_id: model.champion, role: "champion", request_id: `monitor-test-${seed}-${index}`,
-    features: `{${rows[index].join(",")}}`, attributes: JSON.stringify({ sex: application.sex, age_band: application.age_band }),
-    probability: scores[index], label: scores[index] >= 0.3 ? "default" : "repay", confidence: Math.max(scores[index], 1 - scores[index]), latency_ms: 2 + (index % 5),
+    model_id: model.id,
+    model_version_id: model.champion,
+    role: "champion",
+    request_id: `monitor-test-${seed}-${index}`,
+    features: `{${rows[index].join(",")}}`,
+    attributes: JSON.stringify({ sex: application.sex, age_band: application.age_band }),
+    probability: scores[index],
+    label: scores[index] >= 0.3 ? "default" : "repay",
+    confidence: Math.max(scores[index], 1 - scores[index]),
+    latency_ms: 2 + (index % 5),
   }));
   await db.$client`insert into predictions ${db.$client(records)}`;
   const labelled = records.filter((_, index) => index % 5 < 3);
-  await db.$client`insert into outcomes ${db.$client(labelled.map((record) => {
-    const defaulted = applications[records.indexOf(record)].defaulted;
-    return { prediction_id: record.id, prediction_created_at: record.created_at, model_id: model.id, label: defaulted ? "default" : "repay", label_value: defaulted ? 1 : 0, source: "api" };
-  }))}`;
+  await db.$client`insert into outcomes ${db.$client(
+    labelled.map((record) => {
+      const defaulted = applications[records.indexOf(record)].defaulted;
+      return {
+        prediction_id: record.id,
+        prediction_created_at: record.created_at,
+        model_id: model.id,
+        label: defaulted ? "default" : "repay",
+        label_value: defaulted ? 1 : 0,
+        source: "api",
+      };
+    }),
+  )}`;
 }
 
 beforeAll(async () => {
   await seedDemo(db);
   await resetDemoDeployment(db);
-  const [row] = await db.$client`select m.id, d.champion_version_id as champion, v.artifact_sha256 as sha from models m join deployments d on d.model_id = m.id join model_versions v on v.id = d.champion_version_id where m.slug = 'credit-default'`;
+  const [row] =
+    await db.$client`select m.id, d.champion_version_id as champion, v.artifact_sha256 as sha from models m join deployments d on d.model_id = m.id join model_versions v on v.id = d.champion_version_id where m.slug = 'credit-default'`;
   model = { id: row.id, champion: row.champion, sha: row.sha };
   await insertTraffic(calmHour, 600, 101);
   await insertTraffic(driftHour, 600, 202, { incomeShiftFactor: 0.75, youngApplicantShare: 0.35, youngDebtIncrease: 0.15 });
 });
 async function clearMonitoringExcept(hours: Date[]) {
   const [first, second] = hours.map((hour) => hour.toISOString());
-  await db.$client`delete from alert_deliveries where alert_id in (select id from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where metric like '%.%'))`;
-  await db.$client`delete from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where metric like '%.%')`;
-  await db.$client`delete from alert_rules where model_id = ${model.id} and metric like '%.%'`;
+  await db.$client`delete from alert_deliveries where alert_id in (select id from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where source = 'monitoring'))`;
+  await db.$client`delete from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where source = 'monitoring')`;
+  await db.$client`delete from alert_rules where model_id = ${model.id} and source = 'monitoring'`;
   await db.$client`delete from monitor_results where model_id = ${model.id} and granularity = 'hour' and window_start not in (${first}, ${second})`;
   await db.$client`delete from monitor_windows where model_id = ${model.id} and granularity = 'hour' and window_start not in (${first}, ${second})`;
 }
 
 afterAll(async () => {
-  await db.$client`delete from alert_deliveries where alert_id in (select id from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where metric like '%.%'))`;
+  await db.$client`delete from alert_deliveries where alert_id in (select id from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where source = 'monitoring'))`;
   await db.$client`delete from alert_channels where url like 'http://127.0.0.1:%'`;
-  await db.$client`delete from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where metric like '%.%')`;
-  await db.$client`delete from alert_rules where model_id = ${model.id} and metric like '%.%'`;
+  await db.$client`delete from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where source = 'monitoring')`;
+  await db.$client`delete from alert_rules where model_id = ${model.id} and source = 'monitoring'`;
   await db.$client`delete from monitor_results where model_id = ${model.id}`;
   await db.$client`delete from monitor_windows where model_id = ${model.id}`;
   await db.$client`delete from outcomes where prediction_id in (select id from predictions where request_id like 'monitor-test-%')`;
@@ -66,7 +88,8 @@ afterAll(async () => {
 });
 
 const result = async (hour: Date, kind: string, statistic: string, { feature = "", group = "", granularity = "hour" } = {}) => {
-  const [row] = await db.$client`select value, status, details from monitor_results where model_version_id = ${model.champion} and granularity = ${granularity} and window_start = ${hour.toISOString()} and kind = ${kind} and statistic = ${statistic} and feature = ${feature} and group_name = ${group}`;
+  const [row] =
+    await db.$client`select value, status, details from monitor_results where model_version_id = ${model.champion} and granularity = ${granularity} and window_start = ${hour.toISOString()} and kind = ${kind} and statistic = ${statistic} and feature = ${feature} and group_name = ${group}`;
   return row as { value: number | null; status: string; details: Record<string, unknown> } | undefined;
 };
 
@@ -108,17 +131,21 @@ describe("monitor windows", () => {
 
   it("merge the hours into the day", async () => {
     const day = new Date(Math.floor(calmHour.getTime() / (24 * HOUR_MS)) * 24 * HOUR_MS);
-    const [window] = await db.$client`select row_count, labelled_count from monitor_windows where model_version_id = ${model.champion} and granularity = 'day' and window_start = ${day.toISOString()}`;
+    const [window] =
+      await db.$client`select row_count, labelled_count from monitor_windows where model_version_id = ${model.champion} and granularity = 'day' and window_start = ${day.toISOString()}`;
     const hoursOfDay = [calmHour, driftHour].filter((hour) => hour.getTime() - day.getTime() < 24 * HOUR_MS).length;
     expect(window).toEqual({ row_count: 600 * hoursOfDay, labelled_count: 360 * hoursOfDay });
   });
 
   it("are idempotent: recomputing a window changes nothing", async () => {
-    const before = await db.$client`select statistic, feature, group_name, value from monitor_results where model_version_id = ${model.champion} and window_start = ${driftHour.toISOString()} order by 1, 2, 3`;
+    const before =
+      await db.$client`select statistic, feature, group_name, value from monitor_results where model_version_id = ${model.champion} and window_start = ${driftHour.toISOString()} order by 1, 2, 3`;
     await computeHourWindow(db, { versionId: model.champion, hour: driftHour });
-    const after = await db.$client`select statistic, feature, group_name, value from monitor_results where model_version_id = ${model.champion} and window_start = ${driftHour.toISOString()} order by 1, 2, 3`;
+    const after =
+      await db.$client`select statistic, feature, group_name, value from monitor_results where model_version_id = ${model.champion} and window_start = ${driftHour.toISOString()} order by 1, 2, 3`;
     expect(after).toEqual(before);
-    const [{ count }] = await db.$client`select count(*)::int from monitor_windows where model_version_id = ${model.champion} and granularity = 'hour' and window_start = ${driftHour.toISOString()}`;
+    const [{ count }] =
+      await db.$client`select count(*)::int from monitor_windows where model_version_id = ${model.champion} and granularity = 'hour' and window_start = ${driftHour.toISOString()}`;
     expect(count).toBe(1);
   });
 });
@@ -151,13 +178,19 @@ describe("alert rules", () => {
       // A pass over the last week finds the two hours (missing windows) and creates the default rules.
       const pass = await runMonitorWindows(db, { since: null, now: new Date(driftHour.getTime() + 30 * 60_000) });
       expect(pass.windows).toBeGreaterThanOrEqual(2);
-      const rules = await db.$client`select name from alert_rules where model_id = ${model.id} and metric like '%.%'`;
-      expect(rules.map((rule) => rule.name)).toEqual(expect.arrayContaining(["Drift on annual_income_usd", "Four-fifths rule by sex", "Sustained dataset drift"]));
-      const [fired] = await db.$client`select a.id, a.title, a.message, a.status from alerts a join alert_rules r on r.id = a.rule_id where r.model_id = ${model.id} and r.name = 'Drift on annual_income_usd'`;
+      const rules = await db.$client`select name from alert_rules where model_id = ${model.id} and source = 'monitoring'`;
+      expect(rules.map((rule) => rule.name)).toEqual(
+        expect.arrayContaining(["Drift on annual_income_usd", "Four-fifths rule by sex", "Sustained dataset drift"]),
+      );
+      const [fired] =
+        await db.$client`select a.id, a.title, a.message, a.status from alerts a join alert_rules r on r.id = a.rule_id where r.model_id = ${model.id} and r.name = 'Drift on annual_income_usd'`;
       expect(fired.status).toBe("firing");
-      const [fairness] = await db.$client`select a.status from alerts a join alert_rules r on r.id = a.rule_id where r.model_id = ${model.id} and r.name = 'Four-fifths rule by age_band'`;
+      const [fairness] =
+        await db.$client`select a.status from alerts a join alert_rules r on r.id = a.rule_id where r.model_id = ${model.id} and r.name = 'Four-fifths rule by age_band'`;
       expect(fairness.status).toBe("firing");
-      expect(fired.message).toMatch(/^drift\.wasserstein_normed \(feature annual_income_usd\) is [0-9.]+, at or above the threshold 0\.1\.$/);
+      expect(fired.message).toMatch(
+        /^drift\.wasserstein_normed \(feature annual_income_usd\) is [0-9.]+, at or above the threshold 0\.1\.$/,
+      );
       // Evaluating again with nothing new neither fires twice nor resolves.
       expect(await evaluateAlertRules(db, model.id)).toEqual({ fired: 0, resolved: 0 });
 

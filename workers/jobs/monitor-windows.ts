@@ -1,11 +1,24 @@
 import type { TDatabase } from "@/db/connection";
 import {
-  getMonitorVersion, listActiveHours, listHoursWithNewOutcomes, listMissingHours, listWindowRows, listWindows, upsertMonitorResults, upsertWindow,
+  getMonitorVersion,
+  listActiveHours,
+  listHoursWithNewOutcomes,
+  listMissingHours,
+  listWindowRows,
+  listWindows,
+  upsertMonitorResults,
+  upsertWindow,
 } from "@/db/queries/monitoring";
 import { getArtifactContent } from "@/db/queries/serving";
 import { windowStatistics } from "@/lib/monitoring/statistics";
 import {
-  buildWindowLayout, emptyWindowSummary, mergeWindowSummaries, referenceWindowRows, summarizeWindow, type TWindowLayout, type TWindowSummary,
+  buildWindowLayout,
+  emptyWindowSummary,
+  mergeWindowSummaries,
+  referenceWindowRows,
+  summarizeWindow,
+  type TWindowLayout,
+  type TWindowSummary,
 } from "@/lib/monitoring/window";
 import { modelInputFeatures, ZInputSchema, ZOutputSchema, type TReferenceProfile } from "@/lib/registry";
 import { scoreRows } from "../onnx/score-rows";
@@ -28,11 +41,19 @@ async function loadContext(db: TDatabase, versionId: string): Promise<TVersionCo
   const output = ZOutputSchema.parse(version.outputSchema);
   const layout = buildWindowLayout({ schema, profile, threshold: output.threshold });
   const inputs = modelInputFeatures(schema);
-  const rows = Array.from({ length: profile.sampleRows }, (_, index) => inputs.map((feature) => Number(profile.columns[feature.name][index])));
+  const rows = Array.from({ length: profile.sampleRows }, (_, index) =>
+    inputs.map((feature) => Number(profile.columns[feature.name][index])),
+  );
   const bytes = await getArtifactContent(db, version.artifactSha256);
-  const scores = bytes ? await scoreRows({ model: new Uint8Array(bytes), rows, width: inputs.length, probabilityOutput: output.probabilityOutput }) : [];
+  const scores = bytes
+    ? await scoreRows({ model: new Uint8Array(bytes), rows, width: inputs.length, probabilityOutput: output.probabilityOutput })
+    : [];
   const reference = summarizeWindow(layout, referenceWindowRows({ schema, profile, scores }));
-  const referenceSorted = Object.fromEntries(layout.features.filter((feature) => feature.kind === "numerical").map((feature) => [feature.name, Float64Array.from((profile.columns[feature.name] ?? []).map(Number)).sort()]));
+  const referenceSorted = Object.fromEntries(
+    layout.features
+      .filter((feature) => feature.kind === "numerical")
+      .map((feature) => [feature.name, Float64Array.from((profile.columns[feature.name] ?? []).map(Number)).sort()]),
+  );
   return { modelId: version.modelId, layout, reference, referenceSorted };
 }
 
@@ -47,11 +68,30 @@ function getContext(db: TDatabase, versionId: string) {
   return context;
 }
 
-async function storeWindow(db: TDatabase, context: TVersionContext, window: { versionId: string; granularity: "hour" | "day"; start: Date; end: Date; summary: TWindowSummary }) {
-  const statistics = windowStatistics({ layout: context.layout, reference: context.reference, current: window.summary, referenceSorted: context.referenceSorted });
+async function storeWindow(
+  db: TDatabase,
+  context: TVersionContext,
+  window: { versionId: string; granularity: "hour" | "day"; start: Date; end: Date; summary: TWindowSummary },
+) {
+  const statistics = windowStatistics({
+    layout: context.layout,
+    reference: context.reference,
+    current: window.summary,
+    referenceSorted: context.referenceSorted,
+  });
   await db.transaction(async (tx) => {
     await upsertWindow(tx, { modelId: context.modelId, ...window });
-    await upsertMonitorResults(tx, statistics.map((statistic) => ({ ...statistic, modelId: context.modelId, versionId: window.versionId, granularity: window.granularity, start: window.start, end: window.end })));
+    await upsertMonitorResults(
+      tx,
+      statistics.map((statistic) => ({
+        ...statistic,
+        modelId: context.modelId,
+        versionId: window.versionId,
+        granularity: window.granularity,
+        start: window.start,
+        end: window.end,
+      })),
+    );
   });
 }
 
@@ -76,10 +116,15 @@ async function computeDay(db: TDatabase, context: TVersionContext, { versionId, 
  * after every one of its hours would read its hours again and again on a backfill.
  * Returns the models whose windows changed, with their context.
  */
-export async function computeWindows(db: TDatabase, candidates: Array<{ versionId: string; hour: Date }>): Promise<Map<string, TVersionContext>> {
+export async function computeWindows(
+  db: TDatabase,
+  candidates: Array<{ versionId: string; hour: Date }>,
+): Promise<Map<string, TVersionContext>> {
   const touched = new Map<string, TVersionContext>();
   const days = new Map<string, { versionId: string; dayStart: Date }>();
-  const unique = new Map(candidates.map((candidate) => [`${candidate.versionId}|${Math.floor(candidate.hour.getTime() / HOUR_MS)}`, candidate]));
+  const unique = new Map(
+    candidates.map((candidate) => [`${candidate.versionId}|${Math.floor(candidate.hour.getTime() / HOUR_MS)}`, candidate]),
+  );
   for (const candidate of [...unique.values()].sort((a, b) => a.hour.getTime() - b.hour.getTime())) {
     const context = await getContext(db, candidate.versionId);
     if (!context) continue;
@@ -102,7 +147,10 @@ export async function computeHourWindow(db: TDatabase, candidate: { versionId: s
  * hours whose predictions got outcomes since the last pass, and (first pass) missing hours of
  * the last week. Idempotent: a window is recomputed whole and overwritten.
  */
-export async function runMonitorWindows(db: TDatabase, { now = new Date(), since }: { now?: Date; since: Date | null }): Promise<{ windows: number; modelIds: string[]; fired: number; resolved: number }> {
+export async function runMonitorWindows(
+  db: TDatabase,
+  { now = new Date(), since }: { now?: Date; since: Date | null },
+): Promise<{ windows: number; modelIds: string[]; fired: number; resolved: number }> {
   const currentHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const candidates = [
     ...(await listActiveHours(db, { from: new Date(currentHour - HOUR_MS), to: new Date(now.getTime() + 1) })),
@@ -118,5 +166,10 @@ export async function runMonitorWindows(db: TDatabase, { now = new Date(), since
     fired += result.fired;
     resolved += result.resolved;
   }
-  return { windows: new Set(candidates.map((candidate) => `${candidate.versionId}|${candidate.hour.getTime()}`)).size, modelIds: [...touched.keys()], fired, resolved };
+  return {
+    windows: new Set(candidates.map((candidate) => `${candidate.versionId}|${candidate.hour.getTime()}`)).size,
+    modelIds: [...touched.keys()],
+    fired,
+    resolved,
+  };
 }

@@ -1,33 +1,62 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { seedDemo } from "@/scripts/seed/demo-seed";
 import { openTestDatabase } from "@/scripts/testing/database";
+import { deliverAlerts } from "./alert-rules";
 import { checkReviewBacklog } from "./review-backlog";
+import { startWebhookReceiver } from "./test-webhook-receiver";
 
 const { db, close } = openTestDatabase();
 beforeAll(() => seedDemo(db));
 afterAll(close);
 
-it("fires when overdue items pass the threshold, holds between the lines, resolves at half", async () => {
+it("fires when overdue items pass the threshold, holds between the lines, resolves at half, and tells the webhook both", async () => {
+  const receiver = await startWebhookReceiver();
   const [model] = await db.$client`select id from models where slug = 'credit-default'`;
-  await db.$client`update models set review_settings = review_settings || '{"overdueAlertThreshold": 4}'::jsonb where id = ${model.id}`;
-  await db.$client`update review_items set status = 'decided' where model_id = ${model.id}`;
-  const overdue = async (count: number) => {
+  const [channel] =
+    await db.$client`insert into alert_channels (model_id, kind, url) values (${model.id}, 'webhook', ${receiver.url}) returning id`;
+  try {
+    await db.$client`update models set review_settings = review_settings || '{"overdueAlertThreshold": 4}'::jsonb where id = ${model.id}`;
+    await db.$client`update review_items set status = 'decided' where model_id = ${model.id}`;
+    const overdue = async (count: number) => {
+      await db.$client`update review_items set status = 'decided' where model_id = ${model.id} and reason = 'random_sample'`;
+      await db.$client`
+        with made as (
+          insert into predictions (model_id, role, request_id, features, probability, label, confidence, latency_ms)
+          select ${model.id}, 'fallback', 'backlog-' || g, '{1}', 0.5, 'repay', 0.5, 1 from generate_series(1, ${count}) g returning id, created_at)
+        insert into review_items (prediction_id, prediction_created_at, model_id, reason, due_at) select id, created_at, ${model.id}, 'random_sample', now() - interval '1 hour' from made`;
+    };
+    await overdue(5);
+    expect(await checkReviewBacklog(db)).toEqual({ fired: 1, resolved: 0 });
+    expect(await checkReviewBacklog(db)).toEqual({ fired: 0, resolved: 0 });
+    await overdue(3); // between resolve (2) and threshold (4): still firing
+    expect(await checkReviewBacklog(db)).toEqual({ fired: 0, resolved: 0 });
+    await overdue(2);
+    expect(await checkReviewBacklog(db)).toEqual({ fired: 0, resolved: 1 });
+    const alerts =
+      await db.$client`select a.id, a.status, a.value from alerts a join alert_rules r on r.id = a.rule_id where r.source = 'review_backlog' and a.model_id = ${model.id}`;
+    expect(alerts).toEqual([{ id: expect.any(String), status: "resolved", value: 2 }]);
+
+    // Firing and resolving each queued a delivery, which the sender hands to the receiver.
+    const queued =
+      await db.$client`select event, status from alert_deliveries where alert_id = ${alerts[0].id} and channel_id = ${channel.id} order by created_at`;
+    expect(queued).toEqual([
+      { event: "fired", status: "pending" },
+      { event: "resolved", status: "pending" },
+    ]);
+    await deliverAlerts(db, { consoleUrl: "http://console.test" });
+    expect(
+      receiver.received
+        .filter((body) => body.alert.id === alerts[0].id)
+        .map((body) => body.event)
+        .sort(),
+    ).toEqual(["fired", "resolved"]);
+    const [fired] = receiver.received.filter((body) => body.alert.id === alerts[0].id && body.event === "fired");
+    expect(fired.alert).toMatchObject({ severity: "warning", title: "5 review items of credit-default are past their SLA" });
+  } finally {
+    await receiver.close();
+    await db.$client`delete from alert_deliveries where channel_id = ${channel.id}`;
+    await db.$client`delete from alert_channels where id = ${channel.id}`;
+    await db.$client`update models set review_settings = review_settings - 'overdueAlertThreshold' where id = ${model.id}`;
     await db.$client`update review_items set status = 'decided' where model_id = ${model.id} and reason = 'random_sample'`;
-    await db.$client`
-      with made as (
-        insert into predictions (model_id, role, request_id, features, probability, label, confidence, latency_ms)
-        select ${model.id}, 'fallback', 'backlog-' || g, '{1}', 0.5, 'repay', 0.5, 1 from generate_series(1, ${count}) g returning id, created_at)
-      insert into review_items (prediction_id, prediction_created_at, model_id, reason, due_at) select id, created_at, ${model.id}, 'random_sample', now() - interval '1 hour' from made`;
-  };
-  await overdue(5);
-  expect(await checkReviewBacklog(db)).toEqual({ fired: 1, resolved: 0 });
-  expect(await checkReviewBacklog(db)).toEqual({ fired: 0, resolved: 0 });
-  await overdue(3); // between resolve (2) and threshold (4): still firing
-  expect(await checkReviewBacklog(db)).toEqual({ fired: 0, resolved: 0 });
-  await overdue(2);
-  expect(await checkReviewBacklog(db)).toEqual({ fired: 0, resolved: 1 });
-  const alerts = await db.$client`select status, value from alerts a join alert_rules r on r.id = a.rule_id where r.metric = 'review_overdue' and a.model_id = ${model.id}`;
-  expect(alerts).toEqual([{ status: "resolved", value: 2 }]);
-  await db.$client`update models set review_settings = review_settings - 'overdueAlertThreshold' where id = ${model.id}`;
-  await db.$client`update review_items set status = 'decided' where model_id = ${model.id} and reason = 'random_sample'`;
+  }
 });

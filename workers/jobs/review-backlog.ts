@@ -1,43 +1,43 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
 import type { TDatabase } from "@/db/connection";
-import { alertRules, alerts } from "@/db/schema";
+import { ensureReviewBacklogRule, listReviewBacklogs, lockOpenAlert } from "@/db/queries/alert-rules";
+import { fireAlert, keepAlert, resolveAlert } from "@/db/writes/alerts";
 import { nextAlertState } from "@/lib/review/backlog-alert";
 
 const DEFAULT_THRESHOLD = 10;
 
 /**
  * Fires an alert when a model's overdue review items pass its threshold (reviewSettings
- * .overdueAlertThreshold, default 10) and resolves it once they fall to half of it. Returns the
- * number of alerts fired and resolved.
+ * .overdueAlertThreshold, default 10) and resolves it once they fall to half of it; the alert's
+ * webhook deliveries are queued with it. Returns the number of alerts fired and resolved.
  */
 export async function checkReviewBacklog(db: TDatabase): Promise<{ fired: number; resolved: number }> {
-  const rows = await db.execute<{ model_id: string; slug: string; overdue: number; settings: { overdueAlertThreshold?: number } }>(sql`
-    select m.id as model_id, m.slug, m.review_settings as settings,
-           (select count(*)::int from review_items r where r.model_id = m.id and r.status <> 'decided' and r.due_at <= now()) as overdue
-    from models m`);
+  const rows = await listReviewBacklogs(db);
   let fired = 0;
   let resolved = 0;
   for (const row of rows) {
-    const threshold = row.settings?.overdueAlertThreshold ?? DEFAULT_THRESHOLD;
+    const threshold = row.overdueAlertThreshold ?? DEFAULT_THRESHOLD;
     const resolveAt = Math.floor(threshold / 2);
     await db.transaction(async (tx) => {
-      let [rule] = await tx.select().from(alertRules).where(and(eq(alertRules.modelId, row.model_id), eq(alertRules.metric, "review_overdue")));
-      if (!rule) {
-        [rule] = await tx.insert(alertRules).values({ modelId: row.model_id, name: "Review items past their SLA", metric: "review_overdue", comparison: "gt", threshold, resolveThreshold: resolveAt, severity: "warning" }).returning();
-      }
-      const open = await tx.select().from(alerts).where(and(eq(alerts.ruleId, rule.id), inArray(alerts.status, ["firing", "acknowledged"]))).for("update");
-      const state = nextAlertState({ overdue: row.overdue, threshold, resolveAt, firing: open.length > 0 });
+      const rule = await ensureReviewBacklogRule(tx, { modelId: row.modelId, threshold, resolveThreshold: resolveAt });
+      const open = await lockOpenAlert(tx, rule.id);
+      const state = nextAlertState({ overdue: row.overdue, threshold, resolveAt, firing: open !== null });
       if (state === "fire") {
-        await tx.insert(alerts).values({ ruleId: rule.id, modelId: row.model_id, severity: "warning", value: row.overdue, title: `${row.overdue} review items of ${row.slug} are past their SLA`, message: `More than ${threshold} items are overdue in the review queue; it resolves at ${resolveAt} or fewer.` });
+        await fireAlert(tx, {
+          modelId: row.modelId,
+          ruleId: rule.id,
+          severity: "warning",
+          value: row.overdue,
+          title: `${row.overdue} review items of ${row.slug} are past their SLA`,
+          message: `More than ${threshold} items are overdue in the review queue; it resolves at ${resolveAt} or fewer.`,
+        });
         fired += 1;
-      } else if (state === "resolve") {
-        await tx.update(alerts).set({ status: "resolved", resolvedAt: sql`now()`, value: row.overdue, lastEvaluatedAt: sql`now()` }).where(inArray(alerts.id, open.map((alert) => alert.id)));
+      } else if (state === "resolve" && open) {
+        await resolveAlert(tx, { alertId: open.id, modelId: row.modelId, value: row.overdue });
         resolved += 1;
-      } else if (open.length) {
-        await tx.update(alerts).set({ value: row.overdue, lastEvaluatedAt: sql`now()` }).where(inArray(alerts.id, open.map((alert) => alert.id)));
+      } else if (open) {
+        await keepAlert(tx, { alertId: open.id, value: row.overdue });
       }
     });
   }
   return { fired, resolved };
 }
-

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { TDatabase } from "@/db/connection";
+import { workerConfig } from "../config";
 import { runCanaryGuard } from "./canary-guard";
 import { checkReviewBacklog } from "./review-backlog";
 import { deliverAlerts } from "./alert-rules";
@@ -8,10 +9,7 @@ import { runNextValidation } from "./validate-version";
 
 // A NOTIFY wakes the runner at once; the poll only covers a notification sent while it was down.
 const POLL_MS = 10_000;
-const CANARY_GUARD_MS = Number(process.env.CANARY_GUARD_INTERVAL_MS ?? 30_000);
 const BACKLOG_MS = 60_000;
-// Monitor windows are hourly; recomputing the open hour every minute keeps the dashboard live.
-const MONITOR_MS = Number(process.env.MONITOR_INTERVAL_MS ?? 60_000);
 const DELIVERY_MS = 10_000;
 
 /**
@@ -19,6 +17,7 @@ const DELIVERY_MS = 10_000;
  * run, claimed with SKIP LOCKED), so several workers share them and a crash loses nothing.
  */
 export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseLogger }) {
+  const config = workerConfig();
   let running = false;
   let again = false;
   let stopped = false;
@@ -39,13 +38,17 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
       running = false;
     }
   };
-  const subscription = await options.db.$client.listen("validation_queued", () => void drain(), () => void drain());
+  const subscription = await options.db.$client.listen(
+    "validation_queued",
+    () => void drain(),
+    () => void drain(),
+  );
   const poll = setInterval(() => void drain(), POLL_MS);
   const guard = setInterval(() => {
     runCanaryGuard(options.db)
       .then((withdrawn) => withdrawn && options.log.warn({ withdrawn }, "canary guard withdrew canaries"))
       .catch((error) => options.log.error({ err: error }, "canary guard failed"));
-  }, CANARY_GUARD_MS);
+  }, config.canaryGuardIntervalMs);
   const backlog = setInterval(() => {
     checkReviewBacklog(options.db).catch((error) => options.log.error({ err: error }, "review backlog check failed"));
   }, BACKLOG_MS);
@@ -61,13 +64,15 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
         if (result.fired || result.resolved) options.log.warn(result, "monitoring alerts changed");
       })
       .catch((error) => options.log.error({ err: error }, "monitor windows failed"))
-      .finally(() => { monitoring = false; });
+      .finally(() => {
+        monitoring = false;
+      });
   };
   // The first pass soon after start (it fills windows missed while down), then one per interval.
-  const firstMonitorPass = setTimeout(monitorPass, Math.min(MONITOR_MS, 5_000));
-  const monitor = setInterval(monitorPass, MONITOR_MS);
+  const firstMonitorPass = setTimeout(monitorPass, Math.min(config.monitorIntervalMs, 5_000));
+  const monitor = setInterval(monitorPass, config.monitorIntervalMs);
   const delivery = setInterval(() => {
-    deliverAlerts(options.db, { consoleUrl: process.env.NEXTAUTH_URL ?? "http://localhost:3000" })
+    deliverAlerts(options.db, { consoleUrl: config.consoleUrl })
       .then((result) => result.failed && options.log.warn(result, "some alert deliveries failed; they will be retried"))
       .catch((error) => options.log.error({ err: error }, "alert delivery failed"));
   }, DELIVERY_MS);

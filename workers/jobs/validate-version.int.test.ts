@@ -20,7 +20,8 @@ beforeAll(async () => {
 afterAll(close);
 
 async function versionId(version: string) {
-  const [row] = await db.$client`select v.id from model_versions v join models m on m.id = v.model_id where m.slug = 'credit-default' and v.version = ${version}`;
+  const [row] =
+    await db.$client`select v.id from model_versions v join models m on m.id = v.model_id where m.slug = 'credit-default' and v.version = ${version}`;
   return row.id as string;
 }
 
@@ -32,8 +33,17 @@ describe("validation job", () => {
     expect(await runNextValidation(db)).toBe(true);
     expect(await runNextValidation(db)).toBe(false);
 
-    const gates = await db.$client`select gate, passed, value, threshold, reason from gate_results where validation_run_id = ${runId} order by gate`;
-    expect(gates.map((gate) => gate.gate)).toEqual(["calibration_error", "card_completeness", "drift_vs_champion", "fairness_age_band", "fairness_sex", "performance_roc_auc", "smoke_inference"]);
+    const gates =
+      await db.$client`select gate, passed, value, threshold, reason from gate_results where validation_run_id = ${runId} order by gate`;
+    expect(gates.map((gate) => gate.gate)).toEqual([
+      "calibration_error",
+      "card_completeness",
+      "drift_vs_champion",
+      "fairness_age_band",
+      "fairness_sex",
+      "performance_roc_auc",
+      "smoke_inference",
+    ]);
     // The job recomputes AUC from the ONNX model on the 2,000 labelled reference rows: it equals the manifest's figure.
     const manifest = JSON.parse(fs.readFileSync(path.resolve("scripts/demo/models/manifest.json"), "utf8"));
     expect(gates.find((gate) => gate.gate === "performance_roc_auc")!.value).toBeCloseTo(manifest.versions[1].offlineMetrics.rocAuc, 3);
@@ -49,14 +59,26 @@ describe("validation job", () => {
   it("fails the performance gate of a policy the model cannot meet, and says why", async () => {
     const id = await versionId("1.1.0");
     await db.$client`insert into governance_policies (risk_tier, policy) values ('medium', ${JSON.stringify({
-      minRocAuc: 0.95, maxCalibrationError: 0.05, minDisparateImpact: 0.8, maxDriftedFeatureShare: 0.5, minCardCompleteness: 0.9, requiredApprovals: 2,
-      canaryGuard: { minRequests: 200, maxErrorRateIncrease: 0.01, maxLatencyP99Ratio: 2, maxConfidenceDrop: 0.05, maxPerformanceDrop: 0.02 },
+      minRocAuc: 0.95,
+      maxCalibrationError: 0.05,
+      minDisparateImpact: 0.8,
+      maxDriftedFeatureShare: 0.5,
+      minCardCompleteness: 0.9,
+      requiredApprovals: 2,
+      canaryGuard: {
+        minRequests: 200,
+        maxErrorRateIncrease: 0.01,
+        maxLatencyP99Ratio: 2,
+        maxConfidenceDrop: 0.05,
+        maxPerformanceDrop: 0.02,
+      },
     })}::jsonb) on conflict (risk_tier) do update set policy = excluded.policy`;
     try {
       await db.$client`update model_versions set status = 'validation_failed' where id = ${id}`;
       const runId = await enqueueValidation(db, { versionId: id, requestedBy: null });
       await runNextValidation(db);
-      const [gate] = await db.$client`select passed, reason from gate_results where validation_run_id = ${runId} and gate = 'performance_roc_auc'`;
+      const [gate] =
+        await db.$client`select passed, reason from gate_results where validation_run_id = ${runId} and gate = 'performance_roc_auc'`;
       expect(gate.passed).toBe(false);
       expect(gate.reason).toMatch(/^ROC AUC on the reference data 0\.7\d\d < 0\.95$/);
       const [version] = await db.$client`select status from model_versions where id = ${id}`;

@@ -3,17 +3,23 @@ import type { TDatabase } from "@/db/connection";
 import { getCardSource } from "@/db/queries/cards";
 import { getArtifactContent } from "@/db/queries/serving";
 import {
-  claimValidationRun, finishValidationRun, getPolicy, getRecentChampionFeatures, getVersionForValidation, saveGateResults, setVersionStatus,
+  claimValidationRun,
+  finishValidationRun,
+  getPolicy,
+  getRecentChampionFeatures,
+  getVersionForValidation,
+  saveGateResults,
+  setVersionStatus,
 } from "@/db/queries/governance";
 import { disparateImpactOfFavourable, driftedFeatureShare } from "@/lib/governance/evidence";
-import { planTransition } from "@/lib/governance/lifecycle";
+import { planTransition, ZVersionStatus } from "@/lib/governance/lifecycle";
 import { evaluateGates, type TGateEvidence } from "@/lib/governance/policy";
 import { assembleModelCard, computeCardCompleteness } from "@/lib/model-card";
 import { modelInputFeatures, ZInputSchema, ZOutputSchema, type TReferenceProfile } from "@/lib/registry";
 import { computePerformance } from "@/lib/stats/performance";
 import { scoreRows } from "../onnx/score-rows";
 
-const SYSTEM = { kind: "system" } as const;
+const SYSTEM_ROLES = ["system"] as const;
 const RECENT_TRAFFIC_ROWS = 5_000;
 // Fewer champion predictions than this say little about its traffic; the drift gate then abstains.
 const MIN_TRAFFIC_ROWS = 200;
@@ -26,20 +32,30 @@ async function gatherEvidence(db: TDatabase, versionId: string): Promise<{ evide
   const outputSchema = ZOutputSchema.parse(row.version.outputSchema);
   const profile = row.version.referenceProfile as TReferenceProfile | null;
   const inputs = modelInputFeatures(inputSchema);
-  const rows = profile ? Array.from({ length: profile.sampleRows }, (_, index) => inputs.map((feature) => Number(profile.columns[feature.name][index]))) : [];
+  const rows = profile
+    ? Array.from({ length: profile.sampleRows }, (_, index) => inputs.map((feature) => Number(profile.columns[feature.name][index])))
+    : [];
 
   let scores: number[] = [];
   let smokeInferenceOk = false;
   const bytes = await getArtifactContent(db, row.version.artifactSha256);
   if (bytes && rows.length > 0) {
-    scores = await scoreRows({ model: new Uint8Array(bytes), rows, width: inputs.length, probabilityOutput: outputSchema.probabilityOutput });
+    scores = await scoreRows({
+      model: new Uint8Array(bytes),
+      rows,
+      width: inputs.length,
+      probabilityOutput: outputSchema.probabilityOutput,
+    });
     smokeInferenceOk = scores.every((score) => Number.isFinite(score) && score >= 0 && score <= 1);
   }
-  const performance = profile?.labels && scores.length ? computePerformance({ labels: profile.labels, scores, threshold: outputSchema.threshold }) : null;
+  const performance =
+    profile?.labels && scores.length ? computePerformance({ labels: profile.labels, scores, threshold: outputSchema.threshold }) : null;
   // The favourable outcome is the negative label (for credit: "repay", i.e. approve).
   const favourable = scores.map((score) => score < outputSchema.threshold);
   const disparateImpact = Object.fromEntries(
-    inputSchema.features.filter((feature) => feature.sensitive && profile?.columns[feature.name]).map((feature) => [feature.name, disparateImpactOfFavourable({ favourable, groups: profile!.columns[feature.name] })]),
+    inputSchema.features
+      .filter((feature) => feature.sensitive && profile?.columns[feature.name])
+      .map((feature) => [feature.name, disparateImpactOfFavourable({ favourable, groups: profile!.columns[feature.name] })]),
   );
   const traffic = await getRecentChampionFeatures(db, row.model.id, RECENT_TRAFFIC_ROWS);
   const drift = traffic.length >= MIN_TRAFFIC_ROWS ? driftedFeatureShare({ reference: rows, current: traffic }) : null;
@@ -79,7 +95,13 @@ export async function runNextValidation(db: TDatabase): Promise<boolean> {
   }
   await db.transaction(async (tx) => {
     // registered / validation_failed / rejected → validating, as the state machine allows.
-    if (row.version.status !== "validating") await setVersionStatus(tx, row.version.id, planTransition({ action: "start_validation", status: row.version.status as never, actor: SYSTEM }));
+    const status = ZVersionStatus.parse(row.version.status);
+    if (status !== "validating")
+      await setVersionStatus(
+        tx,
+        row.version.id,
+        planTransition({ action: "start_validation", version: { status }, actorRoles: SYSTEM_ROLES }).to,
+      );
   });
   const policy = await getPolicy(db, row.model.riskTier);
   let outcome: { passed: boolean; gates: ReturnType<typeof evaluateGates>["gates"]; details: Record<string, unknown> };
@@ -87,17 +109,42 @@ export async function runNextValidation(db: TDatabase): Promise<boolean> {
     const { evidence, details } = await gatherEvidence(db, row.version.id);
     outcome = { ...evaluateGates({ policy, evidence }), details: { ...details, evidence } };
   } catch (error) {
-    outcome = { passed: false, gates: [{ gate: "validation_run", passed: false, value: null, threshold: null, comparison: "==", reason: `the validation could not run: ${error instanceof Error ? error.message : String(error)}` }], details: {} };
+    outcome = {
+      passed: false,
+      gates: [
+        {
+          gate: "validation_run",
+          passed: false,
+          value: null,
+          threshold: null,
+          comparison: "==",
+          reason: `the validation could not run: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      ],
+      details: {},
+    };
   }
   await db.transaction(async (tx) => {
     await saveGateResults(tx, run.id, outcome.gates, outcome.details);
     await finishValidationRun(tx, run.id, outcome.passed ? "passed" : "failed");
-    const next = planTransition({ action: outcome.passed ? "record_validation_passed" : "record_validation_failed", status: "validating", actor: SYSTEM });
-    await setVersionStatus(tx, row.version.id, next);
+    const plan = planTransition({
+      action: outcome.passed ? "record_validation_passed" : "record_validation_failed",
+      version: { status: "validating" },
+      actorRoles: SYSTEM_ROLES,
+    });
+    await setVersionStatus(tx, row.version.id, plan.to);
     await appendAuditRecord(tx, {
-      actorId: null, actorLabel: "system (validation job)", action: outcome.passed ? "governance.validation_passed" : "governance.validation_failed",
-      subjectType: "model_version", subjectId: row.version.id, modelId: row.model.id,
-      input: { version: row.version.version, runId: run.id, failedGates: outcome.gates.filter((gate) => !gate.passed).map((gate) => gate.gate) },
+      actorId: null,
+      actorLabel: "system (validation job)",
+      action: outcome.passed ? "governance.validation_passed" : "governance.validation_failed",
+      subjectType: "model_version",
+      subjectId: row.version.id,
+      modelId: row.model.id,
+      input: {
+        version: row.version.version,
+        runId: run.id,
+        failedGates: outcome.gates.filter((gate) => !gate.passed).map((gate) => gate.gate),
+      },
     });
   });
   return true;

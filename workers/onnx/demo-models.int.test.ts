@@ -12,8 +12,13 @@ const DEMO = path.resolve("scripts/demo");
 const manifest = JSON.parse(fs.readFileSync(path.join(DEMO, "models/manifest.json"), "utf8")) as {
   versions: Array<{ version: string; onnxFile: string; sha256: string; model: TLogisticModel & { engineeredLogLoanToIncome: boolean } }>;
 };
-const reference = Papa.parse<Record<string, string>>(fs.readFileSync(path.join(DEMO, "data/credit-reference.csv"), "utf8"), { header: true, skipEmptyLines: true }).data;
-const rows = reference.map((row) => CREDIT_MODEL_INPUTS.map((name) => (name === "has_mortgage" ? (row[name] === "true" ? 1 : 0) : Number(row[name]))));
+const reference = Papa.parse<Record<string, string>>(fs.readFileSync(path.join(DEMO, "data/credit-reference.csv"), "utf8"), {
+  header: true,
+  skipEmptyLines: true,
+}).data;
+const rows = reference.map((row) =>
+  CREDIT_MODEL_INPUTS.map((name) => (name === "has_mortgage" ? (row[name] === "true" ? 1 : 0) : Number(row[name]))),
+);
 
 describe.each(manifest.versions)("demo model $version", (entry) => {
   const file = path.join(DEMO, "models", entry.onnxFile);

@@ -5,6 +5,11 @@ import { InferenceSession } from "onnxruntime-node";
  * from serving requests concurrently, not from splitting one small matrix product.
  */
 export function createSession(model: Uint8Array | string): Promise<InferenceSession> {
-  const options: InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: "all", executionProviders: ["cpu"] };
+  const options: InferenceSession.SessionOptions = {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: "all",
+    executionProviders: ["cpu"],
+  };
   return typeof model === "string" ? InferenceSession.create(model, options) : InferenceSession.create(model, options);
 }

@@ -1,13 +1,44 @@
-import { Tensor } from "onnxruntime-node";
+import { Tensor, type InferenceSession } from "onnxruntime-node";
+import { classifierFetchesOrThrow, readBinaryClassifierOutputs } from "@/lib/onnx/model-output";
 import { createSession } from "./load-session";
 
-/** Runs an ONNX model once over a batch of input rows and returns the probability output. */
-export async function scoreRows({ model, rows, width, probabilityOutput }: { model: Uint8Array; rows: number[][]; width: number; probabilityOutput: string }): Promise<number[]> {
+export type TClassifierOutput = { probabilityOutput: string; positiveIndex?: 0 | 1 };
+
+/**
+ * Runs a loaded binary classifier on a batch of rows in one session.run and returns P(positive)
+ * per row, read by lib/onnx/model-output: serving and validation share this path, so they agree.
+ */
+export async function runBinaryClassifier(
+  session: InferenceSession,
+  input: TClassifierOutput & { rows: number[][]; width: number },
+): Promise<number[]> {
+  const { rows, width } = input;
+  if (rows.length === 0) return [];
+  const flat = new Float32Array(rows.length * width);
+  rows.forEach((row, index) => flat.set(row, index * width));
+  const fetches = classifierFetchesOrThrow(session.outputMetadata, input.probabilityOutput);
+  const outputs = await session.run({ [session.inputNames[0]]: new Tensor("float32", flat, [rows.length, width]) }, fetches);
+  return Array.from(
+    readBinaryClassifierOutputs({
+      outputs,
+      rowCount: rows.length,
+      probabilityOutput: input.probabilityOutput,
+      positiveIndex: input.positiveIndex,
+    }).probabilities,
+  );
+}
+
+/** Opens an ONNX model, scores a batch of input rows with it (as runBinaryClassifier) and releases it. */
+export async function scoreRows({
+  model,
+  rows,
+  width,
+  ...output
+}: TClassifierOutput & { model: Uint8Array; rows: number[][]; width: number }): Promise<number[]> {
   if (rows.length === 0) return [];
   const session = await createSession(model);
   try {
-    const output = await session.run({ [session.inputNames[0]]: new Tensor("float32", Float32Array.from(rows.flat()), [rows.length, width]) });
-    return Array.from(output[probabilityOutput].data as Float32Array);
+    return await runBinaryClassifier(session, { rows, width, ...output });
   } finally {
     await session.release();
   }

@@ -18,7 +18,7 @@ const ZUpdateUserRolesInput = z.object({
 
 const updateUserRoles = defineAction({
   name: "admin.update_user_roles",
-  roles: ["admin"],
+  permission: "users.manage",
   input: ZUpdateUserRolesInput,
   handler: async ({ user, input, db }) => {
     const roles = [...new Set(input.roles)];
@@ -50,7 +50,7 @@ export async function updateUserRolesAction(input: { userId: string; roles: stri
 
 const createKey = defineAction({
   name: "admin.create_api_key",
-  roles: ["admin"],
+  permission: "api_keys.manage",
   input: z.object({
     name: z.string().trim().min(3, "name must be at least 3 characters").max(100, "name must be at most 100 characters"),
     scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, "choose at least one scope"),
@@ -58,9 +58,21 @@ const createKey = defineAction({
   }),
   handler: async ({ user, input, db }) => {
     const created = await db.transaction(async (tx) => {
-      const key = await createApiKey(tx, { name: input.name, scopes: [...input.scopes], modelIds: input.modelIds?.length ? input.modelIds : null, createdBy: user.id });
+      const key = await createApiKey(tx, {
+        name: input.name,
+        scopes: [...input.scopes],
+        modelIds: input.modelIds?.length ? input.modelIds : null,
+        createdBy: user.id,
+      });
       // The key itself is never audited or logged: only its id and settings.
-      await appendAuditRecord(tx, { actorId: user.id, actorLabel: user.email, action: "admin.api_key_created", subjectType: "api_key", subjectId: key.id, input: { name: input.name, scopes: input.scopes, modelIds: input.modelIds } });
+      await appendAuditRecord(tx, {
+        actorId: user.id,
+        actorLabel: user.email,
+        action: "admin.api_key_created",
+        subjectType: "api_key",
+        subjectId: key.id,
+        input: { name: input.name, scopes: input.scopes, modelIds: input.modelIds },
+      });
       return key;
     });
     revalidatePath("/admin");
@@ -70,12 +82,20 @@ const createKey = defineAction({
 
 const revokeKey = defineAction({
   name: "admin.revoke_api_key",
-  roles: ["admin"],
+  permission: "api_keys.manage",
   input: z.object({ id: z.uuid({ error: "id must be an API key id" }) }),
   handler: async ({ user, input, db }) => {
     await db.transaction(async (tx) => {
-      if (!(await revokeApiKey(tx, input.id))) throw new DomainError("api_key_not_active", "That key does not exist or is already revoked.", 409);
-      await appendAuditRecord(tx, { actorId: user.id, actorLabel: user.email, action: "admin.api_key_revoked", subjectType: "api_key", subjectId: input.id, input: {} });
+      if (!(await revokeApiKey(tx, input.id)))
+        throw new DomainError("api_key_not_active", "That key does not exist or is already revoked.", 409);
+      await appendAuditRecord(tx, {
+        actorId: user.id,
+        actorLabel: user.email,
+        action: "admin.api_key_revoked",
+        subjectType: "api_key",
+        subjectId: input.id,
+        input: {},
+      });
     });
     revalidatePath("/admin");
     return { id: input.id };
@@ -91,13 +111,20 @@ export async function revokeApiKeyAction(input: { id: string }) {
 
 const updatePolicy = defineAction({
   name: "admin.update_policy",
-  roles: ["admin"],
+  permission: "policy.edit",
   input: z.object({ tier: z.enum(["low", "medium", "high"]), policy: ZPolicy }),
   handler: async ({ user, input, db }) => {
     await db.transaction(async (tx) => {
       const before = await getPolicy(tx, input.tier);
       await savePolicy(tx, { tier: input.tier, policy: input.policy, updatedBy: user.id });
-      await appendAuditRecord(tx, { actorId: user.id, actorLabel: user.email, action: "admin.policy_changed", subjectType: "policy", subjectId: input.tier, input: { before, after: input.policy } });
+      await appendAuditRecord(tx, {
+        actorId: user.id,
+        actorLabel: user.email,
+        action: "admin.policy_changed",
+        subjectType: "policy",
+        subjectId: input.tier,
+        input: { before, after: input.policy },
+      });
     });
     revalidatePath("/admin");
     return { tier: input.tier };

@@ -9,7 +9,7 @@ import { DomainError } from "@/lib/errors";
 
 const acknowledge = defineAction({
   name: "alerts.acknowledge",
-  roles: ["admin", "scientist", "committee", "analyst"],
+  permission: "alerts.acknowledge",
   input: z.object({ id: z.uuid({ error: "id must be an alert id" }) }),
   handler: async ({ user, input, db }) => {
     await db.transaction(async (tx) => {
@@ -17,7 +17,15 @@ const acknowledge = defineAction({
       if (!alert) throw new DomainError("alert_not_found", "That alert does not exist.", 404);
       if (alert.status !== "firing") throw new DomainError("alert_not_firing", `This alert is already ${alert.status}.`, 409);
       await acknowledgeAlert(tx, { id: input.id, userId: user.id });
-      await appendAuditRecord(tx, { actorId: user.id, actorLabel: user.email, action: "alert.acknowledged", subjectType: "alert", subjectId: input.id, modelId: alert.modelId, input: { title: alert.title } });
+      await appendAuditRecord(tx, {
+        actorId: user.id,
+        actorLabel: user.email,
+        action: "alert.acknowledged",
+        subjectType: "alert",
+        subjectId: input.id,
+        modelId: alert.modelId,
+        input: { title: alert.title },
+      });
     });
     revalidatePath("/alerts");
     return { id: input.id };

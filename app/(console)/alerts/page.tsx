@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireSection } from "@/app/_server/auth";
+import { requirePermission } from "@/app/_server/auth";
 import { AcknowledgeButton } from "@/components/alerts/acknowledge-button";
-import { hasAnyRole } from "@/lib/roles";
+import { can } from "@/lib/permissions";
 import { acknowledgeAlertAction } from "./actions";
 import { getDb } from "@/db/client";
 import { listAlerts } from "@/db/queries/alerts";
@@ -16,27 +16,57 @@ export const metadata: Metadata = { title: "Alerts" };
 const SEVERITY_TONE = { critical: "bad", warning: "warn", info: "info" } as const;
 
 export default async function AlertsPage() {
-  const user = await requireSection("alerts");
-  const canAcknowledge = hasAnyRole(user.roles, ["admin", "scientist", "committee", "analyst"]);
+  const user = await requirePermission("alerts.read");
+  const canAcknowledge = can(user.roles, "alerts.acknowledge");
   const alerts = await listAlerts(getDb());
   return (
     <div className="stack">
-      <PageHeader title="Alerts" description="What needs attention: drift, fairness, performance and latency rules from monitoring, canaries the guard withdrew, and the review backlog. Firing alerts can be acknowledged; they resolve when the value recovers." />
+      <PageHeader
+        title="Alerts"
+        description="What needs attention: drift, fairness, performance and latency rules from monitoring, canaries the guard withdrew, and the review backlog. Firing alerts can be acknowledged; they resolve when the value recovers."
+      />
       {alerts.length === 0 ? (
         <EmptyState title="No alerts">Nothing has fired. Alerts appear here as soon as a guard or monitor trips.</EmptyState>
       ) : (
         <div className="table-wrap">
           <table className="table" aria-label="Alerts">
-            <thead><tr><th scope="col">Fired</th><th scope="col">Severity</th><th scope="col">Status</th><th scope="col">Model</th><th scope="col">What happened</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Fired</th>
+                <th scope="col">Severity</th>
+                <th scope="col">Status</th>
+                <th scope="col">Model</th>
+                <th scope="col">What happened</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
             <tbody>
               {alerts.map((alert) => (
                 <tr key={alert.id}>
                   <td className="mono">{formatDateTime(alert.firedAt)}</td>
-                  <td><Badge tone={SEVERITY_TONE[alert.severity]}>{alert.severity}</Badge></td>
-                  <td><Badge tone={alert.status === "resolved" ? "ok" : alert.status === "acknowledged" ? "info" : "bad"}>{alert.status}</Badge></td>
-                  <td><Link href={`/models/${alert.modelSlug}`}>{alert.modelName}</Link></td>
-                  <td><strong>{alert.title}</strong><div className="muted">{alert.message}</div>{alert.resolvedAt ? <div className="muted">Resolved {formatDateTime(alert.resolvedAt)}</div> : null}</td>
-                  <td>{canAcknowledge && alert.status === "firing" ? <AcknowledgeButton id={alert.id} title={alert.title} acknowledge={acknowledgeAlertAction} /> : null}</td>
+                  <td>
+                    <Badge tone={SEVERITY_TONE[alert.severity]}>{alert.severity}</Badge>
+                  </td>
+                  <td>
+                    <Badge tone={alert.status === "resolved" ? "ok" : alert.status === "acknowledged" ? "info" : "bad"}>
+                      {alert.status}
+                    </Badge>
+                  </td>
+                  <td>
+                    <Link href={`/models/${alert.modelSlug}`}>{alert.modelName}</Link>
+                  </td>
+                  <td>
+                    <strong>{alert.title}</strong>
+                    <div className="muted">{alert.message}</div>
+                    {alert.resolvedAt ? <div className="muted">Resolved {formatDateTime(alert.resolvedAt)}</div> : null}
+                  </td>
+                  <td>
+                    {canAcknowledge && alert.status === "firing" ? (
+                      <AcknowledgeButton id={alert.id} title={alert.title} acknowledge={acknowledgeAlertAction} />
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { requireSection } from "@/app/_server/auth";
+import { requirePermission } from "@/app/_server/auth";
 import { getDb } from "@/db/client";
 import { getAuditFilterOptions, listAuditRecords } from "@/db/queries/audit";
 import { AuditFilterForm } from "@/components/audit/audit-filter-form";
@@ -12,13 +12,18 @@ export const metadata: Metadata = { title: "Audit trail" };
 const PAGE_LIMIT = 500;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  await requireSection("audit");
+  await requirePermission("audit.read");
   const raw = await searchParams;
   const parsed = ZAuditFilterQuery.safeParse(raw);
-  const query: TAuditFilterQuery = parsed.success ? parsed.data : { actor: undefined, action: undefined, model: undefined, from: undefined, to: undefined };
+  const query: TAuditFilterQuery = parsed.success
+    ? parsed.data
+    : { actor: undefined, action: undefined, model: undefined, from: undefined, to: undefined };
   const db = getDb();
   const [records, options] = await Promise.all([
-    listAuditRecords(db, { limit: PAGE_LIMIT, filter: { actor: query.actor, action: query.action, modelSlug: query.model, ...auditFilterRange(query) } }),
+    listAuditRecords(db, {
+      limit: PAGE_LIMIT,
+      filter: { actor: query.actor, action: query.action, modelSlug: query.model, ...auditFilterRange(query) },
+    }),
     getAuditFilterOptions(db),
   ]);
   const exportQuery = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => Boolean(entry[1])));
@@ -27,7 +32,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <PageHeader
         title="Audit trail"
         description="Append-only and hash-chained: every record carries the hash of the one before it, and the database refuses edits. Verify the chain with `npm run oversight -- audit verify`."
-        actions={<a className="button" href={`/audit/export?${exportQuery}`} download>Export CSV</a>}
+        actions={
+          <a className="button" href={`/audit/export?${exportQuery}`} download>
+            Export CSV
+          </a>
+        }
       />
       {!parsed.success ? (
         <p className="callout error" role="alert" aria-label="Filter error">

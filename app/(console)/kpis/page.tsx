@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireSection } from "@/app/_server/auth";
+import { requirePermission } from "@/app/_server/auth";
 import { KPI_PERIODS, loadKpiOverview, type TKpiPeriod } from "@/app/_server/kpis";
 import { getDb } from "@/db/client";
 import { KpiCsvUpload } from "@/components/kpis/kpi-csv-upload";
@@ -10,7 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { MAX_KPI_CSV_BYTES } from "@/lib/kpis/input";
 import { formatDay } from "@/lib/kpis/format";
-import { hasAnyRole } from "@/lib/roles";
+import { can } from "@/lib/permissions";
 import { uploadKpiCsvAction } from "./actions";
 
 export const metadata: Metadata = { title: "KPIs" };
@@ -18,12 +18,12 @@ export const metadata: Metadata = { title: "KPIs" };
 const PERIOD_LABELS: Record<TKpiPeriod, string> = { 30: "30 days", 90: "90 days", 365: "1 year" };
 
 export default async function KpisPage({ searchParams }: { searchParams: Promise<{ days?: string }> }) {
-  const user = await requireSection("kpis");
+  const user = await requirePermission("kpis.read");
   const requested = Number((await searchParams).days);
   const days: TKpiPeriod = (KPI_PERIODS as readonly number[]).includes(requested) ? (requested as TKpiPeriod) : 90;
   const overview = await loadKpiOverview(getDb(), { days });
   // The page shows the upload to those the action lets in; the action checks again on the server.
-  const canUpload = hasAnyRole(user.roles, ["admin", "scientist", "committee"]);
+  const canUpload = can(user.roles, "kpis.write");
   return (
     <div className="stack">
       <PageHeader
@@ -32,7 +32,9 @@ export default async function KpisPage({ searchParams }: { searchParams: Promise
         actions={
           <nav className="segmented" aria-label="Period">
             {KPI_PERIODS.map((period) => (
-              <Link key={period} href={`/kpis?days=${period}`} aria-current={period === days ? "page" : undefined}>{PERIOD_LABELS[period]}</Link>
+              <Link key={period} href={`/kpis?days=${period}`} aria-current={period === days ? "page" : undefined}>
+                {PERIOD_LABELS[period]}
+              </Link>
             ))}
           </nav>
         }

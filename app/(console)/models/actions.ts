@@ -9,13 +9,15 @@ import { DomainError } from "@/lib/errors";
 
 function asDomainError(error: unknown): unknown {
   if (!(error instanceof ApiError)) return error;
-  const details = ((error.details as Array<{ field: string; message: string }> | undefined) ?? []).map((detail) => `${detail.field}: ${detail.message}`);
+  const details = ((error.details as Array<{ field: string; message: string }> | undefined) ?? []).map(
+    (detail) => `${detail.field}: ${detail.message}`,
+  );
   return new DomainError(error.code, [error.message, ...details].join(" "), error.status);
 }
 
 const create = defineAction({
   name: "registry.create_model",
-  roles: ["admin", "scientist"],
+  permission: "model.create",
   // The full validation is ZCreateModelInput inside createModel, shared with the REST API.
   input: z.record(z.string(), z.unknown()),
   handler: async ({ user, input, db }) => {
@@ -35,7 +37,7 @@ export async function createModelAction(input: Record<string, string>) {
 
 const update = defineAction({
   name: "registry.edit_model",
-  roles: ["admin", "scientist"],
+  permission: "model.edit",
   input: z.object({ slug: z.string().max(64) }).catchall(z.unknown()),
   handler: async ({ user, input, db }) => {
     const { slug, ...changes } = input;

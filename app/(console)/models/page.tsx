@@ -1,18 +1,18 @@
 import type { Metadata } from "next";
-import { requireSection } from "@/app/_server/auth";
+import { requirePermission } from "@/app/_server/auth";
 import { getDb } from "@/db/client";
 import { getCardSource } from "@/db/queries/cards";
 import { listModels } from "@/db/queries/models";
 import { assembleModelCard, computeCardCompleteness } from "@/lib/model-card";
 import { ModelTable } from "@/components/models/model-table";
 import { PageHeader } from "@/components/ui/page-header";
-import { hasAnyRole } from "@/lib/roles";
+import { can } from "@/lib/permissions";
 import Link from "next/link";
 
 export const metadata: Metadata = { title: "Models" };
 
 export default async function ModelsPage() {
-  const user = await requireSection("models");
+  const user = await requirePermission("models.read");
   const db = getDb();
   const models = await listModels(db);
   // Completeness of each model's latest card; a handful of models, so one read each is fine.
@@ -29,7 +29,13 @@ export default async function ModelsPage() {
       <PageHeader
         title="Models"
         description="Every governed model: its risk tier, owner, the version that answers traffic and how it is deployed."
-        actions={hasAnyRole(user.roles, ["admin", "scientist"]) ? <Link className="button primary" href="/models/new">New model</Link> : null}
+        actions={
+          can(user.roles, "model.create") ? (
+            <Link className="button primary" href="/models/new">
+              New model
+            </Link>
+          ) : null
+        }
       />
       <ModelTable models={models} completeness={completeness} />
     </>

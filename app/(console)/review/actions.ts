@@ -3,23 +3,26 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/app/_server/action";
+import { appEnv } from "@/app/_server/env";
 import { appendAuditRecord } from "@/db/audit";
 import { claimNextReviewItem, claimReviewItem, decideReviewItem, getReviewItemDetail } from "@/db/queries/review";
 import { DomainError } from "@/lib/errors";
 import { OVERRIDE_REASON_CODES } from "@/lib/review/sla";
 
-const CLAIM_MINUTES = Number(process.env.REVIEW_CLAIM_MINUTES ?? 15);
+const CLAIM_MINUTES = appEnv().reviewClaimMinutes;
 
 const claimNext = defineAction({
   name: "review.claim_next",
-  roles: ["analyst"],
+  permission: "review.decide",
   input: z.object({ modelSlug: z.string().max(64).optional() }),
-  handler: async ({ user, input, db }) => ({ id: await db.transaction((tx) => claimNextReviewItem(tx, { userId: user.id, claimMinutes: CLAIM_MINUTES, modelSlug: input.modelSlug })) }),
+  handler: async ({ user, input, db }) => ({
+    id: await db.transaction((tx) => claimNextReviewItem(tx, { userId: user.id, claimMinutes: CLAIM_MINUTES, modelSlug: input.modelSlug })),
+  }),
 });
 
 const claimOne = defineAction({
   name: "review.claim",
-  roles: ["analyst"],
+  permission: "review.decide",
   input: z.object({ id: z.uuid({ error: "id must be a review item id" }) }),
   handler: async ({ user, input, db }) => {
     await db.transaction((tx) => claimReviewItem(tx, { id: input.id, userId: user.id, claimMinutes: CLAIM_MINUTES }));
@@ -32,14 +35,19 @@ const ZDecideInput = z
   .object({
     id: z.uuid({ error: "id must be a review item id" }),
     decision: z.enum(["accept", "override"], { error: "decision must be accept or override" }),
-    reasonCode: z.enum(Object.keys(OVERRIDE_REASON_CODES) as [keyof typeof OVERRIDE_REASON_CODES], { error: "choose a reason code" }).optional(),
+    reasonCode: z
+      .enum(Object.keys(OVERRIDE_REASON_CODES) as [keyof typeof OVERRIDE_REASON_CODES], { error: "choose a reason code" })
+      .optional(),
     comment: z.string().trim().max(2000, "comment must be at most 2,000 characters").optional(),
   })
-  .refine((input) => input.decision === "accept" || input.reasonCode, { path: ["reasonCode"], message: "An override needs a reason code." });
+  .refine((input) => input.decision === "accept" || input.reasonCode, {
+    path: ["reasonCode"],
+    message: "An override needs a reason code.",
+  });
 
 const decide = defineAction({
   name: "review.decide",
-  roles: ["analyst"],
+  permission: "review.decide",
   input: ZDecideInput,
   handler: async ({ user, input, db }) => {
     const next = await db.transaction(async (tx) => {
@@ -49,12 +57,27 @@ const decide = defineAction({
       const finalIsPositive = input.decision === "accept" ? modelPositive : !modelPositive;
       const finalLabel = finalIsPositive ? item.positiveLabel : item.negativeLabel;
       await decideReviewItem(tx, {
-        id: input.id, userId: user.id, decision: input.decision, finalLabel, labelValue: finalIsPositive ? 1 : 0,
-        reasonCode: input.reasonCode ?? null, comment: input.comment || null,
+        id: input.id,
+        userId: user.id,
+        decision: input.decision,
+        finalLabel,
+        labelValue: finalIsPositive ? 1 : 0,
+        reasonCode: input.reasonCode ?? null,
+        comment: input.comment || null,
       });
       await appendAuditRecord(tx, {
-        actorId: user.id, actorLabel: user.email, action: "review.decided", subjectType: "review_item", subjectId: input.id,
-        input: { decision: input.decision, modelLabel: item.label, finalLabel, reasonCode: input.reasonCode ?? null, predictionId: item.predictionId },
+        actorId: user.id,
+        actorLabel: user.email,
+        action: "review.decided",
+        subjectType: "review_item",
+        subjectId: input.id,
+        input: {
+          decision: input.decision,
+          modelLabel: item.label,
+          finalLabel,
+          reasonCode: input.reasonCode ?? null,
+          predictionId: item.predictionId,
+        },
       });
       // The annotation-tool flow: deciding takes the next item straight away.
       return claimNextReviewItem(tx, { userId: user.id, claimMinutes: CLAIM_MINUTES });

@@ -4,7 +4,14 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/app/_server/action";
 import { DomainError } from "@/lib/errors";
-import { castApprovalVote, performDeploymentAction, requestApproval, requestValidation, setKillSwitch, updateFallbackRules } from "@/app/_server/governance";
+import {
+  castApprovalVote,
+  performDeploymentAction,
+  requestApproval,
+  requestValidation,
+  setKillSwitch,
+  updateFallbackRules,
+} from "@/app/_server/governance";
 
 const ZSlug = z.string().min(1).max(64);
 const ZId = z.uuid({ error: "versionId must be a version id" });
@@ -15,12 +22,15 @@ function refresh(slug: string) {
   revalidatePath("/models");
 }
 
-// Each action checks roles twice: the wrapper (who may call it at all) and the state machine (who may make this move).
+// Each action checks twice: the wrapper (who may call it at all) and the state machine (who may make this move).
 const deployment = defineAction({
   name: "governance.deployment_action",
-  roles: ["committee", "admin"],
+  // Admins may only retire versions that never served; the state machine holds them to that.
+  permission: ["deployment.move", "version.retire_idle"],
   input: z.object({
-    modelSlug: ZSlug, versionId: ZId, expectedRevision: ZRevision,
+    modelSlug: ZSlug,
+    versionId: ZId,
+    expectedRevision: ZRevision,
     action: z.enum(["start_shadow", "start_canary", "set_canary_percent", "promote", "rollback", "withdraw", "retire"]),
     canaryPercent: z.number().int().optional(),
     reason: z.string().max(1000).optional(),
@@ -34,7 +44,7 @@ const deployment = defineAction({
 
 const killSwitch = defineAction({
   name: "governance.kill_switch",
-  roles: ["committee"],
+  permission: "deployment.kill_switch",
   input: z.object({ modelSlug: ZSlug, on: z.boolean(), expectedRevision: ZRevision, reason: z.string().max(1000).optional() }),
   handler: async ({ user, input, db }) => {
     const result = await setKillSwitch(db, { user, ...input });
@@ -45,7 +55,7 @@ const killSwitch = defineAction({
 
 const approvalRequest = defineAction({
   name: "governance.request_approval",
-  roles: ["scientist", "admin"],
+  permission: "version.request_approval",
   input: z.object({ modelSlug: ZSlug, versionId: ZId, note: z.string().max(2000).optional() }),
   handler: async ({ user, input, db }) => {
     const result = await requestApproval(db, { user, versionId: input.versionId, note: input.note });
@@ -56,7 +66,7 @@ const approvalRequest = defineAction({
 
 const vote = defineAction({
   name: "governance.vote",
-  roles: ["committee"],
+  permission: "version.vote",
   input: z.object({ modelSlug: ZSlug, versionId: ZId, decision: z.enum(["approve", "reject"]), comment: z.string().max(2000) }),
   handler: async ({ user, input, db }) => {
     const result = await castApprovalVote(db, { user, versionId: input.versionId, decision: input.decision, comment: input.comment });
@@ -67,7 +77,7 @@ const vote = defineAction({
 
 const validation = defineAction({
   name: "governance.request_validation",
-  roles: ["scientist", "committee", "admin"],
+  permission: "version.validate",
   input: z.object({ modelSlug: ZSlug, versionId: ZId }),
   handler: async ({ user, input, db }) => {
     const result = await requestValidation(db, { user, versionId: input.versionId });
@@ -94,7 +104,7 @@ export async function requestValidationAction(input: unknown) {
 
 const fallbackRules = defineAction({
   name: "governance.fallback_rules",
-  roles: ["committee"],
+  permission: "deployment.fallback_rules",
   input: z.object({ modelSlug: ZSlug, rulesJson: z.string().max(20_000) }),
   handler: async ({ user, input, db }) => {
     let rules: unknown;

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { requireRole } from "@/app/_server/auth";
+import { requirePermission } from "@/app/_server/auth";
 import { CreateModelForm } from "@/components/registry/create-model-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { createModelAction } from "../actions";
@@ -7,7 +7,7 @@ import { createModelAction } from "../actions";
 export const metadata: Metadata = { title: "New model" };
 
 export default async function NewModelPage() {
-  await requireRole(["admin", "scientist"]);
+  await requirePermission("model.create");
   return (
     <>
       <PageHeader title="New model" description="A model is a governed use case; its versions, card and deployment live under it." />

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { z } from "zod";
-import { requireSection } from "@/app/_server/auth";
+import { requirePermission } from "@/app/_server/auth";
 import { explainReviewItem, findSimilarCases } from "@/app/_server/explain";
 import { getDb } from "@/db/client";
 import { getReviewItemDetail } from "@/db/queries/review";
@@ -17,12 +17,13 @@ import { Badge } from "@/components/ui/badge";
 import { LoadingBlock } from "@/components/ui/loading-block";
 import { PageHeader } from "@/components/ui/page-header";
 import { formatDateTime, formatPercent } from "@/lib/format";
+import { can } from "@/lib/permissions";
 import { claimReviewItemAction, decideReviewItemAction } from "../actions";
 
 export const metadata: Metadata = { title: "Review item" };
 
 export default async function ReviewItemPage({ params }: { params: Promise<{ id: string }> }) {
-  const user = await requireSection("review");
+  const user = await requirePermission("review.read");
   const id = z.uuid().safeParse((await params).id);
   if (!id.success) notFound();
   const db = getDb();
@@ -37,39 +38,83 @@ export default async function ReviewItemPage({ params }: { params: Promise<{ id:
     <div className="stack">
       <PageHeader
         title={`Review ${item.id.slice(0, 8)}`}
-        description={<>{item.modelName} · version <span className="mono">{item.modelVersion ?? "fallback rules"}</span> · routed for <strong>{REASON_LABELS[item.reason]}</strong></>}
-        actions={<Link className="button" href="/review">Back to the queue</Link>}
+        description={
+          <>
+            {item.modelName} · version <span className="mono">{item.modelVersion ?? "fallback rules"}</span> · routed for{" "}
+            <strong>{REASON_LABELS[item.reason]}</strong>
+          </>
+        }
+        actions={
+          <Link className="button" href="/review">
+            Back to the queue
+          </Link>
+        }
       />
       <div className="grid-2">
         <section className="card" aria-labelledby="prediction-heading">
           <h2 id="prediction-heading">Prediction</h2>
           <dl className="facts">
-            <div><dt>Model label</dt><dd>{item.label}</dd></div>
-            <div><dt>Probability of “{item.positiveLabel}”</dt><dd>{formatPercent(item.probability)}</dd></div>
-            <div><dt>Confidence</dt><dd>{formatPercent(item.confidence)}</dd></div>
-            <div><dt>Answered by</dt><dd>{item.role}</dd></div>
-            <div><dt>Due</dt><dd>{formatDateTime(item.dueAt)}</dd></div>
-            <div><dt>Status</dt><dd>{item.status === "claimed" ? `claimed by ${mine ? "you" : item.claimedByName}` : item.status}</dd></div>
+            <div>
+              <dt>Model label</dt>
+              <dd>{item.label}</dd>
+            </div>
+            <div>
+              <dt>Probability of “{item.positiveLabel}”</dt>
+              <dd>{formatPercent(item.probability)}</dd>
+            </div>
+            <div>
+              <dt>Confidence</dt>
+              <dd>{formatPercent(item.confidence)}</dd>
+            </div>
+            <div>
+              <dt>Answered by</dt>
+              <dd>{item.role}</dd>
+            </div>
+            <div>
+              <dt>Due</dt>
+              <dd>{formatDateTime(item.dueAt)}</dd>
+            </div>
+            <div>
+              <dt>Status</dt>
+              <dd>{item.status === "claimed" ? `claimed by ${mine ? "you" : item.claimedByName}` : item.status}</dd>
+            </div>
           </dl>
           {Object.keys(item.attributes).length > 0 ? (
             <p className="muted" style={{ marginBottom: 0 }}>
-              Context (not model inputs): {Object.entries(item.attributes).map(([key, value]) => `${key} = ${value}`).join(", ")}
+              Context (not model inputs):{" "}
+              {Object.entries(item.attributes)
+                .map(([key, value]) => `${key} = ${value}`)
+                .join(", ")}
             </p>
           ) : null}
         </section>
         {item.status === "decided" ? (
           <section className="card" aria-labelledby="decided-heading">
             <h2 id="decided-heading">Decided</h2>
-            <p><Badge tone={item.decision === "override" ? "warn" : "ok"}>{item.decision}</Badge> final label <strong>{item.finalLabel}</strong></p>
-            <p className="muted">By {item.decidedByName} at {formatDateTime(item.decidedAt)}{item.reasonCode ? ` · reason: ${item.reasonCode}` : ""}</p>
+            <p>
+              <Badge tone={item.decision === "override" ? "warn" : "ok"}>{item.decision}</Badge> final label{" "}
+              <strong>{item.finalLabel}</strong>
+            </p>
+            <p className="muted">
+              By {item.decidedByName} at {formatDateTime(item.decidedAt)}
+              {item.reasonCode ? ` · reason: ${item.reasonCode}` : ""}
+            </p>
             {item.comment ? <p>{item.comment}</p> : null}
           </section>
         ) : mine ? (
           <DecisionForm itemId={item.id} modelLabel={item.label} otherLabel={otherLabel} decide={decideReviewItemAction} />
-        ) : user.roles.includes("analyst") && item.status === "open" ? (
-          <section className="card"><h2>Decision</h2><ClaimItemButton id={item.id} claim={claimReviewItemAction} /></section>
+        ) : can(user.roles, "review.decide") && item.status === "open" ? (
+          <section className="card">
+            <h2>Decision</h2>
+            <ClaimItemButton id={item.id} claim={claimReviewItemAction} />
+          </section>
         ) : (
-          <section className="card"><h2>Decision</h2><p className="muted">{item.status === "claimed" ? `${item.claimedByName} is working on this item.` : "Only review analysts decide items."}</p></section>
+          <section className="card">
+            <h2>Decision</h2>
+            <p className="muted">
+              {item.status === "claimed" ? `${item.claimedByName} is working on this item.` : "Only review analysts decide items."}
+            </p>
+          </section>
         )}
       </div>
       <section aria-labelledby="inputs-heading">
@@ -85,7 +130,8 @@ export default async function ReviewItemPage({ params }: { params: Promise<{ id:
       <section aria-labelledby="similar-heading">
         <h2 id="similar-heading">Similar decided cases</h2>
         <p className="muted" style={{ marginTop: -6 }}>
-          The five decided items of this model version nearest to this one: Euclidean distance over the model inputs, each divided by its standard deviation in the reference data.
+          The five decided items of this model version nearest to this one: Euclidean distance over the model inputs, each divided by its
+          standard deviation in the reference data.
         </p>
         <Suspense fallback={<LoadingBlock rows={2} label="Finding similar decided cases" />}>
           <SimilarCasesTable similar={similar} />

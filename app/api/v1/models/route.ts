@@ -6,15 +6,18 @@ import { listModels } from "@/db/queries/models";
 /** Every model with its latest version and champion. */
 export async function GET(request: Request) {
   return handleApi("models.list", async () => {
-    await authenticateApi(request, { roles: ["admin", "scientist", "committee", "analyst", "executive"], scope: "read" });
-    return Response.json({ models: await listModels(getDb()) });
+    const principal = await authenticateApi(request, { permission: "models.read" });
+    const models = await listModels(getDb());
+    // A key limited to some models sees only those.
+    const limitedTo = principal.kind === "api_key" ? principal.modelIds : null;
+    return Response.json({ models: limitedTo ? models.filter((model) => limitedTo.includes(model.id)) : models });
   });
 }
 
 /** Creates a model (JSON: slug, displayName, description, riskTier, useCase, businessKpi). */
 export async function POST(request: Request) {
   return handleApi("models.create", async () => {
-    const principal = await authenticateApi(request, { roles: ["admin", "scientist"], scope: "registry" });
+    const principal = await authenticateApi(request, { permission: "model.create" });
     const body = await request.json().catch(() => undefined);
     const created = await createModel(getDb(), principal, body);
     return Response.json(created, { status: 201 });

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { requireRole } from "@/app/_server/auth";
+import { requirePermission } from "@/app/_server/auth";
 import { getDb } from "@/db/client";
 import { getModelBySlug } from "@/db/queries/registry";
 import { CreateModelForm } from "@/components/registry/create-model-form";
@@ -10,7 +10,7 @@ import { updateModelAction } from "../../actions";
 export const metadata: Metadata = { title: "Edit model" };
 
 export default async function EditModelPage({ params }: { params: Promise<{ slug: string }> }) {
-  await requireRole(["admin", "scientist"]);
+  await requirePermission("model.edit");
   const model = await getModelBySlug(getDb(), (await params).slug);
   if (!model) notFound();
   return (

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { requireRole } from "@/app/_server/auth";
+import { requirePermission } from "@/app/_server/auth";
 import { listAlertChannels } from "@/db/queries/alert-rules";
 import { AlertRulesPanel } from "@/components/monitoring/alert-rules-panel";
-import { hasAnyRole } from "@/lib/roles";
+import { can } from "@/lib/permissions";
 import { createAlertRuleAction, saveAlertChannelsAction, toggleAlertRuleAction } from "./actions";
 import { loadMonitoringView } from "@/app/_server/monitoring";
 import { getDb } from "@/db/client";
@@ -17,8 +17,14 @@ export const metadata: Metadata = { title: "Monitoring" };
 
 type TSearch = { range?: string; feature?: string; version?: string };
 
-export default async function MonitoringPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<TSearch> }) {
-  const user = await requireRole(["admin", "scientist", "committee", "analyst", "executive"]);
+export default async function MonitoringPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<TSearch>;
+}) {
+  const user = await requirePermission("models.read");
   const [{ slug }, search] = await Promise.all([params, searchParams]);
   const db = getDb();
   const model = await getModelBySlug(db, slug);
@@ -29,20 +35,36 @@ export default async function MonitoringPage({ params, searchParams }: { params:
     listAlertChannels(db, model.id),
   ]);
   // Only the host of a channel reaches the browser: webhook URLs carry tokens.
-  const channelRows = channels.filter((channel) => channel.modelId === model.id).map((channel) => ({ kind: channel.kind, host: new URL(channel.url).host }));
+  const channelRows = channels
+    .filter((channel) => channel.modelId === model.id)
+    .map((channel) => ({ kind: channel.kind, host: new URL(channel.url).host }));
   return (
     <div className="stack">
       <PageHeader
         title={`Monitoring: ${model.displayName}`}
         description="Data drift, prediction drift, realized and estimated performance, fairness by group and latency, from hourly and daily windows against the version's reference data."
-        actions={<Link className="button" href={`/models/${model.slug}`}>Back to the model</Link>}
+        actions={
+          <Link className="button" href={`/models/${model.slug}`}>
+            Back to the model
+          </Link>
+        }
       />
       <MonitoringDashboard slug={model.slug} range={range} feature={search.feature} version={search.version} initial={view} />
       <section className="card" aria-labelledby="rules-heading">
         <h2 id="rules-heading">Alert rules</h2>
-        <p className="muted" style={{ marginTop: 0 }}>Evaluated after every monitoring pass on the champion&apos;s windows. An alert fires after the set number of breaching windows in a row and resolves only past its resolve level, so it does not flap. Alerts show on the Alerts page and the model page.</p>
-        <AlertRulesPanel modelSlug={model.slug} rules={view.rules} channels={channelRows} editable={hasAnyRole(user.roles, ["admin", "scientist", "committee"])}
-          toggle={toggleAlertRuleAction} create={createAlertRuleAction} saveChannels={saveAlertChannelsAction} />
+        <p className="muted" style={{ marginTop: 0 }}>
+          Evaluated after every monitoring pass on the champion&apos;s windows. An alert fires after the set number of breaching windows in
+          a row and resolves only past its resolve level, so it does not flap. Alerts show on the Alerts page and the model page.
+        </p>
+        <AlertRulesPanel
+          modelSlug={model.slug}
+          rules={view.rules}
+          channels={channelRows}
+          editable={can(user.roles, "alert_rules.edit")}
+          toggle={toggleAlertRuleAction}
+          create={createAlertRuleAction}
+          saveChannels={saveAlertChannelsAction}
+        />
       </section>
     </div>
   );

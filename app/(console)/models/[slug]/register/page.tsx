@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import semver from "semver";
-import { requireRole } from "@/app/_server/auth";
+import { requirePermission } from "@/app/_server/auth";
 import { getDb } from "@/db/client";
 import { listModelVersions } from "@/db/queries/models";
 import { RegisterVersionForm } from "@/components/registry/register-version-form";
@@ -10,7 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 export const metadata: Metadata = { title: "Register a version" };
 
 export default async function RegisterVersionPage({ params }: { params: Promise<{ slug: string }> }) {
-  await requireRole(["admin", "scientist"]);
+  await requirePermission("version.register");
   const { slug } = await params;
   const versions = await listModelVersions(getDb(), slug);
   if (!versions) notFound();
@@ -19,7 +19,19 @@ export default async function RegisterVersionPage({ params }: { params: Promise<
   const training = (latest?.trainingData ?? {}) as Record<string, unknown>;
   const defaults = {
     version: latest ? (semver.inc(latest.version, "minor") ?? "") : "1.0.0",
-    schemaJson: JSON.stringify({ inputSchema: latest?.inputSchema ?? { features: [] }, outputSchema: latest?.outputSchema ?? { probabilityOutput: "probability", positiveLabel: "positive", negativeLabel: "negative", threshold: 0.5 } }, null, 2),
+    schemaJson: JSON.stringify(
+      {
+        inputSchema: latest?.inputSchema ?? { features: [] },
+        outputSchema: latest?.outputSchema ?? {
+          probabilityOutput: "probability",
+          positiveLabel: "positive",
+          negativeLabel: "negative",
+          threshold: 0.5,
+        },
+      },
+      null,
+      2,
+    ),
     trainingData: Object.fromEntries(Object.entries(training).map(([key, value]) => [key, String(value)])),
     hyperparametersJson: JSON.stringify(latest?.hyperparameters ?? {}, null, 2),
     offlineMetricsJson: JSON.stringify(latest?.offlineMetrics ?? {}, null, 2),
@@ -27,7 +39,10 @@ export default async function RegisterVersionPage({ params }: { params: Promise<
   };
   return (
     <>
-      <PageHeader title={`Register a version of ${slug}`} description="The ONNX file is opened with onnxruntime, checked against the schema and run on the reference data. Nothing is stored if a check fails." />
+      <PageHeader
+        title={`Register a version of ${slug}`}
+        description="The ONNX file is opened with onnxruntime, checked against the schema and run on the reference data. Nothing is stored if a check fails."
+      />
       <RegisterVersionForm modelSlug={slug} defaults={defaults} />
     </>
   );

@@ -5,8 +5,8 @@ import { getDb } from "@/db/client";
 /** Edits a model (JSON: any of displayName, description, riskTier, useCase, businessKpi). */
 export async function PATCH(request: Request, context: { params: Promise<{ name: string }> }) {
   return handleApi("models.update", async () => {
-    const principal = await authenticateApi(request, { roles: ["admin", "scientist"], scope: "registry" });
+    const { principal, model } = await authenticateApi(request, { permission: "model.edit", model: (await context.params).name });
     const body = await request.json().catch(() => undefined);
-    return Response.json(await updateModel(getDb(), principal, (await context.params).name, body));
+    return Response.json(await updateModel(getDb(), principal, model.slug, body));
   });
 }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
-import { requireSection } from "@/app/_server/auth";
+import { requirePermission } from "@/app/_server/auth";
 import { getCardSource } from "@/db/queries/cards";
 import { getShadowComparison, getVersionGovernance } from "@/db/queries/governance";
 import { ShadowComparisonChart } from "@/components/charts/shadow-comparison-chart";
@@ -10,6 +10,7 @@ import { GovernancePanel } from "@/components/governance/governance-panel";
 import { VersionActions } from "@/components/governance/version-actions";
 import { VoteForm } from "@/components/governance/vote-form";
 import { allowedActions, ZVersionStatus } from "@/lib/governance/lifecycle";
+import { can } from "@/lib/permissions";
 import { deploymentAction, requestApprovalAction, requestValidationAction, voteAction } from "../../actions";
 import { ModelCardView } from "@/components/models/model-card-view";
 import { PageHeader } from "@/components/ui/page-header";
@@ -21,21 +22,34 @@ export async function generateMetadata({ params }: { params: Promise<{ slug: str
 }
 
 const SIDE_BY_SIDE: Array<[key: string, label: string, higherIsBetter: boolean]> = [
-  ["rocAuc", "ROC AUC", true], ["averagePrecision", "Average precision", true], ["accuracy", "Accuracy", true], ["brier", "Brier score", false], ["ece", "Calibration error", false],
+  ["rocAuc", "ROC AUC", true],
+  ["averagePrecision", "Average precision", true],
+  ["accuracy", "Accuracy", true],
+  ["brier", "Brier score", false],
+  ["ece", "Calibration error", false],
 ];
 
 export default async function ModelCardPage({ params }: { params: Promise<{ slug: string; version: string }> }) {
-  const user = await requireSection("models");
+  const user = await requirePermission("models.read");
   const { slug, version } = await params;
   const db = getDb();
   const [source, governance] = await Promise.all([getCardSource(db, slug, version), getVersionGovernance(db, slug, version)]);
   if (!source || !governance) notFound();
   const status = ZVersionStatus.safeParse(governance.status);
-  const allowed = status.success ? allowedActions({ status: status.data, actor: { kind: "user", roles: user.roles, id: user.id } }) : [];
-  const metric = (metrics: Record<string, unknown> | undefined, key: string) => (typeof metrics?.[key] === "number" ? (metrics[key] as number) : null);
-  const sideBySide = SIDE_BY_SIDE.map(([key, label, higherIsBetter]) => ({ metric: label, candidate: metric(governance.offlineMetrics, key), champion: metric(governance.champion?.offlineMetrics, key), higherIsBetter }));
+  const allowed = status.success ? allowedActions({ status: status.data, actorRoles: user.roles }) : [];
+  const metric = (metrics: Record<string, unknown> | undefined, key: string) =>
+    typeof metrics?.[key] === "number" ? (metrics[key] as number) : null;
+  const sideBySide = SIDE_BY_SIDE.map(([key, label, higherIsBetter]) => ({
+    metric: label,
+    candidate: metric(governance.offlineMetrics, key),
+    champion: metric(governance.champion?.offlineMetrics, key),
+    higherIsBetter,
+  }));
   const shadow = await getShadowComparison(db, { modelId: governance.modelId, shadowVersionId: governance.versionId, hours: 7 * 24 });
-  const mayVote = user.roles.includes("committee") && governance.approval?.status === "pending" && !governance.approval.votes.some((vote) => vote.voterId === user.id);
+  const mayVote =
+    can(user.roles, "version.vote") &&
+    governance.approval?.status === "pending" &&
+    !governance.approval.votes.some((vote) => vote.voterId === user.id);
   const card = assembleModelCard(source);
   const completeness = computeCardCompleteness(card);
   const exportBase = `/api/v1/models/${slug}/versions/${version}/card`;
@@ -46,13 +60,28 @@ export default async function ModelCardPage({ params }: { params: Promise<{ slug
         description="Model card, generated from the registry and live figures."
         actions={
           <div style={{ display: "flex", gap: 8 }}>
-            <Link className="button" href={`/models/${slug}`}>Back to the model</Link>
-            <a className="button" href={`${exportBase}?format=md`} download>Export Markdown</a>
-            <a className="button" href={`${exportBase}?format=json`} download>Export JSON</a>
+            <Link className="button" href={`/models/${slug}`}>
+              Back to the model
+            </Link>
+            <a className="button" href={`${exportBase}?format=md`} download>
+              Export Markdown
+            </a>
+            <a className="button" href={`${exportBase}?format=json`} download>
+              Export JSON
+            </a>
           </div>
         }
       />
-      <VersionActions modelSlug={slug} versionId={governance.versionId} version={version} revision={governance.revision} allowed={allowed} deploy={deploymentAction} requestApproval={requestApprovalAction} requestValidation={requestValidationAction} />
+      <VersionActions
+        modelSlug={slug}
+        versionId={governance.versionId}
+        version={version}
+        revision={governance.revision}
+        allowed={allowed}
+        deploy={deploymentAction}
+        requestApproval={requestApprovalAction}
+        requestValidation={requestValidationAction}
+      />
       <GovernancePanel
         run={governance.run}
         approval={governance.approval}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError, assertModelAccess, authenticateApi, getModelOr404, handleApi, parseQuery } from "@/app/_server/api";
+import { ApiError, authenticateApi, handleApi, parseQuery } from "@/app/_server/api";
 import { recordKpiValues } from "@/app/_server/kpis";
 import { getDb } from "@/db/client";
 import { listKpiValues } from "@/db/queries/kpis";
@@ -19,10 +19,8 @@ const ZQuery = z.object({
 /** A model's business KPI values (optionally one metric and a period), by metric then date. */
 export async function GET(request: Request, context: { params: Promise<{ name: string }> }) {
   return handleApi("kpis.list", async () => {
-    const principal = await authenticateApi(request, { roles: ["admin", "scientist", "committee", "analyst", "executive"], scope: "read" });
+    const { model } = await authenticateApi(request, { permission: "kpis.read", model: (await context.params).name });
     const query = parseQuery(request, ZQuery);
-    const model = await getModelOr404((await context.params).name);
-    assertModelAccess(principal, model);
     return Response.json({ model: model.slug, values: await listKpiValues(getDb(), { modelId: model.id, ...query }) });
   });
 }
@@ -33,18 +31,26 @@ export async function GET(request: Request, context: { params: Promise<{ name: s
  */
 export async function POST(request: Request, context: { params: Promise<{ name: string }> }) {
   return handleApi("kpis.record", async () => {
-    const principal = await authenticateApi(request, { roles: ["admin", "scientist", "committee"], scope: "kpis" });
-    if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw new ApiError(413, "too_large", "The body is larger than 4 MB; send at most 10,000 values at once.");
-    const model = await getModelOr404((await context.params).name);
-    assertModelAccess(principal, model);
+    const { principal, model } = await authenticateApi(request, { permission: "kpis.write", model: (await context.params).name });
+    if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES)
+      throw new ApiError(413, "too_large", "The body is larger than 4 MB; send at most 10,000 values at once.");
     const body = await request.json().catch(() => {
       throw new ApiError(400, "invalid_json", "The body is not valid JSON.");
     });
     const parsed = parseKpiSubmission(body);
     if (!parsed.ok) {
       const shown = parsed.issues.slice(0, MAX_LISTED_ISSUES);
-      if (parsed.issues.length > shown.length) shown.push({ field: "(body)", message: `and ${parsed.issues.length - shown.length} more problems` });
-      throw new ApiError(422, "invalid_input", `The KPI values are not valid; nothing was stored. ${shown.slice(0, 3).map((issue) => `${issue.field}: ${issue.message}`).join("; ")}`, shown);
+      if (parsed.issues.length > shown.length)
+        shown.push({ field: "(body)", message: `and ${parsed.issues.length - shown.length} more problems` });
+      throw new ApiError(
+        422,
+        "invalid_input",
+        `The KPI values are not valid; nothing was stored. ${shown
+          .slice(0, 3)
+          .map((issue) => `${issue.field}: ${issue.message}`)
+          .join("; ")}`,
+        shown,
+      );
     }
     const [result] = await recordKpiValues(getDb(), {
       actor: { id: principal.kind === "user" ? principal.id : null, label: principal.label },

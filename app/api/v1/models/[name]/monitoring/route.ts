@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { authenticateApi, getModelOr404, handleApi, parseQuery } from "@/app/_server/api";
+import { authenticateApi, handleApi, parseQuery } from "@/app/_server/api";
 import { loadMonitoringView } from "@/app/_server/monitoring";
 import { getDb } from "@/db/client";
 import { MONITOR_RANGES } from "@/lib/monitoring/dashboard";
@@ -13,9 +13,8 @@ const ZQuery = z.object({
 /** The monitoring dashboard's data (the page polls it): drift, performance, fairness and latency of a model over a range. */
 export async function GET(request: Request, context: { params: Promise<{ name: string }> }) {
   return handleApi("monitoring.read", async () => {
-    await authenticateApi(request, { roles: ["admin", "scientist", "committee", "analyst", "executive"], scope: "read" });
+    const { model } = await authenticateApi(request, { permission: "models.read", model: (await context.params).name });
     const query = parseQuery(request, ZQuery);
-    const model = await getModelOr404((await context.params).name);
     const view = await loadMonitoringView(getDb(), { modelId: model.id, ...query });
     // Server-Timing shows the panel's server time in the browser's network tab and in the benchmark.
     return Response.json(view, { headers: { "server-timing": `panel;dur=${view.serverMs.toFixed(1)}`, "cache-control": "no-store" } });

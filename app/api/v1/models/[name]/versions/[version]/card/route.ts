@@ -6,8 +6,8 @@ import { assembleModelCard, computeCardCompleteness, renderModelCardMarkdown } f
 /** The version's model card as Model Card Toolkit JSON (default) or Markdown (?format=md). */
 export async function GET(request: Request, context: { params: Promise<{ name: string; version: string }> }) {
   return handleApi("card.export", async () => {
-    await authenticateApi(request, { roles: ["admin", "scientist", "committee", "analyst", "executive"], scope: "read" });
     const { name, version } = await context.params;
+    await authenticateApi(request, { permission: "models.read", model: name });
     const format = new URL(request.url).searchParams.get("format") ?? "json";
     if (format !== "json" && format !== "md") throw new ApiError(400, "bad_format", "format must be json or md.");
     const source = await getCardSource(getDb(), name, version);
@@ -16,8 +16,12 @@ export async function GET(request: Request, context: { params: Promise<{ name: s
     const completeness = computeCardCompleteness(card);
     const filename = `${name}-${version}-model-card.${format}`;
     if (format === "md") {
-      return new Response(renderModelCardMarkdown(card, completeness), { headers: { "content-type": "text/markdown; charset=utf-8", "content-disposition": `attachment; filename="${filename}"` } });
+      return new Response(renderModelCardMarkdown(card, completeness), {
+        headers: { "content-type": "text/markdown; charset=utf-8", "content-disposition": `attachment; filename="${filename}"` },
+      });
     }
-    return new Response(JSON.stringify({ ...card, completeness }, null, 2), { headers: { "content-type": "application/json", "content-disposition": `attachment; filename="${filename}"` } });
+    return new Response(JSON.stringify({ ...card, completeness }, null, 2), {
+      headers: { "content-type": "application/json", "content-disposition": `attachment; filename="${filename}"` },
+    });
   });
 }

@@ -1,0 +1,57 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { encodeInstance } from "@/lib/registry";
+import type { TEncodedInstance } from "./predict";
+import { answerBatch, sendValidationError, zodDetails, type TInferenceRouteOptions } from "./route-helpers";
+
+const ZPredictBody = z.object({
+  instances: z
+    .array(z.record(z.string(), z.unknown()), { error: "instances must be a list of objects (feature name → value)" })
+    .min(1, "instances must not be empty"),
+  requestId: z.string().min(1).max(200).optional(),
+});
+
+/** Feature JSON: `POST /api/v1/models/:name/predict` with instances named by feature. */
+export function registerPredictRoutes(app: FastifyInstance, options: TInferenceRouteOptions) {
+  const { state, authenticate, maxBatchInstances } = options;
+
+  app.post<{ Params: { name: string } }>("/api/v1/models/:name/predict", async (request, reply) => {
+    const receivedAt = performance.now();
+    const model = state.get(request.params.name);
+    if (!model) return reply.code(404).send({ error: "unknown_model", message: `No model named '${request.params.name}' is served here.` });
+    const caller = await authenticate(request, reply, "predictions.create", model.modelId);
+    if (!caller) return reply;
+    const body = ZPredictBody.safeParse(request.body);
+    if (!body.success) return sendValidationError(reply, "The request body is not valid.", zodDetails(body.error));
+    if (body.data.instances.length > maxBatchInstances) {
+      return reply.code(413).send({
+        error: "batch_too_large",
+        message: `At most ${maxBatchInstances} instances per request; this one has ${body.data.instances.length}.`,
+      });
+    }
+    const inputSchema = model.inputSchema;
+    if (!inputSchema)
+      return reply.code(503).send({ error: "model_unavailable", message: `Model '${model.slug}' has no deployed version yet.` });
+
+    const encoded: TEncodedInstance[] = [];
+    const errors: Array<{ instance: number; field: string; message: string }> = [];
+    body.data.instances.forEach((instance, index) => {
+      const result = encodeInstance({ schema: inputSchema, instance });
+      if (result.ok) {
+        const values = Object.fromEntries(
+          Object.entries(instance).filter(([, value]) => ["string", "number", "boolean"].includes(typeof value)),
+        ) as TEncodedInstance["values"];
+        encoded.push({ tensorRow: result.tensorRow, values, attributes: result.attributes });
+      } else {
+        errors.push(...result.errors.map((error) => ({ instance: index, field: error.field, message: error.message })));
+      }
+    });
+    if (errors.length > 0) return sendValidationError(reply, `${errors.length} field(s) are not valid; nothing was recorded.`, errors);
+
+    const baseId = body.data.requestId;
+    const requestIds = encoded.map((_, index) => (baseId ? (encoded.length > 1 ? `${baseId}:${index}` : baseId) : randomUUID()));
+    const results = await answerBatch(options, { model, instances: encoded, requestIds, apiKeyId: caller.apiKeyId, receivedAt });
+    return { model: model.slug, predictions: results };
+  });
+}

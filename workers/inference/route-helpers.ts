@@ -1,0 +1,50 @@
+import type { FastifyReply } from "fastify";
+import type { z } from "zod";
+import type { TDatabase } from "@/db/connection";
+import type { TAuthenticate } from "./api-key-auth";
+import type { TWorkerMetrics } from "./metrics";
+import { predictBatch, type TEncodedInstance, type TPredictionResult } from "./predict";
+import type { TRecorder } from "./recorder";
+import type { TServedModel, TServingState } from "./serving-state";
+
+export type TInferenceRouteOptions = {
+  db: TDatabase;
+  state: TServingState;
+  recorder: TRecorder;
+  metrics: TWorkerMetrics;
+  authenticate: TAuthenticate;
+  maxBatchInstances: number;
+};
+
+export function zodDetails(error: z.ZodError) {
+  return error.issues.map((issue) => ({ field: issue.path.join(".") || "(body)", message: issue.message }));
+}
+
+export function sendValidationError(
+  reply: FastifyReply,
+  message: string,
+  errors: Array<{ field: string; message: string; instance?: number }>,
+) {
+  return reply.code(422).send({ error: "invalid_input", message, errors });
+}
+
+/**
+ * Predicts a batch for either protocol: runs the model, waits until the records are committed
+ * (nothing is answered that is not recorded), and counts the answers in the worker's metrics.
+ */
+export async function answerBatch(
+  { recorder, metrics }: Pick<TInferenceRouteOptions, "recorder" | "metrics">,
+  input: { model: TServedModel; instances: TEncodedInstance[]; requestIds: string[]; apiKeyId: string | null; receivedAt: number },
+): Promise<TPredictionResult[]> {
+  const { model } = input;
+  const outcome = await predictBatch(input);
+  await recorder.record({ predictions: outcome.predictions, reviews: outcome.reviews });
+  const seconds = (performance.now() - input.receivedAt) / 1000;
+  for (const result of outcome.results) {
+    metrics.requests.inc({ model: model.slug, version: result.modelVersion ?? "fallback", role: result.role, status: "ok" });
+    metrics.latency.observe({ model: model.slug, role: result.role }, seconds);
+    if (result.reviewReason) metrics.reviews.inc({ model: model.slug, reason: result.reviewReason });
+  }
+  for (const cause of outcome.fallbackCauses) metrics.fallbacks.inc({ model: model.slug, cause });
+  return outcome.results;
+}
