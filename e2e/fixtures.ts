@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { test as base, expect, type Cookie, type Page } from "@playwright/test";
 import postgres from "postgres";
@@ -63,4 +64,23 @@ export async function nextDemoVersion(sql: postgres.Sql): Promise<string> {
   const [row] =
     await sql`select coalesce(max(v.version_major), 0)::int + 1 as major from model_versions v join models m on m.id = v.model_id where m.slug = 'credit-default'`;
   return `${row.major}.0.0`;
+}
+
+/**
+ * The demo's 1.1.0 ONNX file made distinct: a registry refuses an artifact whose sha256 another
+ * version already has, so each spec appends its own doc_string (ModelProto field 6, a
+ * length-delimited string; the last occurrence wins when parsed). The model computes the same.
+ */
+export function distinctDemoOnnx(label: string): Buffer {
+  const docString = Buffer.from(`e2e ${label} ${Date.now()}`);
+  if (docString.length > 127) throw new Error("doc_string label too long for a one-byte length");
+  const bytes = fs.readFileSync(path.resolve("scripts/demo/models/credit-default-1.1.0.onnx"));
+  return Buffer.concat([bytes, Buffer.from([(6 << 3) | 2, docString.length]), docString]);
+}
+
+/** distinctDemoOnnx written to a temporary file, for the CLI. */
+export function distinctDemoOnnxFile(label: string): string {
+  const file = path.join(os.tmpdir(), `oversight-e2e-${label}-${process.pid}-${Date.now()}.onnx`);
+  fs.writeFileSync(file, distinctDemoOnnx(label));
+  return file;
 }

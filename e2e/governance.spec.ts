@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Page } from "@playwright/test";
-import { expect, nextDemoVersion, signInAs, test } from "./fixtures";
+import { distinctDemoOnnx, expect, nextDemoVersion, signInAs, test } from "./fixtures";
 
 const run = promisify(execFile);
 const demo = path.resolve("scripts/demo");
@@ -66,7 +66,7 @@ test("the governed life of a version: gates, four-eyes approval, shadow, canary,
       onnx: {
         name: "model.onnx",
         mimeType: "application/octet-stream",
-        buffer: fs.readFileSync(path.join(demo, "models/credit-default-1.1.0.onnx")),
+        buffer: distinctDemoOnnx("governance"),
       },
       reference: { name: "reference.csv", mimeType: "text/csv", buffer: fs.readFileSync(path.join(demo, "data/credit-reference.csv")) },
     },

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { expect, nextDemoVersion, signInAs, test } from "./fixtures";
+import { distinctDemoOnnx, distinctDemoOnnxFile, expect, nextDemoVersion, signInAs, test } from "./fixtures";
 
 const demo = path.resolve("scripts/demo");
 const run = promisify(execFile);
@@ -13,7 +13,9 @@ test("a scientist registers a version in the browser, with upload progress, and 
   // The form proposes the next minor version after the latest one.
   const version = await page.getByLabel("Version", { exact: true }).inputValue();
   expect(version).toMatch(/^\d+\.\d+\.0$/);
-  await page.getByLabel("ONNX file").setInputFiles(path.join(demo, "models/credit-default-1.1.0.onnx"));
+  await page
+    .getByLabel("ONNX file")
+    .setInputFiles({ name: "credit-default.onnx", mimeType: "application/octet-stream", buffer: distinctDemoOnnx("browser") });
   await page.getByLabel("Reference data (CSV, optional)").setInputFiles(path.join(demo, "data/credit-reference.csv"));
   // A slow uplink (real browser throttling), so the upload takes long enough to watch its progress.
   const cdp = await page.context().newCDPSession(page);
@@ -69,7 +71,7 @@ test("a version registered through the CLI appears with its card", async ({ page
       "--version",
       version,
       "--onnx",
-      path.join(demo, "models/credit-default-1.1.0.onnx"),
+      distinctDemoOnnxFile("cli"),
       "--schema",
       path.join(demo, "credit-default.schema.json"),
       "--reference",

@@ -12,3 +12,12 @@ export const ROLE_LABELS: Record<TRole, string> = {
   analyst: "Review analyst",
   executive: "Executive",
 };
+
+/** How a sentence names someone holding the role: "Only the governance committee may …". */
+export const ROLE_PHRASES: Record<TRole, string> = {
+  admin: "an admin",
+  scientist: "a data scientist",
+  committee: "the governance committee",
+  analyst: "a review analyst",
+  executive: "an executive",
+};

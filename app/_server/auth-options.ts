@@ -5,13 +5,26 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { appendAuditRecord } from "@/db/audit";
 import { getDb } from "@/db/client";
 import { getUserCredentialsByEmail, recordSignIn } from "@/db/queries/users";
-import { recordOidcSignIn } from "@/db/writes/users";
+import { clearAccountSignInFailures, getSignInBlockedUntil, recordFailedSignIn, recordOidcSignIn } from "@/db/writes/users";
+import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, normaliseSignInIdentifier } from "@/lib/audit/sign-in-identifier";
+import { signInThrottledError } from "@/lib/audit/sign-in-throttle";
 import { appEnv } from "./env";
 
 // Compared against when the email is unknown, so both failures take the same time.
 const DUMMY_HASH = "$2b$12$Tf5Z96D1FaMifGoV3n8zTONQOAFQw3BQccw2NCnDd0Rytn5BSeb.a";
 
 const SESSION_MAX_AGE_SECONDS = appEnv().sessionMaxAgeSeconds;
+
+/**
+ * The client's address as the nearest hop reports it: the last X-Forwarded-For entry (a proxy
+ * appends the address it saw; Next.js sets the header from the socket when there is none). Without
+ * a proxy a client can write this header itself, so the per-account limit is the one that always holds.
+ */
+function clientAddress(headers: Record<string, unknown> | undefined): string | null {
+  const forwarded = headers?.["x-forwarded-for"];
+  const last = typeof forwarded === "string" ? forwarded.split(",").at(-1)?.trim() : undefined;
+  return last ? normaliseSignInIdentifier(last.slice(0, 64)).identifier || null : null;
+}
 
 function oidcProvider(): NextAuthOptions["providers"] {
   const oidc = appEnv().oidc;
@@ -42,27 +55,32 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
-        const email = credentials?.email?.trim().toLowerCase() ?? "";
+      async authorize(credentials, request) {
+        const rawEmail = credentials?.email ?? "";
         const password = credentials?.password ?? "";
-        if (!email || !password) return null;
+        const { identifier, rawSha256 } = normaliseSignInIdentifier(rawEmail);
+        if (!identifier || !password) return null;
+        const attempt = { identifier, address: clientAddress(request?.headers) };
         const db = getDb();
-        const user = await getUserCredentialsByEmail(db, email);
+        const now = new Date();
+        const blockedUntil = await getSignInBlockedUntil(db, attempt, now);
+        // Refused without looking at the password, so guessing goes no faster than the backoff allows.
+        if (blockedUntil) throw new Error(signInThrottledError(blockedUntil, now));
+        // Over-long credentials are refused before bcrypt (whose cost is per call) and before any lookup.
+        if (rawEmail.length > MAX_EMAIL_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+          await recordFailedSignIn(db, { ...attempt, rawSha256, userId: null, reason: "too_long", now });
+          return null;
+        }
+        const user = await getUserCredentialsByEmail(db, identifier);
         const matches = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
         if (!user || !matches || user.disabledAt) {
-          await db.transaction((tx) =>
-            appendAuditRecord(tx, {
-              actorId: user?.id ?? null,
-              actorLabel: email,
-              action: "auth.sign_in_failed",
-              subjectType: "user",
-              subjectId: user?.id ?? null,
-              input: { email, reason: user?.disabledAt ? "disabled" : "bad_credentials" },
-            }),
-          );
+          const reason = user?.disabledAt ? "disabled" : "bad_credentials";
+          const failure = await recordFailedSignIn(db, { ...attempt, rawSha256, userId: user?.id ?? null, reason, now });
+          if (failure.blockedUntil) throw new Error(signInThrottledError(failure.blockedUntil, now));
           return null;
         }
         await db.transaction(async (tx) => {
+          await clearAccountSignInFailures(tx, identifier);
           await recordSignIn(tx, user.id);
           await appendAuditRecord(tx, {
             actorId: user.id,

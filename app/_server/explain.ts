@@ -8,7 +8,7 @@ import { getArtifactContent } from "@/db/queries/serving";
 import { distanceScale, selectBackgroundRows } from "@/lib/explain/reference";
 import { explainWithShapley, type TBatchPredictor, type TShapleyExplanation } from "@/lib/explain/shapley";
 import { classifierFetchesOrThrow, readBinaryClassifierOutputs } from "@/lib/onnx/model-output";
-import { modelInputFeatures, ZInputSchema, ZOutputSchema } from "@/lib/registry";
+import { classifierOutputOf, modelInputFeatures, ZInputSchema, ZOutputSchema, type TClassifierOutputOf } from "@/lib/registry";
 import type { TItemExplanation, TReviewItemDetail, TSimilarCases } from "@/lib/types/review";
 import { logger } from "./logger";
 
@@ -60,13 +60,13 @@ async function sessionFor(db: TDb, artifactSha256: string): Promise<InferenceSes
   return session;
 }
 
-function onnxPredictor(session: InferenceSession, probabilityOutput: string): TBatchPredictor {
+function onnxPredictor(session: InferenceSession, { probabilityOutput, positiveIndex }: TClassifierOutputOf): TBatchPredictor {
   const inputName = session.inputNames[0];
   const fetches = classifierFetchesOrThrow(session.outputMetadata, probabilityOutput);
   return async (rows, rowCount, width) => {
     const outputs = await session.run({ [inputName]: new Tensor("float32", rows, [rowCount, width]) }, fetches);
     // Read as the worker reads it (lib/onnx/model-output), so the contributions add up to the served probability.
-    return readBinaryClassifierOutputs({ outputs, rowCount, probabilityOutput }).probabilities;
+    return readBinaryClassifierOutputs({ outputs, rowCount, probabilityOutput, positiveIndex }).probabilities;
   };
 }
 
@@ -87,7 +87,7 @@ export async function explainPrediction(db: TDb, input: { versionId: string; fea
     features: inputs,
     x: input.features,
     background,
-    predict: onnxPredictor(session, outputSchema.probabilityOutput),
+    predict: onnxPredictor(session, classifierOutputOf(outputSchema)),
   });
 }
 

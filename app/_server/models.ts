@@ -1,10 +1,20 @@
 import "server-only";
 import { appendAuditRecord } from "@/db/audit";
-import type { TDatabase } from "@/db/connection";
-import { getModelBySlug, insertDeployment, insertModel, updateModelRow } from "@/db/queries/registry";
+import type { TDatabase, TDb } from "@/db/connection";
+import { findUserIdByEmail, getModelBySlug, insertDeployment, insertModel, updateModelRow } from "@/db/queries/registry";
 import { ZCreateModelInput, ZUpdateModelInput } from "@/lib/registry";
 import type { TApiPrincipal } from "./api";
 import { ApiError, zodIssues } from "./api-errors";
+
+/** The user id of an owner given by email; a 422 naming the field when no user has it. */
+async function ownerIdOrThrow(db: TDb, email: string): Promise<string> {
+  const id = await findUserIdByEmail(db, email);
+  if (!id)
+    throw new ApiError(422, "invalid_input", `No Oversight user has the email '${email}'.`, [
+      { field: "owner", message: "no user with this email" },
+    ]);
+  return id;
+}
 
 /** Creates a model and its (empty) deployment row, audited, in one transaction. */
 export async function createModel(db: TDatabase, principal: Pick<TApiPrincipal, "kind" | "id" | "label">, raw: unknown) {
@@ -16,7 +26,9 @@ export async function createModel(db: TDatabase, principal: Pick<TApiPrincipal, 
       throw new ApiError(409, "model_exists", `A model named '${parsed.data.slug}' already exists.`, [
         { field: "slug", message: "already taken" },
       ]);
-    const model = await insertModel(tx, { ...parsed.data, ownerId: userId, createdBy: userId });
+    const { owner, ...fields } = parsed.data;
+    const ownerId = owner ? await ownerIdOrThrow(tx, owner) : userId;
+    const model = await insertModel(tx, { ...fields, ownerId, createdBy: userId });
     await insertDeployment(tx, { modelId: model.id, mode: "off" });
     await appendAuditRecord(tx, {
       actorId: userId,
@@ -38,8 +50,10 @@ export async function updateModel(db: TDatabase, principal: Pick<TApiPrincipal, 
   return db.transaction(async (tx) => {
     const current = await getModelBySlug(tx, slug);
     if (!current) throw new ApiError(404, "unknown_model", `No model named '${slug}'.`);
+    const { owner, ...fields } = parsed.data;
+    const wanted = owner ? { ...fields, ownerId: await ownerIdOrThrow(tx, owner) } : fields;
     const changes = Object.fromEntries(
-      Object.entries(parsed.data).filter(([key, value]) => value !== undefined && value !== current[key as keyof typeof current]),
+      Object.entries(wanted).filter(([key, value]) => value !== undefined && value !== current[key as keyof typeof current]),
     );
     if (Object.keys(changes).length === 0) return { slug, changed: [] as string[] };
     await updateModelRow(tx, current.id, changes);

@@ -8,6 +8,7 @@ import { buildDashboard, MONITOR_RANGES, rangeStart, type TMonitoringDashboard, 
 import type { TMonitoringView } from "@/lib/types/monitoring";
 import { buildWindowLayout, sketchReferenceFeatures, type TWindowLayout } from "@/lib/monitoring/window";
 import type { TSketch } from "@/lib/monitoring/sketch";
+import type { TComparison } from "@/lib/monitoring/verdict";
 import { ZInputSchema, ZOutputSchema, type TReferenceProfile } from "@/lib/registry";
 
 type TReferenceContext = { layout: TWindowLayout; features: Record<string, TSketch>; sorted: Record<string, Float64Array> };
@@ -63,9 +64,19 @@ export async function loadMonitoringView(
     const from = rangeStart(range, now);
     const to = new Date(now.getTime() + 1);
     const granularity = MONITOR_RANGES[range].granularity;
-    const [windows, results] = await Promise.all([
+    // The latest complete hour: the window the alert rules judge, shown beside the range's summary.
+    const latestHourStart = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 3_600_000);
+    const [windows, results, latestHourResults] = await Promise.all([
       listWindows(db, { versionIds: [chosen.id], granularity, from, to }),
       listMonitorResults(db, { modelId, versionId: chosen.id, granularity, from, to, perGroupRows: false }),
+      listMonitorResults(db, {
+        modelId,
+        versionId: chosen.id,
+        granularity: "hour",
+        from: latestHourStart,
+        to: new Date(latestHourStart.getTime() + 1),
+        perGroupRows: false,
+      }),
     ]);
     dashboard = buildDashboard({
       range,
@@ -75,6 +86,13 @@ export async function loadMonitoringView(
       selectedFeature: feature,
       windows: windows.map((window) => ({ start: window.start.toISOString(), summary: window.summary })),
       results: results.map((result) => ({ ...result, start: new Date(result.start).toISOString() })),
+      latestHour: latestHourResults.length
+        ? {
+            start: latestHourStart.toISOString(),
+            results: latestHourResults.map((result) => ({ ...result, start: new Date(result.start).toISOString() })),
+          }
+        : null,
+      rules: rules.map((rule) => ({ ...rule, comparison: rule.comparison as TComparison })),
     });
   }
   return {

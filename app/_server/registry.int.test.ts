@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeTwoColumnLogisticRegressionOnnx } from "@/lib/onnx/write-classifiers";
+import { writeScaledLinearClassifierOnnx, writeTwoColumnLogisticRegressionOnnx } from "@/lib/onnx/write-classifiers";
 import { writeLogisticRegressionOnnx, writeOnnxModel } from "@/lib/onnx/write-model";
 import { seedDemo } from "@/scripts/seed/demo-seed";
 import { openTestDatabase } from "@/scripts/testing/database";
@@ -14,6 +14,15 @@ const schema = JSON.parse(fs.readFileSync(path.join(demo, "credit-default.schema
 const manifest = JSON.parse(fs.readFileSync(path.join(demo, "models/manifest.json"), "utf8"));
 const goodOnnx = new Uint8Array(fs.readFileSync(path.join(demo, "models/credit-default-1.1.0.onnx")));
 const referenceCsv = fs.readFileSync(path.join(demo, "data/credit-reference.csv"), "utf8");
+// A model file no version has: the demo's files are registered already, and the same file twice is refused.
+const freshOnnx = (bias: number) =>
+  writeLogisticRegressionOnnx({
+    width: 9,
+    means: new Array(9).fill(0),
+    stds: new Array(9).fill(1),
+    weights: new Array(9).fill(0.01),
+    bias,
+  });
 const principal = { kind: "user" as const, id: "", label: "scientist@oversight.test", roles: ["scientist" as const] };
 
 const metadata = (version: string) => ({
@@ -53,13 +62,12 @@ describe("registering a version", () => {
       principal,
       modelSlug: "credit-default",
       metadata: metadata("1.2.0"),
-      artifact: goodOnnx,
+      artifact: freshOnnx(0.1),
       referenceCsv,
     });
     expect(created).toMatchObject({ version: "1.2.0", status: "registered", referenceRows: 2000 });
     const after = await counts();
-    // The artifact bytes equal 1.1.0's, so they are stored once, by sha256.
-    expect(after).toEqual({ versions: before.versions + 1, artifacts: before.artifacts, audit: before.audit + 1 });
+    expect(after).toEqual({ versions: before.versions + 1, artifacts: before.artifacts + 1, audit: before.audit + 1 });
     const [row] =
       await db.$client`select reference_profile->'rowCount' as rows, registered_by from model_versions where id = ${created.id}`;
     expect(row).toEqual({ rows: 2000, registered_by: principal.id });
@@ -146,7 +154,7 @@ describe("registering a version", () => {
         principal,
         modelSlug: "credit-default",
         metadata: withOutput("2.0.0", "proba"),
-        artifact: goodOnnx,
+        artifact: freshOnnx(0.2),
         referenceCsv: null,
       }),
       422,
@@ -184,11 +192,35 @@ describe("registering a version", () => {
         principal,
         modelSlug: "credit-default",
         metadata: metadata("2.0.0"),
-        artifact: goodOnnx,
+        artifact: freshOnnx(0.3),
         referenceCsv: "annual_income_usd,sex\n50000,female\n",
       }),
       422,
       /lacks the column\(s\) employment_years, loan_amount_usd/,
+    ],
+    [
+      "an artifact already registered (the same sha256 as the demo's 1.1.0)",
+      () => ({ db, principal, modelSlug: "credit-default", metadata: metadata("2.0.0"), artifact: goodOnnx, referenceCsv: null }),
+      409,
+      /^This ONNX file \(sha256 [0-9a-f]{12}…\) is already registered as credit-default 1\.1\.0/,
+    ],
+    [
+      "a ZipMap export whose positiveLabel is not one of the model's classes",
+      () => ({
+        db,
+        principal,
+        modelSlug: "credit-default",
+        metadata: withOutput("2.0.0", "probabilities"),
+        artifact: writeScaledLinearClassifierOnnx({
+          offsets: new Array(9).fill(0),
+          scales: new Array(9).fill(1),
+          weights: new Array(9).fill(0.01),
+          bias: 0,
+        }),
+        referenceCsv: null,
+      }),
+      422,
+      /^classes: positiveLabel 'default' is not one of the model's classes \('0', '1', in column order\)/,
     ],
     [
       "an unknown model",

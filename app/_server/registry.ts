@@ -5,11 +5,21 @@ import Papa from "papaparse";
 import { appendAuditRecord } from "@/db/audit";
 import type { TDatabase } from "@/db/connection";
 import { enqueueValidation } from "@/db/queries/governance";
-import { getModelBySlug, insertArtifactIfAbsent, insertModelVersion, listVersionStrings } from "@/db/queries/registry";
+import {
+  findVersionByArtifact,
+  getModelBySlug,
+  insertArtifactIfAbsent,
+  insertModelVersion,
+  listVersionStrings,
+} from "@/db/queries/registry";
+import { readOnnxClassLabels } from "@/lib/onnx/class-labels";
 import { classifierFetchesOrThrow, ModelOutputError, readBinaryClassifierOutputs } from "@/lib/onnx/model-output";
 import {
   assertVersionIsNewer,
   buildReferenceProfile,
+  checkLabelOutput,
+  positiveIndexOf,
+  resolveClassLabels,
   modelInputFeatures,
   parseReferenceRecords,
   semverParts,
@@ -18,6 +28,7 @@ import {
   type TInputSchema,
   type TOutputSchema,
 } from "@/lib/registry";
+import { formatMiB } from "@/lib/validation/edge";
 import type { TApiPrincipal } from "./api";
 import { ApiError, zodIssues } from "./api-errors";
 import { appEnv } from "./env";
@@ -33,11 +44,16 @@ const refuse = (status: number, failure: TCheckFailure) =>
     { field: "onnx", message: failure.message, check: failure.check },
   ]);
 
+// The class-order check runs the model on at most this many reference rows.
+const CHECKED_ROWS = 1_000;
+
 /**
  * Opens the ONNX file with onnxruntime and checks it against the declared schema: one float
- * input of width = the number of model inputs, the declared probability output, and a smoke
- * inference read as serving reads it (lib/onnx/model-output: one column or two, probabilities in
- * [0, 1]). Each refusal names the check that failed.
+ * input of width = the number of model inputs, the declared probability output, the classes in
+ * column order (the model's own where it names them, else declared) with the positive one among
+ * them, and an inference on the reference rows read as serving reads it (lib/onnx/model-output:
+ * one column or two, probabilities in [0, 1]) whose label output, if any, must not contradict the
+ * class order. Each refusal names the check that failed. Returns the output schema with its classes.
  */
 async function inspectOnnxArtifact(input: {
   bytes: Uint8Array;
@@ -49,7 +65,7 @@ async function inspectOnnxArtifact(input: {
   if (input.bytes.byteLength > MAX_ARTIFACT_BYTES)
     throw refuse(413, {
       check: "size",
-      message: `the file is ${(input.bytes.byteLength / 1e6).toFixed(1)} MB; the limit is ${(MAX_ARTIFACT_BYTES / 1e6).toFixed(0)} MB`,
+      message: `the file is ${formatMiB(input.bytes.byteLength)}; the limit is ${formatMiB(MAX_ARTIFACT_BYTES)}`,
     });
   let session: InferenceSession;
   try {
@@ -77,7 +93,14 @@ async function inspectOnnxArtifact(input: {
     }
     const probabilityOutput = input.outputSchema.probabilityOutput;
     const fetches = readOutputOrRefuse(() => classifierFetchesOrThrow(session.outputMetadata, probabilityOutput));
-    const rows = input.smokeRows.slice(0, 100);
+    const classes = resolveClassLabels({ declared: input.outputSchema, fromModel: readOnnxClassLabels(input.bytes) });
+    if (!classes.ok)
+      throw new ApiError(422, "artifact_refused", `classes: ${classes.message}`, [
+        { field: classes.field, message: classes.message, check: "classes" },
+      ]);
+    const outputSchema: TOutputSchema = { ...input.outputSchema, classLabels: classes.classLabels };
+    const positiveIndex = positiveIndexOf(outputSchema);
+    const rows = input.smokeRows.slice(0, CHECKED_ROWS);
     let outputs: InferenceSession.OnnxValueMapType;
     try {
       outputs = await session.run(
@@ -90,13 +113,35 @@ async function inspectOnnxArtifact(input: {
         message: `running ${rows.length} rows failed (${error instanceof Error ? error.message.split("\n")[0].slice(0, 200) : "unknown error"})`,
       });
     }
-    const reading = readOutputOrRefuse(() => readBinaryClassifierOutputs({ outputs, rowCount: rows.length, probabilityOutput }));
+    const reading = readOutputOrRefuse(() =>
+      readBinaryClassifierOutputs({ outputs, rowCount: rows.length, probabilityOutput, positiveIndex }),
+    );
+    const labelCheck =
+      reading.labels && reading.columns === 2
+        ? checkLabelOutput({
+            positiveProbabilities: reading.probabilities,
+            positiveIndex,
+            labels: reading.labels,
+            classLabels: outputSchema.classLabels,
+          })
+        : null;
+    if (labelCheck && !labelCheck.ok) {
+      const message = `${labelCheck.message} (the label output is '${reading.labelOutput}')`;
+      throw new ApiError(422, "artifact_refused", `class order: ${message}`, [
+        { field: "outputSchema.classLabels", message, check: "class order", rows: labelCheck.contradictingRows.slice(0, 100) },
+      ]);
+    }
     return {
+      outputSchema,
       signature: {
         inputs: [{ name: metadata.name, type: metadata.type, shape: metadata.shape }],
         outputs: session.outputNames,
         probabilityColumns: reading.columns,
         labelOutput: reading.labelOutput,
+        classLabels: outputSchema.classLabels ?? null,
+        positiveIndex,
+        // Rows on which the label output is not the class of the highest probability (onnxruntime's two-class tree rule).
+        labelDisagreements: labelCheck?.ok ? labelCheck.disagreeingRows.length : null,
         smokeRows: rows.length,
       },
     };
@@ -151,6 +196,15 @@ export async function registerModelVersion(input: {
   if (!model) throw new ApiError(404, "unknown_model", `No model named '${input.modelSlug}'.`);
   assertVersionIsNewer({ candidate: metadata.data.version, existing: await listVersionStrings(input.db, model.id) });
 
+  const sha256 = createHash("sha256").update(input.artifact).digest("hex");
+  const duplicate = await findVersionByArtifact(input.db, sha256);
+  if (duplicate)
+    throw new ApiError(
+      409,
+      "artifact_already_registered",
+      `This ONNX file (sha256 ${sha256.slice(0, 12)}…) is already registered as ${duplicate.modelSlug} ${duplicate.version}: a version is a different model file.`,
+      [{ field: "onnx", message: `same artifact as ${duplicate.modelSlug} ${duplicate.version}` }],
+    );
   const reference = input.referenceCsv
     ? parseReferenceCsv(input.referenceCsv, metadata.data.inputSchema, metadata.data.outputSchema)
     : null;
@@ -160,7 +214,6 @@ export async function registerModelVersion(input: {
     outputSchema: metadata.data.outputSchema,
     smokeRows: reference?.tensorRows ?? syntheticSmokeRows(metadata.data.inputSchema),
   });
-  const sha256 = createHash("sha256").update(input.artifact).digest("hex");
   const referenceProfile = reference ? buildReferenceProfile(reference, REFERENCE_SAMPLE_ROWS) : null;
 
   return input.db.transaction(async (tx) => {
@@ -173,7 +226,7 @@ export async function registerModelVersion(input: {
       status: "registered",
       artifactSha256: sha256,
       inputSchema: metadata.data.inputSchema,
-      outputSchema: metadata.data.outputSchema,
+      outputSchema: inspection.outputSchema,
       trainingData: metadata.data.trainingData,
       hyperparameters: metadata.data.hyperparameters,
       offlineMetrics: metadata.data.offlineMetrics,

@@ -22,7 +22,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const oidc = appEnv().oidc;
   const notice = params.error ? "Sign-in failed. Try again or ask an admin for access." : NOTICES[params.reason ?? ""];
   return (
-    <div className="auth-page">
+    <main className="auth-page">
       <div className="card auth-card">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
@@ -38,6 +38,6 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           oidcName={oidc ? (oidc.name ?? "single sign-on") : undefined}
         />
       </div>
-    </div>
+    </main>
   );
 }

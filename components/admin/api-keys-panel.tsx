@@ -5,17 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { Field, SelectField } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
 import type { TActionResult } from "@/lib/types/action";
-
-type TKey = {
-  id: string;
-  name: string;
-  keyPrefix: string;
-  scopes: string[];
-  modelIds: string[] | null;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-};
+import type { TApiKeyListItem } from "@/lib/types/users";
 
 const SCOPES = [
   ["predict", "Predict"],
@@ -31,7 +21,7 @@ export function ApiKeysPanel({
   create,
   revoke,
 }: {
-  keys: TKey[];
+  keys: TApiKeyListItem[];
   models: Array<{ id: string; slug: string }>;
   create: (input: { name: string; scopes: string[]; modelIds: string[] | null }) => Promise<TActionResult<{ id: string; key: string }>>;
   revoke: (input: { id: string }) => Promise<TActionResult>;

@@ -1,7 +1,7 @@
 "use client";
 
 import { ActionCallout } from "@/components/ui/action-callout";
-import { Field } from "@/components/ui/field";
+import { Field, SelectField } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
 import type { TPolicy } from "@/lib/governance/policy";
 import type { TActionResult } from "@/lib/types/action";
@@ -41,6 +41,7 @@ export function PolicyForm({
       if (path.startsWith("canaryGuard.")) (next.canaryGuard as Record<string, number>)[path.slice(12)] = value;
       else next[path] = value;
     }
+    next.fairnessNotApplicable = form.get("fairnessNotApplicable");
     saving.run({ tier, policy: next });
   }
   return (
@@ -49,6 +50,17 @@ export function PolicyForm({
       {FIELDS.map(([path, label, step]) => (
         <Field key={path} label={label} name={path} type="number" step={step} min={0} defaultValue={read(policy, path)} required />
       ))}
+      <SelectField
+        label="Fairness gate without a sensitive attribute"
+        name="fairnessNotApplicable"
+        defaultValue={policy.fairnessNotApplicable}
+        options={[
+          { value: "accept", label: "Accept" },
+          { value: "justify", label: "Accept with the requester's justification" },
+          { value: "refuse", label: "Refuse the version" },
+        ]}
+        required
+      />
       <ActionCallout state={saving.state} label={`Policy ${tier} result`} />
       <button type="submit" className="button primary" disabled={saving.pending}>
         {saving.pending ? "Saving…" : `Save ${tier} policy`}

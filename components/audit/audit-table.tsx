@@ -1,8 +1,22 @@
+import Link from "next/link";
 import type { TAuditRow } from "@/lib/types/audit";
 import { formatDateTime } from "@/lib/format";
 import { EmptyState } from "@/components/ui/empty-state";
 
-export function AuditTable({ records, limit }: { records: TAuditRow[]; limit: number }) {
+/** A subject's name and page, keyed by "subjectType:subjectId" (db/queries/audit-subjects.ts). */
+export type TAuditSubjects = Record<string, { label: string; href: string | null }>;
+
+function Subject({ record, subjects }: { record: TAuditRow; subjects: TAuditSubjects }) {
+  const subject = record.subjectId ? subjects[`${record.subjectType}:${record.subjectId}`] : undefined;
+  // A subject that no longer exists (or has no name) keeps its kind and a short id, so it can still be searched for.
+  if (!subject)
+    return (
+      <span className="muted">{`${record.subjectType.replace(/_/g, " ")}${record.subjectId ? ` ${record.subjectId.slice(0, 8)}` : ""}`}</span>
+    );
+  return subject.href ? <Link href={subject.href}>{subject.label}</Link> : <>{subject.label}</>;
+}
+
+export function AuditTable({ records, limit, subjects }: { records: TAuditRow[]; limit: number; subjects: TAuditSubjects }) {
   if (records.length === 0) return <EmptyState title="No audit records match">Change or clear the filters.</EmptyState>;
   return (
     <div className="table-wrap">
@@ -32,9 +46,8 @@ export function AuditTable({ records, limit }: { records: TAuditRow[]; limit: nu
               <td className="mono">{formatDateTime(record.occurredAt)}</td>
               <td>{record.actorLabel}</td>
               <td className="mono">{record.action}</td>
-              <td className="muted">
-                {record.subjectType}
-                {record.subjectId ? ` ${record.subjectId.slice(0, 8)}` : ""}
+              <td>
+                <Subject record={record} subjects={subjects} />
               </td>
               <td className="mono">{record.modelSlug ?? "—"}</td>
               <td className="mono muted" title={record.hash}>

@@ -4,6 +4,15 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Field } from "@/components/ui/field";
+import { parseSignInThrottledError } from "@/lib/audit/sign-in-throttle";
+
+/** The message for a failed sign-in; neither says which of email or password was wrong. */
+function signInErrorMessage(error: string | null | undefined): string {
+  const waitSeconds = error ? parseSignInThrottledError(error) : null;
+  if (waitSeconds === null) return "Email or password is incorrect.";
+  const wait = waitSeconds < 90 ? `${waitSeconds} seconds` : `${Math.ceil(waitSeconds / 60)} minutes`;
+  return `Too many failed sign-in attempts. Sign-in is paused for this account or network; try again in ${wait}.`;
+}
 
 export function SignInForm({ callbackUrl, notice, oidcName }: { callbackUrl: string; notice?: string; oidcName?: string }) {
   const router = useRouter();
@@ -22,7 +31,7 @@ export function SignInForm({ callbackUrl, notice, oidcName }: { callbackUrl: str
     });
     setPending(false);
     if (!result || result.error) {
-      setError("Email or password is incorrect.");
+      setError(signInErrorMessage(result?.error));
       return;
     }
     router.replace(callbackUrl);

@@ -4,10 +4,15 @@ import { useMemo, useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Field } from "@/components/ui/field";
 import { buildProjectionInput, DEFAULT_PROJECTION_ASSUMPTIONS, projectCostBenefit, type TCostSettings } from "@/lib/cost/projection";
+import { formatUsdCompact } from "@/lib/format";
 
 type TMeasured = { monthlyPredictions: number; reviewRate: number; falsePositiveRate: number; falseNegativeRate: number };
 
+// Whole dollars for the sliders, where each step shows; every other figure is compact (formatUsdCompact).
 const usd = (value: number) => `${value < 0 ? "−" : ""}$${Math.round(Math.abs(value)).toLocaleString("en-US")}`;
+
+/** A money figure never wraps: a line may otherwise break between "−" and "$". */
+const NO_WRAP = { whiteSpace: "nowrap" } as const;
 
 function Slider({
   label,
@@ -159,8 +164,12 @@ export function CostBenefitView({
               {result.maintain.quarters.map((quarter, index) => (
                 <tr key={quarter.quarter}>
                   <td>Q+{quarter.quarter}</td>
-                  <td className="num">{usd(quarter.netValueUsd)}</td>
-                  <td className="num">{usd(result.update.quarters[index].netValueUsd)}</td>
+                  <td className="num" style={NO_WRAP}>
+                    {formatUsdCompact(quarter.netValueUsd)}
+                  </td>
+                  <td className="num" style={NO_WRAP}>
+                    {formatUsdCompact(result.update.quarters[index].netValueUsd)}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -176,7 +185,7 @@ export function CostBenefitView({
             </div>
             <div>
               <dt>12-month saving</dt>
-              <dd>{usd(result.savingUsd)}</dd>
+              <dd style={NO_WRAP}>{formatUsdCompact(result.savingUsd)}</dd>
             </div>
           </dl>
         </section>
@@ -187,8 +196,8 @@ export function CostBenefitView({
           <LineChart data={data} margin={{ top: 8, right: 16, bottom: 24, left: 32 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e3e6eb" />
             <XAxis dataKey="month" fontSize={12} label={{ value: "Month from now", position: "insideBottom", offset: -14 }} />
-            <YAxis fontSize={12} tickFormatter={(value: number) => usd(value)} width={90} />
-            <Tooltip formatter={(value) => usd(Number(value))} labelFormatter={(month) => `Month ${month}`} />
+            <YAxis fontSize={12} tickFormatter={(value: number) => formatUsdCompact(value)} width={72} />
+            <Tooltip formatter={(value) => formatUsdCompact(Number(value))} labelFormatter={(month) => `Month ${month}`} />
             <Legend verticalAlign="top" height={28} />
             <Line
               type="monotone"

@@ -5,6 +5,7 @@ import {
   BarChart,
   CartesianGrid,
   ComposedChart,
+  ErrorBar,
   Legend,
   Line,
   LineChart,
@@ -16,10 +17,11 @@ import {
   YAxis,
 } from "recharts";
 import { EmptyState } from "@/components/ui/empty-state";
+import { CHART_MARGIN, xAxisTitle, yAxisTitle } from "./axis-titles";
 
 const GRID = "#e3e6eb";
 const COLOURS = ["#2454d6", "#b45309", "#0f766e", "#9333ea", "#be123c", "#4d7c0f"];
-const MARGIN = { top: 8, right: 20, bottom: 28, left: 12 };
+const MARGIN = CHART_MARGIN;
 
 /** "11-30 14:00" for hourly windows, "11-30" for daily ones (UTC). */
 export function windowLabel(iso: string, granularity: "hour" | "day") {
@@ -43,12 +45,16 @@ export function DriftSeriesChart({
   granularity: "hour" | "day";
 }) {
   if (!hasValues(points, ["value"])) return <EmptyState title="No windows with data in this range" />;
+  // Scale to the statistic, not to the widest bound (an open top bin can make a bound huge); bounds past the top are cut at it.
+  const top = Number(Math.max(threshold * 1.5, ...points.map((point) => (point.value ?? 0) * 1.3)).toPrecision(2));
+  // ErrorBar takes distances below and above the value; they are drawn as whiskers, never as bars that read as data.
   const data = points.map((point) => ({
     ...point,
-    band: point.lower !== null && point.upper !== null ? [point.lower, point.upper] : null,
+    bounds:
+      point.value !== null && point.lower !== null && point.upper !== null
+        ? [Math.max(0, point.value - point.lower), Math.max(0, Math.min(point.upper, top) - point.value)]
+        : null,
   }));
-  // Scale to the statistic, not to the widest bound (an open top bin can make a bound huge); bounds past the top are clipped.
-  const top = Math.max(threshold * 1.5, ...points.map((point) => (point.value ?? 0) * 1.3));
   return (
     <ResponsiveContainer width="100%" height={250}>
       <ComposedChart data={data} margin={MARGIN}>
@@ -57,15 +63,9 @@ export function DriftSeriesChart({
           dataKey="start"
           tickFormatter={(value: string) => windowLabel(value, granularity)}
           fontSize={12}
-          label={{ value: timeAxisLabel(granularity), position: "insideBottom", offset: -16 }}
+          label={xAxisTitle(timeAxisLabel(granularity))}
         />
-        <YAxis
-          fontSize={12}
-          domain={[0, Number(top.toPrecision(2))]}
-          allowDataOverflow
-          tickFormatter={fixed(2)}
-          label={{ value: statistic, angle: -90, position: "insideLeft", offset: 4, style: { textAnchor: "middle" } }}
-        />
+        <YAxis fontSize={12} domain={[0, top]} allowDataOverflow tickFormatter={fixed(2)} label={yAxisTitle(statistic)} />
         <Tooltip
           labelFormatter={(value) => windowLabel(String(value), granularity)}
           formatter={(value) =>
@@ -79,17 +79,18 @@ export function DriftSeriesChart({
           strokeDasharray="6 4"
           label={{ value: `threshold ${threshold}`, position: "insideTopRight", fontSize: 11, fill: "#b91c1c" }}
         />
-        <Bar dataKey="band" name="Error bounds (binned)" fill="#c7d2fe" barSize={8} isAnimationActive={false} />
         <Line
           type="monotone"
           dataKey="value"
-          name={statistic}
+          name={`${statistic} (whiskers: bounds of the binned estimate)`}
           stroke={COLOURS[0]}
           strokeWidth={2}
           dot={{ r: 2 }}
           connectNulls
           isAnimationActive={false}
-        />
+        >
+          <ErrorBar dataKey="bounds" width={4} stroke="#64748b" strokeWidth={1} direction="y" />
+        </Line>
       </ComposedChart>
     </ResponsiveContainer>
   );
@@ -103,17 +104,8 @@ export function HistogramChart({ bins, feature }: { bins: Array<{ bin: string; r
     <ResponsiveContainer width="100%" height={250}>
       <BarChart data={data} margin={MARGIN} barGap={0}>
         <CartesianGrid strokeDasharray="3 3" stroke={GRID} />
-        <XAxis
-          dataKey="bin"
-          fontSize={11}
-          interval="preserveStartEnd"
-          label={{ value: `${feature} (reference-percentile bins)`, position: "insideBottom", offset: -16 }}
-        />
-        <YAxis
-          fontSize={12}
-          unit=" %"
-          label={{ value: "Share of rows", angle: -90, position: "insideLeft", offset: 4, style: { textAnchor: "middle" } }}
-        />
+        <XAxis dataKey="bin" fontSize={11} interval="preserveStartEnd" label={xAxisTitle(`${feature} (reference-percentile bins)`)} />
+        <YAxis fontSize={12} unit=" %" label={yAxisTitle("Share of rows")} />
         <Tooltip formatter={(value) => `${Number(value).toFixed(2)} %`} />
         <Legend verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
         <Bar dataKey="reference" name="Reference" fill="#94a3b8" isAnimationActive={false} />
@@ -164,14 +156,14 @@ export function MetricLinesChart({
           dataKey="start"
           tickFormatter={(value: string) => windowLabel(value, granularity)}
           fontSize={12}
-          label={{ value: timeAxisLabel(granularity), position: "insideBottom", offset: -16 }}
+          label={xAxisTitle(timeAxisLabel(granularity))}
         />
         <YAxis
           fontSize={12}
           unit={unit}
           domain={domain ?? ["auto", "auto"]}
           tickFormatter={fixed(digits > 2 ? 2 : digits)}
-          label={{ value: axisLabel, angle: -90, position: "insideLeft", offset: 4, style: { textAnchor: "middle" } }}
+          label={yAxisTitle(axisLabel)}
         />
         <Tooltip
           labelFormatter={(value) => windowLabel(String(value), granularity)}
@@ -227,13 +219,8 @@ export function GroupRatesChart({
     <ResponsiveContainer width="100%" height={250}>
       <BarChart data={data} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" stroke={GRID} />
-        <XAxis dataKey="group" fontSize={12} label={{ value: attribute, position: "insideBottom", offset: -16 }} />
-        <YAxis
-          fontSize={12}
-          unit=" %"
-          domain={[0, 100]}
-          label={{ value: "Rate", angle: -90, position: "insideLeft", offset: 4, style: { textAnchor: "middle" } }}
-        />
+        <XAxis dataKey="group" fontSize={12} label={xAxisTitle(attribute)} />
+        <YAxis fontSize={12} unit=" %" domain={[0, 100]} label={yAxisTitle("Rate")} />
         <Tooltip formatter={(value) => (typeof value === "number" ? `${value.toFixed(1)} %` : "undefined")} />
         <Legend verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
         <ReferenceArea y1={0.8 * best} y2={best} fill="#dcfce7" fillOpacity={0.6} />
@@ -262,13 +249,9 @@ export function VolumeChart({
           dataKey="start"
           tickFormatter={(value: string) => windowLabel(value, granularity)}
           fontSize={12}
-          label={{ value: timeAxisLabel(granularity), position: "insideBottom", offset: -16 }}
+          label={xAxisTitle(timeAxisLabel(granularity))}
         />
-        <YAxis
-          fontSize={12}
-          allowDecimals={false}
-          label={{ value: "Predictions", angle: -90, position: "insideLeft", offset: 4, style: { textAnchor: "middle" } }}
-        />
+        <YAxis fontSize={12} allowDecimals={false} label={yAxisTitle("Predictions")} />
         <Tooltip labelFormatter={(value) => windowLabel(String(value), granularity)} />
         <Legend verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
         <Bar dataKey="volume" name="Predictions per window" fill={COLOURS[0]} isAnimationActive={false} />

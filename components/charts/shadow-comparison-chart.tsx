@@ -2,6 +2,7 @@
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { EmptyState } from "@/components/ui/empty-state";
+import { CHART_MARGIN_TWO_AXES, xAxisTitle, yAxisTitle } from "./axis-titles";
 import type { TShadowPoint } from "@/lib/types/governance";
 
 const hourLabel = (iso: string) => `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
@@ -23,27 +24,16 @@ export function ShadowComparisonChart({ points }: { points: TShadowPoint[] }) {
         {totalPairs.toLocaleString("en-US")} paired requests; labels agree on {(overall * 100).toFixed(1)} % of them.
       </figcaption>
       <ResponsiveContainer width="100%" height={260}>
-        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
+        <LineChart data={data} margin={CHART_MARGIN_TWO_AXES}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6eb" />
-          <XAxis
-            dataKey="hour"
-            tickFormatter={hourLabel}
-            label={{ value: "Hour (UTC)", position: "insideBottom", offset: -14 }}
-            fontSize={12}
-          />
-          <YAxis
-            yAxisId="agreement"
-            domain={[0, 100]}
-            unit=" %"
-            fontSize={12}
-            label={{ value: "Label agreement", angle: -90, position: "insideLeft", offset: 10 }}
-          />
+          <XAxis dataKey="hour" tickFormatter={hourLabel} label={xAxisTitle("Hour (UTC)")} fontSize={12} />
+          <YAxis yAxisId="agreement" domain={[0, 100]} unit=" %" fontSize={12} label={yAxisTitle("Label agreement")} />
           <YAxis
             yAxisId="difference"
             orientation="right"
             domain={[0, "auto"]}
             fontSize={12}
-            label={{ value: "Mean |Δ score|", angle: 90, position: "insideRight", offset: 10 }}
+            label={yAxisTitle("Mean |Δ score|", "right")}
           />
           <Tooltip
             labelFormatter={(value) => hourLabel(String(value))}

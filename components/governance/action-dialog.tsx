@@ -18,6 +18,7 @@ export function ActionDialog({
   description,
   tone = "default",
   askReason,
+  reasonLabel = "Reason",
   askPercent,
   defaultPercent = 10,
   run,
@@ -28,6 +29,8 @@ export function ActionDialog({
   description: ReactNode;
   tone?: "default" | "primary" | "danger";
   askReason?: "required" | "optional";
+  /** What the reason field is called (a request for approval may need a justification). */
+  reasonLabel?: string;
   askPercent?: boolean;
   defaultPercent?: number;
   run: (fields: { reason?: string; canaryPercent?: number }) => Promise<TActionResult>;
@@ -87,7 +90,7 @@ export function ActionDialog({
           ) : null}
           {askReason ? (
             <TextAreaField
-              label={`Reason${askReason === "required" ? "" : " (optional)"}`}
+              label={`${reasonLabel}${askReason === "required" ? "" : " (optional)"}`}
               name="reason"
               rows={2}
               required={askReason === "required"}

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { formatDateTime, formatNumber } from "@/lib/format";
-import { Badge } from "@/components/ui/badge";
+import { Badge, type TBadgeTone } from "@/components/ui/badge";
 
 type TGateRow = {
   gate: string;
@@ -9,15 +9,32 @@ type TGateRow = {
   threshold: number | null;
   comparison: string | null;
   reason: string;
+  /** The run's evidence, which carries the gate's status (error, not_applicable…) beside passed. */
+  evidence?: Record<string, unknown>;
 };
 export type TValidationRun = { status: string; startedAt: Date; finishedAt: Date | null; gates: TGateRow[] } | null;
 export type TApproval = {
   quorum: number;
   status: string;
   requestedByName: string | null;
+  /** The requester's note; the justification when a gate did not apply. */
+  note: string;
   votes: Array<{ voterName: string | null; decision: string; comment: string; createdAt: Date }>;
 } | null;
 export type TSideBySide = { metric: string; candidate: number | null; champion: number | null; higherIsBetter: boolean }[];
+
+const GATE_BADGES: Record<string, { tone: TBadgeTone; label: string }> = {
+  passed: { tone: "ok", label: "passed" },
+  failed: { tone: "bad", label: "failed" },
+  error: { tone: "bad", label: "error" },
+  not_run: { tone: "bad", label: "not run" },
+  not_applicable: { tone: "info", label: "not applicable" },
+};
+
+function gateBadge(gate: TGateRow) {
+  const stored = gate.evidence?.gateStatus;
+  return (typeof stored === "string" && GATE_BADGES[stored]) || GATE_BADGES[gate.passed ? "passed" : "failed"];
+}
 
 /** Validation evidence, approval votes and the candidate beside the champion, for the committee. */
 export function GovernancePanel({
@@ -35,7 +52,7 @@ export function GovernancePanel({
 }) {
   return (
     <div className="grid-2">
-      <section className="card" aria-label="Validation gates">
+      <section className="card span-all" aria-label="Validation gates">
         <h2>Validation gates</h2>
         {!run ? (
           <p className="muted">Not validated yet.</p>
@@ -57,7 +74,7 @@ export function GovernancePanel({
                 <tr key={gate.gate}>
                   <td className="mono">{gate.gate}</td>
                   <td>
-                    <Badge tone={gate.passed ? "ok" : "bad"}>{gate.passed ? "passed" : "failed"}</Badge>
+                    <Badge tone={gateBadge(gate).tone}>{gateBadge(gate).label}</Badge>
                   </td>
                   <td>{gate.reason}</td>
                 </tr>
@@ -79,6 +96,11 @@ export function GovernancePanel({
               {approval.votes.filter((vote) => vote.decision === "approve").length} of {approval.quorum} approvals · requested by{" "}
               {approval.requestedByName ?? "—"}
             </p>
+            {approval.note ? (
+              <p>
+                <strong>Requester’s justification:</strong> “{approval.note}”
+              </p>
+            ) : null}
             <ul className="timeline" aria-label="Votes">
               {approval.votes.map((vote) => (
                 <li key={`${vote.voterName}${vote.createdAt.toISOString()}`}>

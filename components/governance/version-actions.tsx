@@ -53,6 +53,7 @@ export function VersionActions({
   deploy,
   requestApproval,
   requestValidation,
+  justificationNeeded = null,
 }: {
   modelSlug: string;
   versionId: string;
@@ -62,13 +63,23 @@ export function VersionActions({
   deploy: TRun;
   requestApproval: TRun;
   requestValidation: TRun;
+  /** Why the approval request must carry a justification, or null. */
+  justificationNeeded?: string | null;
 }) {
   const shown = allowed.filter((action) => COPY[action]);
   if (shown.length === 0) return null;
   return (
     <div className="actions-row" aria-label={`Actions for ${version}`} role="group">
       {shown.map((action) => {
-        const copy = COPY[action]!;
+        const copy =
+          action === "request_approval" && justificationNeeded
+            ? {
+                ...COPY[action]!,
+                description: `${COPY[action]!.description} Write your justification for the committee: ${justificationNeeded}.`,
+                askReason: "required" as const,
+                reasonLabel: "Justification",
+              }
+            : { ...COPY[action]!, reasonLabel: undefined };
         const run = (fields: { reason?: string; canaryPercent?: number }) =>
           action === "request_approval"
             ? requestApproval({ modelSlug, versionId, note: fields.reason })
@@ -84,6 +95,7 @@ export function VersionActions({
             tone={copy.tone}
             askReason={copy.askReason}
             askPercent={copy.askPercent}
+            reasonLabel={copy.reasonLabel}
             run={run}
           />
         );

@@ -2,8 +2,8 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Badge, type TBadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatCount } from "@/lib/format";
-import { formatDay, formatKpiValue, formatUsd } from "@/lib/kpis/format";
+import { formatCount, formatUsdCompact } from "@/lib/format";
+import { formatDay, formatKpiValue } from "@/lib/kpis/format";
 import type { TModelHealth } from "@/lib/kpis/health";
 import type { TPortfolioEntry } from "@/lib/kpis/portfolio";
 import type { TKpiSeries, TMonitorTimeline } from "@/lib/kpis/series";
@@ -87,11 +87,11 @@ export function ModelKpiPanel({ view }: { view: TModelKpiView }) {
         </div>
         <div>
           <dt>Compute per month</dt>
-          <dd>{view.cost ? formatUsd(view.cost.monthlyComputeCostUsd) : "—"}</dd>
+          <dd style={{ whiteSpace: "nowrap" }}>{view.cost ? formatUsdCompact(view.cost.monthlyComputeCostUsd) : "—"}</dd>
         </div>
         <div>
           <dt>Net value, 12 months</dt>
-          <dd>{view.cost ? formatUsd(view.cost.projectedNetValueUsd) : "—"}</dd>
+          <dd style={{ whiteSpace: "nowrap" }}>{view.cost ? formatUsdCompact(view.cost.projectedNetValueUsd) : "—"}</dd>
         </div>
       </dl>
 

@@ -1,8 +1,10 @@
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
-import { formatCount } from "@/lib/format";
-import { formatUsd } from "@/lib/kpis/format";
+import { formatCount, formatUsdCompact } from "@/lib/format";
 import type { TPortfolioSummary } from "@/lib/kpis/portfolio";
+
+/** A money figure never wraps: a line may otherwise break between "−" and "$". */
+const NO_WRAP = { whiteSpace: "nowrap" } as const;
 
 function Stat({ label, value, children }: { label: string; value: ReactNode; children?: ReactNode }) {
   return (
@@ -39,13 +41,15 @@ export function PortfolioSummary({ summary }: { summary: TPortfolioSummary }) {
       <Stat label="Review backlog" value={formatCount(summary.reviewBacklog)}>
         items open or claimed
       </Stat>
-      <Stat label="Monthly compute cost" value={formatUsd(summary.monthlyComputeCostUsd)}>
+      <Stat label="Monthly compute cost" value={<span style={NO_WRAP}>{formatUsdCompact(summary.monthlyComputeCostUsd)}</span>}>
         models in production
       </Stat>
       <Stat
         label="Projected net value"
         value={
-          <span className={summary.projectedNetValueUsd < 0 ? "stat-negative" : undefined}>{formatUsd(summary.projectedNetValueUsd)}</span>
+          <span className={summary.projectedNetValueUsd < 0 ? "stat-negative" : undefined} style={NO_WRAP}>
+            {formatUsdCompact(summary.projectedNetValueUsd)}
+          </span>
         }
       >
         next 12 months, keeping today&apos;s models

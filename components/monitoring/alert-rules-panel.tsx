@@ -6,6 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field, SelectField } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
+import { DEFAULT_CONSECUTIVE_WINDOWS } from "@/lib/monitoring/alert-rules";
 import type { TActionResult } from "@/lib/types/action";
 
 type TRuleRow = {
@@ -241,7 +242,7 @@ export function AlertRulesPanel({ modelSlug, rules, channels, editable, toggle, 
                         threshold: String(form.get("threshold") ?? ""),
                         resolveThreshold: String(form.get("resolveThreshold") ?? ""),
                         windowGranularity: String(form.get("windowGranularity") ?? "hour"),
-                        consecutiveWindows: String(form.get("consecutiveWindows") ?? "1"),
+                        consecutiveWindows: String(form.get("consecutiveWindows") ?? DEFAULT_CONSECUTIVE_WINDOWS),
                         severity: String(form.get("severity") ?? "warning"),
                         triggersRetraining: form.get("triggersRetraining") === "on",
                       },
@@ -263,7 +264,15 @@ export function AlertRulesPanel({ modelSlug, rules, channels, editable, toggle, 
                   inputMode="decimal"
                   error={fieldError("resolveThreshold")}
                 />
-                <Field label="Windows in a row" name="consecutiveWindows" type="number" min={1} max={48} defaultValue={1} />
+                <Field
+                  label="Windows in a row"
+                  hint="each complete, with ≥ 500 predictions and its bound past the threshold"
+                  name="consecutiveWindows"
+                  type="number"
+                  min={1}
+                  max={48}
+                  defaultValue={DEFAULT_CONSECUTIVE_WINDOWS}
+                />
                 <SelectField label="Window" name="windowGranularity" options={["hour", "day"]} />
                 <SelectField label="Severity" name="severity" defaultValue="warning" options={["info", "warning", "critical"]} />
               </div>

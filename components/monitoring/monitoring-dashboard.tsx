@@ -13,10 +13,25 @@ import {
 } from "@/components/charts/monitoring-charts";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
-import { MONITOR_RANGES, type TMonitorRange } from "@/lib/monitoring/dashboard";
+import { MONITOR_RANGES, type TMonitorRange, type TVerdict } from "@/lib/monitoring/dashboard";
 
 const REFRESH_MS = 30_000;
-const STATUS_TEXT = { ok: "no drift", warning: "some drift", breach: "drift", unknown: "not enough data" } as const;
+const STATUS_TEXT = { ok: "no drift", warning: "past 0.1, not supported", breach: "drift", unknown: "not enough data" } as const;
+const DRIFT_WORDS = {
+  ok: "no drift",
+  warning: "past the threshold, not supported",
+  breach: "drift",
+  unknown: "too few predictions",
+} as const;
+const FAIRNESS_WORDS = {
+  ok: "within four-fifths",
+  warning: "below 0.8, not supported",
+  breach: "below four-fifths",
+  unknown: "too few predictions",
+} as const;
+const TONE = { ok: "ok", warning: "warn", breach: "bad", unknown: "neutral" } as const;
+/** "13:00–14:00 UTC" for an hour's start. */
+const hourLabel = (start: string) => `${start.slice(11, 13)}:00–${String((Number(start.slice(11, 13)) + 1) % 24).padStart(2, "0")}:00 UTC`;
 const number = (value: number | null | undefined, digits = 3) => (value === null || value === undefined ? "—" : value.toFixed(digits));
 const percent = (value: number | null | undefined) => (value === null || value === undefined ? "—" : `${(value * 100).toFixed(1)} %`);
 
@@ -108,22 +123,28 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
               detail={`v${view.version?.version} · ${dashboard.windows.length} ${dashboard.granularity === "hour" ? "hourly" : "daily"} windows`}
             />
             <Stat
-              label="Latest dataset drift"
-              value={percent(dashboard.heatmap.dataset.findLast((cell) => cell.status !== "unknown")?.value)}
-              detail="share of features drifting, latest window with enough predictions (drift at ≥ 50 %)"
+              label="Dataset drift, latest complete hour"
+              value={percent(dashboard.latestHour?.dataset?.value)}
+              detail={
+                dashboard.latestHour
+                  ? `share of features drifting, ${hourLabel(dashboard.latestHour.start)} (the hour alert rules judge; drift at ≥ 50 %): ${
+                      DRIFT_WORDS[dashboard.latestHour.dataset?.status ?? "unknown"]
+                    }`
+                  : "no predictions in the latest complete hour"
+              }
             />
             <Stat
-              label="ROC AUC, realized"
+              label={`ROC AUC, realized, ${MONITOR_RANGES[range].label}`}
               value={number(dashboard.performanceTotals.realized.rocAuc)}
               detail={`${dashboard.performanceTotals.labelled.toLocaleString("en-US")} predictions with outcomes`}
             />
             <Stat
-              label="ROC AUC, estimated"
+              label={`ROC AUC, estimated, ${MONITOR_RANGES[range].label}`}
               value={number(dashboard.performanceTotals.estimated.rocAuc)}
               detail="CBPE, from calibrated confidences (no labels)"
             />
             <Stat
-              label="p99 latency"
+              label={`p99 latency, ${MONITOR_RANGES[range].label}`}
               value={dashboard.latencyTotals.p99Ms === null ? "—" : `${dashboard.latencyTotals.p99Ms.toFixed(1)} ms`}
               detail={`p50 ${dashboard.latencyTotals.p50Ms?.toFixed(1) ?? "—"} ms, in the worker`}
             />
@@ -133,7 +154,10 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
             <h2 id="heatmap-heading">Data drift by feature and window</h2>
             <p className="muted" style={{ marginTop: 0 }}>
               Normed Wasserstein distance (numerical) or Jensen–Shannon distance (categorical) against the version&apos;s reference data;
-              drift at ≥ 0.1 (Evidently&apos;s defaults for references over 1,000 rows). Select a feature for its history and histograms.
+              drift at ≥ 0.1 (Evidently&apos;s defaults for references over 1,000 rows) when the window has at least 500 predictions and the
+              statistic&apos;s lower bound is past 0.1 too; an estimate past 0.1 whose bound is not is marked &ldquo;not supported&rdquo;.
+              The last two columns are the latest complete hour (the window alert rules judge) and the whole range. Select a feature for its
+              history and histograms.
             </p>
             <div className="table-wrap">
               <table className="table heatmap" aria-label="Drift heat map">
@@ -145,6 +169,8 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
                         {dashboard.granularity === "hour" ? start.slice(11, 13) : start.slice(5, 10)}
                       </th>
                     ))}
+                    <th scope="col">Latest complete hour{dashboard.latestHour ? ` (${hourLabel(dashboard.latestHour.start)})` : ""}</th>
+                    <th scope="col">Range ({MONITOR_RANGES[range].label})</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -155,6 +181,10 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
                         {cell.value === null ? "" : Math.round(cell.value * 100)}
                       </td>
                     ))}
+                    <td>
+                      <VerdictBadge verdict={dashboard.latestHour?.dataset ?? null} words={DRIFT_WORDS} digits={2} />
+                    </td>
+                    <td className="muted">—</td>
                   </tr>
                   {dashboard.heatmap.features.map((row) => (
                     <tr key={row.name} aria-selected={dashboard.feature?.name === row.name}>
@@ -170,14 +200,21 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
                           {number(cell.value, 2)}
                         </td>
                       ))}
+                      <td>
+                        <VerdictBadge verdict={row.latestHour} words={DRIFT_WORDS} />
+                      </td>
+                      <td>
+                        <VerdictBadge verdict={row.range} words={DRIFT_WORDS} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
             <p className="muted heat-legend">
-              <span className="heat ok">ok</span> <span className="heat warning">some features drift</span>{" "}
-              <span className="heat breach">drift</span> <span className="heat unknown">fewer than 200 predictions</span>
+              <span className="heat ok">ok</span>{" "}
+              <span className="heat warning">past the threshold, not supported (or some features drift)</span>{" "}
+              <span className="heat breach">drift</span> <span className="heat unknown">too few predictions</span>
             </p>
           </section>
 
@@ -185,15 +222,20 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
             <section className="card" aria-labelledby="feature-heading">
               <h2 id="feature-heading">
                 {dashboard.feature.name}{" "}
-                {dashboard.feature.range.drifted ? (
-                  <Badge tone="bad">drift over the range</Badge>
-                ) : (
-                  <Badge tone="ok">no drift over the range</Badge>
-                )}
+                <VerdictBadge
+                  verdict={dashboard.heatmap.features.find((row) => row.name === dashboard.feature?.name)?.latestHour ?? null}
+                  words={DRIFT_WORDS}
+                  window="latest complete hour"
+                />{" "}
+                <VerdictBadge
+                  verdict={dashboard.heatmap.features.find((row) => row.name === dashboard.feature?.name)?.range ?? null}
+                  words={DRIFT_WORDS}
+                  window={`range, ${MONITOR_RANGES[range].label}`}
+                />
               </h2>
               <p className="muted" style={{ marginTop: 0 }}>
-                Over the range: {dashboard.feature.statistic} {number(dashboard.feature.range.value)} (bounds{" "}
-                {number(dashboard.feature.range.lower)} – {number(dashboard.feature.range.upper)})
+                Over the range ({MONITOR_RANGES[range].label}): {dashboard.feature.statistic} {number(dashboard.feature.range.value)}{" "}
+                (bounds {number(dashboard.feature.range.lower)} – {number(dashboard.feature.range.upper)})
                 {dashboard.feature.range.psi !== null ? `, PSI ${number(dashboard.feature.range.psi)} (exact)` : ""}.{" "}
                 {dashboard.feature.note}.
               </p>
@@ -265,7 +307,8 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
             <h2 id="fairness-heading">Fairness by group</h2>
             <p className="muted" style={{ marginTop: 0 }}>
               Favourable outcome = the negative label (for credit: repay, i.e. approved). Disparate impact = lowest group rate ÷ highest;
-              below 0.8 fails the four-fifths rule. The green band marks 80–100 % of the best group&apos;s rate.
+              below 0.8 fails the four-fifths rule when its whole 95 % interval (Katz log method) is below 0.8, in a window of at least 500
+              predictions. The green band marks 80–100 % of the best group&apos;s rate; the bars are the whole range.
             </p>
             {dashboard.fairness.length === 0 ? (
               <EmptyState title="No sensitive attributes declared">
@@ -276,12 +319,14 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
                 {dashboard.fairness.map((panel) => (
                   <figure key={panel.attribute} style={{ margin: 0 }} aria-label={`Rates by ${panel.attribute}`}>
                     <figcaption>
-                      <strong>{panel.attribute}</strong>: disparate impact {number(panel.disparateImpact)}{" "}
-                      {panel.disparateImpact !== null && panel.disparateImpact < 0.8 ? (
-                        <Badge tone="bad">below four-fifths</Badge>
-                      ) : (
-                        <Badge tone="ok">within four-fifths</Badge>
-                      )}
+                      <strong>{panel.attribute}</strong>: disparate impact{" "}
+                      <VerdictBadge verdict={panel.latestHour} words={FAIRNESS_WORDS} window="latest complete hour" withValue />{" "}
+                      <VerdictBadge
+                        verdict={panel.range}
+                        words={FAIRNESS_WORDS}
+                        window={`range, ${MONITOR_RANGES[range].label}`}
+                        withValue
+                      />
                       <span className="muted"> · reference {number(panel.referenceDisparateImpact)}</span>
                     </figcaption>
                     <GroupRatesChart attribute={panel.attribute} groups={panel.groups} />
@@ -335,6 +380,36 @@ export function MonitoringDashboard({ slug, range, feature, version, initial }: 
         </>
       )}
     </div>
+  );
+}
+
+/**
+ * A verdict named by its window ("latest complete hour", "range, 24 hours") so the two are never read as one;
+ * the reason (bounds, predictions) is its tooltip.
+ */
+function VerdictBadge({
+  verdict,
+  words,
+  window,
+  withValue = false,
+  digits = 3,
+}: {
+  verdict: TVerdict | null;
+  words: Record<TVerdict["status"], string>;
+  window?: string;
+  withValue?: boolean;
+  digits?: number;
+}) {
+  const prefix = window ? `${window}: ` : "";
+  if (verdict === null) return <Badge>{`${prefix}no data`}</Badge>;
+  const interval = verdict.lower !== null && verdict.upper !== null && verdict.lower !== verdict.upper;
+  const figure = withValue
+    ? `${number(verdict.value, digits)}${interval ? ` (${number(verdict.lower, 2)}–${number(verdict.upper, 2)})` : ""}, `
+    : "";
+  return (
+    <span title={verdict.reason}>
+      <Badge tone={TONE[verdict.status]}>{`${prefix}${figure}${words[verdict.status]}`}</Badge>
+    </span>
   );
 }
 

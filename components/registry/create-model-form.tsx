@@ -18,9 +18,12 @@ const RISK_TIERS = [
 export function CreateModelForm({
   create,
   existing,
+  ownerEmail,
 }: {
   create: (input: Record<string, string>) => Promise<TActionResult<{ slug: string }>>;
   existing?: TModelFields;
+  /** The current owner's email, when editing. */
+  ownerEmail?: string | null;
 }) {
   const router = useRouter();
   const saving = useAction(create, { onSuccess: (data) => router.push(`/models/${data.slug}`) });
@@ -47,6 +50,13 @@ export function CreateModelForm({
       <SelectField label="Risk tier" name="riskTier" defaultValue={existing?.riskTier ?? "medium"} options={RISK_TIERS} />
       <Field label="Use case" name="useCase" defaultValue={existing?.useCase} />
       <Field label="Business KPI it serves" name="businessKpi" defaultValue={existing?.businessKpi} />
+      <Field
+        label="Owner (email)"
+        name="owner"
+        type="email"
+        defaultValue={ownerEmail ?? undefined}
+        hint={existing ? "The accountable owner on the model card; an Oversight user." : "Left empty, you are the owner."}
+      />
       <button type="submit" className="button primary" disabled={pending}>
         {pending ? "Saving…" : existing ? "Save changes" : "Create model"}
       </button>

@@ -59,11 +59,12 @@ export function RegisterVersionForm({ modelSlug, defaults }: { modelSlug: string
         version: String(form.get("version")),
         inputSchema: schema.inputSchema,
         outputSchema: schema.outputSchema,
+        // A field left empty does not apply (a static data set has no time range) and is not sent.
         trainingData: Object.fromEntries(
-          TRAINING_FIELDS.map(([key, , type]) => [
-            key,
-            type === "number" ? Number(form.get(`training.${key}`)) : String(form.get(`training.${key}`)),
-          ]),
+          TRAINING_FIELDS.flatMap(([key, , type]) => {
+            const value = String(form.get(`training.${key}`) ?? "").trim();
+            return value === "" ? [] : [[key, type === "number" ? Number(value) : value]];
+          }),
         ),
         hyperparameters: parseJsonField(String(form.get("hyperparameters")), "hyperparameters"),
         offlineMetrics: parseJsonField(String(form.get("offlineMetrics")), "offlineMetrics"),
@@ -156,9 +157,10 @@ export function RegisterVersionForm({ modelSlug, defaults }: { modelSlug: string
       </section>
       <section className="card">
         <h2>Training data</h2>
+        <p className="muted">Leave empty what does not apply; the card counts this section complete with a dataset name and a source.</p>
         <div className="grid-2">
           {TRAINING_FIELDS.map(([key, label, type]) => (
-            <Field key={key} label={label} name={`training.${key}`} type={type} defaultValue={defaults.trainingData[key] ?? ""} required />
+            <Field key={key} label={label} name={`training.${key}`} type={type} defaultValue={defaults.trainingData[key] ?? ""} />
           ))}
         </div>
         <div className="grid-2">

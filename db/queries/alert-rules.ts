@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { TDb } from "../connection";
 import { alertChannels, alertDeliveries, alertRules, alerts, models, monitorResults } from "../schema";
 import type { TAlertRule } from "@/lib/monitoring/alert-rules";
+import type { TWindowPoint } from "@/lib/monitoring/verdict";
 
 /** Rules of the monitoring pass; the review-backlog rule is its own job's (db/writes/alerts.ts writes the alerts of both). */
 const monitoringRule = eq(alertRules.source, "monitoring");
@@ -42,18 +43,32 @@ export async function listAlertRules(db: TDb, modelId: string, { enabledOnly = f
     .orderBy(asc(alertRules.createdAt), asc(alertRules.name));
 }
 
-/** The latest values of a rule's series (oldest first), leaving out windows with too little data. */
+/**
+ * The latest complete windows of a rule's series (oldest first, windows with too little data left
+ * out), each with its bounds and its prediction count: what judgeWindow needs. A window still
+ * filling (its end after `now`) is not judged: its figure changes with every pass.
+ */
 export async function getRuleSeries(
   db: TDb,
   {
     modelId,
     rule,
     limit,
-  }: { modelId: string; rule: Pick<TAlertRule, "metric" | "feature" | "groupName" | "windowGranularity">; limit: number },
-): Promise<number[]> {
+    now,
+  }: { modelId: string; rule: Pick<TAlertRule, "metric" | "feature" | "groupName" | "windowGranularity">; limit: number; now: Date },
+): Promise<(TWindowPoint & { start: Date })[]> {
   const [kind, statistic] = rule.metric.split(".");
   const rows = await db
-    .select({ value: monitorResults.value, start: monitorResults.windowStart })
+    .select({
+      value: monitorResults.value,
+      start: monitorResults.windowStart,
+      lower: sql<number | null>`(${monitorResults.details}->>'lower')::double precision`,
+      upper: sql<number | null>`(${monitorResults.details}->>'upper')::double precision`,
+      // The window's predictions, from its volume result (older rows do not carry a count in their details).
+      count: sql<number | null>`(select v.value from monitor_results v where v.model_version_id = monitor_results.model_version_id
+        and v.granularity = monitor_results.granularity and v.window_start = monitor_results.window_start
+        and v.kind = 'volume' and v.statistic = 'predictions' and v.feature = '' and v.group_name = '')`,
+    })
     .from(monitorResults)
     .where(
       and(
@@ -63,6 +78,7 @@ export async function getRuleSeries(
         eq(monitorResults.granularity, rule.windowGranularity),
         eq(monitorResults.feature, rule.feature),
         eq(monitorResults.groupName, rule.groupName),
+        lte(monitorResults.windowEnd, now),
         sql`${monitorResults.status} <> 'unknown'`,
         sql`${monitorResults.value} is not null`,
         // The champion's series: windows of the currently deployed champion, or of any version when none is deployed.
@@ -71,7 +87,15 @@ export async function getRuleSeries(
     )
     .orderBy(desc(monitorResults.windowStart))
     .limit(limit);
-  return rows.map((row) => row.value!).reverse();
+  return rows
+    .map((row) => ({
+      start: row.start,
+      value: row.value,
+      lower: row.lower === null ? null : Number(row.lower),
+      upper: row.upper === null ? null : Number(row.upper),
+      count: row.count === null ? null : Number(row.count),
+    }))
+    .reverse();
 }
 
 export async function lockOpenAlert(db: TDb, ruleId: string) {

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { API_KEY_PREFIX_LENGTH, generateApiKey, hashApiKey } from "@/lib/api-keys";
 import { timingSafeEqual } from "node:crypto";
+import type { TApiKeyListItem } from "@/lib/types/users";
 import type { TDb } from "../connection";
 import { apiKeys } from "../schema";
 
@@ -48,17 +49,6 @@ export async function touchApiKey(db: TDb, id: string): Promise<void> {
     .set({ lastUsedAt: sql`now()` })
     .where(eq(apiKeys.id, id));
 }
-
-export type TApiKeyListItem = {
-  id: string;
-  name: string;
-  keyPrefix: string;
-  scopes: string[];
-  modelIds: string[] | null;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-};
 
 export async function listApiKeys(db: TDb): Promise<TApiKeyListItem[]> {
   return db

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, ilike, lt, type SQL } from "drizzle-orm";
+import { GENESIS_HASH } from "@/lib/audit/hash-chain";
 import type { TAuditRow } from "@/lib/types/audit";
 import type { TDb } from "../connection";
 import { auditRecords, models } from "../schema";
@@ -31,6 +32,16 @@ export async function listAuditRecords(db: TDb, options: { limit: number; filter
 /** The whole chain in order, for verification. */
 export async function listAuditChain(db: TDb) {
   return db.select().from(auditRecords).orderBy(asc(auditRecords.sequence));
+}
+
+/** The newest record's sequence and hash (sequence 0 and the genesis hash when the trail is empty), for anchoring. */
+export async function getAuditChainHead(db: TDb): Promise<{ sequence: number; hash: string }> {
+  const [last] = await db
+    .select({ sequence: auditRecords.sequence, hash: auditRecords.hash })
+    .from(auditRecords)
+    .orderBy(desc(auditRecords.sequence))
+    .limit(1);
+  return last ?? { sequence: 0, hash: GENESIS_HASH };
 }
 
 /** Distinct actions and models that appear in the trail, for the filter menus. */

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import { DEFAULT_POLICIES, ZPolicy, type TPolicy, type TRiskTier } from "@/lib/governance/policy";
+import { DEFAULT_POLICIES, parsePolicy, type TPolicy, type TRiskTier } from "@/lib/governance/policy";
 import type { TVersionStatus } from "@/lib/governance/lifecycle";
 import type { TGateResult } from "@/lib/governance/policy";
 import type { TShadowPoint } from "@/lib/types/governance";
@@ -23,8 +23,12 @@ export async function getPolicy(db: TDb, tier: TRiskTier): Promise<TPolicy> {
     .select({ policy: governancePolicies.policy })
     .from(governancePolicies)
     .where(eq(governancePolicies.riskTier, tier));
-  const parsed = ZPolicy.safeParse(row?.policy);
-  return parsed.success ? parsed.data : DEFAULT_POLICIES[tier];
+  // A stored policy may predate a field (fairnessNotApplicable): the tier's default fills it, not the whole default policy.
+  try {
+    return parsePolicy({ riskTier: tier, stored: row?.policy });
+  } catch {
+    return DEFAULT_POLICIES[tier];
+  }
 }
 
 /** Queues a validation run; the worker picks it up (NOTIFY now, or its poll). */
@@ -89,7 +93,8 @@ export async function saveGateResults(db: TDb, runId: string, gates: TGateResult
       threshold: gate.threshold,
       comparison: gate.comparison,
       reason: gate.reason,
-      evidence,
+      // The gate's status (error, not_applicable…) has no column of its own; it rides with the run's evidence.
+      evidence: { ...evidence, gateStatus: gate.status ?? (gate.passed ? "passed" : "failed") },
     })),
   );
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import type { TRole } from "@/lib/roles";
 import { createdAt, updatedAt } from "./columns";
 
@@ -39,3 +39,13 @@ export const apiKeys = pgTable(
   },
   (table) => [index("api_keys_created_by_idx").on(table.createdBy)],
 );
+
+// Failed sign-ins per account and per client address, in the database so that every app process
+// sees the same count. A row is the state of lib/audit/sign-in.ts's nextSignInThrottleState.
+export const signInThrottles = pgTable("sign_in_throttles", {
+  // "account:<normalised email>" or "address:<client address>".
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  lastFailureAt: timestamp("last_failure_at", { withTimezone: true }).notNull(),
+  blockedUntil: timestamp("blocked_until", { withTimezone: true }),
+});

@@ -1,12 +1,13 @@
-import { eq, sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { DomainError } from "@/lib/errors";
 import { castVote, type TVoteDecision, type TVoteOutcome } from "@/lib/governance/approval";
 import { planTransition, ZVersionStatus } from "@/lib/governance/lifecycle";
+import { GATE_STATUSES, justificationRequiredBecause, type TGateStatus } from "@/lib/governance/policy";
 import type { TRole } from "@/lib/roles";
 import { appendAuditRecord } from "../audit";
 import type { TDb } from "../connection";
 import { enqueueValidation, getApprovalRequest, getPolicy, setVersionStatus } from "../queries/governance";
-import { approvalRequests, approvalVotes, modelVersions, models } from "../schema";
+import { approvalRequests, approvalVotes, gateResults, modelVersions, models, validationRuns } from "../schema";
 import type { TActor } from "./actor";
 
 async function lockVersionOrThrow(tx: TDb, versionId: string) {
@@ -39,7 +40,33 @@ export async function requestValidation(db: TDb, input: { actor: TActor; version
   });
 }
 
-/** Opens an approval request for a validated version; its quorum is fixed now from the risk tier's policy. */
+// A justification shorter than this says nothing a committee can weigh ("n/a", "ok").
+const MIN_JUSTIFICATION_CHARS = 20;
+
+/** The gates of a version's latest validation run, each with its status (stored with the run's evidence). */
+async function getLatestGateStatuses(tx: TDb, versionId: string): Promise<Array<{ gate: string; status: TGateStatus | null }>> {
+  const [run] = await tx
+    .select({ id: validationRuns.id })
+    .from(validationRuns)
+    .where(eq(validationRuns.modelVersionId, versionId))
+    .orderBy(desc(validationRuns.startedAt))
+    .limit(1);
+  if (!run) return [];
+  const rows = await tx
+    .select({ gate: gateResults.gate, evidence: gateResults.evidence })
+    .from(gateResults)
+    .where(eq(gateResults.validationRunId, run.id));
+  return rows.map((row) => {
+    const status = row.evidence.gateStatus;
+    return { gate: row.gate, status: GATE_STATUSES.find((known) => known === status) ?? null };
+  });
+}
+
+/**
+ * Opens an approval request for a validated version; its quorum is fixed now from the risk tier's
+ * policy. When a gate did not apply and the policy accepts that only with a justification, the
+ * note is that justification and is required.
+ */
 export async function requestApproval(
   db: TDb,
   input: { actor: TActor & { id: string }; versionId: string; note?: string },
@@ -48,9 +75,15 @@ export async function requestApproval(
     const { version, model, status } = await lockVersionOrThrow(tx, input.versionId);
     const plan = planTransition({ action: "request_approval", version: { status }, actorRoles: input.actor.roles });
     const policy = await getPolicy(tx, model.riskTier);
+    const note = input.note?.trim() ?? "";
+    const justificationNeeded = justificationRequiredBecause({ policy, gates: await getLatestGateStatuses(tx, version.id) });
+    if (justificationNeeded && note.length < MIN_JUSTIFICATION_CHARS) {
+      const message = `Write a justification of at least ${MIN_JUSTIFICATION_CHARS} characters: ${justificationNeeded}.`;
+      throw new DomainError("justification_required", message, 422, { note: [message] });
+    }
     const [request] = await tx
       .insert(approvalRequests)
-      .values({ modelVersionId: version.id, requestedBy: input.actor.id, quorum: policy.requiredApprovals, note: input.note?.trim() ?? "" })
+      .values({ modelVersionId: version.id, requestedBy: input.actor.id, quorum: policy.requiredApprovals, note })
       .returning({ id: approvalRequests.id });
     await setVersionStatus(tx, version.id, plan.to);
     await appendAuditRecord(tx, {
@@ -60,7 +93,12 @@ export async function requestApproval(
       subjectType: "model_version",
       subjectId: version.id,
       modelId: model.id,
-      input: { version: version.version, quorum: policy.requiredApprovals, requestId: request.id },
+      input: {
+        version: version.version,
+        quorum: policy.requiredApprovals,
+        requestId: request.id,
+        ...(justificationNeeded ? { justification: note } : {}),
+      },
     });
     return { requestId: request.id, quorum: policy.requiredApprovals };
   });

@@ -35,11 +35,11 @@ describe("splitList and parseAssignments", () => {
   });
 });
 
-const reference = { file: "ref.csv", header: ["id", "age", "income", "city", ""] };
+const reference = { file: "ref.csv", header: ["age", "income", "city", ""] };
 const current = { file: "cur.csv", header: ["", "income", "age", "city", "extra"] };
 
 describe("selectDriftColumns", () => {
-  it("compares the columns both files have, in the reference's order, unnamed index columns left out", () => {
+  it("compares the reference's columns, in its order, unnamed index columns and extra current columns left out", () => {
     expect(selectDriftColumns({ reference, current })).toEqual({
       names: ["age", "income", "city"],
       categorical: new Set(),
@@ -66,7 +66,7 @@ describe("selectDriftColumns", () => {
   });
 
   it.each([
-    [{ columns: "age,id" }, '--columns: cur.csv has no column "id"'],
+    [{ columns: "age,extra" }, '--columns: ref.csv has no column "extra"'],
     [{ columns: "," }, "--columns names no column"],
     [{ categorical: "zip" }, '--categorical names "zip", which is not among the compared columns ("age", "income", "city")'],
     [{ columns: "age", tests: ["income=ks"] }, '--test names "income", which is not among the compared columns ("age")'],
@@ -78,10 +78,19 @@ describe("selectDriftColumns", () => {
     expect(() => selectDriftColumns({ reference, current, ...options })).toThrow(new InputError(message));
   });
 
-  it("refuses two files without a shared column", () => {
+  it("refuses a reference column missing from the current file, naming it (a feature absent in production is a data failure)", () => {
+    expect(() => selectDriftColumns({ reference: { ...reference, header: ["id", ...reference.header] }, current })).toThrow(
+      new InputError(
+        'cur.csv has no column "id" of ref.csv: a reference feature missing from the current data is a data failure (pass --columns to compare fewer features)',
+      ),
+    );
     expect(() =>
-      selectDriftColumns({ reference: { file: "ref.csv", header: ["a"] }, current: { file: "cur.csv", header: ["b"] } }),
-    ).toThrow(new InputError("ref.csv and cur.csv have no column in common"));
+      selectDriftColumns({ reference: { file: "ref.csv", header: ["a", "b"] }, current: { file: "cur.csv", header: ["c"] } }),
+    ).toThrow(
+      new InputError(
+        'cur.csv has no column "a", "b" of ref.csv: a reference feature missing from the current data is a data failure (pass --columns to compare fewer features)',
+      ),
+    );
   });
 });
 
@@ -101,8 +110,8 @@ describe("buildDriftColumns", () => {
     });
   };
 
-  it("makes a column categorical when a value in either file is not a number, or when it is named in --categorical", () => {
-    const columns = read("cur.csv", "a,b,c,d\n4,x,1,two\n5,z,2,3\n", { categorical: "c" });
+  it("makes a column categorical when values in both files are not numbers, or when it is named in --categorical", () => {
+    const columns = read("cur.csv", "a,b,c,d\n4,x,1,two\n5,z,2,3\n", { categorical: "c,d" });
     expect(columns.map((column) => [column.name, column.kind])).toEqual([
       ["a", "numerical"],
       ["b", "categorical"],
@@ -119,6 +128,15 @@ describe("buildDriftColumns", () => {
     expect(() => read("cur.csv", "a,b,c,d\n4,x,1,2\n5,y,2,4o\n", { tests: ["d=wasserstein"] })).toThrow(
       new InputError('cur.csv row 3, column "d": "4o" is not a number, and --test d=wasserstein needs numbers'),
     );
+  });
+
+  it("refuses text in a column that is numeric in the other file, naming file, row, column and value, unless --categorical names it", () => {
+    expect(() => read("cur.csv", "a,b,c,d\n4,x,1,2\n5,y,2,n/a\n")).toThrow(
+      new InputError(
+        'cur.csv row 3, column "d": "n/a" is not a number, and every value of "d" in ref.csv is; name the column in --categorical if its values are categories',
+      ),
+    );
+    expect(read("cur.csv", "a,b,c,d\n4,x,1,2\n5,y,2,n/a\n", { categorical: "d" })[3].kind).toBe("categorical");
   });
 
   it("refuses a column whose values are all blank in one file", () => {

@@ -65,8 +65,15 @@ export function selectDriftColumns(input: {
   } else {
     const inCurrent = new Set(current.header);
     // An unnamed column is a written-out row index (pandas' to_csv), not a feature.
-    names = [...new Set(reference.header.filter((name) => name !== "" && inCurrent.has(name)))];
-    if (names.length === 0) throw new InputError(`${reference.file} and ${current.file} have no column in common`);
+    names = [...new Set(reference.header.filter((name) => name !== ""))];
+    // A reference feature absent from production is a data failure, not a smaller comparison
+    // (extra current columns, such as predictions or ids, are left alone).
+    const missing = names.filter((name) => !inCurrent.has(name));
+    if (missing.length > 0) {
+      throw new InputError(
+        `${current.file} has no column ${missing.map(quote).join(", ")} of ${reference.file}: a reference feature missing from the current data is a data failure (pass --columns to compare fewer features)`,
+      );
+    }
   }
   const compared = new Set(names);
   const known = (option: string, name: string) => {
@@ -140,6 +147,15 @@ export function buildDriftColumns(input: { reference: TCsvTable; current: TCsvTa
     if (firstText && test !== undefined && NUMERICAL_TESTS.has(test)) {
       throw new InputError(
         `${firstText.file} row ${firstText.row}, column ${quote(name)}: ${quote(firstText.text)} is not a number, and --test ${name}=${test} needs numbers`,
+      );
+    }
+    // Numbers in one file and text in the other is a broken value (an "n/a", a unit, a comma
+    // decimal), not a categorical feature: reading it as categories would report drift on it.
+    if (!selection.categorical.has(name) && (referenceColumn.firstText === null) !== (currentColumn.firstText === null)) {
+      const [table, text] = referenceColumn.firstText ? [reference, referenceColumn.firstText] : [current, currentColumn.firstText!];
+      const other = table === reference ? current : reference;
+      throw new InputError(
+        `${table.file} row ${text.row}, column ${quote(name)}: ${quote(text.text)} is not a number, and every value of ${quote(name)} in ${other.file} is; name the column in --categorical if its values are categories`,
       );
     }
     const kind = selection.categorical.has(name) || firstText !== null ? "categorical" : "numerical";

@@ -120,7 +120,7 @@ const performance: TPerformance = {
   accuracy: 0.7,
   precision: null,
   recall: 0,
-  f1: null,
+  f1: 0,
   ece: 0.05,
 };
 
@@ -210,13 +210,13 @@ describe("formatting", () => {
         "accuracy             0.7",
         "precision              -",
         "recall                 0",
-        "F1                     -",
+        "F1                     0",
         "ECE (10 bins)       0.05",
         "",
         "10 rows; a score ≥ 0.5 predicts 1.",
         "",
         "Notes:",
-        "  precision and F1 undefined: no score reaches the threshold 0.5",
+        "  precision undefined: no score reaches the threshold 0.5 (F1 = 2TP / (2TP + FP + FN) is 0)",
       ].join("\n"),
     );
   });

@@ -182,7 +182,8 @@ const PERFORMANCE_LABELS: [keyof TPerformance, string][] = [
 export function formatPerformanceReport(performance: TPerformance, input: { rows: number; threshold: number }): string {
   const rows = PERFORMANCE_LABELS.map(([key, label]) => [label, formatStatistic(performance[key])]);
   const notes: string[] = [];
-  if (performance.precision === null) notes.push(`  precision and F1 undefined: no score reaches the threshold ${input.threshold}`);
+  if (performance.precision === null)
+    notes.push(`  precision undefined: no score reaches the threshold ${input.threshold} (F1 = 2TP / (2TP + FP + FN) is 0)`);
   const lines = [formatTable(["METRIC", "VALUE"], rows, [false, true]), "", `${input.rows} rows; a score ≥ ${input.threshold} predicts 1.`];
   if (notes.length > 0) lines.push("", "Notes:", ...notes);
   return lines.join("\n");

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatDateTime, formatNumber, formatPercent, formatSigned, formatStandardError, formatValue } from "./index";
+import {
+  formatCount,
+  formatDateTime,
+  formatNumber,
+  formatPercent,
+  formatSigned,
+  formatStandardError,
+  formatUsdCompact,
+  formatValue,
+} from "./index";
 
 describe("format", () => {
   it.each([
@@ -26,5 +35,32 @@ describe("format", () => {
     [formatStandardError(0), "0.0000"],
   ])("%s", (actual, expected) => {
     expect(actual).toBe(expected);
+  });
+});
+
+describe("formatUsdCompact", () => {
+  // Expected: Intl.NumberFormat("en-US", { style: "currency", currency: "USD", notation: "compact",
+  // maximumFractionDigits: 1 }) with U+2212 for "-" and a no-break space before the suffix.
+  it.each([
+    [-704_723_265, "\u2212$704.7\u00a0M"],
+    [32_616_753, "$32.6\u00a0M"],
+    [1_234, "$1.2\u00a0K"],
+    [1_000, "$1\u00a0K"],
+    [999_960, "$1\u00a0M"],
+    [2.4e9, "$2.4\u00a0B"],
+    [-1.5e12, "\u2212$1.5\u00a0T"],
+    [292.4, "$292"],
+    [-45, "\u2212$45"],
+    [4.256, "$4.26"],
+    [0, "$0.00"],
+    [-0.001, "$0.00"],
+    [Number.NaN, "—"],
+    [null, "—"],
+  ])("%d → %s", (value, expected) => {
+    expect(formatUsdCompact(value)).toBe(expected);
+  });
+
+  it("holds no ordinary space or line break: the suffix is glued with a no-break space", () => {
+    expect(formatUsdCompact(-704_723_265)).not.toMatch(/[ \n]/);
   });
 });

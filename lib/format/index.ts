@@ -40,3 +40,31 @@ export function formatSigned(value: number, fractionDigits = 4): string {
 export function formatStandardError(value: number): string {
   return value > 0 && value < 0.00005 ? "< 0.0001" : value.toFixed(4);
 }
+
+const MINUS = "\u2212";
+const NO_BREAK_SPACE = "\u00a0";
+const compactUsd = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  notation: "compact",
+  minimumFractionDigits: 0,
+  maximumFractionDigits: 1,
+  signDisplay: "negative",
+});
+const wholeUsd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0, signDisplay: "negative" });
+const centsUsd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, signDisplay: "negative" });
+
+/**
+ * Money for headlines and tables, short and unbreakable (Intl compact notation): "−$704.7 M",
+ * "$1.2 K", "$292", "$4.25". A true minus sign; a no-break space before the K / M / B / T; still put
+ * the figure in a `white-space: nowrap` element, since a line may break between "−" and "$".
+ */
+export function formatUsdCompact(value: number | null | undefined): string {
+  if (typeof value !== "number" || !Number.isFinite(value)) return "—";
+  const magnitude = Math.abs(value);
+  const format = magnitude >= 1000 ? compactUsd : magnitude >= 10 ? wholeUsd : centsUsd;
+  return format
+    .formatToParts(value)
+    .map((part) => (part.type === "minusSign" ? MINUS : part.type === "compact" ? `${NO_BREAK_SPACE}${part.value}` : part.value))
+    .join("");
+}

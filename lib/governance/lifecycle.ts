@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DomainError } from "../errors";
 import { ACTOR_ROLES, can, rolesWith, type TActorRole, type TPermission } from "../permissions";
+import { ROLE_PHRASES } from "../roles";
 import type { TVoteOutcome } from "./approval";
 
 /**
@@ -173,14 +174,9 @@ const MIN_CANARY_PERCENT = 1;
 // Beyond half of the traffic a canary is no longer a canary: promote it instead.
 const MAX_CANARY_PERCENT = 50;
 
-const ACTOR_ROLE_PHRASES: Record<TActorRole, string> = {
-  admin: "an admin",
-  scientist: "a data scientist",
-  committee: "the governance committee",
-  analyst: "a review analyst",
-  executive: "an executive",
-  system: "the system (a worker job)",
-};
+function phraseFor(role: TActorRole): string {
+  return role === "system" ? "the system (a worker job)" : ROLE_PHRASES[role];
+}
 
 function joinWithOr(parts: readonly string[]): string {
   return parts.length <= 1 ? parts.join("") : `${parts.slice(0, -1).join(", ")} or ${parts[parts.length - 1]}`;
@@ -188,11 +184,7 @@ function joinWithOr(parts: readonly string[]): string {
 
 function forbidden(action: TGovernanceAction, roles: readonly TActorRole[], status?: TVersionStatus): DomainError {
   const when = status ? ` while the version is "${VERSION_STATUS_LABELS[status]}"` : "";
-  return new DomainError(
-    "forbidden",
-    `Only ${joinWithOr(roles.map((role) => ACTOR_ROLE_PHRASES[role]))} may ${ACTION_LABELS[action]}${when}.`,
-    403,
-  );
+  return new DomainError("forbidden", `Only ${joinWithOr(roles.map(phraseFor))} may ${ACTION_LABELS[action]}${when}.`, 403);
 }
 
 /** The roles holding a capability, in ACTOR_ROLES order so that messages read the same every time. */

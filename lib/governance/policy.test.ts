@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { DEFAULT_POLICIES, evaluateGates, parsePolicy, RISK_TIERS, ZPolicies, ZPolicy, type TGateEvidence } from "./policy";
+import {
+  DEFAULT_POLICIES,
+  evaluateGates,
+  justificationRequiredBecause,
+  parsePolicy,
+  RISK_TIERS,
+  ZPolicies,
+  ZPolicy,
+  type TGateEvidence,
+} from "./policy";
 
 describe("policies", () => {
   it("has valid defaults for every tier", () => {
@@ -58,6 +67,7 @@ describe("policies", () => {
     [{ minRocAuc: 1.2 }, ["minRocAuc"]],
     [{ requiredApprovals: 0 }, ["requiredApprovals"]],
     [{ requiredApprovals: 1.5 }, ["requiredApprovals"]],
+    [{ fairnessNotApplicable: "maybe" }, ["fairnessNotApplicable"]],
     [{ canaryGuard: { maxLatencyP99Ratio: 0.9 } }, ["canaryGuard", "maxLatencyP99Ratio"]],
   ])("refuses %j, naming the field", (stored, path) => {
     const error = (() => {
@@ -172,11 +182,17 @@ describe("evaluateGates", () => {
     // Missing evidence never passes.
     ["ROC AUC not measured (null)", { rocAuc: null }, "performance_roc_auc", "not_run"],
     ["ROC AUC not measured (left out)", { rocAuc: undefined }, "performance_roc_auc", "not_run"],
-    ["ROC AUC NaN", { rocAuc: Number.NaN }, "performance_roc_auc", "not_run"],
+    // A value outside its domain is an error of the computation, never a pass (a [N, 2] output read as N scores gave 1.926).
+    ["ROC AUC NaN", { rocAuc: Number.NaN }, "performance_roc_auc", "error"],
+    ["ROC AUC above 1", { rocAuc: 1.926 }, "performance_roc_auc", "error"],
+    ["ROC AUC below 0", { rocAuc: -0.1 }, "performance_roc_auc", "error"],
+    ["calibration error above 1", { calibrationError: 1.042 }, "calibration_error", "error"],
+    ["drift share NaN", { driftedFeatureShare: Number.NaN }, "drift_vs_champion", "error"],
     ["calibration not measured", { calibrationError: null }, "calibration_error", "not_run"],
     ["disparate impact undefined for an attribute", { disparateImpact: { sex: null } }, "fairness_sex", "not_run"],
-    ["no sensitive attribute", { disparateImpact: {} }, "fairness", "not_run"],
-    ["no fairness evidence at all", { disparateImpact: undefined }, "fairness", "not_run"],
+    // No sensitive attribute: fairness does not apply, and the medium tier accepts that.
+    ["no sensitive attribute", { disparateImpact: {} }, "fairness", "not_applicable"],
+    ["no fairness evidence at all", { disparateImpact: undefined }, "fairness", "not_applicable"],
     ["card completeness not measured", { cardCompleteness: null }, "card_completeness", "not_run"],
     ["the smoke run not attempted", { smokeInferenceOk: undefined }, "smoke_inference", "not_run"],
     ["drift not measured although champion traffic exists", { driftedFeatureShare: null }, "drift_vs_champion", "not_run"],
@@ -219,7 +235,7 @@ describe("evaluateGates", () => {
       ["smoke_inference", "not_run"],
       ["performance_roc_auc", "not_run"],
       ["calibration_error", "not_run"],
-      ["fairness", "not_run"],
+      ["fairness", "not_applicable"],
       ["drift_vs_champion", "not_applicable"],
       ["card_completeness", "not_run"],
     ]);
@@ -245,5 +261,55 @@ describe("evaluateGates", () => {
       [],
       ["performance_roc_auc", "calibration_error", "card_completeness"],
     ]);
+  });
+
+  it("says why an out-of-domain value cannot pass", () => {
+    expect(gate(evaluateGates({ policy: medium, evidence: { ...evidence, rocAuc: 1.926 } }), "performance_roc_auc")).toEqual({
+      gate: "performance_roc_auc",
+      status: "error",
+      passed: false,
+      value: 1.926,
+      threshold: 0.7,
+      comparison: ">=",
+      reason:
+        "ROC AUC on the reference data came out as 1.926, outside its domain [0, 1]: the computation is wrong, so the gate cannot pass",
+    });
+    expect(gate(evaluateGates({ policy: medium, evidence: { ...evidence, rocAuc: Number.NaN } }), "performance_roc_auc").value).toBeNull();
+  });
+
+  it.each([
+    // [tier, stored fairnessNotApplicable, status, passed, justification required]
+    ["low", undefined, "not_applicable", true, false],
+    ["medium", undefined, "not_applicable", true, false],
+    ["high", undefined, "not_applicable", true, true],
+    ["medium", "justify", "not_applicable", true, true],
+    ["medium", "refuse", "failed", false, false],
+  ] as const)("with no sensitive attribute, the %s tier (fairnessNotApplicable %s) gives %s", (tier, stored, status, passed, justify) => {
+    const policy = parsePolicy({ riskTier: tier, stored: stored ? { fairnessNotApplicable: stored } : {} });
+    const fairness = gate(evaluateGates({ policy, evidence: { ...evidence, disparateImpact: {} } }), "fairness");
+    expect([fairness.status, fairness.passed]).toEqual([status, passed]);
+    expect(fairness.reason).toMatch(/^no sensitive attribute in the reference data/);
+    expect(justificationRequiredBecause({ policy, gates: [fairness] }) !== null).toBe(justify);
+  });
+
+  it("needs no justification when fairness was checked", () => {
+    const result = evaluateGates({ policy: DEFAULT_POLICIES.high, evidence });
+    expect(justificationRequiredBecause({ policy: DEFAULT_POLICIES.high, gates: result.gates })).toBeNull();
+  });
+
+  it("says on the drift gate when the reference is too small for PSI", () => {
+    const small = evaluateGates({ policy: medium, evidence: { ...evidence, referenceRows: 569 } });
+    expect(gate(small, "drift_vs_champion").reason).toBe(
+      "share of features drifted against champion traffic 0.100 ≤ 0.5; the reference has only 569 rows (fewer than 1,000), so PSI moves by sampling noise alone and this figure is weak",
+    );
+    const firstVersion = evaluateGates({
+      policy: medium,
+      evidence: { ...evidence, driftedFeatureShare: null, hasChampionTraffic: false, referenceRows: 300 },
+    });
+    expect(gate(firstVersion, "drift_vs_champion").reason).toMatch(
+      /^no recent champion traffic to compare with; the reference has only 300 rows/,
+    );
+    const large = evaluateGates({ policy: medium, evidence: { ...evidence, referenceRows: 1_000 } });
+    expect(gate(large, "drift_vs_champion").reason).toBe("share of features drifted against champion traffic 0.100 ≤ 0.5");
   });
 });

@@ -27,6 +27,16 @@ const ZCanaryGuardLimits = z.object({
 });
 export type TCanaryGuardLimits = z.infer<typeof ZCanaryGuardLimits>;
 
+/**
+ * What a tier does with a fairness gate that cannot apply (no sensitive attribute in the data, as
+ * for many medical, fraud or demand models): accept it, accept it only with the requester's written
+ * justification on the approval request, or refuse the version.
+ */
+const ZFairnessNotApplicable = z.enum(["accept", "justify", "refuse"], {
+  error: "fairnessNotApplicable must be accept, justify or refuse",
+});
+type TFairnessNotApplicable = z.infer<typeof ZFairnessNotApplicable>;
+
 /** The committee's policy for one risk tier: validation gate thresholds, approval quorum and canary-guard limits. */
 export const ZPolicy = z.object({
   minRocAuc: ZFraction,
@@ -37,6 +47,7 @@ export const ZPolicy = z.object({
   /** Share of input features drifted (PSI ≥ 0.1) between the reference data and recent champion traffic, at most. */
   maxDriftedFeatureShare: ZFraction,
   minCardCompleteness: ZFraction,
+  fairnessNotApplicable: ZFairnessNotApplicable,
   // A quorum above the committee's size could never be reached; nine is more than any committee we plan for.
   requiredApprovals: z.number().int().min(1).max(9),
   canaryGuard: ZCanaryGuardLimits,
@@ -62,6 +73,7 @@ export const DEFAULT_POLICIES: Record<TRiskTier, TPolicy> = {
     minDisparateImpact: 0.8,
     maxDriftedFeatureShare: 0.5,
     minCardCompleteness: 0.7,
+    fairnessNotApplicable: "accept",
     requiredApprovals: 1,
     canaryGuard: CANARY_GUARD,
   },
@@ -71,6 +83,7 @@ export const DEFAULT_POLICIES: Record<TRiskTier, TPolicy> = {
     minDisparateImpact: 0.8,
     maxDriftedFeatureShare: 0.5,
     minCardCompleteness: 0.9,
+    fairnessNotApplicable: "accept",
     requiredApprovals: 2,
     canaryGuard: CANARY_GUARD,
   },
@@ -80,6 +93,7 @@ export const DEFAULT_POLICIES: Record<TRiskTier, TPolicy> = {
     minDisparateImpact: 0.8,
     maxDriftedFeatureShare: 0.3,
     minCardCompleteness: 1,
+    fairnessNotApplicable: "justify",
     requiredApprovals: 3,
     canaryGuard: { ...CANARY_GUARD, maxErrorRateIncrease: 0.005 },
   },
@@ -97,6 +111,7 @@ function policySchemaForTier(riskTier: TRiskTier) {
     minDisparateImpact: policy.minDisparateImpact.default(defaults.minDisparateImpact),
     maxDriftedFeatureShare: policy.maxDriftedFeatureShare.default(defaults.maxDriftedFeatureShare),
     minCardCompleteness: policy.minCardCompleteness.default(defaults.minCardCompleteness),
+    fairnessNotApplicable: policy.fairnessNotApplicable.default(defaults.fairnessNotApplicable),
     requiredApprovals: policy.requiredApprovals.default(defaults.requiredApprovals),
     canaryGuard: z
       .object({
@@ -123,10 +138,12 @@ export function parsePolicy({ riskTier, stored }: { riskTier: TRiskTier; stored:
 }
 
 /**
- * The evidence of one validation run. A number left out, null or NaN means it could not be
- * measured, and its gate fails as `not_run`. Drift is the one exception, because a model's first
- * version has no champion traffic to drift from: a null share passes as `not_applicable` and says
- * so, unless `hasChampionTraffic` is true, when it fails like any missing evidence.
+ * The evidence of one validation run. A number left out or null means it could not be measured,
+ * and its gate fails as `not_run`; a number outside its domain (NaN, a fraction beyond [0, 1]) is
+ * an `error` of the computation, never a pass. Two gates can abstain: drift, because a model's
+ * first version has no champion traffic to drift from (a null share is `not_applicable`, unless
+ * `hasChampionTraffic` is true), and fairness, when the data has no sensitive attribute (the
+ * tier's `fairnessNotApplicable` decides whether that is accepted).
  */
 export type TGateEvidence = {
   rocAuc?: number | null;
@@ -136,15 +153,24 @@ export type TGateEvidence = {
   driftedFeatureShare?: number | null;
   /** Whether there was enough recent champion traffic to measure drift against. */
   hasChampionTraffic?: boolean;
+  /** Rows of reference data the drift gate compares with; below MIN_DRIFT_REFERENCE_ROWS the gate says so. */
+  referenceRows?: number | null;
   cardCompleteness?: number | null;
   smokeInferenceOk?: boolean | null;
 };
 
-type TGateStatus = "passed" | "failed" | "not_run" | "not_applicable";
+export const GATE_STATUSES = ["passed", "failed", "error", "not_run", "not_applicable"] as const;
+export type TGateStatus = (typeof GATE_STATUSES)[number];
+
+/**
+ * Below this many reference rows, the PSI of a feature moves past the 0.1 drift line by sampling
+ * noise alone (10 bins of ~100 rows each), so the drift gate says its figure is weak.
+ */
+const MIN_DRIFT_REFERENCE_ROWS = 1_000;
 
 export type TGateResult = {
   gate: string;
-  /** True for passed and not_applicable, false for failed and not_run. */
+  /** True for passed and for an accepted not_applicable; false for failed, error and not_run. */
   passed: boolean;
   value: number | null;
   threshold: number | null;
@@ -168,8 +194,20 @@ function notRun(gate: string, what: string, threshold: number, comparison: ">=" 
   };
 }
 
+/** Every statistic a gate judges here is a fraction: ROC AUC, ECE, disparate impact (lowest ÷ highest rate), drifted share, completeness. */
 function compare(gate: string, value: number | null | undefined, threshold: number, what: string, comparison: ">=" | "<="): TGateResult {
-  if (value === null || value === undefined || Number.isNaN(value)) return notRun(gate, what, threshold, comparison);
+  if (value === null || value === undefined) return notRun(gate, what, threshold, comparison);
+  if (!(value >= 0 && value <= 1)) {
+    return {
+      gate,
+      status: "error",
+      passed: false,
+      value: Number.isNaN(value) ? null : value,
+      threshold,
+      comparison,
+      reason: `${what} came out as ${value}, outside its domain [0, 1]: the computation is wrong, so the gate cannot pass`,
+    };
+  }
   const passed = comparison === ">=" ? value >= threshold - COMPARISON_TOLERANCE : value <= threshold + COMPARISON_TOLERANCE;
   const symbol = comparison === ">=" ? (passed ? "≥" : "<") : passed ? "≤" : ">";
   return {
@@ -199,18 +237,27 @@ function smokeGate(smokeInferenceOk: boolean | null | undefined): TGateResult {
     : { ...base, status: "failed", passed: false, value: 0, reason: "the model failed on the reference rows" };
 }
 
-function fairnessGates(disparateImpact: Record<string, number | null> | null | undefined, threshold: number): TGateResult[] {
+const NO_SENSITIVE_ATTRIBUTE = "no sensitive attribute in the reference data, so fairness cannot be checked";
+const FAIRNESS_NOT_APPLICABLE_REASON: Record<TFairnessNotApplicable, string> = {
+  accept: `${NO_SENSITIVE_ATTRIBUTE}; this tier's policy accepts that`,
+  justify: `${NO_SENSITIVE_ATTRIBUTE}; this tier's policy accepts that with the requester's justification on the approval request`,
+  refuse: `${NO_SENSITIVE_ATTRIBUTE}, and this tier's policy refuses a version without a fairness check`,
+};
+
+function fairnessGates(disparateImpact: Record<string, number | null> | null | undefined, policy: TPolicy): TGateResult[] {
+  const threshold = policy.minDisparateImpact;
   const attributes = Object.entries(disparateImpact ?? {});
   if (attributes.length === 0) {
+    const accepted = policy.fairnessNotApplicable !== "refuse";
     return [
       {
         gate: "fairness",
-        status: "not_run",
-        passed: false,
+        status: accepted ? "not_applicable" : "failed",
+        passed: accepted,
         value: null,
         threshold,
         comparison: ">=",
-        reason: "no sensitive attribute in the reference data, so fairness cannot be checked",
+        reason: FAIRNESS_NOT_APPLICABLE_REASON[policy.fairnessNotApplicable],
       },
     ];
   }
@@ -221,8 +268,12 @@ function fairnessGates(disparateImpact: Record<string, number | null> | null | u
 
 function driftGate(evidence: TGateEvidence, threshold: number): TGateResult {
   const share = evidence.driftedFeatureShare;
-  const missing = share === null || share === undefined || Number.isNaN(share);
-  if (missing && evidence.hasChampionTraffic !== true) {
+  const rows = evidence.referenceRows;
+  const smallReference =
+    typeof rows === "number" && rows < MIN_DRIFT_REFERENCE_ROWS
+      ? `; the reference has only ${rows} rows (fewer than ${MIN_DRIFT_REFERENCE_ROWS.toLocaleString("en-US")}), so PSI moves by sampling noise alone and this figure is weak`
+      : "";
+  if ((share === null || share === undefined) && evidence.hasChampionTraffic !== true) {
     return {
       gate: "drift_vs_champion",
       status: "not_applicable",
@@ -230,26 +281,44 @@ function driftGate(evidence: TGateEvidence, threshold: number): TGateResult {
       value: null,
       threshold,
       comparison: "<=",
-      reason: "no recent champion traffic to compare with",
+      reason: `no recent champion traffic to compare with${smallReference}`,
     };
   }
-  return compare("drift_vs_champion", share, threshold, "share of features drifted against champion traffic", "<=");
+  const result = compare("drift_vs_champion", share, threshold, "share of features drifted against champion traffic", "<=");
+  return { ...result, reason: result.reason + smallReference };
 }
 
 /**
  * Judges validation evidence against a tier's policy, gate by gate: a value equal to its threshold
- * passes, missing evidence fails as `not_run`, and the run passes only when every gate passed or
- * does not apply. Disparate impact follows the four-fifths rule, one gate per sensitive attribute.
+ * passes, missing evidence fails as `not_run`, a value outside its domain fails as `error`, and the
+ * run passes only when every gate passed or does not apply. Disparate impact follows the
+ * four-fifths rule, one gate per sensitive attribute.
  */
 export function evaluateGates({ policy, evidence }: { policy: TPolicy; evidence: TGateEvidence }): TGateEvaluation {
   const gates: TGateResult[] = [
     smokeGate(evidence.smokeInferenceOk),
     compare("performance_roc_auc", evidence.rocAuc, policy.minRocAuc, "ROC AUC on the reference data", ">="),
     compare("calibration_error", evidence.calibrationError, policy.maxCalibrationError, "expected calibration error", "<="),
-    ...fairnessGates(evidence.disparateImpact, policy.minDisparateImpact),
+    ...fairnessGates(evidence.disparateImpact, policy),
     driftGate(evidence, policy.maxDriftedFeatureShare),
     compare("card_completeness", evidence.cardCompleteness, policy.minCardCompleteness, "model card completeness", ">="),
   ];
   const failedGates = gates.filter((gate) => !gate.passed).map((gate) => gate.gate);
   return { passed: failedGates.length === 0, gates, failedGates };
+}
+
+/**
+ * Why the approval request of a version must carry the requester's justification, or null when it
+ * need not: its fairness gate did not apply and the tier's policy accepts that only when justified.
+ */
+export function justificationRequiredBecause({
+  policy,
+  gates,
+}: {
+  policy: TPolicy;
+  gates: ReadonlyArray<{ gate: string; status?: TGateStatus | null }>;
+}): string | null {
+  const fairness = gates.find((gate) => gate.gate === "fairness");
+  if (fairness?.status !== "not_applicable" || policy.fairnessNotApplicable !== "justify") return null;
+  return "the fairness gate did not apply (no sensitive attribute in the reference data), and this risk tier accepts that only with a justification";
 }

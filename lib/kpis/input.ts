@@ -1,5 +1,6 @@
 import Papa from "papaparse";
 import { z } from "zod";
+import { instantProblem } from "@/lib/validation/edge";
 
 /** Most values one request or one CSV file may carry: large enough for years of daily KPIs, small enough for one transaction. */
 export const MAX_KPI_VALUES = 10_000;
@@ -10,7 +11,10 @@ const hasControlCharacter = (text: string) =>
   [...text].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f);
 
 export const ZKpiValue = z.object({
-  date: z.iso.date({ error: "date must be a calendar date like 2026-03-31" }),
+  date: z.iso.date({ error: "date must be a calendar date like 2026-03-31", abort: true }).superRefine((text, context) => {
+    const problem = instantProblem(text);
+    if (problem) context.addIssue({ code: "custom", message: `date ${problem}` });
+  }),
   metric: z
     .string({ error: "metric must be text" })
     .trim()

@@ -64,14 +64,31 @@ describe("model card", () => {
     expect(completeness.missing.map((item) => item.section)).toEqual([
       "Intended use",
       "Out-of-scope uses",
-      "Factors",
       "Metrics",
       "Evaluation data",
       "Quantitative analyses",
       "Ethical considerations",
       "Caveats and recommendations",
     ]);
-    expect(completeness.score).toBeCloseTo(2 / 10, 12);
+    // Factors does not apply to data with no sensitive attribute: 2 of the 9 sections a user can provide.
+    expect(completeness.notApplicable.map((item) => item.section)).toEqual(["Factors"]);
+    expect(completeness.score).toBeCloseTo(2 / 9, 12);
+  });
+
+  it("reaches 1 without a sensitive attribute or a training time range, and owner, name and source are what count", () => {
+    const complete = { ...source.version, inputSchema: ZInputSchema.parse({ features: [{ name: "mean radius", type: "numeric" }] }) };
+    const staticData = { datasetName: "Wisconsin breast cancer", source: "UCI Machine Learning Repository" };
+    const card = assembleModelCard({ ...source, version: { ...complete, trainingData: staticData } });
+    expect(card.model_parameters.data.train.description).toBe("source: UCI Machine Learning Repository");
+    expect(computeCardCompleteness(card)).toMatchObject({ score: 1, missing: [] });
+    const noSource = computeCardCompleteness(
+      assembleModelCard({ ...source, version: { ...complete, trainingData: { datasetName: "x" } } }),
+    );
+    expect(noSource.missing.map((item) => item.section)).toEqual(["Training data"]);
+    const noOwner = computeCardCompleteness(
+      assembleModelCard({ ...source, model: { ...source.model, ownerName: null }, version: { ...complete, trainingData: staticData } }),
+    );
+    expect(noOwner.missing.map((item) => item.section)).toEqual(["Model details"]);
   });
 
   it("renders every section in Markdown", () => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { modelInputFeatures, type TInputSchema, type TOutputSchema } from "../registry/input-schema";
 import type { TCardText } from "../registry/version-input";
+import type { TRiskTier } from "../governance/policy";
 
 /**
  * A model card in the Model Card Toolkit's JSON shape (schema v0.0.2, snake_case field names).
@@ -59,7 +60,7 @@ export type TCardSource = {
     description: string;
     ownerName: string | null;
     ownerEmail: string | null;
-    riskTier: string;
+    riskTier: TRiskTier;
     useCase: string;
     businessKpi: string;
   };
@@ -91,6 +92,28 @@ const METRIC_NAMES: Record<string, string> = {
   ece: "Expected calibration error",
 };
 
+/** The provenance sentence of the training data, from the fields given: a field that does not apply is left out, not shown as "?". */
+function describeTrainingData(training: {
+  rowCount?: number;
+  timeRangeStart?: string;
+  timeRangeEnd?: string;
+  source?: string;
+  sha256?: string;
+}): string {
+  const range =
+    training.timeRangeStart && training.timeRangeEnd
+      ? `from ${training.timeRangeStart} to ${training.timeRangeEnd}`
+      : training.timeRangeStart
+        ? `from ${training.timeRangeStart}`
+        : training.timeRangeEnd
+          ? `to ${training.timeRangeEnd}`
+          : "";
+  const size = [training.rowCount !== undefined ? `${training.rowCount} rows` : "", range].filter(Boolean).join(" ");
+  return [size, training.source ? `source: ${training.source}` : "", training.sha256 ? `sha256 ${training.sha256}` : ""]
+    .filter(Boolean)
+    .join("; ");
+}
+
 const lines = (text: string) => (text.trim() ? [{ description: text.trim() }] : []);
 
 /** Assembles the Model Card Toolkit card of a version from its registry record. */
@@ -119,9 +142,7 @@ export function assembleModelCard(source: TCardSource): TModelCard {
       data: {
         train: {
           name: training.datasetName ?? "",
-          description: training.datasetName
-            ? `${training.rowCount ?? "?"} rows from ${training.timeRangeStart ?? "?"} to ${training.timeRangeEnd ?? "?"}; source: ${training.source ?? "?"}; sha256 ${training.sha256 ?? "?"}`
-            : "",
+          description: describeTrainingData(training),
           sensitive: { sensitive_data: sensitive.map((feature) => feature.name) },
         },
         eval: version.referenceRows
@@ -165,11 +186,26 @@ export function assembleModelCard(source: TCardSource): TModelCard {
   };
 }
 
-export type TCompleteness = { score: number; present: string[]; missing: Array<{ section: string; why: string }> };
+export type TCompleteness = {
+  score: number;
+  present: string[];
+  missing: Array<{ section: string; why: string }>;
+  /** Sections that do not apply to this model, left out of the score: a user cannot provide them. */
+  notApplicable: Array<{ section: string; why: string }>;
+};
 
-/** Which required sections a card has: the Model Card Toolkit's sections, each required for governance. */
+/**
+ * Which required sections a card has: the Model Card Toolkit's sections, each required for
+ * governance. The score counts only what a user can provide: Factors does not apply to a model
+ * whose data has no sensitive attribute (the fairness gate says so and the policy judges it).
+ */
 export function computeCardCompleteness(card: TModelCard): TCompleteness {
+  const hasFactors = card.oversight.factors.length > 0;
+  const notApplicable = hasFactors
+    ? []
+    : [{ section: "Factors", why: "the data has no sensitive attribute, so there is no factor to monitor fairness by" }];
   const checks: Array<[section: string, ok: boolean, why: string]> = [
+    ...(hasFactors ? [["Factors", true, "declare the sensitive attributes monitored for fairness"] as [string, boolean, string]] : []),
     [
       "Model details",
       Boolean(card.model_details.overview.trim()) && card.model_details.owners.length > 0,
@@ -177,13 +213,12 @@ export function computeCardCompleteness(card: TModelCard): TCompleteness {
     ],
     ["Intended use", card.considerations.use_cases.length > 0, "say what the model is for"],
     ["Out-of-scope uses", Boolean(card.oversight.out_of_scope_uses), "say what it must not be used for"],
-    ["Factors", card.oversight.factors.length > 0, "declare the sensitive attributes monitored for fairness"],
     ["Metrics", card.quantitative_analysis.performance_metrics.length > 0, "record offline evaluation metrics"],
     ["Evaluation data", Boolean(card.model_parameters.data.eval), "register a reference (validation) sample"],
     [
       "Training data",
-      Boolean(card.model_parameters.data.train.name && card.model_parameters.data.train.description),
-      "give the training data's provenance",
+      Boolean(card.model_parameters.data.train.name && card.model_parameters.data.train.description?.includes("source: ")),
+      "give the training data's name and source",
     ],
     ["Quantitative analyses", card.quantitative_analysis.performance_metrics.length >= 3, "report at least three metrics"],
     ["Ethical considerations", card.considerations.ethical_considerations.length > 0, "state the ethical considerations"],
@@ -195,7 +230,7 @@ export function computeCardCompleteness(card: TModelCard): TCompleteness {
   ];
   const present = checks.filter(([, ok]) => ok).map(([section]) => section);
   const missing = checks.filter(([, ok]) => !ok).map(([section, , why]) => ({ section, why }));
-  return { score: present.length / checks.length, present, missing };
+  return { score: present.length / checks.length, present, missing, notApplicable };
 }
 
 /** The card as Markdown, in the Model Card Toolkit's section order. */
@@ -205,7 +240,7 @@ export function renderModelCardMarkdown(card: TModelCard, completeness: TComplet
   const out = [
     `# Model card: ${card.model_details.name} ${card.model_details.version.name}`,
     "",
-    `Completeness: ${Math.round(completeness.score * 100)} %${completeness.missing.length ? ` (missing: ${completeness.missing.map((item) => item.section).join(", ")})` : ""}`,
+    `Completeness: ${Math.round(completeness.score * 100)} %${completeness.missing.length ? ` (missing: ${completeness.missing.map((item) => item.section).join(", ")})` : ""}${completeness.notApplicable.length ? ` (not applicable: ${completeness.notApplicable.map((item) => `${item.section}, ${item.why}`).join("; ")})` : ""}`,
     "",
     "## Model details",
     "",

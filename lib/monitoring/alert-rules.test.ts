@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { describeAlert, evaluateRule, recovered, webhookPayload, ZAlertRuleInput, type TAlertRule } from "./alert-rules";
+import type { TWindowPoint } from "./verdict";
+
+// Exact figures of windows with plenty of predictions: only the value decides.
+const exact = (values: readonly number[]): TWindowPoint[] => values.map((value) => ({ value, lower: value, upper: value, count: 2_000 }));
 
 const drift: TAlertRule = {
   name: "Drift on income",
@@ -26,14 +30,14 @@ describe("evaluateRule", () => {
     [[0.12, 0.2], true, "keep"],
     [[], false, "keep"],
   ] as const)("values %j, open %s → %s", (values, open, action) => {
-    expect(evaluateRule(drift, [...values], open).action).toBe(action);
+    expect(evaluateRule(drift, exact(values), open).action).toBe(action);
   });
 
   it("waits for the configured number of breaching windows in a row", () => {
     const sustained = { ...drift, consecutiveWindows: 3 };
-    expect(evaluateRule(sustained, [0.2, 0.2], false).action).toBe("keep");
-    expect(evaluateRule(sustained, [0.2, 0.05, 0.2, 0.2], false).action).toBe("keep");
-    expect(evaluateRule(sustained, [0.05, 0.2, 0.2, 0.2], false).action).toBe("fire");
+    expect(evaluateRule(sustained, exact([0.2, 0.2]), false).action).toBe("keep");
+    expect(evaluateRule(sustained, exact([0.2, 0.05, 0.2, 0.2]), false).action).toBe("keep");
+    expect(evaluateRule(sustained, exact([0.05, 0.2, 0.2, 0.2]), false).action).toBe("fire");
   });
 
   it("does not flap on a value oscillating around the threshold", () => {
@@ -41,7 +45,7 @@ describe("evaluateRule", () => {
     let open = false;
     const transitions: string[] = [];
     series.forEach((_, index) => {
-      const decision = evaluateRule(drift, series.slice(0, index + 1), open);
+      const decision = evaluateRule(drift, exact(series.slice(0, index + 1)), open);
       if (decision.action === "fire") {
         open = true;
         transitions.push(`fire@${index}`);
@@ -62,10 +66,35 @@ describe("evaluateRule", () => {
       threshold: 0.8,
       resolveThreshold: 0.85,
     };
-    expect(evaluateRule(fairness, [0.79], false).action).toBe("fire");
-    expect(evaluateRule(fairness, [0.79, 0.82], true).action).toBe("keep");
-    expect(evaluateRule(fairness, [0.79, 0.86], true).action).toBe("resolve");
+    expect(evaluateRule(fairness, exact([0.79]), false).action).toBe("fire");
+    expect(evaluateRule(fairness, exact([0.79, 0.82]), true).action).toBe("keep");
+    expect(evaluateRule(fairness, exact([0.79, 0.86]), true).action).toBe("resolve");
     expect(recovered({ ...fairness, resolveThreshold: null }, 0.8)).toBe(true);
+  });
+});
+
+describe("statistical support", () => {
+  it("does not fire on a window whose lower bound straddles the threshold, or with too few predictions", () => {
+    // The issue's false alarm: 0.103 with bounds 0.002–0.176 around the 0.1 threshold.
+    expect(evaluateRule(drift, [{ value: 0.103, lower: 0.002, upper: 0.176, count: 2_000 }], false).action).toBe("keep");
+    expect(evaluateRule(drift, [{ value: 0.3, lower: 0.25, upper: 0.35, count: 499 }], false).action).toBe("keep");
+    expect(evaluateRule(drift, [{ value: 0.3, lower: 0.25, upper: 0.35, count: 500 }], false).action).toBe("fire");
+  });
+
+  it("fires a 'below' rule only when the interval's upper end is below the threshold", () => {
+    const fairness: TAlertRule = {
+      ...drift,
+      metric: "fairness.disparate_impact",
+      comparison: "lt",
+      threshold: 0.8,
+      resolveThreshold: 0.85,
+    };
+    expect(evaluateRule(fairness, [{ value: 0.737, lower: 0.62, upper: 0.87, count: 2_000 }], false).action).toBe("keep");
+    expect(evaluateRule(fairness, [{ value: 0.7, lower: 0.62, upper: 0.79, count: 2_000 }], false).action).toBe("fire");
+  });
+
+  it("defaults new rules to two windows in a row", () => {
+    expect(ZAlertRuleInput.parse({ name: "x", metric: "latency.p99_ms", comparison: "gt", threshold: "250" }).consecutiveWindows).toBe(2);
   });
 });
 

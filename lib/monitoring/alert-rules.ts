@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { TWindowLayout, TWindowSummary } from "./window";
 import { performancePanel } from "./panels";
-
-type TComparison = "gt" | "gte" | "lt" | "lte";
+import { breaches, judgeWindow, type TComparison, type TWindowPoint } from "./verdict";
 export type TAlertRule = {
   name: string;
   /** `${kind}.${statistic}` of a monitor result, e.g. "drift.wasserstein_normed" or "fairness.disparate_impact". */
@@ -18,6 +17,12 @@ export type TAlertRule = {
   consecutiveWindows: number;
   triggersRetraining: boolean;
 };
+
+/**
+ * Sustained breaches before a default drift or fairness rule fires: two supported hours in a row.
+ * One hour let sampling noise page people on undrifted traffic (scripts/bench/alerts.ts measures both).
+ */
+export const DEFAULT_CONSECUTIVE_WINDOWS = 2;
 
 export const ZAlertRuleInput = z
   .object({
@@ -38,7 +43,12 @@ export const ZAlertRuleInput = z
       .default(null),
     windowGranularity: z.enum(["hour", "day"]).default("hour"),
     severity: z.enum(["info", "warning", "critical"]).default("warning"),
-    consecutiveWindows: z.coerce.number().int().min(1, "at least one window").max(48, "at most 48 windows").default(1),
+    consecutiveWindows: z.coerce
+      .number()
+      .int()
+      .min(1, "at least one window")
+      .max(48, "at most 48 windows")
+      .default(DEFAULT_CONSECUTIVE_WINDOWS),
     triggersRetraining: z.coerce.boolean().default(false),
   })
   .superRefine((rule, context) => {
@@ -53,19 +63,6 @@ export const ZAlertRuleInput = z
     }
   });
 
-function breaches(comparison: TComparison, value: number, threshold: number): boolean {
-  switch (comparison) {
-    case "gt":
-      return value > threshold;
-    case "gte":
-      return value >= threshold;
-    case "lt":
-      return value < threshold;
-    case "lte":
-      return value <= threshold;
-  }
-}
-
 /** Back to healthy: past the resolve level (or simply no longer breaching when the rule has none). */
 export function recovered(rule: Pick<TAlertRule, "comparison" | "threshold" | "resolveThreshold">, value: number): boolean {
   if (rule.resolveThreshold === null) return !breaches(rule.comparison, value, rule.threshold);
@@ -76,16 +73,20 @@ export type TAlertDecision =
   { action: "fire"; value: number } | { action: "resolve"; value: number } | { action: "keep"; value: number | null };
 
 /**
- * One evaluation of a rule over its series (oldest first, windows without enough data left out):
- * fire after `consecutiveWindows` breaching windows in a row, resolve only once the latest value is
- * past the resolve level; in between nothing changes, so a value hovering at the threshold cannot flap.
+ * One evaluation of a rule over its latest complete windows (oldest first, windows without enough
+ * data left out): fire when each of the last `consecutiveWindows` is a breach by judgeWindow — the
+ * function the dashboard's badges use — so one noisy hour, or a figure whose bounds straddle the
+ * threshold, never fires; resolve only once the latest value is past the resolve level; in between
+ * nothing changes, so a value hovering at the threshold cannot flap.
  */
-export function evaluateRule(rule: TAlertRule, values: number[], open: boolean): TAlertDecision {
-  const latest = values.length ? values[values.length - 1] : null;
+export function evaluateRule(rule: TAlertRule, points: TWindowPoint[], open: boolean): TAlertDecision {
+  const latest = points.length ? points[points.length - 1].value : null;
   if (latest === null) return { action: "keep", value: null };
   if (open) return recovered(rule, latest) ? { action: "resolve", value: latest } : { action: "keep", value: latest };
-  const recent = values.slice(-rule.consecutiveWindows);
-  const sustained = recent.length === rule.consecutiveWindows && recent.every((value) => breaches(rule.comparison, value, rule.threshold));
+  const recent = points.slice(-rule.consecutiveWindows);
+  const sustained =
+    recent.length === rule.consecutiveWindows &&
+    recent.every((point) => judgeWindow({ comparison: rule.comparison, threshold: rule.threshold, point }).status === "breach");
   return sustained ? { action: "fire", value: latest } : { action: "keep", value: latest };
 }
 
@@ -108,7 +109,13 @@ export function describeAlert(rule: TAlertRule, value: number, modelName: string
  * a drop of 0.1 in estimated or realized ROC AUC from the reference, and p99 latency.
  */
 export function defaultAlertRules({ layout, reference }: { layout: TWindowLayout; reference: TWindowSummary }): TAlertRule[] {
-  const base = { groupName: "", feature: "", windowGranularity: "hour" as const, consecutiveWindows: 1, triggersRetraining: false };
+  const base = {
+    groupName: "",
+    feature: "",
+    windowGranularity: "hour" as const,
+    consecutiveWindows: DEFAULT_CONSECUTIVE_WINDOWS,
+    triggersRetraining: false,
+  };
   const rules: TAlertRule[] = layout.features.map((feature) => ({
     ...base,
     name: `Drift on ${feature.name}`,
@@ -127,7 +134,7 @@ export function defaultAlertRules({ layout, reference }: { layout: TWindowLayout
     threshold: 0.5,
     resolveThreshold: 0.25,
     severity: "critical",
-    consecutiveWindows: 3,
+    consecutiveWindows: DEFAULT_CONSECUTIVE_WINDOWS + 1,
     triggersRetraining: true,
   });
   for (const feature of layout.features.filter((candidate) => candidate.sensitive)) {
@@ -164,6 +171,7 @@ export function defaultAlertRules({ layout, reference }: { layout: TWindowLayout
       resolveThreshold: floor + 0.03,
       severity: "critical",
       windowGranularity: "day",
+      consecutiveWindows: 1,
     });
   }
   rules.push({

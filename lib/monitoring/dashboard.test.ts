@@ -53,6 +53,30 @@ describe("buildDashboard", () => {
       point(starts[1], "fairness", "disparate_impact", 0.9, "ok", "", "sex"),
     ],
   });
+  it("carries each feature's latest complete hour verdict (the alert rules' window) beside the range's, never merged", () => {
+    const withLatest = buildDashboard({
+      range: "24h",
+      layout,
+      referenceFeatures: sketchReferenceFeatures(layout, profile),
+      referenceSorted: { income: Float64Array.from(profile.columns.income).sort() },
+      windows: [{ start: starts[0], summary: summarizeWindow(layout, rows(0)) }],
+      results: [point(starts[0], "drift", "wasserstein_normed", 0.02, "ok", "income")],
+      latestHour: {
+        start: starts[1],
+        results: [
+          point(starts[1], "volume", "predictions", 2000, "ok"),
+          { ...point(starts[1], "drift", "wasserstein_normed", 0.18, "breach", "income"), details: { lower: 0.12, upper: 0.25 } },
+        ],
+      },
+    });
+    const income = withLatest.heatmap.features.find((row) => row.name === "income")!;
+    // The range (one undrifted 300-row window) is too small to judge; the latest hour is a supported breach.
+    expect(income.range).toMatchObject({ count: 300, status: "unknown" });
+    expect(income.latestHour).toMatchObject({ value: 0.18, lower: 0.12, count: 2000, status: "breach", supported: true });
+    expect(withLatest.latestHour).toMatchObject({ start: starts[1], predictions: 2000 });
+    expect(withLatest.heatmap.features.find((row) => row.name === "sex")!.latestHour).toBeNull();
+  });
+
   it("lays the stored results out as heat-map cells per feature and window, 'unknown' where nothing was stored", () => {
     expect(dashboard.windows).toEqual(starts);
     expect(dashboard.heatmap.features.find((row) => row.name === "income")!.cells.map((cell) => cell.status)).toEqual(["ok", "breach"]);

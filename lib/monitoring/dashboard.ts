@@ -2,6 +2,8 @@ import type { TMonitorStatus } from "../types/monitoring";
 import { fairnessPanels, featureDriftPanels, latencyPanel, performancePanel } from "./panels";
 import { emptyWindowSummary, mergeWindowSummaries, type TWindowLayout, type TWindowSummary } from "./window";
 import type { TSketch } from "./sketch";
+import { judgeDisparateImpact } from "./panels";
+import { judgeWindow, type TComparison, type TWindowVerdict } from "./verdict";
 
 export const MONITOR_RANGES = {
   "24h": { label: "24 hours", ms: 24 * 3_600_000, granularity: "hour" },
@@ -31,12 +33,86 @@ export type TResultPoint = {
 };
 type TCell = { start: string; value: number | null; status: TMonitorStatus };
 
+/** A verdict with the figure it judged: the latest complete hour's (what alert rules judge) or the range's. */
+export type TVerdict = TWindowVerdict & { value: number | null; lower: number | null; upper: number | null; count: number | null };
+
+/** The rules the dashboard judges with, so its latest-hour badge and the alert on the same window cannot disagree. */
+export type TJudgingRule = {
+  metric: string;
+  feature: string;
+  groupName: string;
+  comparison: TComparison;
+  threshold: number;
+  windowGranularity: string;
+  enabled: boolean;
+};
+
+const DEFAULT_COMPARISON: Record<string, TComparison> = {
+  "drift.wasserstein_normed": "gte",
+  "drift.jensenshannon": "gte",
+  "drift.drifted_share": "gte",
+  "fairness.disparate_impact": "lt",
+};
+
+/**
+ * The latest complete hour's verdict on one stored result, by judgeWindow with the model's enabled
+ * hourly rule on the same metric, feature and group (the one the alert job evaluates), or the
+ * stored threshold when there is none.
+ */
+export function judgeLatestHour({
+  results,
+  rules,
+  kind,
+  statistic,
+  feature = "",
+  groupName = "",
+}: {
+  results: TResultPoint[];
+  rules: TJudgingRule[];
+  kind: string;
+  statistic: string;
+  feature?: string;
+  groupName?: string;
+}): TVerdict | null {
+  const metric = `${kind}.${statistic}`;
+  const result = results.find(
+    (candidate) =>
+      candidate.kind === kind && candidate.statistic === statistic && candidate.feature === feature && candidate.groupName === groupName,
+  );
+  if (!result) return null;
+  const volume = results.find((candidate) => candidate.kind === "volume" && candidate.statistic === "predictions");
+  const rule = rules.find(
+    (candidate) =>
+      candidate.enabled &&
+      candidate.windowGranularity === "hour" &&
+      candidate.metric === metric &&
+      candidate.feature === feature &&
+      candidate.groupName === groupName,
+  );
+  const comparison = rule?.comparison ?? DEFAULT_COMPARISON[metric] ?? "gte";
+  const threshold = rule?.threshold ?? result.threshold;
+  const numberOrNull = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
+  const point = {
+    value: result.value,
+    lower: numberOrNull(result.details.lower),
+    upper: numberOrNull(result.details.upper),
+    count: numberOrNull(result.details.count) ?? volume?.value ?? null,
+  };
+  if (threshold === null) return { ...point, status: "unknown", supported: false, reason: "no threshold" };
+  return { ...point, ...judgeWindow({ comparison, threshold, point }) };
+}
+
 export type TMonitoringDashboard = {
   range: TMonitorRange;
   granularity: "hour" | "day";
   windows: string[];
   rowCount: number;
-  heatmap: { dataset: TCell[]; features: { name: string; kind: string; statistic: string; cells: TCell[] }[] };
+  heatmap: {
+    dataset: TCell[];
+    features: { name: string; kind: string; statistic: string; cells: TCell[]; latestHour: TVerdict | null; range: TVerdict }[];
+  };
+  /** The latest complete hour (the window the alert rules judge), null when nothing is stored for it. */
+  latestHour: { start: string; predictions: number | null; dataset: TVerdict | null } | null;
   feature: null | {
     name: string;
     statistic: string;
@@ -61,6 +137,9 @@ export type TMonitoringDashboard = {
   fairness: {
     attribute: string;
     disparateImpact: number | null;
+    /** The range's ratio with its 95 % interval, judged as the rule judges one window. */
+    range: TVerdict;
+    latestHour: TVerdict | null;
     referenceDisparateImpact: number | null;
     flags: string[];
     groups: {
@@ -89,6 +168,8 @@ export function buildDashboard({
   windows,
   results,
   selectedFeature,
+  latestHour = null,
+  rules = [],
 }: {
   range: TMonitorRange;
   layout: TWindowLayout;
@@ -97,6 +178,9 @@ export function buildDashboard({
   windows: { start: string; summary: TWindowSummary }[];
   results: TResultPoint[];
   selectedFeature?: string;
+  /** Hourly results of the latest complete hour, whatever the range's granularity. */
+  latestHour?: { start: string; results: TResultPoint[] } | null;
+  rules?: TJudgingRule[];
 }): TMonitoringDashboard {
   const starts = [...new Set([...windows.map((window) => window.start), ...results.map((result) => result.start)])].sort();
   const index = new Map<string, TResultPoint>();
@@ -129,6 +213,22 @@ export function buildDashboard({
     return {
       attribute: panel.attribute,
       disparateImpact: panel.disparateImpact,
+      range: {
+        value: panel.disparateImpact,
+        lower: panel.disparateImpactLower,
+        upper: panel.disparateImpactUpper,
+        count: panel.count,
+        ...judgeDisparateImpact(panel),
+      },
+      latestHour: latestHour
+        ? judgeLatestHour({
+            results: latestHour.results,
+            rules,
+            kind: "fairness",
+            statistic: "disparate_impact",
+            groupName: panel.attribute,
+          })
+        : null,
       referenceDisparateImpact: (latest?.details.reference as number | null | undefined) ?? null,
       flags: panel.flags,
       groups: panel.groups.map((group) => ({
@@ -151,13 +251,41 @@ export function buildDashboard({
     rowCount: merged.count,
     heatmap: {
       dataset: starts.map((start) => cell(at("drift", "drifted_share", start), start)),
-      features: layout.features.map((feature) => ({
-        name: feature.name,
-        kind: feature.kind,
-        statistic: statisticOf(feature.kind),
-        cells: starts.map((start) => cell(at("drift", statisticOf(feature.kind), start, feature.name), start)),
-      })),
+      features: layout.features.map((feature) => {
+        const summary = drift.find((candidate) => candidate.name === feature.name)!;
+        return {
+          name: feature.name,
+          kind: feature.kind,
+          statistic: statisticOf(feature.kind),
+          cells: starts.map((start) => cell(at("drift", statisticOf(feature.kind), start, feature.name), start)),
+          latestHour: latestHour
+            ? judgeLatestHour({
+                results: latestHour.results,
+                rules,
+                kind: "drift",
+                statistic: statisticOf(feature.kind),
+                feature: feature.name,
+              })
+            : null,
+          range: {
+            value: summary.statistic,
+            lower: summary.lower,
+            upper: summary.upper,
+            count: summary.count,
+            status: summary.status,
+            supported: summary.drifted,
+            reason: summary.reason,
+          },
+        };
+      }),
     },
+    latestHour: latestHour
+      ? {
+          start: latestHour.start,
+          predictions: latestHour.results.find((result) => result.kind === "volume" && result.statistic === "predictions")?.value ?? null,
+          dataset: judgeLatestHour({ results: latestHour.results, rules, kind: "drift", statistic: "drifted_share" }),
+        }
+      : null,
     feature: chosen
       ? {
           name: chosen.name,

@@ -10,6 +10,7 @@ import {
 } from "./sketch";
 import type { TMonitorStatus } from "../types/monitoring";
 import { LATENCY_EDGES_MS, type TWindowLayout, type TWindowSummary } from "./window";
+import { judgeWindow, ratioOfProportionsInterval } from "./verdict";
 
 /** One feature's drift over a range of windows, computed from sketches. */
 export type TFeatureDriftPanel = {
@@ -22,8 +23,12 @@ export type TFeatureDriftPanel = {
   upper: number | null;
   psi: number | null;
   threshold: number;
+  /** The verdict of judgeWindow: drifted only when the breach is supported (enough rows, bound past the threshold). */
   drifted: boolean;
   status: TMonitorStatus;
+  reason: string;
+  /** Predictions behind the current side. */
+  count: number;
   note: string;
   /** Shares of reference and current per bin or category, for the histograms. */
   histogram: { bin: string; reference: number; current: number }[];
@@ -58,6 +63,8 @@ export function featureDriftPanels({
       const cur = current[feature.name] as TCategoricalSketch | undefined;
       const statistic = cur ? jensenShannonFromCounts(ref.counts, cur.counts) : null;
       const categories = [...new Set([...Object.keys(ref.counts), ...Object.keys(cur?.counts ?? {})])].sort();
+      const count = cur?.count ?? 0;
+      const verdict = judgeWindow({ comparison: "gte", threshold, point: { value: statistic, lower: statistic, upper: statistic, count } });
       return {
         name: feature.name,
         kind: "categorical",
@@ -67,8 +74,10 @@ export function featureDriftPanels({
         upper: statistic,
         psi: null,
         threshold,
-        drifted: statistic !== null && statistic >= threshold,
-        status: statusOfDistance(statistic, threshold),
+        drifted: verdict.status === "breach",
+        status: verdict.status,
+        reason: verdict.reason,
+        count,
         note: "Jensen–Shannon distance over category shares (exact)",
         histogram: categories.map((category) => ({
           bin: category,
@@ -107,6 +116,8 @@ export function featureDriftPanels({
         threshold,
         drifted: false,
         status: "unknown",
+        reason: "no data in this window",
+        count: 0,
         note: "no data in this range",
         histogram,
       };
@@ -125,22 +136,28 @@ export function featureDriftPanels({
         threshold,
         drifted,
         status: drifted ? "breach" : "ok",
+        reason: drifted ? "values outside the constant reference" : "as constant as the reference",
+        count: cur?.count ?? 0,
         note: "undefined: the reference is constant",
         histogram,
       };
     }
     const statistic = distance.estimate / std;
+    const bounds = { lower: distance.lower / std, upper: distance.upper / std };
+    const count = cur?.count ?? 0;
+    const verdict = judgeWindow({ comparison: "gte", threshold, point: { value: statistic, ...bounds, count } });
     return {
       name: feature.name,
       kind: "numerical",
       test: "wasserstein",
       statistic,
-      lower: distance.lower / std,
-      upper: distance.upper / std,
+      ...bounds,
       psi,
       threshold,
-      drifted: statistic >= threshold,
-      status: statusOfDistance(statistic, threshold),
+      drifted: verdict.status === "breach",
+      status: verdict.status,
+      reason: verdict.reason,
+      count,
       note: "normed Wasserstein from binned data (values spread evenly within each of ≤ 100 reference-quantile bins); the bounds hold for any spread",
       histogram,
     };
@@ -216,7 +233,7 @@ export function performancePanel(summary: TWindowSummary): TPerformancePanel {
       accuracy: ratio(l.tp + l.tn, l.count),
       precision,
       recall,
-      f1: f1(precision, recall),
+      f1: f1(l),
       brier: ratio(l.brierSum, l.count),
       logLoss: ratio(l.logLossSum, l.count),
       ece:
@@ -238,16 +255,16 @@ export function performancePanel(summary: TWindowSummary): TPerformancePanel {
       rocAuc: binnedAuc(expectedPositives, expectedNegatives)?.value ?? null,
       precision: estimatedPrecision,
       recall: estimatedRecall,
-      f1: f1(estimatedPrecision, estimatedRecall),
+      f1: f1(e),
     },
     meanScore: ratio(scoreSum, summary.count),
     meanConfidence: ratio(summary.scores.confidenceSum, summary.count),
   };
 }
 
-function f1(precision: number | null, recall: number | null): number | null {
-  if (precision === null || recall === null) return null;
-  return precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+/** sklearn's f1_score, 2TP / (2TP + FP + FN): 0 with no predicted positive, null only when TP + FP + FN = 0. */
+function f1({ tp, fp, fn }: { tp: number; fp: number; fn: number }): number | null {
+  return tp + fp + fn > 0 ? (2 * tp) / (2 * tp + fp + fn) : null;
 }
 
 /** Mann–Whitney AUC over binned scores (pairs in the same bin count half), with the largest possible error. */
@@ -292,6 +309,11 @@ export type TFairnessPanel = TFairnessReport & {
   favourableRates: { group: string; rate: number | null }[];
   /** Lowest favourable rate ÷ highest (the four-fifths rule's ratio); null with fewer than two groups. */
   disparateImpact: number | null;
+  /** 95 % interval of that ratio (Katz log method over the two groups' counts); null when undefined. */
+  disparateImpactLower: number | null;
+  disparateImpactUpper: number | null;
+  /** Predictions in the window. */
+  count: number;
 };
 
 export function fairnessPanels(summary: TWindowSummary): TFairnessPanel[] {
@@ -300,19 +322,53 @@ export function fairnessPanels(summary: TWindowSummary): TFairnessPanel[] {
       group: group.group,
       rate: group.count > 0 ? (group.count - group.predictedPositive) / group.count : null,
     }));
-    const rates = favourableRates.map((entry) => entry.rate).filter((rate): rate is number => rate !== null);
-    const highest = Math.max(...rates);
-    const disparateImpact = rates.length >= 2 && highest > 0 ? Math.min(...rates) / highest : null;
-    return { attribute, ...fairnessFromCounts(counts), favourableRates, disparateImpact };
+    const rated = counts.filter((group) => group.count > 0);
+    const favourable = (group: (typeof counts)[number]) => (group.count - group.predictedPositive) / group.count;
+    const lowest = rated.reduce<(typeof counts)[number] | null>(
+      (best, group) => (best && favourable(best) <= favourable(group) ? best : group),
+      null,
+    );
+    const highest = rated.reduce<(typeof counts)[number] | null>(
+      (best, group) => (best && favourable(best) >= favourable(group) ? best : group),
+      null,
+    );
+    const disparateImpact = rated.length >= 2 && highest && favourable(highest) > 0 ? favourable(lowest!) / favourable(highest) : null;
+    const interval =
+      disparateImpact !== null && lowest && highest
+        ? ratioOfProportionsInterval({
+            x1: lowest.count - lowest.predictedPositive,
+            n1: lowest.count,
+            x2: highest.count - highest.predictedPositive,
+            n2: highest.count,
+          })
+        : null;
+    return {
+      attribute,
+      ...fairnessFromCounts(counts),
+      favourableRates,
+      disparateImpact,
+      disparateImpactLower: interval?.lower ?? null,
+      disparateImpactUpper: interval?.upper ?? null,
+      count: summary.count,
+    };
   });
 }
 
-/** The four-fifths rule: warning below 0.8, breach below 0.7 (a margin so one noisy hour does not page anyone). */
-export function statusOfDisparateImpact(value: number | null): TMonitorStatus {
-  if (value === null) return "unknown";
-  if (value < 0.7) return "breach";
-  return value < 0.8 ? "warning" : "ok";
+/**
+ * The four-fifths rule on one window: breach only when the whole 95 % interval of the ratio is below
+ * 0.8 (and the window has enough predictions); a point estimate below 0.8 alone is a warning.
+ */
+export function judgeDisparateImpact(
+  panel: Pick<TFairnessPanel, "disparateImpact" | "disparateImpactLower" | "disparateImpactUpper" | "count">,
+) {
+  return judgeWindow({
+    comparison: "lt",
+    threshold: FOUR_FIFTHS,
+    point: { value: panel.disparateImpact, lower: panel.disparateImpactLower, upper: panel.disparateImpactUpper, count: panel.count },
+  });
 }
+
+export const FOUR_FIFTHS = 0.8;
 
 /** Latency quantiles read off the log buckets: the upper edge of the bucket holding the quantile (≤ 10 % high). */
 export function latencyPanel(summary: TWindowSummary) {

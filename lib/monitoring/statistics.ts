@@ -4,8 +4,9 @@ import {
   fairnessPanels,
   featureDriftPanels,
   latencyPanel,
+  FOUR_FIFTHS,
+  judgeDisparateImpact,
   performancePanel,
-  statusOfDisparateImpact,
   statusOfDistance,
 } from "./panels";
 import type { TMonitorStatus } from "../types/monitoring";
@@ -57,7 +58,15 @@ export function windowStatistics({
       value: feature.statistic,
       threshold: feature.threshold,
       status: gate(feature.status),
-      details: { lower: feature.lower, upper: feature.upper, psi: feature.psi, note: feature.note, drifted: feature.drifted },
+      details: {
+        lower: feature.lower,
+        upper: feature.upper,
+        count: feature.count,
+        reason: feature.reason,
+        psi: feature.psi,
+        note: feature.note,
+        drifted: feature.drifted,
+      },
     });
   }
   const verdict = datasetDrift(features);
@@ -145,14 +154,19 @@ export function windowStatistics({
   const referenceFairness = new Map(fairnessPanels(reference).map((panel) => [panel.attribute, panel]));
   for (const panel of fairnessPanels(current)) {
     const before = referenceFairness.get(panel.attribute);
+    const verdict = judgeDisparateImpact(panel);
     out.push({
       kind: "fairness",
       groupName: panel.attribute,
       statistic: "disparate_impact",
       value: panel.disparateImpact,
-      threshold: 0.8,
-      status: gate(statusOfDisparateImpact(panel.disparateImpact)),
+      threshold: FOUR_FIFTHS,
+      status: gate(verdict.status),
       details: {
+        lower: panel.disparateImpactLower,
+        upper: panel.disparateImpactUpper,
+        count: panel.count,
+        reason: verdict.reason,
         reference: before?.disparateImpact ?? null,
         demographicParityDifference: panel.demographicParityDifference,
         equalizedOddsDifference: panel.equalizedOddsDifference,

@@ -3,3 +3,4 @@ export * from "./model-input";
 export * from "./version-input";
 export * from "./reference-data";
 export * from "./diff";
+export * from "./classes";

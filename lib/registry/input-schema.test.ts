@@ -19,7 +19,9 @@ describe("ZInputSchema", () => {
 
   it.each([
     [{ features: [] }, "features", "at least one feature"],
-    [{ features: [{ name: "Income", type: "numeric" }] }, "features.0.name", "snake_case"],
+    [{ features: [{ name: "", type: "numeric" }] }, "features.0.name", "cannot be empty"],
+    [{ features: [{ name: " mean radius", type: "numeric" }] }, "features.0.name", "no leading or trailing spaces"],
+    [{ features: [{ name: "mean\tradius", type: "numeric" }] }, "features.0.name", "no control characters"],
     [{ features: [{ name: "a", type: "numeric", min: 3, max: 1 }] }, "features.0.min", "greater than max"],
     [
       {
@@ -67,6 +69,12 @@ describe("encodeInstance", () => {
       tensorRow: [1, 0],
       attributes: {},
     });
+  });
+
+  it("accepts feature names as the data has them", () => {
+    // scikit-learn's breast cancer data names its columns "mean radius", "worst concave points", …
+    const names = ["mean radius", "worst concave points", "Age (years)", "revenu_€"];
+    expect(ZInputSchema.parse({ features: names.map((name) => ({ name, type: "numeric" })) }).features.map((f) => f.name)).toEqual(names);
   });
 
   it("names every failing field at once", () => {

@@ -1,9 +1,19 @@
 import { z } from "zod";
+import { toFloat32 } from "@/lib/validation/edge";
 
+/**
+ * A feature's name as the data has it ("mean radius", "Age"): the API and the reference CSV use it
+ * verbatim, so it needs only to be non-empty, unique, and free of edge spaces and control characters
+ * (which a CSV header or a form would silently lose).
+ */
 const ZFeatureName = z
   .string()
-  .regex(/^[a-z][a-z0-9_]*$/, "feature names are snake_case (a–z, 0–9, _), starting with a letter")
-  .max(64);
+  .min(1, "a feature name cannot be empty")
+  .max(200, "a feature name is at most 200 characters")
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+  .refine((name) => name === name.trim() && !/[\u0000-\u001f\u007f]/.test(name), {
+    message: "a feature name has no leading or trailing spaces and no control characters",
+  });
 
 const ZFeature = z
   .object({
@@ -62,8 +72,17 @@ export const ZOutputSchema = z
     threshold: z.number().min(0).max(1, "threshold is a probability between 0 and 1"),
     // The column of reference data that holds the true label (1/0 or the labels), for validation gates.
     labelColumn: z.string().min(1).optional(),
+    /**
+     * The classes of a two-column probability output in column order (column k is P(classLabels[k])),
+     * read from the model at registration where it names them, else declared; positiveLabel is one of them.
+     */
+    classLabels: z.tuple([z.string().min(1), z.string().min(1)]).optional(),
   })
-  .refine((output) => output.positiveLabel !== output.negativeLabel, { path: ["negativeLabel"], message: "the two labels must differ" });
+  .refine((output) => output.positiveLabel !== output.negativeLabel, { path: ["negativeLabel"], message: "the two labels must differ" })
+  .refine((output) => !output.classLabels || output.classLabels[0] !== output.classLabels[1], {
+    path: ["classLabels"],
+    message: "the two class labels must differ",
+  });
 export type TOutputSchema = z.infer<typeof ZOutputSchema>;
 
 /** The features fed to the model, in tensor order. */
@@ -99,8 +118,13 @@ export function encodeInstance({ schema, instance }: { schema: TInputSchema; ins
         errors.push({ field: feature.name, message: `must be at least ${feature.min}, got ${value}` });
       else if (feature.max !== undefined && value > feature.max)
         errors.push({ field: feature.name, message: `must be at most ${feature.max}, got ${value}` });
-      else if (feature.modelInput) tensorRow.push(value);
-      else attributes[feature.name] = value;
+      else {
+        // Model inputs are float32 (the tensor and the stored `real` features): subnormals become 0, beyond ±3.4e38 is refused.
+        const float = toFloat32(value);
+        if (!float.ok) errors.push({ field: feature.name, message: float.message });
+        else if (feature.modelInput) tensorRow.push(float.value);
+        else attributes[feature.name] = value;
+      }
     } else if (feature.type === "boolean") {
       if (typeof value !== "boolean") errors.push({ field: feature.name, message: `must be true or false, got ${JSON.stringify(value)}` });
       else if (feature.modelInput) tensorRow.push(value ? 1 : 0);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText } from "@/lib/validation/edge";
 
 /** A model's name in URLs and APIs: lowercase words joined by single hyphens. */
 export const ZModelSlug = z
@@ -12,13 +13,23 @@ export const ZModelSlug = z
 
 const ZRiskTier = z.enum(["low", "medium", "high"], { error: "riskTier must be low, medium or high" });
 
+// The descriptive fields without defaults: an update changes only what it is sent.
+const modelFields = {
+  displayName: safeText().trim().min(3, "displayName must be at least 3 characters").max(120),
+  description: safeText().trim().max(2000),
+  riskTier: ZRiskTier,
+  useCase: safeText().trim().max(500),
+  businessKpi: safeText().trim().max(500),
+  /** The owner's email, an Oversight user: an API key or the CLI has no user to default to. Empty means unchanged. */
+  owner: z.email({ error: "owner must be the email of an Oversight user" }).max(254).or(z.literal("")).optional(),
+};
+
 export const ZCreateModelInput = z.object({
   slug: ZModelSlug,
-  displayName: z.string().trim().min(3, "displayName must be at least 3 characters").max(120),
-  description: z.string().trim().max(2000).default(""),
-  riskTier: ZRiskTier,
-  useCase: z.string().trim().max(500).default(""),
-  businessKpi: z.string().trim().max(500).default(""),
+  ...modelFields,
+  description: modelFields.description.default(""),
+  useCase: modelFields.useCase.default(""),
+  businessKpi: modelFields.businessKpi.default(""),
 });
 
-export const ZUpdateModelInput = ZCreateModelInput.omit({ slug: true }).partial();
+export const ZUpdateModelInput = z.object(modelFields).partial();

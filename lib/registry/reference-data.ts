@@ -52,8 +52,11 @@ export function parseReferenceRecords({
   if (label && header.includes(label.column)) {
     labels = records.map((record, index) => {
       const raw = (record[label.column] ?? "").trim();
-      if (raw === "1" || raw === label.positive) return 1;
-      if (raw === "0" || raw === label.negative) return 0;
+      // The declared labels first: a model whose positive class is '0' (scikit-learn's malignant) labels its positives 0.
+      if (raw === label.positive) return 1;
+      if (raw === label.negative) return 0;
+      if (raw === "1") return 1;
+      if (raw === "0") return 0;
       errors.push({
         field: "reference",
         message: `reference row ${index + 2}, column ${label.column}: '${raw}' is not 1/0, ${label.positive} or ${label.negative}`,

@@ -73,4 +73,21 @@ describe("ZRegisterVersionInput", () => {
   it("checks the training window order", () => {
     expect(ZTrainingData.safeParse({ ...valid.trainingData }).success).toBe(true);
   });
+  it("leaves out training-data fields that do not apply, and the whole block with no card file", () => {
+    const { trainingData: _left, ...withoutTraining } = valid;
+    expect(ZRegisterVersionInput.parse(withoutTraining).trainingData).toEqual({});
+    // A static public data set: no time range, no hash at hand.
+    expect(ZTrainingData.parse({ datasetName: "Wisconsin diagnostic breast cancer", source: "UCI" })).toEqual({
+      datasetName: "Wisconsin diagnostic breast cancer",
+      source: "UCI",
+    });
+    expect(ZTrainingData.safeParse({ timeRangeStart: "2025-01-01" }).success).toBe(true);
+  });
+  it.each([
+    [{ classLabels: ["0", "0"] }, "outputSchema.classLabels"],
+    [{ classLabels: ["0", "1", "2"] }, "outputSchema.classLabels"],
+  ])("refuses class labels %j", (change, path) => {
+    const result = ZRegisterVersionInput.safeParse({ ...valid, outputSchema: { ...valid.outputSchema, ...change } });
+    expect(result.error!.issues.map((issue) => issue.path.join("."))).toContain(path);
+  });
 });

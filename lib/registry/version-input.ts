@@ -24,16 +24,27 @@ export function semverParts(version: string): { versionMajor: number; versionMin
   return { versionMajor: parsed.major, versionMinor: parsed.minor, versionPatch: parsed.patch };
 }
 
+/**
+ * The training data's provenance. Every field may be left out, since not every one applies (a
+ * static data set has no time range, a public one may have no hash at hand); the card counts the
+ * training-data section complete with a name and a source. A field that is given must be valid.
+ */
 export const ZTrainingData = z
   .object({
-    datasetName: z.string().trim().min(1, "name the training dataset"),
-    sha256: z.string().regex(/^[a-f0-9]{64}$/, "sha256 is 64 lowercase hex characters"),
-    rowCount: z.number().int().positive(),
-    timeRangeStart: z.iso.date({ error: "timeRangeStart is a date like 2025-01-31" }),
-    timeRangeEnd: z.iso.date({ error: "timeRangeEnd is a date like 2025-12-31" }),
-    source: z.string().trim().min(1, "say where the data came from"),
+    datasetName: z.string().trim().min(1, "name the training dataset, or leave datasetName out").optional(),
+    sha256: z
+      .string()
+      .regex(/^[a-f0-9]{64}$/, "sha256 is 64 lowercase hex characters")
+      .optional(),
+    rowCount: z.number().int().positive().optional(),
+    timeRangeStart: z.iso.date({ error: "timeRangeStart is a date like 2025-01-31" }).optional(),
+    timeRangeEnd: z.iso.date({ error: "timeRangeEnd is a date like 2025-12-31" }).optional(),
+    source: z.string().trim().min(1, "say where the data came from, or leave source out").optional(),
   })
-  .refine((data) => data.timeRangeStart <= data.timeRangeEnd, { path: ["timeRangeEnd"], message: "timeRangeEnd is before timeRangeStart" });
+  .refine((data) => !data.timeRangeStart || !data.timeRangeEnd || data.timeRangeStart <= data.timeRangeEnd, {
+    path: ["timeRangeEnd"],
+    message: "timeRangeEnd is before timeRangeStart",
+  });
 
 const ZHyperparameters = z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]));
 
@@ -66,7 +77,7 @@ export const ZRegisterVersionInput = z.object({
   version: ZSemver,
   inputSchema: ZInputSchema,
   outputSchema: ZOutputSchema,
-  trainingData: ZTrainingData,
+  trainingData: ZTrainingData.default({}),
   hyperparameters: ZHyperparameters.default({}),
   offlineMetrics: ZOfflineMetrics.default({}),
   card: ZCardText.default({

@@ -25,12 +25,27 @@ describe("computePerformance", () => {
     expect(computePerformance({ labels: [1, 0], scores: [0, 1], threshold: 0.5 }).logLoss).toBeCloseTo(36.04365338911715, 10);
   });
 
-  it("leaves undefined rates null rather than 0", () => {
-    // No score reaches the threshold: no predicted positive, so precision (and F1) are undefined.
+  it("leaves precision null with no predicted positive, and F1 = 2TP / (2TP + FP + FN) = 0 as scikit-learn gives", () => {
+    // No score reaches the threshold: TP = FP = 0, FN = 2. sklearn 1.2: precision_score warns (zero_division);
+    // f1_score is 2TP / (2TP + FP + FN) = 0 / 2 = 0 (its docs' formula; by hand), recall_score = 0.
     const result = computePerformance({ labels: [1, 0, 1], scores: [0.1, 0.2, 0.3], threshold: 0.9 });
     expect(result.precision).toBeNull();
-    expect(result.f1).toBeNull();
+    expect(result.f1).toBe(0);
     expect(result.recall).toBe(0);
+  });
+
+  it("gives F1 = 0 with predicted positives but no true positive, and null only when TP + FP + FN = 0", () => {
+    // Every score predicts 1, no label is 1: TP = 0, FP = 2, FN = 0 → 2·0 / (0 + 2 + 0) = 0 (by hand; sklearn's f1_score → 0.0).
+    const none = computePerformance({ labels: [0, 0], scores: [0.9, 0.8], threshold: 0.5 });
+    expect(none.f1).toBe(0);
+    expect(none.recall).toBeNull();
+    // No positive label and no predicted positive: 0/0, which sklearn answers with zero_division (a warning and 0.0).
+    expect(computePerformance({ labels: [0, 0], scores: [0.1, 0.2], threshold: 0.5 }).f1).toBeNull();
+  });
+
+  it("F1 equals 2TP / (2TP + FP + FN) where precision and recall are defined", () => {
+    // threshold 0.4 on the rows above: TP = 4, FP = 3, FN = 1 → 8 / 12 (by hand) = sklearn's 0.6666666666666666.
+    expect(computePerformance({ labels, scores, threshold: 0.4 }).f1).toBeCloseTo(8 / 12, 15);
   });
 });
 

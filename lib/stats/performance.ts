@@ -96,12 +96,9 @@ export function computePerformance({ labels, scores, threshold }: { labels: numb
   });
   const precision = tp + fp > 0 ? tp / (tp + fp) : null;
   const recall = tp + fn > 0 ? tp / (tp + fn) : null;
-  const f1 =
-    precision !== null && recall !== null && precision + recall > 0
-      ? (2 * precision * recall) / (precision + recall)
-      : precision === null || recall === null
-        ? null
-        : 0;
+  // sklearn's f1_score is 2TP / (2TP + FP + FN), defined (0) even when precision is not, e.g. with no
+  // predicted positive; only with TP + FP + FN = 0 is it 0/0 (sklearn warns, zero_division) and null here.
+  const f1 = tp + fp + fn > 0 ? (2 * tp) / (2 * tp + fp + fn) : null;
   return {
     rocAuc: rocAuc(labels, scores),
     averagePrecision: averagePrecision(labels, scores),

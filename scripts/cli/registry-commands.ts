@@ -59,6 +59,7 @@ export function registerRegistryCommands(program: Command): void {
     .option("--description <text>", "what it predicts", "")
     .option("--use-case <text>", "business use case", "")
     .option("--kpi <text>", "business KPI it serves", "")
+    .option("--owner <email>", "the owner's email, an Oversight user (default: the API key's user, if any)")
     .option("--json", "print JSON")
     .action(
       async (options: {
@@ -68,6 +69,7 @@ export function registerRegistryCommands(program: Command): void {
         description: string;
         useCase: string;
         kpi: string;
+        owner?: string;
         json?: boolean;
       }) => {
         const { body } = await callApi("/api/v1/models", {
@@ -80,9 +82,54 @@ export function registerRegistryCommands(program: Command): void {
             description: options.description,
             useCase: options.useCase,
             businessKpi: options.kpi,
+            owner: options.owner,
           }),
         });
         console.log(options.json ? JSON.stringify(body, null, 2) : `Created model ${(body as { slug: string }).slug}.`);
+      },
+    );
+  models
+    .command("edit")
+    .description("Change a model's owner or descriptive fields; only the options given change")
+    .requiredOption("--model <slug>", "model")
+    .option("--owner <email>", "the owner's email, an Oversight user")
+    .option("--name <displayName>", "display name")
+    .option("--risk-tier <tier>", "low, medium or high")
+    .option("--description <text>", "what it predicts")
+    .option("--use-case <text>", "business use case")
+    .option("--kpi <text>", "business KPI it serves")
+    .option("--json", "print JSON")
+    .action(
+      async (options: {
+        model: string;
+        owner?: string;
+        name?: string;
+        riskTier?: string;
+        description?: string;
+        useCase?: string;
+        kpi?: string;
+        json?: boolean;
+      }) => {
+        const { body } = await callApi(`/api/v1/models/${encodeURIComponent(options.model)}`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            owner: options.owner,
+            displayName: options.name,
+            riskTier: options.riskTier,
+            description: options.description,
+            useCase: options.useCase,
+            businessKpi: options.kpi,
+          }),
+        });
+        const changed = (body as { changed?: string[] }).changed ?? [];
+        console.log(
+          options.json
+            ? JSON.stringify(body, null, 2)
+            : changed.length
+              ? `Changed ${changed.join(", ")} of ${options.model}.`
+              : `Nothing changed on ${options.model}.`,
+        );
       },
     );
 
@@ -94,9 +141,18 @@ export function registerRegistryCommands(program: Command): void {
     .requiredOption("--model <slug>", "model")
     .requiredOption("--version <x.y.z>", "semantic version, greater than the latest")
     .requiredOption("--onnx <file>", "ONNX file")
-    .requiredOption("--schema <file>", "JSON with inputSchema and outputSchema")
+    .requiredOption(
+      "--schema <file>",
+      'JSON with inputSchema and outputSchema, e.g. {"inputSchema": {"features": [{"name": "mean radius", "type": "numeric"}]}, ' +
+        '"outputSchema": {"probabilityOutput": "probabilities", "positiveLabel": "1", "negativeLabel": "0", "threshold": 0.5, ' +
+        '"labelColumn": "target"}}; a model that names its classes (classlabels_ints/_strings) must have positiveLabel among them, ' +
+        'one that does not may declare "classLabels": ["0", "1"] in column order',
+    )
     .option("--reference <file.csv>", "reference data: a column per schema feature")
-    .option("--card <file>", "JSON with card text (intendedUse, …) and trainingData, hyperparameters, offlineMetrics")
+    .option(
+      "--card <file>",
+      "JSON with card text (intendedUse, …) and, each optional, trainingData (datasetName, source, rowCount, timeRangeStart, timeRangeEnd, sha256: leave out what does not apply), hyperparameters, offlineMetrics",
+    )
     .option("--json", "print JSON")
     .action(
       async (options: {

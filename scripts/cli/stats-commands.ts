@@ -95,7 +95,7 @@ export function registerStatsCommands(program: Command): void {
     .description("Per-feature drift between a reference and a current CSV file, and the dataset verdict (exit 1 when the dataset drifts)")
     .requiredOption("--reference <file.csv>", "reference data (e.g. the training set)")
     .requiredOption("--current <file.csv>", "current data (e.g. last week's inputs)")
-    .option("--columns <a,b>", "columns to compare (default: every column in both files)")
+    .option("--columns <a,b>", "columns to compare (default: every column of the reference, each required in the current file)")
     .option("--categorical <a,b>", "columns to treat as categories even when their values are numbers (codes, years)")
     .option("--test <feature=test>", `force a test for a feature: ${DRIFT_TESTS.join(", ")} (repeatable)`, collect)
     .option(
@@ -108,7 +108,8 @@ export function registerStatsCommands(program: Command): void {
       "after",
       [
         "",
-        "A column is categorical when it is named in --categorical or any non-blank value is not a number.",
+        "A column is categorical when it is named in --categorical or values in both files are not numbers; text in a",
+        "column that is numeric in the other file is bad input (exit 2), as is a reference column missing from the current file.",
         "Default tests and thresholds are Evidently's: up to 1000 reference rows ks (p < 0.05) for numbers and",
         "chisquare (p < 0.05) for categories or ≤ 5 distinct values; above that normed Wasserstein (≥ 0.1) and",
         "Jensen–Shannon (≥ 0.1). The dataset drifts when at least half of the features drift.",

@@ -3,7 +3,14 @@ import { closeDatabase, createDatabase } from "@/db/connection";
 import { dropDatabase, ensureDatabase, isLocalDatabaseUrl, startEmbeddedPostgres, withDatabaseName } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
 
-export type TDatabaseServer = { adminUrl: string; embedded: boolean; urlFor: (name: string) => string; stop: () => Promise<void> };
+export type TDatabaseServer = {
+  adminUrl: string;
+  embedded: boolean;
+  urlFor: (name: string) => string;
+  /** Resolves if the embedded server dies on its own; never for a DATABASE_URL server, which is not ours to restart. */
+  exited: Promise<string>;
+  stop: () => Promise<void>;
+};
 
 /**
  * The PostgreSQL server to use: the one DATABASE_URL names, or else a real PostgreSQL from npm
@@ -16,13 +23,20 @@ export async function openDatabaseServer(options: {
 }): Promise<TDatabaseServer> {
   const configured = process.env.DATABASE_URL;
   if (configured) {
-    return { adminUrl: configured, embedded: false, urlFor: (name) => withDatabaseName(configured, name), stop: async () => {} };
+    return {
+      adminUrl: configured,
+      embedded: false,
+      urlFor: (name) => withDatabaseName(configured, name),
+      exited: new Promise<string>(() => {}),
+      stop: async () => {},
+    };
   }
   const server = await startEmbeddedPostgres({ dataDir: path.resolve(".data", options.dataDirName), port: options.port, log: options.log });
   return {
     adminUrl: withDatabaseName(server.baseUrl, "postgres"),
     embedded: true,
     urlFor: (name) => withDatabaseName(server.baseUrl, name),
+    exited: server.exited,
     stop: server.stop,
   };
 }

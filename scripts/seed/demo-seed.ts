@@ -5,9 +5,11 @@ import bcrypt from "bcryptjs";
 import { appendAuditRecord } from "@/db/audit";
 import type { TDatabase } from "@/db/connection";
 import { createApiKey } from "@/db/queries/api-keys";
+import { enqueueValidation } from "@/db/queries/governance";
 import { insertArtifactIfAbsent, insertDeployment, insertModel, insertModelVersion } from "@/db/queries/registry";
 import { getUserCredentialsByEmail } from "@/db/queries/users";
 import { insertUser } from "@/db/writes/users";
+import { runNextValidation } from "@/workers/jobs/validate-version";
 import Papa from "papaparse";
 import { seedDemoKpis } from "./demo-kpis";
 import { buildReferenceProfile, parseReferenceRecords, ZInputSchema, ZOutputSchema } from "@/lib/registry";
@@ -66,7 +68,7 @@ function demoReferenceProfile(schema: { inputSchema: Record<string, unknown>; ou
 
 /**
  * Seeds the demo once: one user per role, the credit-default model with its two trained
- * versions (1.0.0 champion), and an API key; then tops up the demo KPIs (see demo-kpis.ts).
+ * versions (1.0.0 champion, 1.1.0 validated by the validation job), and an API key; then tops up the demo KPIs (see demo-kpis.ts).
  * Returns the key in clear text when it made one.
  */
 export async function seedDemo(db: TDatabase): Promise<{ seeded: boolean; apiKey: string | null }> {
@@ -122,7 +124,8 @@ export async function seedDemo(db: TDatabase): Promise<{ seeded: boolean; apiKey
         modelId: model.id,
         version: entry.version,
         ...semverParts(entry.version),
-        status: entry.version === "1.0.0" ? "champion" : "validated",
+        // The challenger starts registered: the validation job below validates it, so its status has its gates behind it.
+        status: entry.version === "1.0.0" ? "champion" : "registered",
         artifactSha256: sha256,
         inputSchema: schema.inputSchema,
         outputSchema: schema.outputSchema,
@@ -153,8 +156,11 @@ export async function seedDemo(db: TDatabase): Promise<{ seeded: boolean; apiKey
       createdBy: userIds.get("admin@oversight.test")!,
     });
     await audit("admin.api_key_created", "api_key", apiKey.id, null, { name: "Demo loan-origination app" });
-    return { seeded: true, apiKey: apiKey.key };
+    return { seeded: true, apiKey: apiKey.key, challengerVersionId: versionIds.get("1.1.0")! };
   });
+  // Run by the real job (before any traffic, as the drift gate compares with the champion's recent predictions).
+  await enqueueValidation(db, { versionId: seeded.challengerVersionId, requestedBy: null });
+  await runNextValidation(db);
   await seedDemoKpis(db);
-  return seeded;
+  return { seeded: seeded.seeded, apiKey: seeded.apiKey };
 }

@@ -1,31 +1,44 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { LRUCache } from "lru-cache";
 import type { TDatabase } from "@/db/connection";
 import { findActiveApiKey, touchApiKey } from "@/db/queries/api-keys";
 import { apiKeyScopeOf, type TPermission } from "@/lib/permissions";
 
 export type TApiCaller = { apiKeyId: string; scopes: string[]; modelIds: string[] | null };
 
-const CACHE_MS = 30_000;
+// Generated keys are 47 characters (`ovk_` + 43); anything much longer is refused before any lookup.
+const MAX_KEY_LENGTH = 128;
 
 /**
  * API-key authentication for the worker's routes. Keys are looked up by prefix and compared by
- * hash; a short cache keeps the lookup off the hot path (a revoked key stops within 30 s).
+ * hash; bounded LRU caches keep the lookup off the hot path: a valid key for `validTtlMs` (a
+ * revoked key stops within that), an unknown key for `rejectedTtlMs`, so a flood of random keys
+ * costs one lookup each and at most `maxRejected` entries of memory.
  */
-export function createApiKeyAuth(db: TDatabase) {
-  const cache = new Map<string, { caller: TApiCaller | null; expiresAt: number }>();
+export function createApiKeyAuth(
+  db: TDatabase,
+  { validTtlMs = 30_000, maxValid = 10_000, rejectedTtlMs = 5_000, maxRejected = 1_000 } = {},
+) {
+  const valid = new LRUCache<string, TApiCaller>({ max: maxValid, ttl: validTtlMs });
+  const rejected = new LRUCache<string, true>({ max: maxRejected, ttl: rejectedTtlMs });
 
   async function resolve(presented: string): Promise<TApiCaller | null> {
-    const cached = cache.get(presented);
-    if (cached && cached.expiresAt > Date.now()) return cached.caller;
+    const cached = valid.get(presented);
+    if (cached) return cached;
+    if (rejected.has(presented)) return null;
     const row = await findActiveApiKey(db, presented);
-    const caller = row ? { apiKeyId: row.id, scopes: row.scopes, modelIds: row.modelIds } : null;
-    cache.set(presented, { caller, expiresAt: Date.now() + CACHE_MS });
-    if (row) void touchApiKey(db, row.id).catch(() => {});
+    if (!row) {
+      rejected.set(presented, true);
+      return null;
+    }
+    const caller = { apiKeyId: row.id, scopes: row.scopes, modelIds: row.modelIds };
+    valid.set(presented, caller);
+    void touchApiKey(db, row.id).catch(() => {});
     return caller;
   }
 
   /** The caller, or null after sending 401 / 403 with a message that says what is wrong. The scope the key needs comes from the permission table. */
-  return async function authenticate(
+  async function authenticate(
     request: FastifyRequest,
     reply: FastifyReply,
     permission: TPermission,
@@ -37,7 +50,7 @@ export function createApiKeyAuth(db: TDatabase) {
       await reply.code(401).send({ error: "missing_api_key", message: "Send an API key as 'Authorization: Bearer <key>'." });
       return null;
     }
-    const caller = await resolve(presented);
+    const caller = presented.length <= MAX_KEY_LENGTH ? await resolve(presented) : null;
     if (!caller) {
       await reply.code(401).send({ error: "invalid_api_key", message: "The API key is not valid or has been revoked." });
       return null;
@@ -54,7 +67,10 @@ export function createApiKeyAuth(db: TDatabase) {
       return null;
     }
     return caller;
-  };
+  }
+  /** Entries held by the two caches (for tests and the key-flood benchmark). */
+  const cacheSize = () => ({ valid: valid.size, rejected: rejected.size });
+  return Object.assign(authenticate, { cacheSize });
 }
 
 export type TAuthenticate = ReturnType<typeof createApiKeyAuth>;

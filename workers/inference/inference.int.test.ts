@@ -143,11 +143,14 @@ describe("bad input gets a 4xx and leaves no row", () => {
 });
 
 describe("deployment changes through the database reach the running worker within a second", () => {
+  let probes = 0;
   async function versionAnswering(): Promise<{ role: string; modelVersion: string | null }> {
+    // A new requestId per probe: a repeated one is answered with its first answer (idempotent retries).
+    probes += 1;
     const response = await fetch(`${worker.url}/api/v1/models/credit-default/predict`, {
       method: "POST",
       headers: headers(),
-      body: JSON.stringify({ instances: [instanceOf(reference[1])], requestId: "sticky-request" }),
+      body: JSON.stringify({ instances: [instanceOf(reference[1])], requestId: `deployment-probe-${probes}` }),
     });
     const body = await response.json();
     return body.predictions[0];

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { encodeInstance, modelInputFeatures } from "@/lib/registry";
 import { valuesFromTensorRow } from "./predict";
-import { answerBatch, zodDetails, type TInferenceRouteOptions } from "./route-helpers";
+import { answerBatch, sendValidationError, zodDetails, type TInferenceRouteOptions } from "./route-helpers";
 import type { TLoadedVersion, TServedModel } from "./serving-state";
 
 const ZOipBody = z.object({
@@ -96,7 +97,27 @@ export function registerOipRoutes(app: FastifyInstance, options: TInferenceRoute
     if (rowsCount === 0 && problems.length === 0) problems.push("the batch is empty");
     if (problems.length > 0) return reply.code(400).send({ error: problems.join("; ") });
 
-    const rows = Array.from({ length: rowsCount }, (_, index) => (flat as number[]).slice(index * width, (index + 1) * width));
+    // The same feature schema as the feature-JSON route: ranges, booleans as 0 / 1, float32.
+    const features = modelInputFeatures(reference.inputSchema);
+    const errors: Array<{ instance: number; field: string; message: string }> = [];
+    const rows = Array.from({ length: rowsCount }, (_, rowIndex) => {
+      const row = (flat as number[]).slice(rowIndex * width, (rowIndex + 1) * width);
+      const instance = Object.fromEntries(
+        features.map((feature, column) => [
+          feature.name,
+          feature.type === "boolean" && (row[column] === 0 || row[column] === 1) ? row[column] === 1 : row[column],
+        ]),
+      );
+      const encoded = encodeInstance({ schema: { features }, instance });
+      if (encoded.ok) return encoded.tensorRow;
+      for (const error of encoded.errors) {
+        const dataIndex = rowIndex * width + features.findIndex((feature) => feature.name === error.field);
+        errors.push({ instance: rowIndex, field: error.field, message: `${error.message} (input '${tensor.name}', data[${dataIndex}])` });
+      }
+      return row;
+    });
+    if (errors.length > 0)
+      return sendValidationError(reply, `${errors.length} value(s) are not valid for the model's features; nothing was recorded.`, errors);
     const instances = rows.map((row) => ({ tensorRow: row, values: valuesFromTensorRow(model, row), attributes: {} }));
     const baseId = body.data.id ?? randomUUID();
     const requestIds = rows.map((_, index) => (rowsCount > 1 ? `${baseId}:${index}` : baseId));

@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import { getPredictionStatus, getPredictionsForOutcome, insertOutcomes } from "@/db/queries/outcomes";
 import { ZOutputSchema } from "@/lib/registry";
+import { ZInstant } from "@/lib/validation/edge";
 import { sendValidationError, zodDetails, type TInferenceRouteOptions } from "./route-helpers";
 
 const ZOutcome = z.object({
   label: z.union([z.string().min(1), z.literal(0), z.literal(1)], { error: "label must be the positive or negative label (or 1 / 0)" }),
-  observedAt: z.iso.datetime({ offset: true }).optional(),
+  observedAt: ZInstant.optional(),
 });
 const ZBulkOutcomes = z.object({
   outcomes: z

@@ -8,7 +8,7 @@ import {
   type TReviewReason,
   type TServingRole,
 } from "@/lib/inference/routing";
-import { modelInputFeatures } from "@/lib/registry";
+import { classifierOutputOf, modelInputFeatures } from "@/lib/registry";
 import { runBinaryClassifier } from "../onnx/score-rows";
 import type { TPredictionRecord, TReviewRecord } from "./recorder";
 import type { TLoadedVersion, TServedModel } from "./serving-state";
@@ -31,7 +31,7 @@ export function runVersion(version: TLoadedVersion, rows: number[][]): Promise<n
   return runBinaryClassifier(version.session, {
     rows,
     width: version.inputWidth,
-    probabilityOutput: version.outputSchema.probabilityOutput,
+    ...classifierOutputOf(version.outputSchema),
   });
 }
 

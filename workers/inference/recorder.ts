@@ -1,13 +1,22 @@
 import type { TDatabase } from "@/db/connection";
-import { insertPredictionBatch, type TPredictionRecord, type TReviewRecord } from "@/db/writes/predictions";
+import { insertPredictionBatch, type TPredictionRecord, type TReviewRecord, type TStoredAnswer } from "@/db/writes/predictions";
 
 export type { TPredictionRecord, TReviewRecord };
 
-type TPending = { predictions: TPredictionRecord[]; reviews: TReviewRecord[]; resolve: () => void; reject: (error: unknown) => void };
+type TPending = {
+  predictions: TPredictionRecord[];
+  reviews: TReviewRecord[];
+  keys: string[];
+  resolve: (firstAnswers: TStoredAnswer[]) => void;
+  reject: (error: unknown) => void;
+};
 
 export type TRecorder = {
-  /** Resolves once the records are committed: answer the caller only after that. */
-  record: (entry: { predictions: TPredictionRecord[]; reviews: TReviewRecord[] }) => Promise<void>;
+  /**
+   * Resolves once the records are committed: answer the caller only after that. Request ids answered
+   * before (within the idempotency window) are not stored again; their first answers come back instead.
+   */
+  record: (entry: { predictions: TPredictionRecord[]; reviews: TReviewRecord[] }) => Promise<TStoredAnswer[]>;
   /** Waits for everything queued to be committed. */
   drain: () => Promise<void>;
   stats: () => { flushes: number; rows: number };
@@ -33,12 +42,20 @@ export function createRecorder(options: {
   let rows = 0;
   const idleWaiters: Array<() => void> = [];
 
+  // A retry queued beside its first attempt waits for the next flush, so that one sees the first committed.
   const takeBatch = (): TPending[] => {
     const batch: TPending[] = [];
+    const batchKeys = new Set<string>();
     let count = 0;
-    while (queue.length > 0 && (batch.length === 0 || count + queue[0].predictions.length <= maxBatchRows)) {
-      const next = queue.shift()!;
+    for (let index = 0; index < queue.length && (batch.length === 0 || count + queue[index].predictions.length <= maxBatchRows);) {
+      const next = queue[index];
+      if (next.keys.some((key) => batchKeys.has(key))) {
+        index += 1;
+        continue;
+      }
+      queue.splice(index, 1);
       batch.push(next);
+      next.keys.forEach((key) => batchKeys.add(key));
       count += next.predictions.length;
     }
     return batch;
@@ -48,11 +65,12 @@ export function createRecorder(options: {
     const predictionRows = batch.flatMap((pending) => pending.predictions);
     const reviewRows = batch.flatMap((pending) => pending.reviews);
     try {
-      await insertPredictionBatch(options.db, { predictions: predictionRows, reviews: reviewRows });
+      const { firstAnswers } = await insertPredictionBatch(options.db, { predictions: predictionRows, reviews: reviewRows });
       flushes += 1;
       rows += predictionRows.length;
       options.onFlush?.(predictionRows.length);
-      for (const pending of batch) pending.resolve();
+      const firstByKey = new Map(firstAnswers.map(({ modelId, answer }) => [keyOf({ modelId, requestId: answer.requestId }), answer]));
+      for (const pending of batch) pending.resolve(pending.keys.flatMap((key) => firstByKey.get(key) ?? []));
     } catch (error) {
       for (const pending of batch) pending.reject(error);
     }
@@ -73,8 +91,9 @@ export function createRecorder(options: {
 
   return {
     record: (entry) =>
-      new Promise<void>((resolve, reject) => {
-        queue.push({ ...entry, resolve, reject });
+      new Promise<TStoredAnswer[]>((resolve, reject) => {
+        const keys = entry.predictions.filter((row) => row.role !== "shadow").map(keyOf);
+        queue.push({ ...entry, keys, resolve, reject });
         // Wait one tick so requests arriving together share a flush.
         if (!scheduled) {
           scheduled = true;
@@ -84,4 +103,8 @@ export function createRecorder(options: {
     drain: () => (queue.length === 0 && inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
     stats: () => ({ flushes, rows }),
   };
+}
+
+function keyOf(row: { modelId: string; requestId: string }): string {
+  return `${row.modelId}\u0000${row.requestId}`;
 }

@@ -38,7 +38,11 @@ export async function answerBatch(
 ): Promise<TPredictionResult[]> {
   const { model } = input;
   const outcome = await predictBatch(input);
-  await recorder.record({ predictions: outcome.predictions, reviews: outcome.reviews });
+  // A retried requestId gets its first answer back; the new one was not stored.
+  const firstAnswers = new Map(
+    (await recorder.record({ predictions: outcome.predictions, reviews: outcome.reviews })).map((answer) => [answer.requestId, answer]),
+  );
+  const results = outcome.results.map((fresh) => firstAnswers.get(fresh.requestId) ?? fresh);
   const seconds = (performance.now() - input.receivedAt) / 1000;
   for (const result of outcome.results) {
     metrics.requests.inc({ model: model.slug, version: result.modelVersion ?? "fallback", role: result.role, status: "ok" });
@@ -46,5 +50,5 @@ export async function answerBatch(
     if (result.reviewReason) metrics.reviews.inc({ model: model.slug, reason: result.reviewReason });
   }
   for (const cause of outcome.fallbackCauses) metrics.fallbacks.inc({ model: model.slug, cause });
-  return outcome.results;
+  return results;
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { findJsonProblem, textProblem } from "@/lib/validation/edge";
 import { registerOipRoutes } from "./oip-routes";
 import { registerOutcomeRoutes } from "./outcome-routes";
 import { registerPredictRoutes } from "./predict-routes";
@@ -6,6 +7,21 @@ import type { TInferenceRouteOptions } from "./route-helpers";
 
 /** Registers the worker's inference API: feature JSON, Open Inference Protocol (KServe V2), outcomes, and `/metrics`. */
 export function registerInferenceRoutes(app: FastifyInstance, options: TInferenceRouteOptions) {
+  // The edge normaliser, before any route reads the request: deep nesting (400), NUL bytes, lone
+  // surrogates or non-finite numbers anywhere in the body or path (422 naming the field).
+  app.addHook("preHandler", async (request, reply) => {
+    for (const [name, value] of Object.entries((request.params ?? {}) as Record<string, string>)) {
+      const problem = textProblem(value);
+      if (problem) return reply.code(404).send({ error: "not_found", message: `The path parameter ${name} ${problem}.` });
+    }
+    const problem = findJsonProblem(request.body);
+    if (problem)
+      return reply.code(problem.tooDeep ? 400 : 422).send({
+        error: problem.tooDeep ? "too_deep" : "invalid_input",
+        message: `${problem.field} ${problem.message}; nothing was recorded.`,
+        errors: [{ field: problem.field, message: problem.message }],
+      });
+  });
   registerPredictRoutes(app, options);
   registerOipRoutes(app, options);
   registerOutcomeRoutes(app, options);

@@ -26,18 +26,22 @@ export async function ensureDefaultRules(
   });
 }
 
-/** Evaluates every enabled rule of a model against its latest windows; fires, resolves or keeps alerts (see evaluateRule). */
-export async function evaluateAlertRules(db: TDatabase, modelId: string): Promise<{ fired: number; resolved: number }> {
+/** Evaluates every enabled rule of a model against its latest complete windows; fires, resolves or keeps alerts (see evaluateRule). */
+export async function evaluateAlertRules(
+  db: TDatabase,
+  modelId: string,
+  { now = new Date() }: { now?: Date } = {},
+): Promise<{ fired: number; resolved: number }> {
   const modelName = await getModelDisplayName(db, modelId);
   if (modelName === null) return { fired: 0, resolved: 0 };
   let fired = 0;
   let resolved = 0;
   for (const rule of await listAlertRules(db, modelId, { enabledOnly: true })) {
     const shape: TAlertRule = { ...rule, resolveThreshold: rule.resolveThreshold ?? null };
-    const values = await getRuleSeries(db, { modelId, rule: shape, limit: Math.max(1, rule.consecutiveWindows) });
+    const points = await getRuleSeries(db, { modelId, rule: shape, limit: Math.max(1, rule.consecutiveWindows), now });
     await db.transaction(async (tx) => {
       const open = await lockOpenAlert(tx, rule.id);
-      const decision = evaluateRule(shape, values, open !== null);
+      const decision = evaluateRule(shape, points, open !== null);
       if (decision.action === "fire") {
         const text = describeAlert(shape, decision.value, modelName);
         await fireAlert(tx, {

@@ -11,9 +11,12 @@ import { computeHourWindow, runMonitorWindows } from "./monitor-windows";
 
 const { db, close } = openTestDatabase();
 const HOUR_MS = 3_600_000;
-// Two fixed hours three weeks back, away from every other test's traffic.
+// Three fixed hours three weeks back, away from every other test's traffic: a calm one, then two
+// drifted ones (the default rules fire on two supported breaches in a row).
 const calmHour = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 21 * 24 * HOUR_MS);
 const driftHour = new Date(calmHour.getTime() + HOUR_MS);
+const secondDriftHour = new Date(driftHour.getTime() + HOUR_MS);
+const EPISODE = { incomeShiftFactor: 0.75, youngApplicantShare: 0.35, youngDebtIncrease: 0.15 };
 let model: { id: string; champion: string; sha: string };
 
 /** Real demo applications scored by the real champion ONNX model, stored as the worker stores them, with outcomes for 60 %. */
@@ -64,15 +67,16 @@ beforeAll(async () => {
     await db.$client`select m.id, d.champion_version_id as champion, v.artifact_sha256 as sha from models m join deployments d on d.model_id = m.id join model_versions v on v.id = d.champion_version_id where m.slug = 'credit-default'`;
   model = { id: row.id, champion: row.champion, sha: row.sha };
   await insertTraffic(calmHour, 600, 101);
-  await insertTraffic(driftHour, 600, 202, { incomeShiftFactor: 0.75, youngApplicantShare: 0.35, youngDebtIncrease: 0.15 });
+  await insertTraffic(driftHour, 600, 202, EPISODE);
+  await insertTraffic(secondDriftHour, 600, 303, EPISODE);
 });
 async function clearMonitoringExcept(hours: Date[]) {
-  const [first, second] = hours.map((hour) => hour.toISOString());
+  const kept = hours.map((hour) => hour.toISOString());
   await db.$client`delete from alert_deliveries where alert_id in (select id from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where source = 'monitoring'))`;
   await db.$client`delete from alerts where model_id = ${model.id} and rule_id in (select id from alert_rules where source = 'monitoring')`;
   await db.$client`delete from alert_rules where model_id = ${model.id} and source = 'monitoring'`;
-  await db.$client`delete from monitor_results where model_id = ${model.id} and granularity = 'hour' and window_start not in (${first}, ${second})`;
-  await db.$client`delete from monitor_windows where model_id = ${model.id} and granularity = 'hour' and window_start not in (${first}, ${second})`;
+  await db.$client`delete from monitor_results where model_id = ${model.id} and granularity = 'hour' and window_start not in ${db.$client(kept)}`;
+  await db.$client`delete from monitor_windows where model_id = ${model.id} and granularity = 'hour' and window_start not in ${db.$client(kept)}`;
 }
 
 afterAll(async () => {
@@ -97,6 +101,7 @@ describe("monitor windows", () => {
   it("find the shifted income and the growing under-25 share in the drift hour only", async () => {
     await computeHourWindow(db, { versionId: model.champion, hour: calmHour });
     await computeHourWindow(db, { versionId: model.champion, hour: driftHour });
+    await computeHourWindow(db, { versionId: model.champion, hour: secondDriftHour });
     const calmIncome = await result(calmHour, "drift", "wasserstein_normed", { feature: "annual_income_usd" });
     const driftIncome = await result(driftHour, "drift", "wasserstein_normed", { feature: "annual_income_usd" });
     expect(calmIncome!.status).toBe("ok");
@@ -113,7 +118,10 @@ describe("monitor windows", () => {
     const calmDi = await result(calmHour, "fairness", "disparate_impact", { group: "age_band" });
     const driftDi = await result(driftHour, "fairness", "disparate_impact", { group: "age_band" });
     expect(driftDi!.value!).toBeLessThan(0.7);
+    // A breach of the four-fifths rule: the whole 95 % interval of the ratio is below 0.8.
     expect(driftDi!.status).toBe("breach");
+    expect(driftDi!.details.upper as number).toBeLessThan(0.8);
+    expect(driftDi!.details.count).toBe(600);
     expect(calmDi!.value!).toBeGreaterThan(driftDi!.value! + 0.15);
   });
 
@@ -133,7 +141,7 @@ describe("monitor windows", () => {
     const day = new Date(Math.floor(calmHour.getTime() / (24 * HOUR_MS)) * 24 * HOUR_MS);
     const [window] =
       await db.$client`select row_count, labelled_count from monitor_windows where model_version_id = ${model.champion} and granularity = 'day' and window_start = ${day.toISOString()}`;
-    const hoursOfDay = [calmHour, driftHour].filter((hour) => hour.getTime() - day.getTime() < 24 * HOUR_MS).length;
+    const hoursOfDay = [calmHour, driftHour, secondDriftHour].filter((hour) => hour.getTime() - day.getTime() < 24 * HOUR_MS).length;
     expect(window).toEqual({ row_count: 600 * hoursOfDay, labelled_count: 360 * hoursOfDay });
   });
 
@@ -173,11 +181,16 @@ describe("alert rules", () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
     try {
       // Other files' workers may have monitored today's traffic: start from this file's two hours only.
-      await clearMonitoringExcept([calmHour, driftHour]);
+      await clearMonitoringExcept([calmHour, driftHour, secondDriftHour]);
       await db.$client`insert into alert_channels (model_id, kind, url) values (${model.id}, 'webhook', ${url})`;
-      // A pass over the last week finds the two hours (missing windows) and creates the default rules.
-      const pass = await runMonitorWindows(db, { since: null, now: new Date(driftHour.getTime() + 30 * 60_000) });
-      expect(pass.windows).toBeGreaterThanOrEqual(2);
+      // A pass over the last week finds the hours (missing windows) and creates the default rules;
+      // half an hour into the second drifted hour, it is still filling, and one drifted hour alone does not fire.
+      const early = await runMonitorWindows(db, { since: null, now: new Date(secondDriftHour.getTime() + 30 * 60_000) });
+      expect(early.windows).toBeGreaterThanOrEqual(3);
+      expect(early.fired).toBe(0);
+      // Once the second drifted hour is complete, two supported breaches in a row fire.
+      const pass = await runMonitorWindows(db, { since: null, now: new Date(secondDriftHour.getTime() + HOUR_MS + 60_000) });
+      expect(pass.fired).toBeGreaterThanOrEqual(2);
       const rules = await db.$client`select name from alert_rules where model_id = ${model.id} and source = 'monitoring'`;
       expect(rules.map((rule) => rule.name)).toEqual(
         expect.arrayContaining(["Drift on annual_income_usd", "Four-fifths rule by sex", "Sustained dataset drift"]),
@@ -189,10 +202,13 @@ describe("alert rules", () => {
         await db.$client`select a.status from alerts a join alert_rules r on r.id = a.rule_id where r.model_id = ${model.id} and r.name = 'Four-fifths rule by age_band'`;
       expect(fairness.status).toBe("firing");
       expect(fired.message).toMatch(
-        /^drift\.wasserstein_normed \(feature annual_income_usd\) is [0-9.]+, at or above the threshold 0\.1\.$/,
+        /^drift\.wasserstein_normed \(feature annual_income_usd\) is [0-9.]+, at or above the threshold 0\.1 for 2 hours in a row\.$/,
       );
       // Evaluating again with nothing new neither fires twice nor resolves.
-      expect(await evaluateAlertRules(db, model.id)).toEqual({ fired: 0, resolved: 0 });
+      expect(await evaluateAlertRules(db, model.id, { now: new Date(secondDriftHour.getTime() + HOUR_MS + 60_000) })).toEqual({
+        fired: 0,
+        resolved: 0,
+      });
 
       const first = await deliverAlerts(db, { consoleUrl: "http://console.test" });
       expect(first.failed).toBeGreaterThanOrEqual(1);

@@ -20,7 +20,7 @@ import {
   type TWindowLayout,
   type TWindowSummary,
 } from "@/lib/monitoring/window";
-import { modelInputFeatures, ZInputSchema, ZOutputSchema, type TReferenceProfile } from "@/lib/registry";
+import { classifierOutputOf, modelInputFeatures, ZInputSchema, ZOutputSchema, type TReferenceProfile } from "@/lib/registry";
 import { scoreRows } from "../onnx/score-rows";
 import { ensureDefaultRules, evaluateAlertRules } from "./alert-rules";
 
@@ -45,9 +45,7 @@ async function loadContext(db: TDatabase, versionId: string): Promise<TVersionCo
     inputs.map((feature) => Number(profile.columns[feature.name][index])),
   );
   const bytes = await getArtifactContent(db, version.artifactSha256);
-  const scores = bytes
-    ? await scoreRows({ model: new Uint8Array(bytes), rows, width: inputs.length, probabilityOutput: output.probabilityOutput })
-    : [];
+  const scores = bytes ? await scoreRows({ model: new Uint8Array(bytes), rows, width: inputs.length, ...classifierOutputOf(output) }) : [];
   const reference = summarizeWindow(layout, referenceWindowRows({ schema, profile, scores }));
   const referenceSorted = Object.fromEntries(
     layout.features
@@ -162,7 +160,7 @@ export async function runMonitorWindows(
   let resolved = 0;
   for (const [modelId, context] of touched) {
     await ensureDefaultRules(db, { modelId, layout: context.layout, reference: context.reference });
-    const result = await evaluateAlertRules(db, modelId);
+    const result = await evaluateAlertRules(db, modelId, { now });
     fired += result.fired;
     resolved += result.resolved;
   }

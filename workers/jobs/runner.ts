@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { TDatabase } from "@/db/connection";
 import { workerConfig } from "../config";
+import { startAuditAnchoring } from "./audit-anchor";
 import { runCanaryGuard } from "./canary-guard";
 import { checkReviewBacklog } from "./review-backlog";
 import { deliverAlerts } from "./alert-rules";
@@ -76,8 +77,14 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
       .then((result) => result.failed && options.log.warn(result, "some alert deliveries failed; they will be retried"))
       .catch((error) => options.log.error({ err: error }, "alert delivery failed"));
   }, DELIVERY_MS);
+  const anchoring = config.auditAnchor ? startAuditAnchoring({ db: options.db, log: options.log, ...config.auditAnchor }) : null;
+  if (!anchoring)
+    options.log.warn(
+      "AUDIT_ANCHOR_KEY is not set: the audit chain is not anchored, so `audit verify` cannot detect a shortened or re-hashed chain",
+    );
   return {
     stop: async () => {
+      await anchoring?.stop();
       clearTimeout(firstMonitorPass);
       clearInterval(monitor);
       clearInterval(delivery);

@@ -15,7 +15,7 @@ import { disparateImpactOfFavourable, driftedFeatureShare } from "@/lib/governan
 import { planTransition, ZVersionStatus } from "@/lib/governance/lifecycle";
 import { evaluateGates, type TGateEvidence } from "@/lib/governance/policy";
 import { assembleModelCard, computeCardCompleteness } from "@/lib/model-card";
-import { modelInputFeatures, ZInputSchema, ZOutputSchema, type TReferenceProfile } from "@/lib/registry";
+import { classifierOutputOf, modelInputFeatures, ZInputSchema, ZOutputSchema, type TReferenceProfile } from "@/lib/registry";
 import { computePerformance } from "@/lib/stats/performance";
 import { scoreRows } from "../onnx/score-rows";
 
@@ -44,7 +44,7 @@ async function gatherEvidence(db: TDatabase, versionId: string): Promise<{ evide
       model: new Uint8Array(bytes),
       rows,
       width: inputs.length,
-      probabilityOutput: outputSchema.probabilityOutput,
+      ...classifierOutputOf(outputSchema),
     });
     smokeInferenceOk = scores.every((score) => Number.isFinite(score) && score >= 0 && score <= 1);
   }
@@ -67,6 +67,8 @@ async function gatherEvidence(db: TDatabase, versionId: string): Promise<{ evide
       calibrationError: performance?.ece ?? null,
       disparateImpact,
       driftedFeatureShare: drift?.share ?? null,
+      hasChampionTraffic: traffic.length >= MIN_TRAFFIC_ROWS,
+      referenceRows: rows.length,
       cardCompleteness,
       smokeInferenceOk,
     },
@@ -114,6 +116,7 @@ export async function runNextValidation(db: TDatabase): Promise<boolean> {
       gates: [
         {
           gate: "validation_run",
+          status: "error",
           passed: false,
           value: null,
           threshold: null,

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { requirePermission } from "@/app/_server/auth";
 import { getDb } from "@/db/client";
 import { getAuditFilterOptions, listAuditRecords } from "@/db/queries/audit";
+import { getAuditSubjects } from "@/db/queries/audit-subjects";
 import { AuditFilterForm } from "@/components/audit/audit-filter-form";
 import { AuditTable } from "@/components/audit/audit-table";
 import { PageHeader } from "@/components/ui/page-header";
@@ -26,6 +27,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     }),
     getAuditFilterOptions(db),
   ]);
+  const subjects = Object.fromEntries(await getAuditSubjects(db, records));
   const exportQuery = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => Boolean(entry[1])));
   return (
     <div className="stack">
@@ -44,7 +46,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </p>
       ) : null}
       <AuditFilterForm query={query} actions={options.actions} models={options.models} />
-      <AuditTable records={records} limit={PAGE_LIMIT} />
+      <AuditTable records={records} limit={PAGE_LIMIT} subjects={subjects} />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { ModelTimeline } from "@/components/governance/model-timeline";
 import { allowedActions, ZVersionStatus } from "@/lib/governance/lifecycle";
 import { deploymentAction, fallbackRulesAction, killSwitchAction, requestApprovalAction, requestValidationAction } from "./actions";
 import { FallbackRulesForm } from "@/components/governance/fallback-rules-form";
+import { FallbackRulesSummary } from "@/components/governance/fallback-rules-summary";
 import { getModelBySlug } from "@/db/queries/registry";
 import { DeploymentSummary } from "@/components/models/deployment-summary";
 import { VersionTable } from "@/components/models/version-table";
@@ -174,8 +175,10 @@ export default async function ModelPage({ params }: { params: Promise<{ slug: st
       <section className="card" aria-labelledby="fallback-heading">
         <h2 id="fallback-heading">Fallback rules</h2>
         <p className="muted" style={{ marginTop: 0 }}>
-          What answers when the kill switch is on or a model fails: predictions marked “fallback”.
+          What answers when the kill switch is on or a model fails: predictions marked “fallback”. The first rule that matches gives the
+          probability of the positive class.
         </p>
+        <FallbackRulesSummary rules={fallbackRules} />
         <FallbackRulesForm
           modelSlug={model.slug}
           rulesJson={JSON.stringify(fallbackRules, null, 2)}

@@ -4,12 +4,13 @@ import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { requirePermission } from "@/app/_server/auth";
 import { getCardSource } from "@/db/queries/cards";
-import { getShadowComparison, getVersionGovernance } from "@/db/queries/governance";
+import { getPolicy, getShadowComparison, getVersionGovernance } from "@/db/queries/governance";
 import { ShadowComparisonChart } from "@/components/charts/shadow-comparison-chart";
 import { GovernancePanel } from "@/components/governance/governance-panel";
 import { VersionActions } from "@/components/governance/version-actions";
 import { VoteForm } from "@/components/governance/vote-form";
 import { allowedActions, ZVersionStatus } from "@/lib/governance/lifecycle";
+import { GATE_STATUSES, justificationRequiredBecause } from "@/lib/governance/policy";
 import { can } from "@/lib/permissions";
 import { deploymentAction, requestApprovalAction, requestValidationAction, voteAction } from "../../actions";
 import { ModelCardView } from "@/components/models/model-card-view";
@@ -45,7 +46,17 @@ export default async function ModelCardPage({ params }: { params: Promise<{ slug
     champion: metric(governance.champion?.offlineMetrics, key),
     higherIsBetter,
   }));
-  const shadow = await getShadowComparison(db, { modelId: governance.modelId, shadowVersionId: governance.versionId, hours: 7 * 24 });
+  const [shadow, policy] = await Promise.all([
+    getShadowComparison(db, { modelId: governance.modelId, shadowVersionId: governance.versionId, hours: 7 * 24 }),
+    getPolicy(db, source.model.riskTier),
+  ]);
+  const justificationNeeded = justificationRequiredBecause({
+    policy,
+    gates: (governance.run?.gates ?? []).map((gate) => ({
+      gate: gate.gate,
+      status: GATE_STATUSES.find((status) => status === gate.evidence.gateStatus) ?? null,
+    })),
+  });
   const mayVote =
     can(user.roles, "version.vote") &&
     governance.approval?.status === "pending" &&
@@ -81,6 +92,7 @@ export default async function ModelCardPage({ params }: { params: Promise<{ slug
         deploy={deploymentAction}
         requestApproval={requestApprovalAction}
         requestValidation={requestValidationAction}
+        justificationNeeded={justificationNeeded}
       />
       <GovernancePanel
         run={governance.run}

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { ApiError, authenticateApi, handleApi, parseQuery } from "@/app/_server/api";
 import { recordKpiValues } from "@/app/_server/kpis";
+import { readJsonBody } from "@/app/_server/request-body";
 import { getDb } from "@/db/client";
 import { listKpiValues } from "@/db/queries/kpis";
 import { parseKpiSubmission } from "@/lib/kpis/input";
 
-// 10,000 values of ~100 bytes each, with room for whitespace; a larger body is refused before it is read.
+// 10,000 values of ~100 bytes each, with room for whitespace; a larger body is refused as soon as that many bytes have arrived.
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 // Ten thousand bad values would make an error body larger than the request; the first 200 say enough.
 const MAX_LISTED_ISSUES = 200;
@@ -32,11 +33,7 @@ export async function GET(request: Request, context: { params: Promise<{ name: s
 export async function POST(request: Request, context: { params: Promise<{ name: string }> }) {
   return handleApi("kpis.record", async () => {
     const { principal, model } = await authenticateApi(request, { permission: "kpis.write", model: (await context.params).name });
-    if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES)
-      throw new ApiError(413, "too_large", "The body is larger than 4 MB; send at most 10,000 values at once.");
-    const body = await request.json().catch(() => {
-      throw new ApiError(400, "invalid_json", "The body is not valid JSON.");
-    });
+    const body = await readJsonBody(request, MAX_BODY_BYTES);
     const parsed = parseKpiSubmission(body);
     if (!parsed.ok) {
       const shown = parsed.issues.slice(0, MAX_LISTED_ISSUES);

@@ -1,9 +1,13 @@
 import { authenticateApi, ApiError, handleApi } from "@/app/_server/api";
 import { MAX_ARTIFACT_BYTES, registerModelVersion } from "@/app/_server/registry";
+import { readMultipartBody } from "@/app/_server/request-body";
 import { getDb } from "@/db/client";
+import { findJsonProblem } from "@/lib/validation/edge";
 import { listModelVersions } from "@/db/queries/models";
 
 export const runtime = "nodejs";
+// The ONNX file at its limit plus room for the metadata and the reference CSV.
+const MAX_UPLOAD_BYTES = MAX_ARTIFACT_BYTES + 50 * 1024 * 1024;
 
 /** Every version of a model, newest first. */
 export async function GET(request: Request, context: { params: Promise<{ name: string }> }) {
@@ -22,10 +26,11 @@ export async function GET(request: Request, context: { params: Promise<{ name: s
  */
 export async function POST(request: Request, context: { params: Promise<{ name: string }> }) {
   return handleApi("versions.register", async () => {
-    const { principal, model } = await authenticateApi(request, { permission: "version.register", model: (await context.params).name });
-    const length = Number(request.headers.get("content-length") ?? 0);
-    if (length > MAX_ARTIFACT_BYTES + 50 * 1024 * 1024)
-      throw new ApiError(413, "too_large", `The upload is larger than the ${(MAX_ARTIFACT_BYTES / 1e6).toFixed(0)} MB limit.`);
+    const { principal, model } = await authenticateApi(request, {
+      permission: "version.register",
+      model: (await context.params).name,
+      body: "multipart",
+    });
     if (!request.headers.get("content-type")?.startsWith("multipart/form-data")) {
       throw new ApiError(
         415,
@@ -33,9 +38,7 @@ export async function POST(request: Request, context: { params: Promise<{ name: 
         "Send multipart/form-data with the fields metadata, onnx and (optionally) reference.",
       );
     }
-    const form = await request.formData().catch(() => {
-      throw new ApiError(400, "bad_multipart", "The multipart body cannot be read.");
-    });
+    const form = await readMultipartBody(request, MAX_UPLOAD_BYTES);
     const metadataField = form.get("metadata");
     const onnx = form.get("onnx");
     const reference = form.get("reference");
@@ -50,6 +53,13 @@ export async function POST(request: Request, context: { params: Promise<{ name: 
       metadata = JSON.parse(metadataField);
     } catch {
       throw new ApiError(422, "invalid_input", "metadata: not valid JSON.", [{ field: "metadata", message: "not valid JSON" }]);
+    }
+    const problem = findJsonProblem(metadata);
+    if (problem) {
+      const field = `metadata.${problem.field}`;
+      throw new ApiError(problem.tooDeep ? 400 : 422, problem.tooDeep ? "too_deep" : "invalid_input", `${field} ${problem.message}.`, [
+        { field, message: problem.message },
+      ]);
     }
     const created = await registerModelVersion({
       db: getDb(),
