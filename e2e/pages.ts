@@ -4,7 +4,7 @@ import type { TPermission } from "../lib/permissions";
 
 /**
  * Every page of the console, with the capability that opens it: access.spec.ts asks for each as every
- * role, a11y.spec.ts and responsive.spec.ts visit each as every role that may open it.
+ * role, a11y.spec.ts visits each as every role that may open it (axe, and the width at 390 and 1440 px).
  */
 export type TPageCase = {
   /** The URL path; `{review}` is replaced by a review item's id. */

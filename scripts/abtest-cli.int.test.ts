@@ -16,36 +16,16 @@
 //           s2 = vt / len(t) + vc / len(c); tau2 = 0.01 * (vt + vc); theta = np.mean(t) - np.mean(c)
 //           p = min(p, 1 / (math.sqrt(s2 / (s2 + tau2)) * math.exp(tau2 * theta**2 / (2 * s2 * (s2 + tau2)))))
 //       return p
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, writeCsv as writeCsvIn } from "./testing/cli-process";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 let dir = "";
 
-type TRun = { code: number; stdout: string; stderr: string };
-
-function cli(...args: string[]): Promise<TRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", "scripts/cli.ts", "abtest", ...args],
-      { cwd: root, env: { ...process.env, NO_COLOR: "1" } },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-function writeCsv(name: string, header: string[], rows: (string | number)[][]): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, [header.join(","), ...rows.map((row) => row.join(","))].join("\n") + "\n");
-  return file;
-}
+const cli = (...args: string[]) => runCli(["abtest", ...args]);
+const writeCsv = (name: string, header: string[], rows: (string | number)[][]) => writeCsvIn(dir, name, header, rows);
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 /** |actual − expected| ≤ 1e-10 · max(1, |expected|): the CLI's running (Welford) variances against numpy's two-pass ones. */

@@ -6,36 +6,16 @@
 // python3-* packages) with the call named beside each, on data Python rebuilds bit for bit from
 // the same formulas (the CSV text is the shortest round-trip form of each double, so both sides
 // read the same values).
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, writeCsv as writeCsvIn } from "./testing/cli-process";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 let dir = "";
 
-type TRun = { code: number; stdout: string; stderr: string };
-
-function cli(...args: string[]): Promise<TRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", "scripts/cli.ts", ...args],
-      { cwd: root, env: { ...process.env, NO_COLOR: "1" } },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-function writeCsv(name: string, header: string[], rows: (string | number)[][]): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, [header.join(","), ...rows.map((row) => row.join(","))].join("\n") + "\n");
-  return file;
-}
+const cli = (...args: string[]) => runCli([...args]);
+const writeCsv = (name: string, header: string[], rows: (string | number)[][]) => writeCsvIn(dir, name, header, rows);
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 /** |actual − expected| ≤ 1e-12 · max(1, |expected|). */
