@@ -67,7 +67,8 @@ it("an expired claim returns the item to the queue, and the first holder can no 
   const [prediction] =
     await db.$client`insert into predictions (model_id, role, request_id, features, probability, label, confidence, latency_ms) values (${model.id}, 'fallback', 'claim-expiry', '{1}', 0.5, 'repay', 0.5, 1) returning id, created_at`;
   const [item] =
-    await db.$client`insert into review_items (prediction_id, prediction_created_at, model_id, reason, due_at) values (${prediction.id}, ${prediction.created_at}, ${model.id}, 'random_sample', now() + interval '1 day') returning id`;
+    await db.$client`insert into review_items (prediction_id, prediction_created_at, model_id, reason, due_at) values (${prediction.id}, ${prediction.created_at}, ${model.id}, 'random_sample', now() - interval '1 year') returning id`;
+  // Due a year ago, so it is the first the queue hands out even if other tests left open items behind.
   expect(await claimNextReviewItem(db, { userId: first.id, claimMinutes: 15 })).toBe(item.id);
   await db.$client`update review_items set claim_expires_at = now() - interval '1 second' where id = ${item.id}`;
   expect(await claimNextReviewItem(db, { userId: second.id, claimMinutes: 15 })).toBe(item.id);
