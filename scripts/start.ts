@@ -36,6 +36,8 @@ let stopping = false;
 const shutdown = async (code: number) => {
   if (stopping) return;
   stopping = true;
+  // A terminal's Ctrl-C also reaches the children (one process group): their exits are not crashes.
+  for (const supervisor of supervisors) supervisor.expectExit();
   log("Stopping…");
   // The database goes last: the worker commits what it answered before it exits.
   const [database, ...children] = supervisors;
@@ -50,6 +52,8 @@ async function main() {
   process.on("SIGTERM", () => void shutdown(0));
   const startedAt = Date.now();
   const port = Number(process.env.PORT ?? 3000);
+  // Loopback only unless HOST says otherwise: the demo's passwords are public.
+  const host = process.env.HOST ?? "127.0.0.1";
   const workerPort = Number(process.env.WORKER_PORT ?? 3001);
   let server!: TDatabaseServer;
   supervisors.push(
@@ -80,7 +84,7 @@ async function main() {
 
   await ensureProductionBuild(log);
 
-  const url = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+  const url = process.env.NEXTAUTH_URL ?? `http://${["127.0.0.1", "0.0.0.0", "::"].includes(host) ? "localhost" : host}:${port}`;
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -95,7 +99,13 @@ async function main() {
   supervisors.push(
     ...(await Promise.all([
       superviseProcess({ name: "worker", command: process.execPath, args: ["--import", "tsx", "workers/index.ts"], env, log }),
-      superviseProcess({ name: "web", command: path.resolve("node_modules/.bin/next"), args: ["start", "-p", String(port)], env, log }),
+      superviseProcess({
+        name: "web",
+        command: path.resolve("node_modules/.bin/next"),
+        args: ["start", "-p", String(port), "-H", host],
+        env,
+        log,
+      }),
     ])),
   );
 

@@ -94,3 +94,27 @@ it("retries a start that throws, and a stop() during the backoff cancels the res
   await sleep(300);
   expect(attempts).toBe(3);
 });
+
+it("after expectExit() a child that ends (as on a terminal's Ctrl-C, which reaches every child) is not restarted", async () => {
+  const lines: string[] = [];
+  let starts = 0;
+  let managed!: TManagedProcess;
+  const supervisor = await supervise({
+    name: "database",
+    log: (line) => lines.push(line),
+    backoff: FAST_BACKOFF,
+    start: () => {
+      starts += 1;
+      managed = startProcess({ name: "database", command: process.execPath, args: ["-e", "setInterval(() => {}, 1000)"], env: process.env });
+      return { exited: managed.exited.then(() => describeExit(managed)), stop: () => stopProcess(managed) };
+    },
+  });
+  supervisor.expectExit();
+  managed.child.kill("SIGINT");
+  await managed.exited;
+  await sleep(300);
+  await supervisor.stop();
+
+  expect(starts).toBe(1);
+  expect(lines).toEqual([]);
+});

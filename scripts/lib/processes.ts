@@ -42,7 +42,13 @@ export async function stopProcess(managed: TManagedProcess, graceMs = 10_000): P
 /** Something a supervisor keeps running: `exited` resolves (with how it ended) when it dies on its own. */
 export type TRunning = { exited: Promise<string>; stop: () => Promise<void> };
 
-export type TSupervisor = { name: string; restarts: () => number; stop: () => Promise<void> };
+export type TSupervisor = {
+  name: string;
+  restarts: () => number;
+  /** From now on an exit is expected, not a crash: call it on every supervisor before stopping any (Ctrl-C reaches all children at once). */
+  expectExit: () => void;
+  stop: () => Promise<void>;
+};
 
 /**
  * Keeps something running until `stop()`: when it dies on its own (or fails to start again) it is
@@ -97,6 +103,10 @@ export async function supervise(options: {
   return {
     name: options.name,
     restarts: () => restarts,
+    expectExit: () => {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+    },
     stop: async () => {
       stopping = true;
       if (timer) clearTimeout(timer);
