@@ -3,7 +3,10 @@
  *  1. raw in-process onnxruntime `session.run`, batch 1, back to back (the ceiling);
  *  2. the real worker over HTTP with durable audit (each answer sent after its row is
  *     committed), at several concurrency levels: requests/s and p50 / p95 / p99 latency;
- *  3. p99 at half of the peak rate.
+ *  3. p99 at half of the peak rate;
+ *  4. CPU time per request: the worker process's and PostgreSQL's CPU-seconds (read from /proc)
+ *     per answered request, beside raw session.run's CPU per call. Unlike requests/s, this does not
+ *     depend on the load generator, which shares the machine's cores.
  * Prints figures and ratios; asserts nothing (targets are judged by reading them).
  */
 import fs from "node:fs";
@@ -33,17 +36,44 @@ const instance = {
   age_band: "40_59",
 };
 
-async function rawThroughput(): Promise<number> {
+/** CPU-seconds (user + system) a process has used so far, from /proc/<pid>/stat; 0 once it is gone. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    // The command name (field 2) may hold spaces, so count fields after its closing parenthesis.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+// USER_HZ is 100 on every Linux architecture Node.js runs on.
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** The PostgreSQL processes that work for this run: its database's backends and the server's WAL and checkpoint writers. */
+async function databasePids(db: ReturnType<typeof createDatabase>): Promise<number[]> {
+  const rows = await db.$client<Array<{ pid: number }>>`select pid from pg_stat_activity
+    where datname = current_database() or backend_type in ('walwriter', 'background writer', 'checkpointer')`;
+  return rows.map((row) => row.pid);
+}
+
+type TCpuMeter = { read: () => number };
+const cpuMeter = (pids: () => number[]): TCpuMeter => ({ read: () => pids().reduce((sum, pid) => sum + cpuSecondsOf(pid), 0) });
+
+async function rawThroughput(): Promise<{ callsPerSecond: number; cpuMsPerCall: number }> {
   const session = await createSession(path.resolve("scripts/demo/models/credit-default-1.0.0.onnx"));
   const row = Float32Array.from([65_445, 3, 14_000, 36, 0.29, 12.5, 1, 5, 1]);
   const deadline = performance.now() + DURATION_S * 1000;
   let calls = 0;
+  // The whole process's CPU, so onnxruntime's own threads count too.
+  const cpuBefore = process.cpuUsage();
   while (performance.now() < deadline) {
     await session.run({ features: new Tensor("float32", row, [1, 9]) });
     calls += 1;
   }
+  const cpu = process.cpuUsage(cpuBefore);
   await session.release();
-  return calls / DURATION_S;
+  return { callsPerSecond: calls / DURATION_S, cpuMsPerCall: (cpu.user + cpu.system) / 1000 / calls };
 }
 
 function load(url: string, apiKey: string, options: { connections: number; overallRate?: number }) {
@@ -66,15 +96,35 @@ async function main() {
   try {
     await seedDemo(db);
     const apiKey = (await createApiKey(db, { name: "bench", scopes: ["predict"], modelIds: null, createdBy: null })).key;
-    const raw = await rawThroughput();
-    console.log(`raw in-process session.run, batch 1: ${Math.round(raw).toLocaleString("en-US")} calls/s`);
+    const rawRun = await rawThroughput();
+    const raw = rawRun.callsPerSecond;
+    console.log(
+      `raw in-process session.run, batch 1: ${Math.round(raw).toLocaleString("en-US")} calls/s, ${(rawRun.cpuMsPerCall * 1000).toFixed(1)} µs CPU per call`,
+    );
 
     worker = await startWorkerProcess({ databaseUrl: database.url, env: { LOG_LEVEL: "error" } });
     await load(worker.url, apiKey, { connections: 8 }); // warm-up: JIT, pools, sessions
-    const rows: Array<{ connections: number; rps: number; p50: number; p95: number; p99: number; errors: number }> = [];
+    const workerPid = worker.process.child.pid ?? 0;
+    const pgPids = await databasePids(db);
+    const workerCpu = cpuMeter(() => [workerPid]);
+    const databaseCpu = cpuMeter(() => pgPids);
+    const rows: Array<{
+      connections: number;
+      rps: number;
+      p50: number;
+      p95: number;
+      p99: number;
+      errors: number;
+      workerCpuMs: number;
+      databaseCpuMs: number;
+    }> = [];
     for (const connections of CONCURRENCY) {
+      const [workerBefore, databaseBefore] = [workerCpu.read(), databaseCpu.read()];
       const result = await load(worker.url, apiKey, { connections });
+      const answered = Math.max(1, result.requests.total - result.non2xx);
       rows.push({
+        workerCpuMs: ((workerCpu.read() - workerBefore) * 1000) / answered,
+        databaseCpuMs: ((databaseCpu.read() - databaseBefore) * 1000) / answered,
         connections,
         rps: result.requests.average,
         p50: result.latency.p50,
@@ -88,12 +138,19 @@ async function main() {
     const stored = (await db.$client`select count(*)::int as count from predictions`)[0].count;
 
     console.log("\nworker over HTTP, audit on (answer after commit), one instance per request:");
-    console.log("connections  requests/s   p50 ms   p97.5 ms   p99 ms   non-2xx+errors");
+    console.log(
+      "connections  requests/s   p50 ms   p97.5 ms   p99 ms   non-2xx+errors   worker µs CPU/req   PostgreSQL µs CPU/req   × raw call",
+    );
     for (const row of rows) {
+      const cpuRatio = (row.workerCpuMs + row.databaseCpuMs) / rawRun.cpuMsPerCall;
       console.log(
-        `${String(row.connections).padStart(11)}  ${Math.round(row.rps).toString().padStart(10)}  ${row.p50.toFixed(2).padStart(7)}  ${row.p95.toFixed(2).padStart(9)}  ${row.p99.toFixed(2).padStart(7)}  ${String(row.errors).padStart(15)}`,
+        `${String(row.connections).padStart(11)}  ${Math.round(row.rps).toString().padStart(10)}  ${row.p50.toFixed(2).padStart(7)}  ${row.p95.toFixed(2).padStart(9)}  ${row.p99.toFixed(2).padStart(7)}  ${String(row.errors).padStart(15)}  ${(row.workerCpuMs * 1000).toFixed(0).padStart(18)}  ${(row.databaseCpuMs * 1000).toFixed(0).padStart(22)}  ${cpuRatio.toFixed(1).padStart(9)}`,
       );
     }
+    const leanest = rows.reduce((best, row) => (row.workerCpuMs + row.databaseCpuMs < best.workerCpuMs + best.databaseCpuMs ? row : best));
+    console.log(
+      `\nCPU per durable request (worker + PostgreSQL), best level: ${((leanest.workerCpuMs + leanest.databaseCpuMs) / rawRun.cpuMsPerCall).toFixed(1)}× raw session.run's CPU per call (goal ≤ 10×)`,
+    );
     console.log(
       `\npeak: ${Math.round(peak.rps)} requests/s at ${peak.connections} connections = ${((peak.rps / raw) * 100).toFixed(1)} % of raw in-process throughput (target ≥ 50 %)`,
     );
@@ -104,7 +161,16 @@ async function main() {
     fs.mkdirSync(".data", { recursive: true });
     fs.writeFileSync(
       ".data/bench-serve.json",
-      JSON.stringify({ raw, rows, half: { rps: half.requests.average, p50: half.latency.p50, p99: half.latency.p99 } }, null, 2),
+      JSON.stringify(
+        {
+          raw,
+          rawCpuMsPerCall: rawRun.cpuMsPerCall,
+          rows,
+          half: { rps: half.requests.average, p50: half.latency.p50, p99: half.latency.p99 },
+        },
+        null,
+        2,
+      ),
     );
   } finally {
     await worker?.stop();
