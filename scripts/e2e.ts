@@ -27,7 +27,8 @@ async function main(): Promise<number> {
     const baseUrl = `http://localhost:${port}`;
     const env = {
       ...process.env,
-      DATABASE_URL: database.url,
+      // The app and the worker connect as the runtime role, as in `npm start`.
+      DATABASE_URL: database.runtimeUrl,
       NEXTAUTH_URL: baseUrl,
       NEXTAUTH_SECRET: "e2e-secret-not-for-production",
       WORKER_PORT: String(workerPort),

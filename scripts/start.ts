@@ -13,7 +13,7 @@ import { closeDatabase, createDatabase } from "@/db/connection";
 import { ensureDatabase } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
 import { ensureProductionBuild } from "./lib/build";
-import { openDatabaseServer, type TDatabaseServer } from "./lib/database";
+import { openDatabaseServer, runtimeUrlFor, type TDatabaseServer } from "./lib/database";
 import { supervise, superviseProcess, waitForHttp, type TSupervisor } from "./lib/processes";
 import { localSecret } from "./lib/secrets";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./seed/demo-seed";
@@ -75,6 +75,8 @@ async function main() {
   // Two days of past traffic on the first start, so the monitoring pages open with history.
   if (seed.seeded) log(`Seeded ${await seedDemoTraffic(db)} past predictions.`);
   await closeDatabase(db);
+  // Migrations and the seed ran as the owner; the worker and the web app connect as the runtime role, which owns nothing.
+  const runtimeUrl = await runtimeUrlFor(databaseUrl, (line) => log(line));
   const apiKeyFile = path.resolve(".data", "demo-api-key");
   if (seed.apiKey) {
     fs.mkdirSync(path.dirname(apiKeyFile), { recursive: true });
@@ -87,7 +89,7 @@ async function main() {
   const url = process.env.NEXTAUTH_URL ?? `http://${["127.0.0.1", "0.0.0.0", "::"].includes(host) ? "localhost" : host}:${port}`;
   const env = {
     ...process.env,
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: runtimeUrl,
     NEXTAUTH_URL: url,
     NEXTAUTH_SECRET: localSecret("nextauth", process.env.NEXTAUTH_SECRET),
     // Signs the audit chain's anchors; kept outside the database, which must never hold it (`audit verify` reads the same file).

@@ -2,6 +2,8 @@ import path from "node:path";
 import { closeDatabase, createDatabase } from "@/db/connection";
 import { dropDatabase, ensureDatabase, isLocalDatabaseUrl, startEmbeddedPostgres, withDatabaseName } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
+import { runtimeDatabaseUrl } from "@/db/runtime-role";
+import { localSecret } from "./secrets";
 
 export type TDatabaseServer = {
   adminUrl: string;
@@ -41,8 +43,22 @@ export async function openDatabaseServer(options: {
   };
 }
 
-/** Creates a fresh, migrated database for one test run; tests refuse any non-local server. */
-export async function createTestDatabase(server: TDatabaseServer, label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * The URL for the app and the worker (the runtime role, which owns nothing) on a migrated database;
+ * `ownerUrl` stays for migrations, the seed and the CLI's maintenance commands.
+ */
+export function runtimeUrlFor(ownerUrl: string, warn: (line: string) => void = console.warn): Promise<string> {
+  return runtimeDatabaseUrl(ownerUrl, localSecret("runtime-db", process.env.RUNTIME_DATABASE_PASSWORD), warn);
+}
+
+/**
+ * Creates a fresh, migrated database for one test run; tests refuse any non-local server. `url` is
+ * the owner's; `runtimeUrl` is what the app and the worker use, as in `npm start`.
+ */
+export async function createTestDatabase(
+  server: TDatabaseServer,
+  label: string,
+): Promise<{ url: string; runtimeUrl: string; drop: () => Promise<void> }> {
   if (!isLocalDatabaseUrl(server.adminUrl)) {
     throw new Error("Refusing to run tests against a database that is not on this machine (DATABASE_URL host must be localhost).");
   }
@@ -55,5 +71,5 @@ export async function createTestDatabase(server: TDatabaseServer, label: string)
   } finally {
     await closeDatabase(db);
   }
-  return { url, drop: () => dropDatabase(server.adminUrl, name) };
+  return { url, runtimeUrl: await runtimeUrlFor(url), drop: () => dropDatabase(server.adminUrl, name) };
 }

@@ -1,4 +1,5 @@
 import net from "node:net";
+import { runtimeUrlFor } from "../lib/database";
 import { startProcess, stopProcess, waitForHttp, type TManagedProcess } from "../lib/processes";
 
 /** A free TCP port on loopback, chosen by the kernel. */
@@ -12,7 +13,10 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts the real worker process (tsx workers/index.ts) and waits until it is ready. */
+/**
+ * Starts the real worker process (tsx workers/index.ts) and waits until it is ready. Given the
+ * owner's URL, it connects as the runtime role, as `npm start` does.
+ */
 export async function startWorkerProcess(options: {
   databaseUrl: string;
   env?: Record<string, string>;
@@ -23,7 +27,13 @@ export async function startWorkerProcess(options: {
     command: process.execPath,
     // One process (no tsx wrapper), so signals reach the worker itself.
     args: ["--import", "tsx", "workers/index.ts"],
-    env: { ...process.env, DATABASE_URL: options.databaseUrl, WORKER_PORT: String(port), LOG_LEVEL: "warn", ...options.env },
+    env: {
+      ...process.env,
+      DATABASE_URL: await runtimeUrlFor(options.databaseUrl),
+      WORKER_PORT: String(port),
+      LOG_LEVEL: "warn",
+      ...options.env,
+    },
     quiet: true,
   });
   const url = `http://127.0.0.1:${port}`;
