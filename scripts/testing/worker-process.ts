@@ -3,7 +3,7 @@ import { runtimeUrlFor } from "../lib/database";
 import { startProcess, stopProcess, waitForHttp, type TManagedProcess } from "../lib/processes";
 
 /** A free TCP port on loopback, chosen by the kernel. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.listen(0, "127.0.0.1", () => {

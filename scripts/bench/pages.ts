@@ -1,0 +1,213 @@
+/**
+ * `npm run bench:pages`: every page and every GET API route, timed by its server time over a
+ * database of realistic volume.
+ *
+ * Fills a fresh database with BENCH_PREDICTIONS predictions per model (default 10 M) over 30 days
+ * for every model of the demo seed, with outcomes for a fifth of them and open review items for a
+ * fiftieth, runs the worker's monitoring job over every hour (what the running worker does as time
+ * passes), then starts the production build and the worker on free ports and asks each page (as a
+ * user holding every role, so every page opens) and each GET route (with an API key of every scope)
+ * BENCH_RUNS times. Server time is the time to the last byte over loopback. Prints p50 / p95 per
+ * route beside the goal (p95 < 200 ms); asserts nothing.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import bcrypt from "bcryptjs";
+import { closeDatabase, createDatabase } from "@/db/connection";
+import { createApiKey } from "@/db/queries/api-keys";
+import { insertUser } from "@/db/writes/users";
+import { API_KEY_SCOPES } from "@/lib/permissions";
+import { ROLES } from "@/lib/roles";
+import { computeWindows } from "@/workers/jobs/monitor-windows";
+import { ensureProductionBuild } from "../lib/build";
+import { createTestDatabase, openDatabaseServer } from "../lib/database";
+import { startProcess, stopProcess, waitForHttp } from "../lib/processes";
+import { seedDemo } from "../seed/demo-seed";
+import { freePort, startWorkerProcess } from "../testing/worker-process";
+
+const PER_MODEL = Number(process.env.BENCH_PREDICTIONS ?? 10_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const DAYS = 30;
+const HOUR_MS = 3_600_000;
+const GOAL_MS = 200;
+const log = (line: string) => console.log(`[bench:pages] ${line}`);
+
+/** `app/**∕page.tsx` and `app/api/**∕route.ts` as URL patterns: route groups dropped, `[param]` kept. */
+function routesOnDisk(fileName: string): string[] {
+  const walk = (directory: string): string[] =>
+    fs.readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+      const full = path.join(directory, entry.name);
+      return entry.isDirectory() ? walk(full) : entry.name === fileName ? [path.dirname(full)] : [];
+    });
+  return walk(path.resolve("app")).map(
+    (directory) =>
+      "/" +
+      path
+        .relative(path.resolve("app"), directory)
+        .split(path.sep)
+        .filter((segment) => segment && !segment.startsWith("("))
+        .join("/"),
+  );
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function main() {
+  const server = await openDatabaseServer({ dataDirName: "bench-pg", port: Number(process.env.BENCH_EMBEDDED_PG_PORT ?? 54349) });
+  const database = await createTestDatabase(server, "bench_pages");
+  const db = createDatabase(database.url, { maxConnections: 4, applicationName: "oversight-bench" });
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    await seedDemo(db);
+    const models = await db.$client<Array<{ id: string; slug: string; versionId: string; version: string }>>`
+      select m.id, m.slug, v.id as "versionId", v.version from models m join deployments d on d.model_id = m.id
+      join model_versions v on v.id = d.champion_version_id order by m.slug`;
+    const end = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+    const start = end - DAYS * 24 * HOUR_MS;
+
+    let started = performance.now();
+    for (const model of models) {
+      // Batches of 1 M rows, in the demo's value ranges; a fifth get an outcome, a fiftieth wait for review.
+      for (let offset = 0; offset < PER_MODEL; offset += 1_000_000) {
+        const count = Math.min(1_000_000, PER_MODEL - offset);
+        await db.$client`
+          with inserted as (
+            insert into predictions (id, created_at, model_id, model_version_id, role, request_id, features, attributes, probability, label, confidence, latency_ms, sent_to_review)
+            select gen_random_uuid(), to_timestamp((${start}::float8 + (g::float8 / ${PER_MODEL}::float8) * ${end - start}::float8) / 1000.0),
+              ${model.id}, ${model.versionId}, 'champion', 'bench-' || g,
+              array[55000 * exp(random() - 0.5), random() * 20, 12000 * exp(random() - 0.5), 36, random() * 0.6, random() * 30, floor(random() * 3), 1 + floor(random() * 8), floor(random() * 2)]::real[],
+              jsonb_build_object('sex', case when random() < 0.48 then 'female' else 'male' end, 'age_band', (array['under_25', '25_39', '40_59', '60_plus'])[1 + floor(random() * 4)::int]),
+              p, case when p >= 0.3 then 'default' else 'repay' end, greatest(p, 1 - p), 1 + random() * 5, g % 50 = 0
+            from (select g, random() * 0.6 as p from generate_series(${offset + 1}::bigint, ${offset + count}::bigint) g) s
+            returning id, created_at, model_id, model_version_id, probability, sent_to_review
+          ),
+          labelled as (
+            insert into outcomes (prediction_id, prediction_created_at, model_id, label, label_value, source, observed_at)
+            select id, created_at, model_id, case when positive then 'default' else 'repay' end, positive::int, 'api', created_at + interval '1 day'
+            from (select *, random() < probability as positive from inserted where random() < 0.2) drawn
+            returning 1
+          )
+          insert into review_items (prediction_id, prediction_created_at, model_id, model_version_id, reason, due_at)
+          select id, created_at, model_id, model_version_id, 'low_confidence', created_at + interval '4 hours' from inserted where sent_to_review`;
+        process.stdout.write(`\r[bench:pages] ${model.slug}: ${(offset + count).toLocaleString("en-US")} predictions`);
+      }
+      process.stdout.write("\n");
+    }
+    await db.$client`analyze`;
+    log(`insert: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    started = performance.now();
+    for (const model of models) {
+      await computeWindows(
+        db,
+        Array.from({ length: (end - start) / HOUR_MS }, (_, index) => ({
+          versionId: model.versionId,
+          hour: new Date(start + index * HOUR_MS),
+        })),
+      );
+    }
+    log(`monitoring windows for ${DAYS} days: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    const password = "bench-pages-password";
+    await insertUser(db, {
+      email: "bench@oversight.test",
+      name: "Bench (every role)",
+      passwordHash: await bcrypt.hash(password, 10),
+      roles: [...ROLES],
+    });
+    const apiKey = (await createApiKey(db, { name: "bench", scopes: [...API_KEY_SCOPES], modelIds: null, createdBy: null })).key;
+    const [review] = await db.$client<Array<{ id: string }>>`select id from review_items where status = 'open' order by due_at limit 1`;
+
+    await ensureProductionBuild(log);
+    const worker = await startWorkerProcess({ databaseUrl: database.url, env: { LOG_LEVEL: "error" } });
+    stops.push(worker.stop);
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const web = startProcess({
+      name: "web",
+      command: path.resolve("node_modules/.bin/next"),
+      args: ["start", "-p", String(port), "-H", "127.0.0.1"],
+      env: {
+        ...process.env,
+        DATABASE_URL: database.runtimeUrl,
+        NEXTAUTH_URL: baseUrl,
+        NEXTAUTH_SECRET: "bench-pages",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+      quiet: true,
+    });
+    stops.push(() => stopProcess(web));
+    await waitForHttp(`${baseUrl}/signin`, 120_000);
+
+    // Sign in through next-auth's credentials callback, as the sign-in form does.
+    const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const csrfCookie = csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]);
+    const signIn = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie.join("; "), origin: baseUrl },
+      body: new URLSearchParams({ csrfToken, email: "bench@oversight.test", password, json: "true" }),
+    });
+    const cookie = [...csrfCookie, ...signIn.headers.getSetCookie().map((line) => line.split(";")[0])].join("; ");
+    if (!cookie.includes("session-token")) throw new Error(`sign-in failed (HTTP ${signIn.status})`);
+
+    const fill = (pattern: string, model: (typeof models)[number]) =>
+      pattern
+        .replace("[slug]", model.slug)
+        .replace("[name]", model.slug)
+        .replace("[version]", model.version)
+        .replace("[id]", review?.id ?? "");
+    const targets = [
+      ...routesOnDisk("page.tsx")
+        .filter((route) => route !== "/signin" && (review || !route.includes("[id]")))
+        .flatMap((route) => (route.includes("[") ? models.map((model) => fill(route, model)) : [route]))
+        .map((url) => ({ url, headers: { cookie } })),
+      ...routesOnDisk("route.ts")
+        .filter((route) => route.startsWith("/api/v1"))
+        .flatMap((route) => (route.includes("[") ? models.map((model) => fill(route, model)) : [route]))
+        .map((url) => ({ url, headers: { authorization: `Bearer ${apiKey}` } })),
+    ];
+
+    const results: Array<{ url: string; status: number; p50: number; p95: number }> = [];
+    for (const target of targets) {
+      const time = async () => {
+        const t0 = performance.now();
+        const response = await fetch(baseUrl + target.url, { headers: target.headers, redirect: "manual" });
+        await response.arrayBuffer();
+        return { ms: performance.now() - t0, status: response.status };
+      };
+      const { status } = await time(); // warm-up: the route's first compile and caches
+      const times: number[] = [];
+      for (let run = 0; run < RUNS; run += 1) times.push((await time()).ms);
+      times.sort((a, b) => a - b);
+      results.push({ url: target.url, status, p50: quantile(times, 0.5), p95: quantile(times, 0.95) });
+    }
+
+    const volume = `${models.length} model(s) × ${PER_MODEL.toLocaleString("en-US")} predictions over ${DAYS} days`;
+    console.log(`\nserver time per route over ${volume} (${RUNS} runs each after a warm-up; time to last byte over loopback):`);
+    console.log(`${"route".padEnd(56)} status   p50 ms   p95 ms   goal p95 < ${GOAL_MS} ms`);
+    for (const row of results) {
+      console.log(
+        `${row.url.padEnd(56)} ${String(row.status).padStart(6)} ${row.p50.toFixed(1).padStart(8)} ${row.p95.toFixed(1).padStart(8)}   ${row.p95 < GOAL_MS ? "met" : "NOT met"}`,
+      );
+    }
+    const missed = results.filter((row) => row.p95 >= GOAL_MS);
+    console.log(
+      `\n${results.length - missed.length} of ${results.length} routes meet p95 < ${GOAL_MS} ms; load average ${fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`,
+    );
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+    await closeDatabase(db);
+    await database.drop();
+    await server.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
