@@ -20,7 +20,7 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
       const context = await browser.newContext({ baseURL });
       const page = await context.newPage();
       await signInThroughForm(page, role);
-      await expect(page.getByRole("heading", { name: "Models" })).toBeVisible();
+      await expect(page.getByRole("heading", { name: "Home", level: 1 })).toBeVisible();
       fs.mkdirSync(storageStateFor(role).directory, { recursive: true });
       await context.storageState({ path: storageStateFor(role).file });
       await context.close();

@@ -106,7 +106,7 @@ test("the governed life of a version: gates, four-eyes approval, shadow, canary,
     await member.getByLabel("Email").fill(`${role}@oversight.test`);
     await member.getByLabel("Password").fill("oversight-demo");
     await member.getByRole("button", { name: "Sign in", exact: true }).click();
-    await expect(member.getByRole("heading", { name: "Models" })).toBeVisible();
+    await expect(member.getByRole("heading", { name: "Home", level: 1 })).toBeVisible();
     await member.goto(`/models/credit-default/versions/${version}`);
     await member.getByLabel(/^Comment/).fill(comment);
     await member.getByRole("button", { name: "Approve", exact: true }).click();
@@ -164,6 +164,18 @@ test("the database refuses edits of the audit trail, and verify names a record c
     (error: { stderr: string }) => error.stderr,
   );
   expect(refused).toContain("audit_records is append-only: UPDATE refused");
+  // The role the app and the worker connect as is refused before any trigger: it may only append.
+  const refusedToRuntime = await run("psql", [
+    process.env.E2E_RUNTIME_DATABASE_URL!,
+    "-v",
+    "ON_ERROR_STOP=1",
+    "-c",
+    "update audit_records set actor_label = 'mallory' where sequence = 2",
+  ]).then(
+    () => null,
+    (error: { stderr: string }) => error.stderr,
+  );
+  expect(refusedToRuntime).toContain("permission denied for table audit_records");
 
   const [record] = await sql`select id, sequence, actor_label from audit_records where sequence = 2`;
   // A superuser can switch the trigger off: the hash chain still gives the change away.

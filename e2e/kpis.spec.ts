@@ -154,7 +154,9 @@ test("an executive gets 403 from every mutation route and sees no mutation contr
     await sql`select (select max(sequence) from audit_records) as audit, (select count(*)::int from models) as models, (select count(*)::int from kpi_values) as kpis`;
   expect(after).toEqual(before);
 
-  // What the executive can open offers nothing to press but signing out (the cost page's sliders change only the view).
+  // What the executive can open offers nothing to press but signing out and the /models filter (a GET form: it changes
+  // only the URL); the cost page's sliders change only the view.
+  const viewOnly: Record<string, string[]> = { "/models": ["Filter"] };
   for (const url of ["/kpis", "/models", "/models/credit-default", "/models/credit-default/cost", "/alerts"]) {
     await page.goto(url);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
@@ -162,6 +164,9 @@ test("an executive gets 403 from every mutation route and sees no mutation contr
     expect(
       buttons.map((text) => text.trim()).filter((text) => text !== "Sign out"),
       url,
-    ).toEqual([]);
+    ).toEqual(viewOnly[url] ?? []);
   }
+  // The filter form is a GET: it cannot change anything.
+  await page.goto("/models");
+  expect(await page.getByRole("form", { name: "Filter models" }).getAttribute("method")).toBe("get");
 });

@@ -15,6 +15,7 @@ export type TPageCase = {
 };
 
 export const PAGES: TPageCase[] = [
+  { path: "/", permission: "models.read", marker: "What awaits you today" },
   { path: "/models", permission: "models.read", marker: "Every governed model: its risk tier" },
   { path: "/models/new", permission: "model.create", marker: "A model is a governed use case" },
   { path: "/models/credit-default", permission: "models.read", marker: "Life-cycle timeline" },

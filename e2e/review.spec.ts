@@ -1,4 +1,9 @@
+import fs from "node:fs";
+import path from "node:path";
+import type postgres from "postgres";
 import { expect, signInAs, test } from "./fixtures";
+
+const screenshots = path.resolve(".data", "screenshots");
 
 const worker = () => process.env.E2E_WORKER_URL!;
 const headers = () => ({ authorization: `Bearer ${process.env.E2E_API_KEY}`, "content-type": "application/json" });
@@ -144,4 +149,101 @@ test("an executive cannot open the review queue, and a committee member can read
   await page.goto("/review");
   await expect(page.getByRole("heading", { name: "Review queue" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Claim next item" })).toHaveCount(0);
+});
+
+/** Adds `count` open items of the demo model routed for low confidence, due `dueHours` from now; returns their ids. */
+async function addOpenItems(sql: postgres.Sql, count: number, dueHours: number): Promise<string[]> {
+  const rows = await sql`
+    with made as (
+      insert into predictions (model_id, role, request_id, features, probability, label, confidence, latency_ms, sent_to_review)
+      select m.id, 'fallback', 'e2e-queue-' || gen_random_uuid(), '{1}', 0.48, 'repay', 0.52, 1, true
+      from models m, generate_series(1, ${count}) where m.slug = 'credit-default'
+      returning id, created_at, model_id)
+    insert into review_items (prediction_id, prediction_created_at, model_id, reason, due_at)
+    select id, created_at, model_id, 'low_confidence', now() + make_interval(hours => ${dueHours}) from made returning id`;
+  return rows.map((row) => row.id as string);
+}
+
+test("an analyst releases a claimed item and it is claimable again; skip hands over another item", async ({ page, sql }) => {
+  // Due long ago, so these two are the first the queue hands out whatever else is open; and the analyst
+  // holds nothing (deciding in an earlier test claims the next item), since a held item is handed back first.
+  const [first, second] = await addOpenItems(sql, 2, -24 * 365 * 5);
+  await sql`update review_items set status = 'open', claimed_by = null, claim_expires_at = null
+    where status = 'claimed' and claimed_by = (select id from users where email = 'analyst@oversight.test')`;
+  await signInAs(page, "analyst");
+  await page.goto(`/review/${first}`);
+  await page.getByRole("button", { name: "Claim this item" }).click();
+  // Claimed once the decision form shows: count only then.
+  await expect(page.getByRole("button", { name: "Release" })).toBeVisible();
+  const [{ available }] =
+    await sql`select count(*)::int as available from review_items where status = 'open' or (status = 'claimed' and claim_expires_at < now())`;
+  await expect(page.getByRole("status", { name: "Items left" })).toHaveText(`${available.toLocaleString("en-US")} items left in the queue`);
+
+  await page.getByRole("button", { name: "Release" }).click();
+  await expect(page).toHaveURL(/\/review\?released=1$/);
+  expect((await sql`select status, claimed_by from review_items where id = ${first}`)[0]).toEqual({ status: "open", claimed_by: null });
+  const [audit] = await sql`select action, actor_label from audit_records where subject_id = ${first} order by sequence desc limit 1`;
+  expect(audit).toEqual({ action: "review.released", actor_label: "analyst@oversight.test" });
+
+  // Claimable again: the item offers its claim button, and claiming works.
+  await page.goto(`/review/${first}`);
+  await page.getByRole("button", { name: "Claim this item" }).click();
+  await expect(page.getByRole("button", { name: "Release" })).toBeVisible();
+
+  // S skips: the next item is handed over (the other old one), and the skipped one is open again.
+  await page.getByRole("heading", { name: "Decision" }).click();
+  await page.keyboard.press("s");
+  await expect(page).toHaveURL(new RegExp(`/review/${second}$`));
+  expect((await sql`select status from review_items where id = ${first}`)[0].status).toBe("open");
+  expect((await sql`select status from review_items where id = ${second}`)[0].status).toBe("claimed");
+  // Skipping this one too never hands back the first in this session, though it is the soonest due.
+  await page.getByRole("button", { name: /^Skip/ }).click();
+  await expect(page).not.toHaveURL(new RegExp(`/review/(${first}|${second})$`));
+  const [held] =
+    await sql`select id from review_items where status = 'claimed' and claimed_by = (select id from users where email = 'analyst@oversight.test')`;
+  if (held) await sql`update review_items set status = 'open', claimed_by = null, claim_expires_at = null where id = ${held.id}`;
+});
+
+test("the queue pages by keyset with its counts, filters stay in the URL, and it holds at 390 px", async ({ page, sql }) => {
+  await addOpenItems(sql, 30, 24 * 400);
+  await signInAs(page, "analyst");
+  const queue = async () =>
+    await sql`select id, due_at <= now() as overdue from review_items where status <> 'decided' order by due_at, id`;
+  const all = await queue();
+  const total = all.length.toLocaleString("en-US");
+  await page.goto("/review?size=25");
+  await expect(page.getByRole("status", { name: "Queue position" })).toHaveText(`Showing 1–25 of ${total}`);
+  const counts = page.getByRole("navigation", { name: "Queue by SLA state" });
+  await expect(counts.getByRole("link", { name: /All open/ })).toContainText(total);
+  await expect(counts.getByRole("link", { name: /Overdue/ })).toContainText(
+    all.filter((row) => row.overdue).length.toLocaleString("en-US"),
+  );
+  const firstRow = page.getByRole("table", { name: "Review queue" }).getByRole("row").nth(1);
+  await expect(firstRow.getByRole("link")).toHaveText(all[0].id.slice(0, 8));
+
+  await page.getByRole("navigation", { name: "Queue pages", exact: true }).getByRole("link", { name: "Next →" }).click();
+  await expect(page).toHaveURL(/size=25&after=/);
+  await expect(page.getByRole("status", { name: "Queue position" })).toHaveText(`Showing 26–${Math.min(50, all.length)} of ${total}`);
+  await expect(firstRow.getByRole("link")).toHaveText(all[25].id.slice(0, 8));
+  await page.getByRole("navigation", { name: "Queue pages", exact: true }).getByRole("link", { name: "← Previous" }).click();
+  await expect(page.getByRole("status", { name: "Queue position" })).toHaveText(`Showing 1–25 of ${total}`);
+  await expect(firstRow.getByRole("link")).toHaveText(all[0].id.slice(0, 8));
+
+  // A filter from the counts keeps the page size; a bad parameter is named, never a 500.
+  await counts.getByRole("link", { name: /On track/ }).click();
+  await expect(page).toHaveURL(/\/review\?sla=on_track&size=25$/);
+  const response = await page.goto("/review?sla=late&size=25");
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole("alert", { name: "Filter error" })).toContainText("sla: “late” is not an SLA state");
+  await expect(page.getByRole("status", { name: "Queue position" })).toHaveText(
+    `Showing 1–25 of ${(await queue()).length.toLocaleString("en-US")}`,
+  );
+
+  fs.mkdirSync(screenshots, { recursive: true });
+  for (const width of [1440, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto("/review?size=25");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.screenshot({ path: path.join(screenshots, `review-queue-${width}.png`), fullPage: true });
+  }
 });

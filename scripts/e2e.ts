@@ -46,7 +46,15 @@ async function main(): Promise<number> {
       name: "playwright",
       command: path.resolve("node_modules/.bin/playwright"),
       args: ["test", "-c", "e2e/playwright.config.ts", ...process.argv.slice(2)],
-      env: { ...env, E2E_BASE_URL: baseUrl, E2E_WORKER_URL: `http://127.0.0.1:${workerPort}`, E2E_API_KEY: seed.apiKey ?? "" },
+      // The tests act as the owner (they set up and tamper with data on purpose); the app and the worker run as the runtime role.
+      env: {
+        ...env,
+        DATABASE_URL: database.url,
+        E2E_RUNTIME_DATABASE_URL: database.runtimeUrl,
+        E2E_BASE_URL: baseUrl,
+        E2E_WORKER_URL: `http://127.0.0.1:${workerPort}`,
+        E2E_API_KEY: seed.apiKey ?? "",
+      },
     });
     return (await playwright.exited) ?? 1;
   } finally {

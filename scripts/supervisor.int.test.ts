@@ -105,7 +105,12 @@ it("after expectExit() a child that ends (as on a terminal's Ctrl-C, which reach
     backoff: FAST_BACKOFF,
     start: () => {
       starts += 1;
-      managed = startProcess({ name: "database", command: process.execPath, args: ["-e", "setInterval(() => {}, 1000)"], env: process.env });
+      managed = startProcess({
+        name: "database",
+        command: process.execPath,
+        args: ["-e", "setInterval(() => {}, 1000)"],
+        env: process.env,
+      });
       return { exited: managed.exited.then(() => describeExit(managed)), stop: () => stopProcess(managed) };
     },
   });

@@ -17,6 +17,9 @@ const ZWorkerEnv = z.object({
   AUDIT_ANCHOR_KEY: z.string().min(32, "must be at least 32 characters").optional(),
   AUDIT_ANCHOR_FILE: z.string().default(".data/audit-anchors.log"),
   AUDIT_ANCHOR_INTERVAL_MS: positiveInt.default(60_000),
+  // Where the retention job archives partitions before dropping them (db/README.md, "Retention").
+  ARCHIVE_DIR: z.string().default(".data/archive"),
+  RETENTION_INTERVAL_MS: positiveInt.default(6 * 60 * 60 * 1000),
 });
 
 export type TWorkerConfig = {
@@ -29,6 +32,7 @@ export type TWorkerConfig = {
   monitorIntervalMs: number;
   consoleUrl: string;
   auditAnchor: { key: string; file: string; intervalMs: number } | null;
+  retention: { archiveDir: string; intervalMs: number };
 };
 
 /** Parses the worker's environment; a bad or missing value throws an error that names the variable. */
@@ -52,6 +56,7 @@ export function readWorkerConfig(env: Record<string, string | undefined>): TWork
     auditAnchor: values.AUDIT_ANCHOR_KEY
       ? { key: values.AUDIT_ANCHOR_KEY, file: values.AUDIT_ANCHOR_FILE, intervalMs: values.AUDIT_ANCHOR_INTERVAL_MS }
       : null,
+    retention: { archiveDir: values.ARCHIVE_DIR, intervalMs: values.RETENTION_INTERVAL_MS },
   };
 }
 

@@ -1,19 +1,42 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import bcrypt from "bcryptjs";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { appendAuditRecord } from "@/db/audit";
 import { getDb } from "@/db/client";
-import { getUserCredentialsByEmail, recordSignIn } from "@/db/queries/users";
-import { clearAccountSignInFailures, getSignInBlockedUntil, recordFailedSignIn, recordOidcSignIn } from "@/db/writes/users";
+import type { TDb } from "@/db/connection";
+import { findUserIdByOidcIdentity, getSessionUser, getUserCredentialsByEmail, recordSignIn } from "@/db/queries/users";
+import { clearAccountSignInFailures, getSignInBlockedUntil, recordFailedSignIn, recordOidcSignIn, recordSignOut } from "@/db/writes/users";
 import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, normaliseSignInIdentifier } from "@/lib/audit/sign-in-identifier";
 import { signInThrottledError } from "@/lib/audit/sign-in-throttle";
+import type { TUserDto } from "@/lib/types/users";
 import { appEnv } from "./env";
 
 // Compared against when the email is unknown, so both failures take the same time.
 const DUMMY_HASH = "$2b$12$Tf5Z96D1FaMifGoV3n8zTONQOAFQw3BQccw2NCnDd0Rytn5BSeb.a";
 
 const SESSION_MAX_AGE_SECONDS = appEnv().sessionMaxAgeSeconds;
+
+/** What the session token carries besides next-auth's own claims: who, since when, and which session version. */
+export type TSessionClaims = { userId?: string; sessionId?: string; sessionVersion?: number; signedInAt?: number; method?: string };
+
+/**
+ * The user a session stands for, or null when it is over: signed in more than
+ * SESSION_MAX_AGE_SECONDS ago (next-auth slides a token's expiry on every request; this does not),
+ * signed out (its session id is revoked), the user disabled since (their session version moved
+ * on), or the user is gone. One statement, by primary keys.
+ */
+export async function userOfSession(db: TDb, session: TSessionClaims | null, now = Date.now()): Promise<TUserDto | null> {
+  const { userId, sessionId, sessionVersion, signedInAt } = session ?? {};
+  if (typeof userId !== "string" || typeof sessionId !== "string" || typeof sessionVersion !== "number" || typeof signedInAt !== "number")
+    return null;
+  if (now / 1000 - signedInAt > SESSION_MAX_AGE_SECONDS) return null;
+  const user = await getSessionUser(db, userId, sessionId);
+  if (!user || user.disabled || user.revoked || user.sessionVersion !== sessionVersion) return null;
+  const { sessionVersion: _version, revoked: _revoked, ...dto } = user;
+  return dto;
+}
 
 /**
  * The client's address as the nearest hop reports it: the last X-Forwarded-For entry (a proxy
@@ -50,6 +73,8 @@ function oidcProvider(): NextAuthOptions["providers"] {
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  // The token's own expiry, stated rather than inherited; userOfSession bounds the whole session by it too.
+  jwt: { maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: "/signin", error: "/signin" },
   providers: [
     CredentialsProvider({
@@ -91,33 +116,67 @@ export const authOptions: NextAuthOptions = {
             input: { method: "credentials" },
           });
         });
-        return { id: user.id, email: user.email, name: user.name };
+        return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
       },
     }),
     ...oidcProvider(),
   ],
   callbacks: {
-    async signIn({ user, account }) {
+    async signIn({ user, account, profile }) {
       if (account?.provider !== "oidc") return true;
-      // OIDC users are provisioned without roles; an admin grants them.
-      const email = user.email?.toLowerCase();
-      if (!email) return false;
-      await recordOidcSignIn(getDb(), { email, name: user.name ?? email });
-      return true;
+      const oidc = appEnv().oidc!;
+      // An identity is (issuer, subject); the email only names a new account or, when allowed and verified, links one.
+      const decision = await recordOidcSignIn(getDb(), {
+        issuer: oidc.issuer,
+        subject: account.providerAccountId,
+        email: user.email?.toLowerCase() ?? null,
+        emailVerified: (profile as { email_verified?: unknown } | undefined)?.email_verified === true,
+        name: user.name ?? user.email ?? account.providerAccountId,
+        linkVerifiedEmails: oidc.linkVerifiedEmails,
+      });
+      return decision.kind !== "refuse";
     },
     async jwt({ token, user, account }) {
-      if (user && account?.provider === "oidc" && user.email) {
-        const row = await getUserCredentialsByEmail(getDb(), user.email);
-        if (row) token.userId = row.id;
-      } else if (user) {
-        token.userId = user.id;
-      }
-      return token;
+      // Only at sign-in (user is set): later requests carry the claims written here.
+      if (!user) return token;
+      let userId: string | undefined = user.id;
+      if (account?.provider === "oidc")
+        userId = (await findUserIdByOidcIdentity(getDb(), appEnv().oidc!.issuer, account.providerAccountId)) ?? undefined;
+      const row = userId ? await getSessionUser(getDb(), userId) : null;
+      if (!row) return token;
+      return {
+        ...token,
+        userId: row.id,
+        sessionId: randomUUID(),
+        sessionVersion: row.sessionVersion,
+        signedInAt: Math.floor(Date.now() / 1000),
+        method: account?.provider ?? "credentials",
+      };
     },
     async session({ session, token }) {
       // Roles are not put in the token: getCurrentUser reads them from the database on every request,
-      // so a role change or a disabled account takes effect at once.
-      return { ...session, userId: typeof token.userId === "string" ? token.userId : undefined };
+      // so a role change, a sign-out elsewhere or a disabled account takes effect at once.
+      const claims = token as TSessionClaims;
+      return {
+        ...session,
+        userId: typeof claims.userId === "string" ? claims.userId : undefined,
+        sessionId: claims.sessionId,
+        sessionVersion: claims.sessionVersion,
+        signedInAt: claims.signedInAt,
+      };
+    },
+  },
+  events: {
+    // Sign-out ends this session server-side: the cookie just cleared, and any copy of it, is refused from now on.
+    async signOut({ token }) {
+      const claims = token as TSessionClaims | null;
+      if (typeof claims?.userId !== "string" || typeof claims.sessionId !== "string" || typeof claims.signedInAt !== "number") return;
+      await recordSignOut(getDb(), {
+        userId: claims.userId,
+        sessionId: claims.sessionId,
+        expiresAt: new Date((claims.signedInAt + SESSION_MAX_AGE_SECONDS) * 1000),
+        method: claims.method ?? "credentials",
+      });
     },
   },
 };

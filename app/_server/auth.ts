@@ -3,23 +3,20 @@ import { cache } from "react";
 import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { getDb } from "@/db/client";
-import { getUserById } from "@/db/queries/users";
 import type { TUserDto } from "@/lib/types/users";
 import { can, type TPermission } from "@/lib/permissions";
-import { authOptions } from "./auth-options";
+import { authOptions, userOfSession, type TSessionClaims } from "./auth-options";
 
 export type TSessionUser = TUserDto;
 
 /**
- * The signed-in, enabled user, or null. Roles come fresh from the database, read once per
- * request however many layouts and pages ask.
+ * The signed-in, enabled user, or null (also for a session signed out, revoked or past its
+ * maximum age: userOfSession). Roles come fresh from the database, read once per request
+ * however many layouts and pages ask.
  */
 export const getCurrentUser = cache(async (): Promise<TSessionUser | null> => {
   const session = await getServerSession(authOptions);
-  const userId = (session as { userId?: string } | null)?.userId;
-  if (!userId) return null;
-  const user = await getUserById(getDb(), userId);
-  return user && !user.disabled ? user : null;
+  return userOfSession(getDb(), session as TSessionClaims | null);
 });
 
 /** For layouts: the signed-in user, whatever their roles; otherwise a redirect to sign-in. */

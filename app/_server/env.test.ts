@@ -21,7 +21,15 @@ describe("parseAppEnv", () => {
 
   it("switches single sign-on on only with issuer, client id and secret", () => {
     const oidc = { OIDC_ISSUER: "https://id.example.com", OIDC_CLIENT_ID: "oversight", OIDC_CLIENT_SECRET: "s" };
-    expect(parseAppEnv(oidc).oidc).toEqual({ issuer: "https://id.example.com", clientId: "oversight", clientSecret: "s", name: undefined });
+    expect(parseAppEnv(oidc).oidc).toEqual({
+      issuer: "https://id.example.com",
+      clientId: "oversight",
+      clientSecret: "s",
+      name: undefined,
+      linkVerifiedEmails: false,
+    });
+    expect(parseAppEnv({ ...oidc, OIDC_LINK_VERIFIED_EMAILS: "true" }).oidc?.linkVerifiedEmails).toBe(true);
+    expect(() => parseAppEnv({ ...oidc, OIDC_LINK_VERIFIED_EMAILS: "yes" })).toThrow(/OIDC_LINK_VERIFIED_EMAILS/);
     expect(parseAppEnv({ ...oidc, OIDC_CLIENT_SECRET: "" }).oidc).toBeNull();
   });
 

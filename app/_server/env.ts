@@ -14,6 +14,8 @@ const ZAppEnv = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_NAME: z.string().optional(),
+  // Link a sign-on to an existing account with the same email, when the provider says the email is verified.
+  OIDC_LINK_VERIFIED_EMAILS: z.enum(["true", "false"]).default("false"),
 });
 
 export type TAppEnv = {
@@ -22,7 +24,7 @@ export type TAppEnv = {
   maxArtifactBytes: number;
   reviewClaimMinutes: number;
   /** Single sign-on is on only when the issuer, client id and secret are all set. */
-  oidc: { issuer: string; clientId: string; clientSecret: string; name: string | undefined } | null;
+  oidc: { issuer: string; clientId: string; clientSecret: string; name: string | undefined; linkVerifiedEmails: boolean } | null;
 };
 
 /** Parses the app's environment; a bad value throws an error that names the variable. */
@@ -40,7 +42,10 @@ export function parseAppEnv(env: Record<string, string | undefined>): TAppEnv {
     sessionMaxAgeSeconds: values.SESSION_MAX_AGE_SECONDS,
     maxArtifactBytes: values.MAX_ARTIFACT_BYTES,
     reviewClaimMinutes: values.REVIEW_CLAIM_MINUTES,
-    oidc: issuer && clientId && clientSecret ? { issuer, clientId, clientSecret, name: values.OIDC_NAME } : null,
+    oidc:
+      issuer && clientId && clientSecret
+        ? { issuer, clientId, clientSecret, name: values.OIDC_NAME, linkVerifiedEmails: values.OIDC_LINK_VERIFIED_EMAILS === "true" }
+        : null,
   };
 }
 

@@ -13,6 +13,7 @@ import {
   listVersionStrings,
 } from "@/db/queries/registry";
 import { readOnnxClassLabels } from "@/lib/onnx/class-labels";
+import { describeZipMapRemoval, stripZipMap, ZipMapRewriteError, type TZipMapStripped } from "@/lib/onnx/strip-zipmap";
 import { classifierFetchesOrThrow, ModelOutputError, readBinaryClassifierOutputs } from "@/lib/onnx/model-output";
 import {
   assertVersionIsNewer,
@@ -57,6 +58,8 @@ const CHECKED_ROWS = 1_000;
  */
 async function inspectOnnxArtifact(input: {
   bytes: Uint8Array;
+  /** The file as uploaded, whose classifier nodes name the classes (a removed ZipMap may have been the only one). */
+  uploaded: Uint8Array;
   inputSchema: TInputSchema;
   outputSchema: TOutputSchema;
   smokeRows: number[][];
@@ -93,7 +96,7 @@ async function inspectOnnxArtifact(input: {
     }
     const probabilityOutput = input.outputSchema.probabilityOutput;
     const fetches = readOutputOrRefuse(() => classifierFetchesOrThrow(session.outputMetadata, probabilityOutput));
-    const classes = resolveClassLabels({ declared: input.outputSchema, fromModel: readOnnxClassLabels(input.bytes) });
+    const classes = resolveClassLabels({ declared: input.outputSchema, fromModel: readOnnxClassLabels(input.uploaded) });
     if (!classes.ok)
       throw new ApiError(422, "artifact_refused", `classes: ${classes.message}`, [
         { field: classes.field, message: classes.message, check: "classes" },
@@ -160,6 +163,17 @@ function readOutputOrRefuse<T>(read: () => T): T {
   }
 }
 
+/** The upload with its ZipMap removed (lib/onnx/strip-zipmap), null when it has none; a ZipMap that cannot go is refused. */
+function removeZipMapOrRefuse(bytes: Uint8Array): TZipMapStripped | null {
+  if (bytes.byteLength > MAX_ARTIFACT_BYTES) return null; // the size check refuses it with its own message
+  try {
+    return stripZipMap(bytes);
+  } catch (error) {
+    if (error instanceof ZipMapRewriteError) throw refuse(422, { check: "zipmap", message: error.message });
+    throw error;
+  }
+}
+
 /** Parses an uploaded reference CSV against the schema; refusal names the missing columns or bad cells. */
 function parseReferenceCsv(csv: string, inputSchema: TInputSchema, outputSchema: TOutputSchema) {
   const parsed = Papa.parse<Record<string, string>>(csv, { header: true, skipEmptyLines: true });
@@ -196,20 +210,26 @@ export async function registerModelVersion(input: {
   if (!model) throw new ApiError(404, "unknown_model", `No model named '${input.modelSlug}'.`);
   assertVersionIsNewer({ candidate: metadata.data.version, existing: await listVersionStrings(input.db, model.id) });
 
-  const sha256 = createHash("sha256").update(input.artifact).digest("hex");
-  const duplicate = await findVersionByArtifact(input.db, sha256);
+  const rewrite = removeZipMapOrRefuse(input.artifact);
+  const artifact = rewrite?.bytes ?? input.artifact;
+  const originalSha256 = createHash("sha256").update(input.artifact).digest("hex");
+  const sha256 = rewrite ? createHash("sha256").update(artifact).digest("hex") : originalSha256;
+  // Both hashes: the same upload is rewritten to the same bytes, and a re-export without ZipMap matches the rewrite.
+  const duplicate = await findVersionByArtifact(input.db, [...new Set([sha256, originalSha256])]);
   if (duplicate)
     throw new ApiError(
       409,
       "artifact_already_registered",
-      `This ONNX file (sha256 ${sha256.slice(0, 12)}…) is already registered as ${duplicate.modelSlug} ${duplicate.version}: a version is a different model file.`,
+      `This ONNX file (sha256 ${originalSha256.slice(0, 12)}…) is already registered as ${duplicate.modelSlug} ${duplicate.version}: a version is a different model file.`,
       [{ field: "onnx", message: `same artifact as ${duplicate.modelSlug} ${duplicate.version}` }],
     );
+  const changes = rewrite?.removed.map(describeZipMapRemoval) ?? [];
   const reference = input.referenceCsv
     ? parseReferenceCsv(input.referenceCsv, metadata.data.inputSchema, metadata.data.outputSchema)
     : null;
   const inspection = await inspectOnnxArtifact({
-    bytes: input.artifact,
+    bytes: artifact,
+    uploaded: input.artifact,
     inputSchema: metadata.data.inputSchema,
     outputSchema: metadata.data.outputSchema,
     smokeRows: reference?.tensorRows ?? syntheticSmokeRows(metadata.data.inputSchema),
@@ -218,7 +238,12 @@ export async function registerModelVersion(input: {
 
   return input.db.transaction(async (tx) => {
     // The version's uniqueness is re-checked by the unique index: a concurrent registration of the same version fails here.
-    await insertArtifactIfAbsent(tx, { sha256, content: Buffer.from(input.artifact), signature: inspection.signature });
+    await insertArtifactIfAbsent(tx, {
+      sha256,
+      content: Buffer.from(artifact),
+      signature: rewrite ? { ...inspection.signature, changes, zipMapsRemoved: rewrite.removed } : inspection.signature,
+      originalSha256: rewrite ? originalSha256 : null,
+    });
     const version = await insertModelVersion(tx, {
       modelId: model.id,
       version: metadata.data.version,
@@ -246,7 +271,8 @@ export async function registerModelVersion(input: {
       input: {
         version: metadata.data.version,
         artifactSha256: sha256,
-        sizeBytes: input.artifact.byteLength,
+        ...(rewrite ? { originalSha256, changes } : {}),
+        sizeBytes: artifact.byteLength,
         referenceRows: referenceProfile?.rowCount ?? 0,
         features: metadata.data.inputSchema.features.length,
       },
@@ -257,6 +283,8 @@ export async function registerModelVersion(input: {
       version: version.version,
       status: version.status,
       artifactSha256: sha256,
+      originalSha256: rewrite ? originalSha256 : null,
+      changes,
       referenceRows: referenceProfile?.rowCount ?? 0,
     };
   });

@@ -13,7 +13,7 @@ const NOTICES: Record<string, string> = {
 
 // Only same-site paths: a callback URL pointing elsewhere would be an open redirect.
 function safeCallback(value: string | undefined): string {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/models";
+  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/";
 }
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {

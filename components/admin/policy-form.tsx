@@ -42,6 +42,7 @@ export function PolicyForm({
       else next[path] = value;
     }
     next.fairnessNotApplicable = form.get("fairnessNotApplicable");
+    next.requiredStages = form.get("requiredStages");
     saving.run({ tier, policy: next });
   }
   return (
@@ -58,6 +59,18 @@ export function PolicyForm({
           { value: "accept", label: "Accept" },
           { value: "justify", label: "Accept with the requester's justification" },
           { value: "refuse", label: "Refuse the version" },
+        ]}
+        required
+      />
+      <SelectField
+        label="Stages before promotion (when there is a champion)"
+        name="requiredStages"
+        defaultValue={policy.requiredStages}
+        options={[
+          { value: "none", label: "None: promote directly" },
+          { value: "shadow", label: "Shadow first" },
+          { value: "canary", label: "Canary first" },
+          { value: "shadow_and_canary", label: "Shadow, then canary" },
         ]}
         required
       />

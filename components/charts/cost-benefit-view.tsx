@@ -3,13 +3,16 @@
 import { useMemo, useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Field } from "@/components/ui/field";
-import { buildProjectionInput, DEFAULT_PROJECTION_ASSUMPTIONS, projectCostBenefit, type TCostSettings } from "@/lib/cost/projection";
+import {
+  buildProjectionInput,
+  DEFAULT_PROJECTION_ASSUMPTIONS,
+  projectCostBenefit,
+  VALUE_FORMULAS,
+  type TCostSettings,
+} from "@/lib/cost/projection";
 import { formatUsdCompact } from "@/lib/format";
 
-type TMeasured = { monthlyPredictions: number; reviewRate: number; falsePositiveRate: number; falseNegativeRate: number };
-
-// Whole dollars for the sliders, where each step shows; every other figure is compact (formatUsdCompact).
-const usd = (value: number) => `${value < 0 ? "−" : ""}$${Math.round(Math.abs(value)).toLocaleString("en-US")}`;
+type TMeasured = { monthlyPredictions: number; reviewRate: number; valueAddedPerPrediction: number };
 
 /** A money figure never wraps: a line may otherwise break between "−" and "$". */
 const NO_WRAP = { whiteSpace: "nowrap" } as const;
@@ -61,21 +64,19 @@ export function CostBenefitView({
   const [volumeGrowth, setVolumeGrowth] = useState<number>(DEFAULT_PROJECTION_ASSUMPTIONS.monthlyVolumeGrowth);
   // The decay starts at the trend monitoring measured (when there is a week of labelled days), else at the assumption.
   const [decay, setDecay] = useState<number>(
-    measuredDecay ? Math.min(0.1, Math.max(0, measuredDecay.value)) : DEFAULT_PROJECTION_ASSUMPTIONS.monthlyErrorGrowth,
+    measuredDecay ? Math.min(0.1, Math.max(0, measuredDecay.value)) : DEFAULT_PROJECTION_ASSUMPTIONS.monthlyDecay,
   );
   const [improvement, setImprovement] = useState<number>(DEFAULT_PROJECTION_ASSUMPTIONS.challengerImprovement);
-  const [falseNegativeCost, setFalseNegativeCost] = useState(settings.costPerFalseNegativeUsd);
-  const [falsePositiveCost, setFalsePositiveCost] = useState(settings.costPerFalsePositiveUsd);
   const result = useMemo(
     () =>
       projectCostBenefit(
         buildProjectionInput({
-          settings: { ...settings, costPerFalseNegativeUsd: falseNegativeCost, costPerFalsePositiveUsd: falsePositiveCost },
+          settings,
           measured,
-          assumptions: { monthlyVolumeGrowth: volumeGrowth, monthlyErrorGrowth: decay, challengerImprovement: improvement },
+          assumptions: { monthlyVolumeGrowth: volumeGrowth, monthlyDecay: decay, challengerImprovement: improvement },
         }),
       ),
-    [settings, measured, volumeGrowth, decay, improvement, falseNegativeCost, falsePositiveCost],
+    [settings, measured, volumeGrowth, decay, improvement],
   );
   const data = result.maintain.months.map((month, index) => ({
     month: month.month,
@@ -100,7 +101,7 @@ export function CostBenefitView({
             onChange={setVolumeGrowth}
           />
           <Slider
-            label="Error-rate growth per month (decay)"
+            label="Value added lost per month since training (decay)"
             value={decay}
             min={0}
             max={0.1}
@@ -110,35 +111,17 @@ export function CostBenefitView({
           />
           <p className="muted" style={{ marginTop: -8, fontSize: 12.5 }}>
             {measuredDecay
-              ? `Measured by monitoring: ${(measuredDecay.value * 100).toFixed(1)} % a month, the trend of realized accuracy over ${measuredDecay.days} days${measuredDecay.value < 0 || measuredDecay.value > 0.1 ? " (the slider stops at 0–10 %)" : ""}.`
+              ? `Starts at the error-rate growth monitoring measured: ${(measuredDecay.value * 100).toFixed(1)} % a month, the trend of realized accuracy over ${measuredDecay.days} days${measuredDecay.value < 0 || measuredDecay.value > 0.1 ? " (the slider stops at 0–10 %)" : ""}.`
               : "Assumed: monitoring has fewer than 7 days of realized accuracy for the champion."}
           </p>
           <Slider
-            label="Update lowers error rates by"
+            label="Update adds more value per prediction by"
             value={improvement}
             min={0}
             max={0.5}
             step={0.01}
             format={(value) => `${Math.round(value * 100)} %`}
             onChange={setImprovement}
-          />
-          <Slider
-            label="Cost of a false negative"
-            value={falseNegativeCost}
-            min={0}
-            max={20000}
-            step={100}
-            format={usd}
-            onChange={setFalseNegativeCost}
-          />
-          <Slider
-            label="Cost of a false positive"
-            value={falsePositiveCost}
-            min={0}
-            max={2000}
-            step={10}
-            format={usd}
-            onChange={setFalsePositiveCost}
           />
           <ul className="muted" style={{ margin: 0, paddingLeft: 18 }}>
             {result.assumptions.map((line) => (
@@ -176,22 +159,46 @@ export function CostBenefitView({
           </table>
           <dl className="facts" style={{ marginTop: 12 }}>
             <div>
-              <dt>Break-even month</dt>
-              <dd>{result.breakEvenMonth ?? "never (12 months)"}</dd>
+              <dt>12-month net value vs the baseline</dt>
+              <dd style={NO_WRAP} data-testid="net-value-12m">
+                {formatUsdCompact(result.maintain.netValueUsd)}
+              </dd>
             </div>
             <div>
-              <dt>ROI of updating</dt>
-              <dd>{result.roi === null ? "—" : `${result.roi.toFixed(1)}×`}</dd>
+              <dt>ROI</dt>
+              <dd>
+                {result.maintain.roi === null ? "—" : `${result.maintain.roi.toFixed(1)}×`}{" "}
+                <span className="muted">({VALUE_FORMULAS.roi})</span>
+              </dd>
             </div>
             <div>
-              <dt>12-month saving</dt>
-              <dd style={NO_WRAP}>{formatUsdCompact(result.savingUsd)}</dd>
+              <dt>Payback month</dt>
+              <dd>
+                {result.maintain.paybackMonth ?? "not within 12 months"} <span className="muted">({VALUE_FORMULAS.payback})</span>
+              </dd>
+            </div>
+            <div>
+              <dt>Break-even volume</dt>
+              <dd>
+                {result.breakEvenMonthlyVolume === null
+                  ? "none: each prediction adds less than its review costs"
+                  : `${Math.ceil(result.breakEvenMonthlyVolume).toLocaleString("en-US")} predictions a month`}{" "}
+                <span className="muted">({VALUE_FORMULAS.breakEven})</span>
+              </dd>
+            </div>
+            <div>
+              <dt>Update instead of maintain</dt>
+              <dd>
+                <span style={NO_WRAP}>{formatUsdCompact(result.savingUsd)}</span> over 12 months; catches up in month{" "}
+                {result.breakEvenMonth ?? "never (12 months)"}
+                {result.updateRoi === null ? "" : `, ${result.updateRoi.toFixed(1)}× its retraining cost`}
+              </dd>
             </div>
           </dl>
         </section>
       </div>
       <section className="card" aria-label="Cumulative net value">
-        <h2>Cumulative net value (USD)</h2>
+        <h2>Cumulative net value against the baseline (USD)</h2>
         <ResponsiveContainer width="100%" height={280}>
           <LineChart data={data} margin={{ top: 8, right: 16, bottom: 24, left: 32 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e3e6eb" />

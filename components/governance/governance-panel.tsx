@@ -83,7 +83,7 @@ export function GovernancePanel({
           </table>
         )}
       </section>
-      <section className="card" aria-label="Approval">
+      <section className="card" aria-label="Approval" id="approval">
         <h2>Approval</h2>
         {!approval ? (
           <p className="muted">No approval requested yet.</p>

@@ -4,7 +4,7 @@ import { Badge, type TBadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatCount, formatUsdCompact } from "@/lib/format";
 import { formatDay, formatKpiValue } from "@/lib/kpis/format";
-import type { TModelHealth } from "@/lib/kpis/health";
+import { incidentHref, type TModelHealth } from "@/lib/kpis/health";
 import type { TPortfolioEntry } from "@/lib/kpis/portfolio";
 import type { TKpiSeries, TMonitorTimeline } from "@/lib/kpis/series";
 import { DayChart, type TDayChartRow } from "./day-chart";
@@ -54,9 +54,15 @@ export function ModelKpiPanel({ view }: { view: TModelKpiView }) {
             {model.championVersion ? <Badge tone="info">champion {model.championVersion}</Badge> : null}
             {model.killSwitch ? <Badge tone="bad">kill switch on</Badge> : null}
             <Badge>{model.riskTier} risk</Badge>
-            {view.reasons.length ? (
+            {view.incidents.length ? (
               <span className="muted" style={{ fontSize: 13 }}>
-                {view.reasons.join(" · ")}
+                {/* Each reason is the incident behind the health, one click away. */}
+                {view.incidents.map((incident, index) => (
+                  <span key={incident.id}>
+                    {index ? " · " : ""}
+                    <Link href={incidentHref(incident)}>{view.reasons[index]}</Link>
+                  </span>
+                ))}
               </span>
             ) : null}
           </div>

@@ -23,6 +23,7 @@ type TRuleRow = {
   consecutiveWindows: number;
   triggersRetraining: boolean;
   enabled: boolean;
+  evidence?: "bound" | "estimate";
 };
 export type TChannelRow = { kind: "webhook" | "retraining"; host: string };
 
@@ -125,6 +126,8 @@ export function AlertRulesPanel({ modelSlug, rules, channels, editable, toggle, 
                     {rule.consecutiveWindows > 1
                       ? `${rule.consecutiveWindows} ${rule.windowGranularity}s in a row`
                       : `one ${rule.windowGranularity}`}
+                    {/* Which figure counts: the bound past the threshold (supported), or the estimate alone. */}
+                    <div className="muted">{rule.evidence === "estimate" ? "estimate past the threshold" : "bound past the threshold"}</div>
                   </td>
                   <td>
                     <Badge tone={rule.severity === "critical" ? "bad" : rule.severity === "warning" ? "warn" : "info"}>

@@ -1,12 +1,13 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { Field, TextAreaField } from "@/components/ui/field";
+import { SchemaTable, type TSchemaValue } from "./schema-table";
 
 export type TRegisterDefaults = {
   version: string;
-  schemaJson: string;
+  schema: TSchemaValue;
   trainingData: Record<string, string>;
   hyperparametersJson: string;
   offlineMetricsJson: string;
@@ -47,6 +48,16 @@ export function RegisterVersionForm({ modelSlug, defaults }: { modelSlug: string
   const router = useRouter();
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<TError | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  // The schema table reads the chosen files to propose a schema; nothing is uploaded until the form is sent.
+  const chosenFiles = () => {
+    const form = formRef.current ? new FormData(formRef.current) : null;
+    const file = (name: string) => {
+      const value = form?.get(name);
+      return value instanceof File && value.size > 0 ? value : null;
+    };
+    return { onnx: file("onnx"), reference: file("reference") };
+  };
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -111,7 +122,7 @@ export function RegisterVersionForm({ modelSlug, defaults }: { modelSlug: string
   }
 
   return (
-    <form className="stack" onSubmit={onSubmit} aria-label="Register a version" style={{ maxWidth: 920 }}>
+    <form ref={formRef} className="stack" onSubmit={onSubmit} aria-label="Register a version" style={{ maxWidth: 920 }}>
       {error ? (
         <div className="callout error" role="alert" aria-label="Registration error">
           <strong>{error.message}</strong>
@@ -143,17 +154,13 @@ export function RegisterVersionForm({ modelSlug, defaults }: { modelSlug: string
             name="reference"
             type="file"
             accept=".csv,text/csv"
-            hint="A column per schema feature; used for the smoke inference and as the drift baseline."
+            hint="A column per feature and the label column; used to propose the schema, for the smoke inference, the gates and as the drift baseline."
           />
         </div>
-        <TextAreaField
-          label="Input and output schema (JSON)"
-          name="schema"
-          rows={8}
-          className="mono"
-          defaultValue={defaults.schemaJson}
-          spellCheck={false}
-        />
+      </section>
+      <section className="card">
+        <h2>Schema</h2>
+        <SchemaTable initial={defaults.schema} files={chosenFiles} />
       </section>
       <section className="card">
         <h2>Training data</h2>

@@ -3,15 +3,17 @@
 import { useRouter } from "next/navigation";
 import { useAction } from "@/components/ui/use-action";
 import type { TActionResult } from "@/lib/types/action";
+import { readSkippedIds } from "./skipped-items";
 
 export function ClaimNextButton({
   claimNext,
 }: {
-  claimNext: (input: Record<string, never>) => Promise<TActionResult<{ id: string | null }>>;
+  claimNext: (input: { skippedIds?: string[] }) => Promise<TActionResult<{ id: string | null }>>;
 }) {
   const router = useRouter();
   const claiming = useAction(claimNext, {
-    successMessage: (data) => (data.id ? null : "The queue is empty."),
+    successMessage: (data) =>
+      data.id ? null : readSkippedIds().length ? "Nothing left but the items you skipped." : "The queue is empty.",
     onSuccess: (data) => {
       if (data.id) router.push(`/review/${data.id}`);
     },
@@ -23,7 +25,12 @@ export function ClaimNextButton({
           {claiming.state.message}
         </span>
       ) : null}
-      <button type="button" className="button primary" disabled={claiming.pending} onClick={() => claiming.run({})}>
+      <button
+        type="button"
+        className="button primary"
+        disabled={claiming.pending}
+        onClick={() => claiming.run({ skippedIds: readSkippedIds() })}
+      >
         {claiming.pending ? "Claiming…" : "Claim next item"}
       </button>
     </div>

@@ -7,28 +7,51 @@ import { SelectField, TextAreaField } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";
 import { OVERRIDE_REASON_CODES } from "@/lib/review/sla";
 import type { TActionResult } from "@/lib/types/action";
+import { addSkippedId, readSkippedIds } from "./skipped-items";
 
 /**
  * Accept or override, keyboard first as annotation tools do: A accepts, O starts an override,
- * 1–4 pick its reason, Enter confirms it. Shortcuts are off while typing in the comment.
+ * 1–4 pick its reason, Enter confirms it; S skips to the next item. Shortcuts are off while
+ * typing in the comment. Release gives the item back to the queue.
  */
 export function DecisionForm({
   itemId,
   modelLabel,
   otherLabel,
+  left,
   decide,
+  release,
+  skip,
 }: {
   itemId: string;
   modelLabel: string;
   otherLabel: string;
+  /** Items waiting besides this one. */
+  left: number;
   decide: (input: {
     id: string;
     decision: string;
     reasonCode?: string;
     comment?: string;
+    skippedIds?: string[];
   }) => Promise<TActionResult<{ nextId: string | null }>>;
+  release: (input: { id: string }) => Promise<TActionResult<{ id: string }>>;
+  skip: (input: { id: string; skippedIds?: string[] }) => Promise<TActionResult<{ nextId: string | null }>>;
 }) {
   const router = useRouter();
+  const releasing = useAction(release, {
+    onSuccess: () => {
+      router.push("/review?released=1");
+      router.refresh();
+    },
+  });
+  const skipping = useAction(skip, {
+    onSuccess: (data) => {
+      addSkippedId(itemId);
+      router.push(data.nextId ? `/review/${data.nextId}` : "/review?done=1");
+      router.refresh();
+    },
+  });
   const [mode, setMode] = useState<"choose" | "override">("choose");
   const [reasonCode, setReasonCode] = useState<string>("");
   const [comment, setComment] = useState("");
@@ -39,7 +62,8 @@ export function DecisionForm({
       router.refresh();
     },
   });
-  const { pending } = deciding;
+  const pending = deciding.pending || releasing.pending || skipping.pending;
+  const skipThis = () => skipping.run({ id: itemId, skippedIds: readSkippedIds() });
   const reasonRef = useRef<HTMLSelectElement>(null);
   const reasonCodes = Object.entries(OVERRIDE_REASON_CODES);
 
@@ -49,6 +73,7 @@ export function DecisionForm({
       decision,
       reasonCode: decision === "override" ? reasonCode || undefined : undefined,
       comment: comment || undefined,
+      skippedIds: readSkippedIds(),
     });
 
   useEffect(() => {
@@ -59,6 +84,9 @@ export function DecisionForm({
       if (mode === "choose" && key === "a") {
         event.preventDefault();
         submit("accept");
+      } else if (mode === "choose" && key === "s") {
+        event.preventDefault();
+        skipThis();
       } else if (mode === "choose" && key === "o") {
         event.preventDefault();
         setMode("override");
@@ -80,8 +108,15 @@ export function DecisionForm({
 
   return (
     <section className="card" aria-labelledby="decision-heading">
-      <h2 id="decision-heading">Decision</h2>
+      <div style={{ display: "flex", justifyContent: "space-between", gap: 12, flexWrap: "wrap", alignItems: "baseline" }}>
+        <h2 id="decision-heading">Decision</h2>
+        <span className="muted" role="status" aria-label="Items left">
+          {left.toLocaleString("en-US")} {left === 1 ? "item" : "items"} left in the queue
+        </span>
+      </div>
       <ActionCallout state={deciding.state} label="Decision error" />
+      <ActionCallout state={releasing.state} label="Release error" />
+      <ActionCallout state={skipping.state} label="Skip error" />
       <TextAreaField
         label="Comment (optional)"
         rows={2}
@@ -97,6 +132,12 @@ export function DecisionForm({
           </button>
           <button type="button" className="button" disabled={pending} onClick={() => setMode("override")} aria-keyshortcuts="O">
             Override to “{otherLabel}” <kbd>O</kbd>
+          </button>
+          <button type="button" className="button" disabled={pending} onClick={skipThis} aria-keyshortcuts="S">
+            Skip <kbd>S</kbd>
+          </button>
+          <button type="button" className="button" disabled={pending} onClick={() => releasing.run({ id: itemId })}>
+            Release
           </button>
         </div>
       ) : (

@@ -14,9 +14,13 @@ export const REASON_LABELS: Record<string, string> = {
 
 const SLA = { overdue: ["bad", "overdue"], due_soon: ["warn", "due soon"], on_track: ["ok", "on track"] } as const;
 
-export function ReviewQueueTable({ items, now }: { items: TReviewQueueItem[]; now: Date }) {
+export function ReviewQueueTable({ items, now, filtered = false }: { items: TReviewQueueItem[]; now: Date; filtered?: boolean }) {
   if (items.length === 0) {
-    return <EmptyState title="The queue is empty">Predictions routed to review by the worker appear here, soonest due first.</EmptyState>;
+    return filtered ? (
+      <EmptyState title="No items match these filters">Clear the filters to see the whole queue.</EmptyState>
+    ) : (
+      <EmptyState title="The queue is empty">Predictions routed to review by the worker appear here, soonest due first.</EmptyState>
+    );
   }
   return (
     <div className="table-wrap">

@@ -3,7 +3,8 @@ import { ROLE_LABELS, type TRole } from "@/lib/roles";
 import { NavLinks } from "./nav-links";
 import { SignOutButton } from "./sign-out-button";
 
-export type TNavItem = { href: string; label: string };
+/** A navigation link; `count` is shown beside the label (already formatted) and described in words for screen readers. */
+export type TNavItem = { href: string; label: string; count?: { value: string; description: string; attention?: boolean } };
 
 export function AppShell({
   user,

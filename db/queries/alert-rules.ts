@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { TDb } from "../connection";
-import { alertChannels, alertDeliveries, alertRules, alerts, models, monitorResults } from "../schema";
+import { alertChannels, alertDeliveries, alertRules, alerts, incidents, models, monitorResults } from "../schema";
 import type { TAlertRule } from "@/lib/monitoring/alert-rules";
 import type { TWindowPoint } from "@/lib/monitoring/verdict";
 
@@ -171,10 +171,20 @@ export async function claimDueDeliveries(db: TDb, limit: number) {
         firedAt: alerts.firedAt,
       },
       modelSlug: models.slug,
+      // The incident the event is about (null on deliveries from before incidents), with its member count.
+      incident: {
+        id: incidents.id,
+        title: incidents.title,
+        cause: incidents.cause,
+        severity: incidents.severity,
+        openedAt: incidents.openedAt,
+        members: sql<number>`(select count(*)::int from alerts m where m.incident_id = ${incidents.id})`,
+      },
     })
     .from(alertDeliveries)
     .innerJoin(alertChannels, eq(alertChannels.id, alertDeliveries.channelId))
     .innerJoin(alerts, eq(alerts.id, alertDeliveries.alertId))
+    .leftJoin(incidents, eq(incidents.id, alertDeliveries.incidentId))
     .innerJoin(models, eq(models.id, alerts.modelId))
     .where(and(eq(alertDeliveries.status, "pending"), lte(alertDeliveries.nextAttemptAt, sql`now()`)))
     .orderBy(asc(alertDeliveries.nextAttemptAt))

@@ -2,16 +2,25 @@ import { and, eq, sql } from "drizzle-orm";
 import type { TCardSource } from "@/lib/model-card";
 import { ZCardText, ZInputSchema, ZOutputSchema } from "@/lib/registry";
 import type { TDb } from "../connection";
-import { deployments, modelVersions, models, users } from "../schema";
+import { artifacts, deployments, modelVersions, models, users } from "../schema";
 
 /** What a version's model card is assembled from: the registry record and a few live figures. */
 export async function getCardSource(db: TDb, slug: string, version: string): Promise<TCardSource | null> {
   const [row] = await db
-    .select({ model: models, version: modelVersions, ownerName: users.name, ownerEmail: users.email, deployment: deployments })
+    .select({
+      model: models,
+      version: modelVersions,
+      ownerName: users.name,
+      ownerEmail: users.email,
+      deployment: deployments,
+      artifactOriginalSha256: artifacts.originalSha256,
+      artifactSignature: artifacts.signature,
+    })
     .from(modelVersions)
     .innerJoin(models, eq(models.id, modelVersions.modelId))
     .leftJoin(users, eq(users.id, models.ownerId))
     .leftJoin(deployments, eq(deployments.modelId, models.id))
+    .innerJoin(artifacts, eq(artifacts.sha256, modelVersions.artifactSha256))
     .where(and(eq(models.slug, slug), eq(modelVersions.version, version)))
     .limit(1);
   if (!row) return null;
@@ -44,6 +53,9 @@ export async function getCardSource(db: TDb, slug: string, version: string): Pro
       status: row.version.status,
       createdAt: row.version.createdAt,
       artifactSha256: row.version.artifactSha256,
+      artifactOriginalSha256: row.artifactOriginalSha256,
+      // What registration changed in the uploaded file (app/_server/registry.ts), kept in the artifact's signature.
+      artifactChanges: Array.isArray(row.artifactSignature.changes) ? (row.artifactSignature.changes as string[]) : [],
       inputSchema: ZInputSchema.parse(row.version.inputSchema),
       outputSchema: ZOutputSchema.parse(row.version.outputSchema),
       trainingData: row.version.trainingData,

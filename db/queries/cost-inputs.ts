@@ -1,34 +1,142 @@
 import { sql } from "drizzle-orm";
 import type { TDb } from "../connection";
+import { approveEveryoneSums, cellOf, emptyCellSums, labelledCount, perMonth, valueAgainstBaseline, ZValueMatrix } from "@/lib/cost/value";
+import { ZFallbackRules, type TFallbackRules } from "@/lib/inference/routing";
 
-/** Measured inputs of the cost-benefit projection over the last 30 days: volume, labelled error rates, review rate. */
+type TScaleSource = { kind: "feature"; index: number } | { kind: "attribute"; name: string } | null;
+
+/** Where a prediction keeps a named numeric input: its tensor row (model inputs in schema order) or its context attributes. */
+function scaleSource(inputSchema: unknown, name: string | null): TScaleSource {
+  if (!name) return null;
+  const features = (inputSchema as { features?: Array<{ name: string; modelInput?: boolean }> } | null)?.features ?? [];
+  const index = features.filter((feature) => feature.modelInput !== false).findIndex((feature) => feature.name === name);
+  return index >= 0 ? { kind: "feature", index } : { kind: "attribute", name };
+}
+
+function scaleSql(source: TScaleSource) {
+  if (source === null) return sql`1`;
+  if (source.kind === "feature") return sql`coalesce(p.features[${source.index + 1}], 0)`;
+  // A context attribute that is not a number counts as 0 rather than failing the page.
+  return sql`case when jsonb_typeof(p.attributes -> ${source.name}) = 'number' then (p.attributes ->> ${source.name})::float8 else 0 end`;
+}
+
+/**
+ * The fallback's decision (1 = positive) as SQL, for rules on numeric model inputs or attributes;
+ * null when a rule compares with a text or boolean (such rules are valued by the worker only).
+ */
+function fallbackDecisionSql(rules: TFallbackRules, inputSchema: unknown, threshold: number) {
+  const operators = { gt: sql`>`, gte: sql`>=`, lt: sql`<`, lte: sql`<=`, eq: sql`=`, neq: sql`<>` } as const;
+  const branches = [];
+  for (const rule of rules.rules) {
+    if (typeof rule.value !== "number") return null;
+    const source = scaleSource(inputSchema, rule.feature)!;
+    const value =
+      source.kind === "feature"
+        ? sql`p.features[${source.index + 1}]`
+        : sql`case when jsonb_typeof(p.attributes -> ${source.name}) = 'number' then (p.attributes ->> ${source.name})::float8 end`;
+    branches.push(sql`when ${value} ${operators[rule.operator]} ${rule.value} then ${rule.probability >= threshold ? 1 : 0}`);
+  }
+  const otherwise = rules.defaultProbability >= threshold ? 1 : 0;
+  return branches.length === 0 ? sql`${otherwise}` : sql`case ${sql.join(branches, sql` `)} else ${otherwise} end`;
+}
+
+/**
+ * Measured inputs of the cost-benefit view over the last 30 days, or the days since the first
+ * prediction when fewer: volume (extrapolated to 30 days), review rate, and the value of the
+ * model's decisions against its baseline policy on the same labelled predictions
+ * (lib/cost/value.ts), with the days the outcomes span.
+ */
 export async function getMeasuredCostInputs(db: TDb, modelId: string) {
-  const [row] = await db.execute<{
-    predictions: number;
-    reviewed: number;
-    labelled: number;
-    false_positives: number;
-    false_negatives: number;
-    true_positives: number;
+  const [config] = await db.execute<{
+    value_matrix: unknown;
+    fallback_rules: unknown;
+    input_schema: unknown;
+    output_schema: { threshold?: number } | null;
   }>(sql`
-    select count(*)::int as predictions,
-           count(*) filter (where p.sent_to_review)::int as reviewed,
-           count(o.prediction_id)::int as labelled,
-           count(*) filter (where o.label_value = 0 and p.label <> o.label)::int as false_positives,
-           count(*) filter (where o.label_value = 1 and p.label <> o.label)::int as false_negatives,
-           count(*) filter (where o.label_value = 1 and p.label = o.label)::int as true_positives
+    select m.value_matrix, m.fallback_rules, v.input_schema, v.output_schema
+    from models m left join deployments d on d.model_id = m.id left join model_versions v on v.id = d.champion_version_id
+    where m.id = ${modelId}`);
+  const matrix = ZValueMatrix.parse(config?.value_matrix ?? {});
+  const scale = scaleSql(scaleSource(config?.input_schema ?? null, matrix.scaleInput));
+  const threshold = config?.output_schema?.threshold ?? 0.5;
+  const fallback = ZFallbackRules.safeParse(config?.fallback_rules ?? {});
+  // Approve everyone is valued from the model's cells (approveEveryoneSums); the fallback is decided per row in SQL.
+  const baselineDecision =
+    matrix.baseline === "approve_everyone"
+      ? sql`null::int`
+      : matrix.baseline === "fallback_rules" && fallback.success
+        ? fallbackDecisionSql(fallback.data, config?.input_schema ?? null, threshold)
+        : null;
+  const [volume] = await db.execute<{ predictions: number; reviewed: number; observed_days: number | null }>(sql`
+    select count(*)::int as predictions, count(*) filter (where p.sent_to_review)::int as reviewed,
+           extract(epoch from now() - min(p.created_at)) / 86400 as observed_days
     from predictions p
-    left join outcomes o on o.prediction_id = p.id and o.prediction_created_at = p.created_at
     where p.model_id = ${modelId} and p.role in ('champion', 'challenger', 'fallback') and p.created_at > now() - interval '30 days'`);
-  const labelled = row?.labelled ?? 0;
+  // One row per (model decision, actual, baseline decision): counts and sums of the scaling input.
+  const cells = await db.execute<{
+    predicted: number;
+    actual: number;
+    baseline: number | null;
+    n: number;
+    scale: number;
+    first: string;
+    last: string;
+  }>(sql`
+    select predicted, actual, baseline, count(*)::int as n, coalesce(sum(scale), 0)::float8 as scale, min(created_at) as first, max(created_at) as last
+    from (
+      select (case when p.label = o.label then o.label_value else 1 - o.label_value end)::int as predicted, o.label_value::int as actual,
+             (${baselineDecision ?? sql`null`})::int as baseline, ${scale}::float8 as scale, p.created_at
+      from predictions p
+      join outcomes o on o.prediction_id = p.id and o.prediction_created_at = p.created_at
+      where p.model_id = ${modelId} and p.role in ('champion', 'challenger', 'fallback') and p.created_at > now() - interval '30 days'
+    ) labelled
+    group by predicted, actual, baseline`);
+  const model = emptyCellSums();
+  const baseline = emptyCellSums();
+  let first: number | null = null;
+  let last: number | null = null;
+  for (const row of cells) {
+    const modelCell = model[cellOf(Number(row.predicted) === 1, Number(row.actual) === 1)];
+    modelCell.count += row.n;
+    modelCell.scale += row.scale;
+    if (row.baseline !== null) {
+      const baselineCell = baseline[cellOf(Number(row.baseline) === 1, Number(row.actual) === 1)];
+      baselineCell.count += row.n;
+      baselineCell.scale += row.scale;
+    }
+    first = Math.min(first ?? Infinity, Date.parse(String(row.first)));
+    last = Math.max(last ?? -Infinity, Date.parse(String(row.last)));
+  }
+  const predictions = volume?.predictions ?? 0;
+  // At least an hour, so a burst of predictions is not extrapolated from a few seconds.
+  const observedDays = predictions > 0 ? Math.max(1 / 24, Math.min(30, Number(volume?.observed_days ?? 0))) : 0;
+  const labelled = labelledCount(model);
+  const valued = baselineDecision !== null;
+  const value =
+    labelled > 0 && valued
+      ? valueAgainstBaseline(matrix, model, matrix.baseline === "approve_everyone" ? approveEveryoneSums(model) : baseline)
+      : null;
+  const rate = (cell: "tp" | "fp" | "tn" | "fn") => (labelled > 0 ? model[cell].count / labelled : null);
   return {
-    monthlyPredictions: row?.predictions ?? 0,
-    reviewRate: row && row.predictions > 0 ? row.reviewed / row.predictions : 0,
+    matrix,
+    predictions,
+    observedDays,
+    monthlyPredictions: perMonth(predictions, observedDays),
+    reviewRate: predictions > 0 ? (volume?.reviewed ?? 0) / predictions : 0,
     labelled,
+    outcomeDays: first !== null && last !== null ? Math.max(1 / 24, (last - first) / 86_400_000) : 0,
     // Rates are shares of all labelled predictions, so they multiply with volume directly.
-    falsePositiveRate: labelled > 0 ? row!.false_positives / labelled : null,
-    falseNegativeRate: labelled > 0 ? row!.false_negatives / labelled : null,
-    truePositiveRate: labelled > 0 ? row!.true_positives / labelled : null,
+    falsePositiveRate: rate("fp"),
+    falseNegativeRate: rate("fn"),
+    truePositiveRate: rate("tp"),
+    cells: model,
+    value,
+    valueAddedPerPrediction: value?.valueAddedPerPrediction ?? null,
+    baselineUnavailable: valued
+      ? null
+      : matrix.baseline === "previous_champion"
+        ? "the previous champion did not decide these predictions, so it cannot be valued on them"
+        : "a fallback rule compares with text, which only the worker evaluates",
   };
 }
 
@@ -53,4 +161,11 @@ export async function getDailyAccuracy(db: TDb, modelId: string, minLabelled = 1
       and r.value is not null and (r.details->>'labelled')::int >= ${minLabelled} and r.window_start > now() - interval '60 days'
     order by r.window_start`);
   return rows.map((row) => ({ day: Date.parse(String(row.day)) / 86_400_000, accuracy: row.accuracy }));
+}
+
+/** The input schema of the model's champion (null without one): the inputs a value matrix may be scaled by. */
+export async function getChampionInputSchema(db: TDb, modelId: string): Promise<unknown> {
+  const [row] = await db.execute<{ input_schema: unknown }>(sql`
+    select v.input_schema from deployments d join model_versions v on v.id = d.champion_version_id where d.model_id = ${modelId}`);
+  return row?.input_schema ?? null;
 }

@@ -126,7 +126,7 @@ export async function listDailyMonitorPoints(
 
 /**
  * Every model as the portfolio summary needs it: its champion (in production when there is one),
- * open alerts by severity, open or claimed review items, and its latest daily drift verdict
+ * open alerts by severity, unresolved incidents (its health), open or claimed review items, and its latest daily drift verdict
  * (ok, warning or breach; an "unknown" day is skipped).
  */
 export async function listPortfolioModels(db: TDb): Promise<TPortfolioModel[]> {
@@ -145,6 +145,7 @@ export async function listPortfolioModels(db: TDb): Promise<TPortfolioModel[]> {
     review: number;
     drift_day: string | null;
     drift_status: TMonitorStatus | null;
+    incidents: TPortfolioModel["openIncidents"];
   }>(sql`
     with latest_drift as (
       select distinct on (model_id) model_id, day, status from (${DAILY_RESULTS} ${CHAMPION_FIRST}) daily
@@ -158,6 +159,8 @@ export async function listPortfolioModels(db: TDb): Promise<TPortfolioModel[]> {
            (select count(*)::int from alerts a where a.model_id = m.id and a.status <> 'resolved' and a.severity = 'warning') as warning,
            (select count(*)::int from alerts a where a.model_id = m.id and a.status <> 'resolved' and a.severity = 'info') as info,
            (select count(*)::int from review_items i where i.model_id = m.id and i.status in ('open', 'claimed')) as review,
+           (select coalesce(json_agg(json_build_object('id', n.id, 'title', n.title, 'severity', n.severity) order by n.opened_at), '[]'::json)
+              from incidents n where n.model_id = m.id and n.status <> 'resolved') as incidents,
            ld.day as drift_day, ld.status as drift_status
     from models m
     left join deployments d on d.model_id = m.id
@@ -178,5 +181,6 @@ export async function listPortfolioModels(db: TDb): Promise<TPortfolioModel[]> {
     openInfoAlerts: row.info,
     openReviewItems: row.review,
     latestDrift: row.drift_day && row.drift_status ? { day: row.drift_day, status: row.drift_status } : null,
+    openIncidents: row.incidents ?? [],
   }));
 }

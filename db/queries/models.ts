@@ -1,8 +1,13 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
+import { EMPTY_DEPLOYMENT, type TDeploymentSnapshot } from "@/lib/governance/lifecycle";
+import type { TRequiredStages } from "@/lib/governance/policy";
+import type { TPortfolioRow } from "@/lib/portfolio/view";
 import type { TModelDetail, TModelListItem, TVersionListItem } from "@/lib/types/models";
+import type { TMonitorStatus } from "@/lib/types/monitoring";
 import type { TDb } from "../connection";
 import { deploymentSettings } from "./deployment-settings";
+import { getPolicy } from "./governance";
 import { deployments, modelVersions, models, users } from "../schema";
 
 /** Every model with its latest version and current champion, for the Models page. */
@@ -120,4 +125,119 @@ export async function listModelVersions(db: TDb, slug: string) {
     .from(modelVersions)
     .where(eq(modelVersions.modelId, model.id))
     .orderBy(desc(modelVersions.versionMajor), desc(modelVersions.versionMinor), desc(modelVersions.versionPatch));
+}
+
+/**
+ * What lib/governance/next-steps.ts needs to decide a version's buttons: the model's deployment
+ * row and its tier's rollout rule. moveDeployment reads the same two things under its lock.
+ */
+export async function getRolloutContext(
+  db: TDb,
+  slug: string,
+): Promise<{ deployment: TDeploymentSnapshot; requiredStages: TRequiredStages } | null> {
+  const [row] = await db
+    .select({ riskTier: models.riskTier, deployment: deployments })
+    .from(models)
+    .leftJoin(deployments, eq(deployments.modelId, models.id))
+    .where(eq(models.slug, slug))
+    .limit(1);
+  if (!row) return null;
+  const { requiredStages } = await getPolicy(db, row.riskTier);
+  const deployment = row.deployment;
+  return {
+    requiredStages,
+    deployment: deployment
+      ? {
+          championVersionId: deployment.championVersionId,
+          challengerVersionId: deployment.challengerVersionId,
+          previousChampionVersionId: deployment.previousChampionVersionId,
+          mode: deployment.mode,
+          canaryPercent: deployment.canaryPercent,
+          killSwitch: deployment.killSwitch,
+          revision: deployment.revision,
+        }
+      : EMPTY_DEPLOYMENT,
+  };
+}
+
+export type TPortfolioFacts = Omit<TPortfolioRow, "health" | "healthReasons">;
+
+/**
+ * Every model's row of the /models portfolio (health is added by the page from the portfolio's
+ * health classification): deployment, the latest daily drift, disparate impact (lowest group),
+ * realized and estimated ROC AUC of the champion (another version's row only before it served),
+ * open alerts and incidents, pending approval requests and predictions answered in the last 24 h.
+ */
+export async function listModelPortfolio(db: TDb): Promise<TPortfolioFacts[]> {
+  const rows = await db.execute<{
+    id: string;
+    slug: string;
+    display_name: string;
+    risk_tier: TPortfolioFacts["riskTier"];
+    owner_name: string | null;
+    champion_version: string | null;
+    challenger_version: string | null;
+    mode: "off" | "shadow" | "canary" | null;
+    canary_percent: number | null;
+    kill_switch: boolean | null;
+    open_alerts: number;
+    open_incidents: number;
+    pending: number;
+    volume: number;
+    latest: Array<{ statistic: string; value: number | null; status: TMonitorStatus; day: string }> | null;
+  }>(sql`
+    select m.id, m.slug, m.display_name, m.risk_tier, u.name as owner_name,
+           champion.version as champion_version, challenger.version as challenger_version,
+           d.mode, d.canary_percent, d.kill_switch,
+           (select count(*)::int from alerts a where a.model_id = m.id and a.status <> 'resolved') as open_alerts,
+           (select count(*)::int from incidents i where i.model_id = m.id and i.status <> 'resolved') as open_incidents,
+           (select count(*)::int from approval_requests r join model_versions v on v.id = r.model_version_id
+              where v.model_id = m.id and r.status = 'pending') as pending,
+           (select count(*)::int from predictions p where p.model_id = m.id and p.created_at > now() - interval '24 hours'
+              and p.role <> 'shadow') as volume,
+           (select json_agg(json_build_object('statistic', l.statistic, 'value', l.value, 'status', l.status, 'day', l.day))
+            from (
+              -- Per statistic, the latest day; within it the champion's row, and the lowest value over groups (DI: the worst attribute).
+              select distinct on (r.statistic) r.statistic, r.value, r.status,
+                     to_char(r.window_start at time zone 'UTC', 'YYYY-MM-DD') as day
+              from monitor_results r
+              where r.model_id = m.id and r.granularity = 'day' and r.status <> 'unknown'
+                and ((r.kind = 'drift' and r.statistic = 'drifted_share' and r.feature = '')
+                  or (r.kind = 'fairness' and r.statistic = 'disparate_impact')
+                  or (r.kind = 'performance' and r.statistic in ('roc_auc', 'estimated_roc_auc') and r.group_name = ''))
+              order by r.statistic, r.window_start desc,
+                       (r.model_version_id is not distinct from d.champion_version_id) desc, r.value asc nulls last
+            ) l) as latest
+    from models m
+    left join users u on u.id = m.owner_id
+    left join deployments d on d.model_id = m.id
+    left join model_versions champion on champion.id = d.champion_version_id
+    left join model_versions challenger on challenger.id = d.challenger_version_id
+    order by m.display_name`);
+  return rows.map((row) => {
+    const latest = (statistic: string) => {
+      const found = row.latest?.find((item) => item.statistic === statistic);
+      return found ? { value: found.value, status: found.status, day: found.day } : null;
+    };
+    return {
+      id: row.id,
+      slug: row.slug,
+      displayName: row.display_name,
+      riskTier: row.risk_tier,
+      ownerName: row.owner_name,
+      championVersion: row.champion_version,
+      challengerVersion: row.challenger_version,
+      deploymentMode: row.mode ?? "off",
+      canaryPercent: row.canary_percent ?? 0,
+      killSwitch: row.kill_switch ?? false,
+      drift: latest("drifted_share"),
+      disparateImpact: latest("disparate_impact"),
+      realizedRocAuc: latest("roc_auc"),
+      estimatedRocAuc: latest("estimated_roc_auc"),
+      openAlerts: row.open_alerts,
+      openIncidents: row.open_incidents,
+      pendingApprovals: row.pending,
+      predictionsLast24h: row.volume,
+    };
+  });
 }

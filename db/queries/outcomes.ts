@@ -57,10 +57,11 @@ export async function getPredictionStatus(db: TDb, id: string) {
     decided_at: string | null;
     outcome_label: string | null;
     outcome_source: string | null;
+    outcome_value: number | null;
   }>(sql`
     select p.id, p.created_at, p.model_id, m.slug as model_slug, p.role, p.label, p.probability, p.request_id, p.api_key_id,
            v.version as model_version, r.status as review_status, r.reason as review_reason, r.decision, r.final_label,
-           u.name as decided_by, r.decided_at, o.label as outcome_label, o.source as outcome_source
+           u.name as decided_by, r.decided_at, o.label as outcome_label, o.source as outcome_source, o.value as outcome_value
     from predictions p
     join models m on m.id = p.model_id
     left join model_versions v on v.id = p.model_version_id
@@ -102,4 +103,26 @@ export async function listLabelledPredictions(
       ${input.to ? sql`and p.created_at < ${input.to.toISOString()}` : sql``}
     order by p.created_at
     limit ${input.limit}`);
+}
+
+/**
+ * Business values of the two arms of a canary or A/B split, in the order their outcomes arrived
+ * (the order an always-valid p-value looks in): the champion's answers (control) and the
+ * challenger's (treatment), last `days` days, outcomes with a value only.
+ */
+export async function listArmValues(
+  db: TDb,
+  input: { modelId: string; controlVersionId: string; treatmentVersionId: string; days: number; limit: number },
+) {
+  const rows = await db.execute<{ arm: "control" | "treatment"; value: number }>(sql`
+    select case when p.model_version_id = ${input.treatmentVersionId} then 'treatment' else 'control' end as arm, o.value
+    from outcomes o
+    join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at
+    where o.model_id = ${input.modelId} and o.value is not null
+      and p.created_at > now() - make_interval(days => ${input.days})
+      and ((p.role = 'champion' and p.model_version_id = ${input.controlVersionId})
+        or (p.role = 'challenger' and p.model_version_id = ${input.treatmentVersionId}))
+    order by o.created_at, o.prediction_id
+    limit ${input.limit}`);
+  return rows.map((row) => ({ arm: row.arm, value: Number(row.value) }));
 }

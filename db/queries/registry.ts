@@ -1,13 +1,22 @@
-import { eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
 import { textProblem } from "@/lib/validation/edge";
 import type { TDb } from "../connection";
-import { artifacts, deployments, modelVersions, models, users } from "../schema";
+import { artifacts, deployments, gateResults, modelVersions, models, users, validationRuns } from "../schema";
 
 /** Stores an artifact once by content hash; a second registration of the same bytes reuses it. */
-export async function insertArtifactIfAbsent(db: TDb, artifact: { sha256: string; content: Buffer; signature: Record<string, unknown> }) {
+export async function insertArtifactIfAbsent(
+  db: TDb,
+  artifact: { sha256: string; content: Buffer; signature: Record<string, unknown>; originalSha256?: string | null },
+) {
   await db
     .insert(artifacts)
-    .values({ sha256: artifact.sha256, content: artifact.content, sizeBytes: artifact.content.byteLength, signature: artifact.signature })
+    .values({
+      sha256: artifact.sha256,
+      content: artifact.content,
+      sizeBytes: artifact.content.byteLength,
+      signature: artifact.signature,
+      originalSha256: artifact.originalSha256 ?? null,
+    })
     .onConflictDoNothing({ target: artifacts.sha256 });
 }
 
@@ -47,13 +56,17 @@ export async function listVersionStrings(db: TDb, modelId: string): Promise<stri
   return rows.map((row) => row.version);
 }
 
-/** A version (of any model) already registered with this artifact, to refuse registering the same file twice. */
-export async function findVersionByArtifact(db: TDb, sha256: string): Promise<{ modelSlug: string; version: string } | null> {
+/**
+ * A version (of any model) already registered with one of these artifact hashes, to refuse registering the same file
+ * twice: each is compared with both the stored artifact's sha256 and, for a rewritten one, the sha256 of the file as uploaded.
+ */
+export async function findVersionByArtifact(db: TDb, sha256s: string[]): Promise<{ modelSlug: string; version: string } | null> {
   const [row] = await db
     .select({ modelSlug: models.slug, version: modelVersions.version })
     .from(modelVersions)
     .innerJoin(models, eq(models.id, modelVersions.modelId))
-    .where(eq(modelVersions.artifactSha256, sha256))
+    .innerJoin(artifacts, eq(artifacts.sha256, modelVersions.artifactSha256))
+    .where(or(inArray(artifacts.sha256, sha256s), inArray(artifacts.originalSha256, sha256s)))
     .limit(1);
   return row ?? null;
 }
@@ -62,4 +75,40 @@ export async function findVersionByArtifact(db: TDb, sha256: string): Promise<{ 
 export async function findUserIdByEmail(db: TDb, email: string): Promise<string | null> {
   const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email.trim().toLowerCase())).limit(1);
   return row?.id ?? null;
+}
+
+/**
+ * A version's status with the gates of its latest validation run, as `versions show --json` and
+ * `versions register --wait` print them; null when the model has no such version. A gate's status
+ * is the one recorded (passed, failed, error, not_applicable, not_run), else passed / failed.
+ */
+export async function getVersionGates(db: TDb, slug: string, version: string) {
+  const [row] = await db
+    .select({ id: modelVersions.id, version: modelVersions.version, status: modelVersions.status, modelId: models.id })
+    .from(modelVersions)
+    .innerJoin(models, eq(models.id, modelVersions.modelId))
+    .where(and(eq(models.slug, slug), eq(modelVersions.version, version)))
+    .limit(1);
+  if (!row) return null;
+  const [run] = await db
+    .select({ id: validationRuns.id, status: validationRuns.status })
+    .from(validationRuns)
+    .where(eq(validationRuns.modelVersionId, row.id))
+    .orderBy(desc(validationRuns.startedAt))
+    .limit(1);
+  const gates = run
+    ? await db.select().from(gateResults).where(eq(gateResults.validationRunId, run.id)).orderBy(asc(gateResults.createdAt))
+    : [];
+  return {
+    version: row.version,
+    status: row.status,
+    validationRun: run ? { status: run.status } : null,
+    gates: gates.map((gate) => ({
+      name: gate.gate,
+      status: typeof gate.evidence.gateStatus === "string" ? gate.evidence.gateStatus : gate.passed ? "passed" : "failed",
+      value: gate.value,
+      threshold: gate.threshold,
+      reason: gate.reason,
+    })),
+  };
 }

@@ -1,15 +1,19 @@
-import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { DomainError } from "@/lib/errors";
 import { markUnusual, summarizeReference } from "@/lib/explain/reference";
-import type { TReviewItemDetail, TReviewQueueItem, TReviewReasonCode, TSimilarCase } from "@/lib/types/review";
+import type { TQueueCursor } from "@/lib/review/queue-query";
+import type { TReviewItemDetail, TReviewQueueItem, TReviewReasonCode, TSimilarCase, TSlaState } from "@/lib/types/review";
 import type { TDb } from "../connection";
 import { modelVersions, models, outcomes, predictions, reviewItems, users } from "../schema";
 
 export type TQueueFilter = {
   modelSlug?: string;
   reason?: TReviewReasonCode;
-  sla?: "overdue" | "due_soon" | "on_track";
+  sla?: TSlaState;
+  /** available: open or with an expired claim; claimed: held by someone now; mine: held by `userId`. */
+  status?: "available" | "claimed" | "mine";
+  userId?: string;
   minAgeHours?: number;
   includeDecided?: boolean;
 };
@@ -19,71 +23,232 @@ const decidedBy = alias(users, "decided_by_user");
 
 // An item whose claim expired is back in the queue, whatever its status column says.
 const isAvailable = sql`(${reviewItems.status} = 'open' or (${reviewItems.status} = 'claimed' and ${reviewItems.claimExpiresAt} < now()))`;
+const isHeld = sql`(${reviewItems.status} = 'claimed' and ${reviewItems.claimExpiresAt} >= now())`;
+// The SQL twin of slaState (lib/review/sla.ts): due soon within the last quarter of the item's window.
+const isOverdue = sql`${reviewItems.dueAt} <= now()`;
+const isDueSoon = sql`(${reviewItems.dueAt} > now() and ${reviewItems.dueAt} - now() <= (${reviewItems.dueAt} - ${reviewItems.createdAt}) * 0.25)`;
+const isOnTrack = sql`(${reviewItems.dueAt} - now() > (${reviewItems.dueAt} - ${reviewItems.createdAt}) * 0.25)`;
+const SLA_CONDITIONS: Record<TSlaState, SQL> = { overdue: isOverdue, due_soon: isDueSoon, on_track: isOnTrack };
 
 function queueConditions(filter: TQueueFilter): SQL | undefined {
   const parts: SQL[] = [];
+  // Not decided: `status <> 'decided'` is the predicate of the queue's partial index.
   if (!filter.includeDecided) parts.push(sql`${reviewItems.status} <> 'decided'`);
-  if (filter.modelSlug) parts.push(eq(models.slug, filter.modelSlug));
+  // A sub-select rather than a join, so counts need no join at all.
+  if (filter.modelSlug) parts.push(sql`${reviewItems.modelId} = (select id from models where slug = ${filter.modelSlug})`);
   if (filter.reason) parts.push(eq(reviewItems.reason, filter.reason));
   if (filter.minAgeHours) parts.push(sql`${reviewItems.createdAt} < now() - make_interval(hours => ${filter.minAgeHours})`);
-  if (filter.sla === "overdue") parts.push(sql`${reviewItems.dueAt} <= now()`);
-  if (filter.sla === "due_soon")
-    parts.push(
-      sql`${reviewItems.dueAt} > now() and ${reviewItems.dueAt} - now() <= (${reviewItems.dueAt} - ${reviewItems.createdAt}) * 0.25`,
-    );
-  if (filter.sla === "on_track") parts.push(sql`${reviewItems.dueAt} - now() > (${reviewItems.dueAt} - ${reviewItems.createdAt}) * 0.25`);
+  if (filter.sla) parts.push(SLA_CONDITIONS[filter.sla]);
+  if (filter.status === "available") parts.push(isAvailable);
+  if (filter.status === "claimed") parts.push(isHeld);
+  if (filter.status === "mine") parts.push(sql`${isHeld} and ${reviewItems.claimedBy} = ${filter.userId ?? null}::uuid`);
   return parts.length ? and(...parts) : undefined;
 }
 
-/** The queue, soonest due first. */
-export async function listReviewQueue(db: TDb, filter: TQueueFilter, limit = 200): Promise<TReviewQueueItem[]> {
-  const rows = await db
+/**
+ * The queue's items in order, `limit` of them: picked from review_items alone (an index range of
+ * the open-items index, whatever the backlog), then joined to their model, prediction and
+ * claimer. Joining first lets the planner misjudge the prediction join and sort the whole backlog.
+ */
+async function selectQueueRows(db: TDb, where: SQL | undefined, direction: "asc" | "desc", limit: number) {
+  const order = direction === "asc" ? [asc(reviewItems.dueAt), asc(reviewItems.id)] : [desc(reviewItems.dueAt), desc(reviewItems.id)];
+  const page = db
     .select({
       id: reviewItems.id,
-      modelSlug: models.slug,
-      modelName: models.displayName,
+      modelId: reviewItems.modelId,
+      predictionId: reviewItems.predictionId,
+      predictionCreatedAt: reviewItems.predictionCreatedAt,
       reason: reviewItems.reason,
       status: reviewItems.status,
-      claimedByName: claimedBy.name,
+      claimedBy: reviewItems.claimedBy,
       claimExpiresAt: reviewItems.claimExpiresAt,
       dueAt: reviewItems.dueAt,
       createdAt: reviewItems.createdAt,
-      probability: predictions.probability,
-      label: predictions.label,
+      // The exact due time (microseconds) for keyset cursors: a JavaScript Date keeps only milliseconds.
+      dueAtKey: sql<string>`to_char(${reviewItems.dueAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as("due_at_key"),
     })
     .from(reviewItems)
-    .innerJoin(models, eq(models.id, reviewItems.modelId))
-    .innerJoin(predictions, and(eq(predictions.id, reviewItems.predictionId), eq(predictions.createdAt, reviewItems.predictionCreatedAt)))
-    .leftJoin(claimedBy, eq(claimedBy.id, reviewItems.claimedBy))
-    .where(queueConditions(filter))
-    .orderBy(asc(reviewItems.dueAt))
-    .limit(limit);
-  // An expired claim shows as open: anyone may take it.
-  return rows.map((row) =>
-    row.status === "claimed" && row.claimExpiresAt && row.claimExpiresAt < new Date()
-      ? { ...row, status: "open", claimedByName: null }
-      : row,
-  );
+    .where(where)
+    .orderBy(...order)
+    .limit(limit)
+    .as("page");
+  return db
+    .select({
+      id: page.id,
+      modelSlug: models.slug,
+      modelName: models.displayName,
+      reason: page.reason,
+      status: page.status,
+      claimedByName: claimedBy.name,
+      claimExpiresAt: page.claimExpiresAt,
+      dueAt: page.dueAt,
+      createdAt: page.createdAt,
+      probability: predictions.probability,
+      label: predictions.label,
+      dueAtKey: page.dueAtKey,
+    })
+    .from(page)
+    .innerJoin(models, eq(models.id, page.modelId))
+    .innerJoin(predictions, and(eq(predictions.id, page.predictionId), eq(predictions.createdAt, page.predictionCreatedAt)))
+    .leftJoin(claimedBy, eq(claimedBy.id, page.claimedBy))
+    .orderBy(...(direction === "asc" ? [asc(page.dueAt), asc(page.id)] : [desc(page.dueAt), desc(page.id)]));
+}
+
+type TQueueRow = Awaited<ReturnType<typeof selectQueueRows>>[number];
+
+// An expired claim shows as open: anyone may take it.
+function toQueueItem({ dueAtKey: _key, ...row }: TQueueRow, now = new Date()): TReviewQueueItem {
+  return row.status === "claimed" && row.claimExpiresAt && row.claimExpiresAt < now ? { ...row, status: "open", claimedByName: null } : row;
+}
+
+const keyOf = (row: TQueueRow): TQueueCursor => ({ dueAt: row.dueAtKey, id: row.id });
+const position = sql`(${reviewItems.dueAt}, ${reviewItems.id})`;
+const cursorValue = (cursor: TQueueCursor) => sql`(${cursor.dueAt}::timestamptz, ${cursor.id}::uuid)`;
+
+export type TReviewQueuePage = {
+  items: TReviewQueueItem[];
+  /** Items of the filtered queue before this page's first (its 0-based position). */
+  offset: number;
+  /** Cursors for the neighbouring pages, null where there is none. */
+  previous: TQueueCursor | null;
+  next: TQueueCursor | null;
+};
+
+type TPageRequest = { limit: number; after?: TQueueCursor; before?: TQueueCursor };
+
+export type TQueueCounts = { total: number } & Record<TSlaState, number>;
+
+/**
+ * The filtered queue's size by SLA state and, given a cursor, how many of its items lie at or
+ * before it: one pass over the open-items index. The SLA filter is left out of the per-state
+ * counts, so the page can show every state beside the one chosen; `total` and `ahead` honour it.
+ */
+async function aggregateQueue(
+  db: TDb,
+  filter: TQueueFilter,
+  page: Omit<TPageRequest, "limit"> = {},
+): Promise<TQueueCounts & { ahead: number }> {
+  const chosen = filter.sla ? SLA_CONDITIONS[filter.sla] : sql`true`;
+  const bound = page.after
+    ? sql`${position} <= ${cursorValue(page.after)}`
+    : page.before
+      ? sql`${position} < ${cursorValue(page.before)}`
+      : sql`false`;
+  const [row] = await db
+    .select({
+      overdue: sql<number>`count(*) filter (where ${isOverdue})::int`,
+      due_soon: sql<number>`count(*) filter (where ${isDueSoon})::int`,
+      on_track: sql<number>`count(*) filter (where ${isOnTrack})::int`,
+      ahead: sql<number>`count(*) filter (where ${chosen} and ${bound})::int`,
+    })
+    .from(reviewItems)
+    .where(queueConditions({ ...filter, sla: undefined }));
+  const byState = { overdue: row?.overdue ?? 0, due_soon: row?.due_soon ?? 0, on_track: row?.on_track ?? 0 };
+  const total = filter.sla ? byState[filter.sla] : byState.overdue + byState.due_soon + byState.on_track;
+  return { ...byState, total, ahead: row?.ahead ?? 0 };
+}
+
+/** The filtered queue's size by SLA state (the SLA filter left out of those; `total` honours it). */
+export async function countReviewQueue(db: TDb, filter: TQueueFilter): Promise<TQueueCounts> {
+  const { ahead: _ahead, ...counts } = await aggregateQueue(db, filter);
+  return counts;
+}
+
+/**
+ * One page of the queue by keyset (due time, then id) rather than OFFSET: one index range
+ * whatever the page, and an item added or decided meanwhile never makes another repeat or vanish
+ * between pages. `after` pages forward, `before` back; a page back that comes up short (items
+ * decided since) is the first page instead. The rows and the counts are read at once.
+ */
+async function readQueuePage(db: TDb, filter: TQueueFilter, page: TPageRequest): Promise<{ counts: TQueueCounts; page: TReviewQueuePage }> {
+  const conditions = queueConditions(filter);
+  const rowsRead = page.before
+    ? selectQueueRows(db, and(conditions, sql`${position} < ${cursorValue(page.before)}`), "desc", page.limit).then((rows) =>
+        rows.reverse(),
+      )
+    : selectQueueRows(db, and(conditions, page.after ? sql`${position} > ${cursorValue(page.after)}` : undefined), "asc", page.limit + 1);
+  const [rows, { ahead, ...counts }] = await Promise.all([rowsRead, aggregateQueue(db, filter, page)]);
+  if (page.before && rows.length < page.limit) return readQueuePage(db, filter, { limit: page.limit });
+  const shown = rows.slice(0, page.limit);
+  // After a cursor, the page starts just past the `ahead` items at or before it; before one, it ends just short of them.
+  const offset = page.after ? ahead : page.before ? Math.max(0, ahead - shown.length) : 0;
+  const first = shown[0];
+  const last = shown.at(-1);
+  const more = page.before ? counts.total > offset + shown.length : rows.length > page.limit;
+  return {
+    counts,
+    page: {
+      items: shown.map((row) => toQueueItem(row)),
+      offset,
+      previous: first && offset > 0 ? keyOf(first) : null,
+      next: last && more ? keyOf(last) : null,
+    },
+  };
+}
+
+export async function listReviewQueuePage(db: TDb, filter: TQueueFilter, page: TPageRequest): Promise<TReviewQueuePage> {
+  return (await readQueuePage(db, filter, page)).page;
+}
+
+export type TOpenReviewCounts = {
+  /** Every item not yet decided. */
+  total: number;
+  overdue: number;
+  dueSoon: number;
+  onTrack: number;
+  /** Open, or with an expired claim: what "claim next" can hand out. */
+  available: number;
+  /** Held by someone under an unexpired claim. */
+  claimed: number;
+  /** Held by `userId` (0 without one). */
+  mine: number;
+};
+
+/**
+ * The undecided review items, by SLA state and by claim, optionally for one model (slug). A
+ * stable entry point for navigation counts and home pages.
+ */
+export async function countOpenReviewItems(db: TDb, options: { modelSlug?: string; userId?: string } = {}): Promise<TOpenReviewCounts> {
+  const [row] = await db
+    .select({
+      total: sql<number>`count(*)::int`,
+      overdue: sql<number>`count(*) filter (where ${isOverdue})::int`,
+      dueSoon: sql<number>`count(*) filter (where ${isDueSoon})::int`,
+      onTrack: sql<number>`count(*) filter (where ${isOnTrack})::int`,
+      available: sql<number>`count(*) filter (where ${isAvailable})::int`,
+      claimed: sql<number>`count(*) filter (where ${isHeld})::int`,
+      mine: sql<number>`count(*) filter (where ${isHeld} and ${reviewItems.claimedBy} = ${options.userId ?? null}::uuid)::int`,
+    })
+    .from(reviewItems)
+    .where(queueConditions({ modelSlug: options.modelSlug }));
+  return row ?? { total: 0, overdue: 0, dueSoon: 0, onTrack: 0, available: 0, claimed: 0, mine: 0 };
+}
+
+/** The models an analyst can filter the queue by: names only, no per-model statistics. */
+async function listReviewModelOptions(db: TDb): Promise<Array<{ slug: string; displayName: string }>> {
+  return db.select({ slug: models.slug, displayName: models.displayName }).from(models).orderBy(asc(models.displayName));
 }
 
 /**
  * Claims the next available item (soonest due) for a user, or returns the item the user already
  * holds. SKIP LOCKED lets concurrent claimers pass over rows another transaction is taking.
+ * `excludeIds` are items this analyst skipped: never handed back to them in the same session.
  */
 export async function claimNextReviewItem(
   db: TDb,
-  input: { userId: string; claimMinutes: number; modelSlug?: string },
+  input: { userId: string; claimMinutes: number; modelSlug?: string; excludeIds?: readonly string[] },
 ): Promise<string | null> {
+  const excluded = input.excludeIds?.length ? sql`and not (id = any(${`{${input.excludeIds.join(",")}}`}::uuid[]))` : sql``;
   const held = await db.execute<{ id: string }>(sql`
-    select id from review_items where status = 'claimed' and claimed_by = ${input.userId} and claim_expires_at > now() order by due_at limit 1`);
+    select id from review_items where status = 'claimed' and claimed_by = ${input.userId} and claim_expires_at > now() ${excluded} order by due_at limit 1`);
   if (held[0]) return held[0].id;
   const modelCondition = input.modelSlug ? sql`and model_id = (select id from models where slug = ${input.modelSlug})` : sql``;
   const claimed = await db.execute<{ id: string }>(sql`
     update review_items set status = 'claimed', claimed_by = ${input.userId}, claim_expires_at = now() + make_interval(mins => ${input.claimMinutes})
     where id = (
       select id from review_items
-      where (status = 'open' or (status = 'claimed' and claim_expires_at < now())) ${modelCondition}
-      order by due_at limit 1
+      where status <> 'decided' and (status = 'open' or (status = 'claimed' and claim_expires_at < now())) ${modelCondition} ${excluded}
+      order by due_at, id limit 1
       for update skip locked)
     returning id`);
   return claimed[0]?.id ?? null;
@@ -300,4 +465,16 @@ export async function listSimilarDecidedItems(
     reasonCode: row.reason_code,
     decidedAt: new Date(row.decided_at),
   }));
+}
+
+export type TReviewQueueView = {
+  counts: TQueueCounts;
+  page: TReviewQueuePage;
+  models: Array<{ slug: string; displayName: string }>;
+};
+
+/** Everything /review reads, at once: the counts, one page and the model filter's options (`npm run bench:queue` times it). */
+export async function loadReviewQueueView(db: TDb, filter: TQueueFilter, page: TPageRequest): Promise<TReviewQueueView> {
+  const [read, modelOptions] = await Promise.all([readQueuePage(db, filter, page), listReviewModelOptions(db)]);
+  return { ...read, models: modelOptions };
 }

@@ -1,8 +1,8 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { TRole } from "@/lib/roles";
 import type { TUserDto } from "@/lib/types/users";
 import type { TDb } from "../connection";
-import { users } from "../schema";
+import { revokedSessions, users } from "../schema";
 
 const userColumns = {
   id: users.id,
@@ -36,10 +36,34 @@ export async function getUserById(db: TDb, id: string): Promise<TUserDto | null>
   return row ? toDto(row) : null;
 }
 
+/**
+ * The user a session token names, with the session version the token must carry and whether this
+ * session was signed out: one statement by primary keys on every request (getCurrentUser), so
+ * sign-out and disabling act at once.
+ */
+export async function getSessionUser(
+  db: TDb,
+  id: string,
+  sessionId: string | null = null,
+): Promise<(TUserDto & { sessionVersion: number; revoked: boolean }) | null> {
+  const [row] = await db
+    .select({
+      ...userColumns,
+      sessionVersion: users.sessionVersion,
+      revoked: sessionId
+        ? sql<boolean>`exists (select 1 from ${revokedSessions} where ${revokedSessions.sessionId} = ${sessionId})`
+        : sql<boolean>`false`,
+    })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1);
+  return row ? { ...toDto(row), sessionVersion: row.sessionVersion, revoked: row.revoked } : null;
+}
+
 /** The credentials row, password hash included: for sign-in only, never passed to a page. */
 export async function getUserCredentialsByEmail(db: TDb, email: string) {
   const [row] = await db
-    .select({ ...userColumns, passwordHash: users.passwordHash })
+    .select({ ...userColumns, passwordHash: users.passwordHash, sessionVersion: users.sessionVersion })
     .from(users)
     .where(eq(users.email, email.trim().toLowerCase()))
     .limit(1);
@@ -63,4 +87,13 @@ export async function setUserRoles(db: TDb, id: string, roles: TRole[]): Promise
     .update(users)
     .set({ roles, updatedAt: sql`now()` })
     .where(eq(users.id, id));
+}
+
+/** The account linked to a single sign-on identity (issuer, subject), if any. */
+export async function findUserIdByOidcIdentity(db: TDb, issuer: string, subject: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject)));
+  return row?.id ?? null;
 }

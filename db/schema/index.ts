@@ -3,3 +3,4 @@ export * from "./models";
 export * from "./predictions";
 export * from "./governance";
 export * from "./monitoring";
+export * from "./retention";

@@ -18,6 +18,8 @@ export const models = pgTable("models", {
     .$type<Record<string, unknown>>()
     .notNull()
     .default(sql`'{}'::jsonb`),
+  // Decision-value matrix (lib/cost/value.ts ZValueMatrix); null until the committee sets one.
+  valueMatrix: jsonb("value_matrix").$type<Record<string, unknown>>(),
   // Declarative rule set the worker answers from when the kill switch is on or the model fails.
   fallbackRules: jsonb("fallback_rules")
     .$type<Record<string, unknown>>()
@@ -34,18 +36,28 @@ export const models = pgTable("models", {
 });
 
 /** ONNX files, stored once by content hash so every worker can load them from the database. */
-export const artifacts = pgTable("artifacts", {
-  sha256: text("sha256").primaryKey(),
-  sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
-  format: text("format").notNull().default("onnx"),
-  content: bytea("content").notNull(),
-  // Input and output names, types and shapes as read by onnxruntime at registration.
-  signature: jsonb("signature")
-    .$type<Record<string, unknown>>()
-    .notNull()
-    .default(sql`'{}'::jsonb`),
-  createdAt: createdAt(),
-});
+export const artifacts = pgTable(
+  "artifacts",
+  {
+    sha256: text("sha256").primaryKey(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    format: text("format").notNull().default("onnx"),
+    content: bytea("content").notNull(),
+    // Input and output names, types and shapes as read by onnxruntime at registration.
+    signature: jsonb("signature")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
+    // The sha256 of the file as uploaded when registration rewrote it (a ZipMap removed); null when stored unchanged.
+    originalSha256: text("original_sha256"),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("artifacts_original_sha256_idx")
+      .on(table.originalSha256)
+      .where(sql`${table.originalSha256} IS NOT NULL`),
+  ],
+);
 
 export const modelVersions = pgTable(
   "model_versions",

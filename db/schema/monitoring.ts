@@ -94,13 +94,17 @@ export const alertDeliveries = pgTable(
   "alert_deliveries",
   {
     id: uuid("id").primaryKey().defaultRandom(),
+    // The alert whose change caused the event (the incident's first, escalating or last member).
     alertId: uuid("alert_id")
       .notNull()
       .references(() => alerts.id),
+    // Null for deliveries queued before incidents existed.
+    incidentId: uuid("incident_id").references(() => incidents.id),
     channelId: uuid("channel_id")
       .notNull()
       .references(() => alertChannels.id),
-    event: text("event").$type<"fired" | "resolved" | "retraining">().notNull(),
+    // "fired" only on rows from before incidents; incidents send opened, escalated and resolved.
+    event: text("event").$type<"fired" | "opened" | "escalated" | "resolved" | "retraining">().notNull(),
     status: text("status").$type<"pending" | "delivered" | "failed">().notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
@@ -132,12 +136,49 @@ export const alertRules = pgTable(
     severity: text("severity").$type<"info" | "warning" | "critical">().notNull().default("warning"),
     // Fire only after this many windows in a row breach (sustained, not one noisy hour).
     consecutiveWindows: integer("consecutive_windows").notNull().default(1),
+    // A breach is the bound past the threshold ("bound"), or, for sustained warning rules, the estimate alone ("estimate").
+    evidence: text("evidence").$type<"bound" | "estimate">().notNull().default("bound"),
     // On firing, also call the model's retraining webhook (it never promotes anything itself).
     triggersRetraining: boolean("triggers_retraining").notNull().default(false),
     enabled: boolean("enabled").notNull().default(true),
     createdAt: createdAt(),
   },
   (table) => [index("alert_rules_model_idx").on(table.modelId)],
+);
+
+/**
+ * Alerts of one model that fire together for one cause ("drift", "fairness:<attribute>", "canary",
+ * "review_backlog", …): one notification when it opens, escalates and resolves
+ * (lib/monitoring/incidents.ts decides which incident an alert joins).
+ */
+export const incidents = pgTable(
+  "incidents",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    modelId: uuid("model_id")
+      .notNull()
+      .references(() => models.id),
+    cause: text("cause").notNull(),
+    title: text("title").notNull(),
+    // The highest severity among its open members.
+    severity: text("severity").$type<"info" | "warning" | "critical">().notNull(),
+    status: text("status").$type<"open" | "acknowledged" | "resolved">().notNull().default("open"),
+    // First and latest monitoring window its members judged (null for causes without windows: canary, review backlog).
+    firstWindowStart: timestamp("first_window_start", { withTimezone: true }),
+    lastWindowEnd: timestamp("last_window_end", { withTimezone: true }),
+    openedAt: timestamp("opened_at", { withTimezone: true }).notNull().defaultNow(),
+    escalatedAt: timestamp("escalated_at", { withTimezone: true }),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    acknowledgedAt: timestamp("acknowledged_at", { withTimezone: true }),
+    acknowledgedBy: uuid("acknowledged_by").references(() => users.id),
+  },
+  (table) => [
+    index("incidents_model_status_idx").on(table.modelId, table.status, table.openedAt),
+    // At most one unresolved incident per model and cause: the one new alerts of that cause join.
+    uniqueIndex("incidents_open_cause_uq")
+      .on(table.modelId, table.cause)
+      .where(sql`${table.status} <> 'resolved'`),
+  ],
 );
 
 export const alerts = pgTable(
@@ -158,8 +199,12 @@ export const alerts = pgTable(
     acknowledgedBy: uuid("acknowledged_by").references(() => users.id),
     resolvedAt: timestamp("resolved_at", { withTimezone: true }),
     lastEvaluatedAt: timestamp("last_evaluated_at", { withTimezone: true }).notNull().defaultNow(),
+    incidentId: uuid("incident_id").references(() => incidents.id),
   },
-  (table) => [index("alerts_model_status_idx").on(table.modelId, table.status, table.firedAt)],
+  (table) => [
+    index("alerts_model_status_idx").on(table.modelId, table.status, table.firedAt),
+    index("alerts_incident_idx").on(table.incidentId),
+  ],
 );
 
 /** Business KPI values sent in by API or CSV, for the executive view. */

@@ -56,6 +56,8 @@ export const outcomes = pgTable(
     // 1 for the positive label, 0 for the negative one: what the performance monitors read.
     labelValue: smallint("label_value").notNull(),
     source: text("source").$type<"api" | "review">().notNull(),
+    // Optional business value of the outcome (revenue, loss, conversion 0/1): what A/B panels compare.
+    value: doublePrecision("value"),
     observedAt: timestamp("observed_at", { withTimezone: true }).notNull().defaultNow(),
     recordedBy: uuid("recorded_by").references(() => users.id),
     apiKeyId: uuid("api_key_id").references(() => apiKeys.id),
@@ -95,5 +97,10 @@ export const reviewItems = pgTable(
     index("review_items_decided_idx")
       .on(table.modelVersionId, table.decidedAt.desc())
       .where(sql`${table.status} = 'decided'`),
+    // The queue in order, undecided items only. Migration 0009 also INCLUDEs created_at, model_id, reason, status,
+    // claimed_by and claim_expires_at (drizzle cannot declare INCLUDE), so the queue's counts are index-only scans.
+    index("review_items_open_due_idx")
+      .on(table.dueAt, table.id)
+      .where(sql`${table.status} <> 'decided'`),
   ],
 );

@@ -15,7 +15,12 @@ export const users = pgTable("users", {
     .notNull()
     .default(sql`'{}'::text[]`),
   disabledAt: timestamp("disabled_at", { withTimezone: true }),
+  // Incremented by disabling: every session token issued with an older value is refused.
+  sessionVersion: integer("session_version").notNull().default(0),
   lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
+  // A single sign-on identity: (issuer, subject), stored on first sign-in (migration 0014; unique where set).
+  oidcIssuer: text("oidc_issuer"),
+  oidcSubject: text("oidc_subject"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -49,3 +54,21 @@ export const signInThrottles = pgTable("sign_in_throttles", {
   lastFailureAt: timestamp("last_failure_at", { withTimezone: true }).notNull(),
   blockedUntil: timestamp("blocked_until", { withTimezone: true }),
 });
+
+/**
+ * Sessions ended by sign-out before their maximum age. Sessions are stateless JWTs with a random
+ * session id; a token whose id is here is refused. A row is useless once the session would have
+ * expired anyway (expires_at) and is deleted then.
+ */
+export const revokedSessions = pgTable(
+  "revoked_sessions",
+  {
+    sessionId: uuid("session_id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("revoked_sessions_expires_at_idx").on(table.expiresAt)],
+);

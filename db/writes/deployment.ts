@@ -9,10 +9,11 @@ import {
   type TVersionDeploymentAction,
   type TVersionStatus,
 } from "@/lib/governance/lifecycle";
+import { assertStageRuleOrThrow } from "@/lib/governance/next-steps";
 import { ZFallbackRules } from "@/lib/inference/routing";
 import { appendAuditRecord } from "../audit";
 import type { TDb } from "../connection";
-import { setVersionStatus } from "../queries/governance";
+import { getPolicy, setVersionStatus } from "../queries/governance";
 import { deployments, modelVersions, models } from "../schema";
 import type { TActor } from "./actor";
 
@@ -102,6 +103,14 @@ export async function moveDeployment(
       version: { status: version.status },
       actorRoles: actor.roles,
       context: { canaryPercent: input.canaryPercent },
+    });
+    // The tier's rollout rule (shadow / canary before promotion): the same function decides which buttons the pages show.
+    const { requiredStages } = await getPolicy(tx, model.riskTier);
+    assertStageRuleOrThrow({
+      action: input.action,
+      status: version.status,
+      requiredStages,
+      hasChampion: deployment.championVersionId !== null,
     });
     const reason = reasonForOrThrow(input.action, input.reason);
     const change = applyDeploymentAction(deployment, {

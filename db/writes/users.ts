@@ -1,8 +1,10 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { DomainError } from "@/lib/errors";
+import { decideOidcSignIn, type TOidcSignInDecision } from "@/lib/oidc-identity";
 import { nextSignInThrottleState, signInThrottleKeys } from "@/lib/audit/sign-in-throttle";
 import { appendAuditRecord } from "../audit";
 import type { TDb } from "../connection";
-import { signInThrottles, users } from "../schema";
+import { revokedSessions, signInThrottles, users } from "../schema";
 
 /** Creates a user; returns its id. The seed and tests use it; people are added through the admin page or single sign-on. */
 export async function insertUser(db: TDb, user: typeof users.$inferInsert): Promise<string> {
@@ -11,25 +13,74 @@ export async function insertUser(db: TDb, user: typeof users.$inferInsert): Prom
 }
 
 /**
- * Records a single sign-on: creates the user on first sign-in without any role (an admin grants
- * them), otherwise stamps the sign-in time; appends the audit record in the same transaction.
+ * Records a single sign-on by its (issuer, subject): signs in the linked account, links an existing
+ * account by email only as lib/oidc-identity.ts allows, or creates one without any role (an admin
+ * grants them); a refusal is audited instead. One transaction, with its audit record.
  */
-export async function recordOidcSignIn(db: TDb, { email, name }: { email: string; name: string }): Promise<string> {
+export async function recordOidcSignIn(
+  db: TDb,
+  input: { issuer: string; subject: string; email: string | null; emailVerified: boolean; name: string; linkVerifiedEmails: boolean },
+): Promise<TOidcSignInDecision> {
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(users)
-      .values({ email, name, roles: [] })
-      .onConflictDoUpdate({ target: users.email, set: { lastSignInAt: new Date() } })
-      .returning({ id: users.id });
-    await appendAuditRecord(tx, {
-      actorId: row.id,
-      actorLabel: email,
-      action: "auth.sign_in",
-      subjectType: "user",
-      subjectId: row.id,
-      input: { method: "oidc" },
+    const known = (row: { id: string; disabledAt: Date | null; oidcIssuer: string | null } | undefined) =>
+      row ? { id: row.id, disabled: row.disabledAt !== null, hasIdentity: row.oidcIssuer !== null } : null;
+    const columns = { id: users.id, disabledAt: users.disabledAt, oidcIssuer: users.oidcIssuer };
+    const [byIdentity] = await tx
+      .select(columns)
+      .from(users)
+      .where(and(eq(users.oidcIssuer, input.issuer), eq(users.oidcSubject, input.subject)));
+    const [byEmail] = input.email ? await tx.select(columns).from(users).where(eq(users.email, input.email)) : [];
+    const decision = decideOidcSignIn({
+      byIdentity: known(byIdentity),
+      email: input.email,
+      emailVerified: input.emailVerified,
+      byEmail: known(byEmail),
+      linkVerifiedEmails: input.linkVerifiedEmails,
     });
-    return row.id;
+    const identity = { method: "oidc", issuer: input.issuer.slice(0, 255), subject: input.subject.slice(0, 255) };
+    const actorLabel = (input.email ?? input.subject).slice(0, 320);
+    if (decision.kind === "refuse") {
+      await appendAuditRecord(tx, {
+        actorId: decision.userId ?? null,
+        actorLabel,
+        action: "auth.sign_in_failed",
+        subjectType: "user",
+        subjectId: decision.userId ?? null,
+        input: { ...identity, email: input.email?.slice(0, 320) ?? null, reason: decision.reason },
+      });
+      return decision;
+    }
+    let userId: string;
+    if (decision.kind === "create") {
+      const [row] = await tx
+        .insert(users)
+        .values({
+          email: input.email!,
+          name: input.name,
+          roles: [],
+          oidcIssuer: input.issuer,
+          oidcSubject: input.subject,
+          lastSignInAt: new Date(),
+        })
+        .returning({ id: users.id });
+      userId = row.id;
+    } else {
+      userId = decision.userId;
+      const link = decision.kind === "link" ? { oidcIssuer: input.issuer, oidcSubject: input.subject } : {};
+      await tx
+        .update(users)
+        .set({ lastSignInAt: new Date(), ...link })
+        .where(eq(users.id, userId));
+    }
+    await appendAuditRecord(tx, {
+      actorId: userId,
+      actorLabel,
+      action: decision.kind === "link" ? "auth.identity_linked" : "auth.sign_in",
+      subjectType: "user",
+      subjectId: userId,
+      input: { ...identity, created: decision.kind === "create" },
+    });
+    return decision.kind === "create" ? { kind: "sign_in", userId } : decision;
   });
 }
 
@@ -94,4 +145,73 @@ export async function recordFailedSignIn(
 /** A successful sign-in forgets the account's failures; the address keeps its count, so one valid account cannot reset it. */
 export async function clearAccountSignInFailures(db: TDb, identifier: string): Promise<void> {
   await db.delete(signInThrottles).where(inArray(signInThrottles.key, signInThrottleKeys({ identifier, address: null })));
+}
+
+/**
+ * Sign-out: ends this session server-side (its id is refused from now on, so a copy of the cookie
+ * just cleared stops working too) and audits it. A session already signed out changes nothing and
+ * is not audited again. Rows of sessions past their maximum age are dropped on the way.
+ */
+export async function recordSignOut(
+  db: TDb,
+  input: { userId: string; sessionId: string; expiresAt: Date; method: string },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await tx.delete(revokedSessions).where(sql`${revokedSessions.expiresAt} < now()`);
+    const [row] = await tx
+      .insert(revokedSessions)
+      .values({ sessionId: input.sessionId, userId: input.userId, expiresAt: input.expiresAt })
+      .onConflictDoNothing()
+      .returning({ sessionId: revokedSessions.sessionId });
+    if (!row) return false;
+    const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, input.userId));
+    await appendAuditRecord(tx, {
+      actorId: input.userId,
+      actorLabel: user?.email ?? input.userId,
+      action: "auth.sign_out",
+      subjectType: "user",
+      subjectId: input.userId,
+      input: { method: input.method, sessionId: input.sessionId },
+    });
+    return true;
+  });
+}
+
+/**
+ * Disables or re-enables a user, as an admin. Disabling ends their sessions at once (the session
+ * version moves on) and refuses new sign-ins; re-enabling lets them sign in again with new sessions.
+ * An admin cannot disable themself (nobody might be left to undo it). Audited in the same transaction.
+ */
+export async function setUserDisabled(
+  db: TDb,
+  input: { actor: { id: string; label: string }; userId: string; disabled: boolean },
+): Promise<{ changed: boolean }> {
+  if (input.disabled && input.actor.id === input.userId)
+    throw new DomainError("self_lockout", "You cannot disable your own account; ask another admin.", 409);
+  return db.transaction(async (tx) => {
+    const [target] = await tx
+      .select({ id: users.id, email: users.email, disabledAt: users.disabledAt })
+      .from(users)
+      .where(eq(users.id, input.userId))
+      .for("update");
+    if (!target) throw new DomainError("user_not_found", "That user no longer exists.", 404);
+    if ((target.disabledAt !== null) === input.disabled) return { changed: false };
+    await tx
+      .update(users)
+      .set({
+        disabledAt: input.disabled ? sql`now()` : null,
+        sessionVersion: sql`${users.sessionVersion} + 1`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(users.id, target.id));
+    await appendAuditRecord(tx, {
+      actorId: input.actor.id,
+      actorLabel: input.actor.label,
+      action: input.disabled ? "admin.user_disabled" : "admin.user_enabled",
+      subjectType: "user",
+      subjectId: target.id,
+      input: { email: target.email },
+    });
+    return { changed: true };
+  });
 }

@@ -1,13 +1,6 @@
 // The `abtest` command's input and output: an arm column and a value column of one CSV file → the
 // A/B test of lib/stats/abtest.ts, with every refusal an InputError naming the file, column and row.
-import {
-  alwaysValidPValueOfArms,
-  summarizeArm,
-  twoProportionZTest,
-  welchTTest,
-  type TArmSummary,
-  type TDifferenceTest,
-} from "@/lib/stats/abtest";
+import { compareArms } from "@/lib/stats/abtest-arms";
 import { InputError, type TColumnSpec, type TCsvTable } from "./csv-columns";
 import { formatStatistic, formatTable } from "./stats-report";
 
@@ -36,25 +29,6 @@ export function abtestColumnSpecs(columns: TAbtestColumns): TColumnSpec[] {
   ];
 }
 
-/** Running summaries of both arms after each row, in file order: every row is a look (an Iterable, not an array of a million looks). */
-function* runningLooks(arms: readonly string[], values: readonly number[], treatmentName: string) {
-  const sums = { treatment: { n: 0, mean: 0, squares: 0 }, control: { n: 0, mean: 0, squares: 0 } };
-  const summary = (state: { n: number; mean: number; squares: number }): TArmSummary => ({
-    n: state.n,
-    mean: state.mean,
-    variance: state.n < 2 ? Number.NaN : state.squares / (state.n - 1),
-  });
-  for (let row = 0; row < values.length; row += 1) {
-    const state = arms[row] === treatmentName ? sums.treatment : sums.control;
-    // Welford's update, as summarizeArm.
-    state.n += 1;
-    const delta = values[row] - state.mean;
-    state.mean += delta / state.n;
-    state.squares += delta * (values[row] - state.mean);
-    yield { treatment: summary(sums.treatment), control: summary(sums.control) };
-  }
-}
-
 /**
  * The A/B test of a table collected with abtestColumnSpecs: exactly two arms (the control is --control,
  * else the arm of the first data row), each with at least 2 values; the two-proportion z-test when every
@@ -79,9 +53,7 @@ export function computeAbtest(table: TCsvTable, columns: TAbtestColumns): TAbtes
   }
   const controlName = columns.control ?? names[0];
   const treatmentName = names[0] === controlName ? names[1] : names[0];
-  const valuesOf = (name: string) => values.filter((_, row) => arms[row] === name);
-  const control = summarizeArm(valuesOf(controlName));
-  const treatment = summarizeArm(valuesOf(treatmentName));
+  const { control, treatment, result, alwaysValidPValue, test } = compareArms(arms, values, controlName, treatmentName);
   for (const [name, summary] of [
     [controlName, control],
     [treatmentName, treatment],
@@ -92,11 +64,6 @@ export function computeAbtest(table: TCsvTable, columns: TAbtestColumns): TAbtes
       );
   }
 
-  const binary = values.every((value) => value === 0 || value === 1);
-  const successesOf = (name: string) => valuesOf(name).filter((value) => value === 1).length;
-  const result: TDifferenceTest = binary
-    ? twoProportionZTest({ successes: successesOf(treatmentName), n: treatment.n }, { successes: successesOf(controlName), n: control.n })
-    : welchTTest(treatment, control);
   const json: TAbtestJson = {
     arms: [
       { arm: controlName, ...control },
@@ -106,8 +73,8 @@ export function computeAbtest(table: TCsvTable, columns: TAbtestColumns): TAbtes
     ciLow: result.ciLow,
     ciHigh: result.ciHigh,
     pValue: result.pValue,
-    alwaysValidPValue: alwaysValidPValueOfArms(runningLooks(arms, values, treatmentName)),
-    test: binary ? "two-proportion-z" : "welch",
+    alwaysValidPValue,
+    test,
   };
   if (result.reason !== undefined && result.pValue === null) json.reason = result.reason;
   return json;

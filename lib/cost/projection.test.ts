@@ -22,80 +22,56 @@ describe("projectCostBenefit", () => {
   const settings = ZCostSettings.parse({
     instancePricePerHourUsd: 1,
     instances: 1,
-    costPerFalsePositiveUsd: 100,
-    costPerFalseNegativeUsd: 1000,
     reviewCostPerItemUsd: 10,
     retrainingCostUsd: 5000,
     retrainingCadenceMonths: 3,
   });
   const input = {
     settings,
-    measured: {
-      monthlyPredictions: 10_000,
-      falsePositiveRate: 0.05,
-      falseNegativeRate: 0.01,
-      reviewRate: 0.02,
-      challenger: { falsePositiveRate: 0.04, falseNegativeRate: 0.008 },
-    },
-    assumptions: { monthlyVolumeGrowth: 0, monthlyErrorGrowth: 0.1, horizonMonths: 6 },
+    measured: { monthlyPredictions: 10_000, reviewRate: 0.02, valueAddedPerPrediction: 3, challengerValueAddedPerPrediction: 4 },
+    assumptions: { monthlyVolumeGrowth: 0, monthlyDecay: 0.1, horizonMonths: 6 },
   };
   const result = projectCostBenefit(input);
 
-  it("maintain: error cost grows with the decay, compute and review are flat", () => {
-    // Month 1: 10,000 × (0.05 × 100 + 0.01 × 1000) = 10,000 × 15 = $150,000.
-    // Month 2: × 1.1 = $165,000. Compute: $1 × 730 h = $730. Review: 10,000 × 0.02 × $10 = $2,000.
+  it("maintain: the value added shrinks with the decay, compute and review are flat", () => {
+    // Month 1: 10,000 × $3 = $30,000 added. Month 2: × 0.9 = $27,000. Compute: $1 × 730 h = $730. Review: 10,000 × 0.02 × $10 = $2,000.
     expect(result.maintain.months[0]).toMatchObject({
-      errorCostUsd: 150_000,
+      valueAddedUsd: 30_000,
       computeCostUsd: 730,
       reviewCostUsd: 2_000,
       retrainingCostUsd: 0,
     });
-    expect(result.maintain.months[1].errorCostUsd).toBeCloseTo(165_000, 6);
-    expect(result.maintain.months[0].netValueUsd).toBeCloseTo(-(150_000 + 730 + 2_000), 6);
+    expect(result.maintain.months[1].valueAddedUsd).toBeCloseTo(27_000, 6);
+    expect(result.maintain.months[0].netValueUsd).toBeCloseTo(30_000 - 730 - 2_000, 6);
   });
 
-  it("update: challenger rates, retraining every 3 months resets the decay", () => {
-    // Month 1: 10,000 × (0.04 × 100 + 0.008 × 1000) = 10,000 × 12 = $120,000, plus $5,000 retraining.
-    // Month 3: 120,000 × 1.1² = $145,200. Month 4 retrains again: back to $120,000 and $5,000.
-    expect(result.update.months[0]).toMatchObject({ errorCostUsd: 120_000, retrainingCostUsd: 5_000 });
-    expect(result.update.months[2].errorCostUsd).toBeCloseTo(145_200, 6);
-    expect(result.update.months[3]).toMatchObject({ errorCostUsd: 120_000, retrainingCostUsd: 5_000 });
-    expect(result.update.retrainingCostUsd).toBe(10_000);
+  it("update: the challenger's value, retraining every 3 months resets the decay", () => {
+    // Month 1: 10,000 × $4 = $40,000 and $5,000 retraining. Month 3: 40,000 × 0.9² = $32,400. Month 4 retrains: $40,000 again.
+    expect(result.update.months[0]).toMatchObject({ valueAddedUsd: 40_000, retrainingCostUsd: 5_000 });
+    expect(result.update.months[2].valueAddedUsd).toBeCloseTo(32_400, 6);
+    expect(result.update.months[3]).toMatchObject({ valueAddedUsd: 40_000, retrainingCostUsd: 5_000 });
   });
 
-  it("totals, break-even, ROI and the sentence", () => {
-    // Maintain errors over 6 months: 150,000 × (1 + 1.1 + 1.21 + 1.331 + 1.4641 + 1.61051) = 150,000 × 7.71561 = 1,157,341.5.
-    // Update errors: 2 × 120,000 × (1 + 1.1 + 1.21) = 794,400. Loss reduction: 1 − 794,400 / 1,157,341.5 = 31.36 %.
-    expect(result.maintain.errorCostUsd).toBeCloseTo(1_157_341.5, 4);
-    expect(result.update.errorCostUsd).toBeCloseTo(794_400, 4);
-    expect(result.lossReduction).toBeCloseTo(1 - 794_400 / 1_157_341.5, 12);
-    // Saving: 1,157,341.5 − (794,400 + 10,000) = 352,941.5 (compute and review are the same on both paths); ROI = saving / 10,000.
-    expect(result.savingUsd).toBeCloseTo(352_941.5, 4);
-    expect(result.roi).toBeCloseTo(35.29415, 6);
-    // Month 1: update −(120,000 + 730 + 2,000 + 5,000) = −127,730 is already above maintain's −152,730.
-    expect(result.breakEvenMonth).toBe(1);
-    expect(result.maintain.quarters).toHaveLength(2);
-    // $10,000 / 6 months = $1,667 a month; $352,941.5 / 2 quarters = $176,471 per quarter.
-    expect(result.summarySentence).toBe(
-      "Updating reduces expected loss by 31 % for $1,667 a month; maintaining costs $176,471 more per quarter.",
-    );
+  it("ROI, payback and break-even follow their formulas", () => {
+    // Maintain, 6 months: value added 30,000 × (1 − 0.9⁶) / 0.1 = 30,000 × 4.68559 = 140,567.7; costs 6 × (730 + 2,000) = 16,380.
+    const added = (30_000 * (1 - 0.9 ** 6)) / 0.1;
+    expect(result.maintain.valueAddedUsd).toBeCloseTo(added, 6);
+    expect(result.maintain.costUsd).toBeCloseTo(16_380, 6);
+    expect(result.maintain.roi).toBeCloseTo((added - 16_380) / 16_380, 9);
+    expect(result.maintain.paybackMonth).toBe(1);
+    // Break-even volume: $730 ÷ ($3 − 0.02 × $10) = 730 ÷ 2.8 = 260.71 predictions a month.
+    expect(result.breakEvenMonthlyVolume).toBeCloseTo(730 / 2.8, 9);
+    // Update: 40,000 × (1 + 0.9 + 0.81) × 2 = 216,800 added; costs 16,380 + 10,000 retraining.
+    expect(result.update.valueAddedUsd).toBeCloseTo(216_800, 6);
+    expect(result.savingUsd).toBeCloseTo(216_800 - 10_000 - 16_380 - (added - 16_380), 6);
+    expect(result.updateRoi).toBeCloseTo(result.savingUsd / 10_000, 9);
   });
 
-  it("says plainly when there is no loss to reduce", () => {
-    const idle = projectCostBenefit({ ...input, measured: { ...input.measured, monthlyPredictions: 0 } });
-    expect(idle.lossReduction).toBeNull();
-    // $5,000 now and at month 4: $10,000 / 6 months = $1,667.
-    expect(idle.summarySentence).toBe("No expected loss from errors to reduce yet: updating would cost $1,667 a month with no saving.");
-  });
-
-  it("never breaks even when the challenger is worse", () => {
-    const worse = projectCostBenefit({
-      ...input,
-      measured: { ...input.measured, challenger: { falsePositiveRate: 0.06, falseNegativeRate: 0.012 } },
-      assumptions: { ...input.assumptions, monthlyErrorGrowth: 0 },
-    });
-    expect(worse.breakEvenMonth).toBeNull();
-    expect(worse.summarySentence).toMatch(/^Updating raises expected loss by 20 %.*updating costs \$[\d,]+ more per quarter\.$/);
+  it("has no payback or break-even when each prediction adds less than its review costs", () => {
+    const losing = projectCostBenefit({ ...input, measured: { ...input.measured, valueAddedPerPrediction: 0.1 } });
+    expect(losing.maintain.paybackMonth).toBeNull();
+    expect(losing.breakEvenMonthlyVolume).toBeNull();
+    expect(losing.maintain.netValueUsd).toBeLessThan(0);
   });
 });
 

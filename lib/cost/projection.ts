@@ -1,12 +1,13 @@
 import { z } from "zod";
+import { formatUsdCompact } from "@/lib/format";
 
-/** A model's cost settings (per model, edited by the committee). Money in US dollars. */
+/**
+ * A model's running costs (per model, edited by the committee). Money in US dollars. What each
+ * decision is worth lives in the decision-value matrix (lib/cost/value.ts), not here.
+ */
 export const ZCostSettings = z.object({
   instancePricePerHourUsd: z.number().min(0).default(0.2),
   instances: z.number().int().min(1).default(2),
-  costPerFalsePositiveUsd: z.number().min(0).default(300),
-  costPerFalseNegativeUsd: z.number().min(0).default(5000),
-  benefitPerTruePositiveUsd: z.number().min(0).default(0),
   reviewCostPerItemUsd: z.number().min(0).default(12),
   retrainingCostUsd: z.number().min(0).default(8000),
   retrainingCadenceMonths: z.number().int().min(1).default(6),
@@ -28,20 +29,21 @@ export function costPerThousandInferencesUsd(input: {
   return inferencesPerHour > 0 ? (input.instancePricePerHourUsd / inferencesPerHour) * 1000 : Number.POSITIVE_INFINITY;
 }
 
-type TErrorRates = {
-  /** Share of all predictions that are false positives / false negatives / true positives. */
-  falsePositiveRate: number;
-  falseNegativeRate: number;
-  truePositiveRate?: number;
-};
-
 export type TProjectionInput = {
   settings: TCostSettings;
-  measured: TErrorRates & { monthlyPredictions: number; reviewRate: number; challenger?: TErrorRates };
+  measured: {
+    /** Predictions per month, extrapolated from the observed period. */
+    monthlyPredictions: number;
+    reviewRate: number;
+    /** Value of the model's decisions minus the baseline's on the same labelled predictions, per prediction (lib/cost/value.ts). */
+    valueAddedPerPrediction: number;
+    /** The update path's value added per prediction (a retrained model or the challenger). */
+    challengerValueAddedPerPrediction?: number;
+  };
   assumptions: {
     monthlyVolumeGrowth: number;
-    /** Relative growth of the error rates per month since the last (re)training: the decay. */
-    monthlyErrorGrowth: number;
+    /** Share of the value added lost per month since the last (re)training: the decay. */
+    monthlyDecay: number;
     horizonMonths?: number;
   };
 };
@@ -49,7 +51,7 @@ export type TProjectionInput = {
 type TMonth = {
   month: number;
   volume: number;
-  errorCostUsd: number;
+  valueAddedUsd: number;
   computeCostUsd: number;
   reviewCostUsd: number;
   retrainingCostUsd: number;
@@ -59,15 +61,22 @@ type TMonth = {
 export type TPath = {
   months: TMonth[];
   quarters: Array<{ quarter: number; netValueUsd: number }>;
-  totalCostUsd: number;
-  errorCostUsd: number;
+  netValueUsd: number;
+  valueAddedUsd: number;
+  costUsd: number;
   retrainingCostUsd: number;
+  /** First month whose cumulative net value is ≥ 0; null when it never is within the horizon. */
+  paybackMonth: number | null;
+  /** (value added − costs) ÷ costs over the horizon; null without costs. */
+  roi: number | null;
 };
 
 function projectPath(input: TProjectionInput, update: boolean): TPath {
   const { settings, measured, assumptions } = input;
   const horizon = assumptions.horizonMonths ?? 12;
-  const start = update && measured.challenger ? measured.challenger : measured;
+  const perPrediction = update
+    ? (measured.challengerValueAddedPerPrediction ?? measured.valueAddedPerPrediction)
+    : measured.valueAddedPerPrediction;
   const computePerMonth = settings.instancePricePerHourUsd * settings.instances * HOURS_PER_MONTH;
   const months: TMonth[] = [];
   let cumulative = 0;
@@ -76,21 +85,17 @@ function projectPath(input: TProjectionInput, update: boolean): TPath {
     // The update path retrains now (month 1) and then every cadence; each retraining resets the decay.
     const retrains = update && (month - 1) % settings.retrainingCadenceMonths === 0;
     if (retrains) monthsSinceTraining = 0;
-    const decay = (1 + assumptions.monthlyErrorGrowth) ** monthsSinceTraining;
+    const kept = (1 - assumptions.monthlyDecay) ** monthsSinceTraining;
     const volume = measured.monthlyPredictions * (1 + assumptions.monthlyVolumeGrowth) ** (month - 1);
-    const errorCostUsd =
-      volume *
-        (start.falsePositiveRate * decay * settings.costPerFalsePositiveUsd +
-          start.falseNegativeRate * decay * settings.costPerFalseNegativeUsd) -
-      volume * (start.truePositiveRate ?? 0) * settings.benefitPerTruePositiveUsd;
+    const valueAddedUsd = volume * perPrediction * kept;
     const reviewCostUsd = volume * measured.reviewRate * settings.reviewCostPerItemUsd;
     const retrainingCostUsd = retrains ? settings.retrainingCostUsd : 0;
-    const netValueUsd = -(errorCostUsd + computePerMonth + reviewCostUsd + retrainingCostUsd);
+    const netValueUsd = valueAddedUsd - computePerMonth - reviewCostUsd - retrainingCostUsd;
     cumulative += netValueUsd;
     months.push({
       month,
       volume,
-      errorCostUsd,
+      valueAddedUsd,
       computeCostUsd: computePerMonth,
       reviewCostUsd,
       retrainingCostUsd,
@@ -103,100 +108,100 @@ function projectPath(input: TProjectionInput, update: boolean): TPath {
     quarter: index + 1,
     netValueUsd: months.slice(index * 3, index * 3 + 3).reduce((sum, item) => sum + item.netValueUsd, 0),
   }));
+  const valueAddedUsd = months.reduce((sum, item) => sum + item.valueAddedUsd, 0);
+  const costUsd = months.reduce((sum, item) => sum + item.computeCostUsd + item.reviewCostUsd + item.retrainingCostUsd, 0);
   return {
     months,
     quarters,
-    totalCostUsd: -cumulative,
-    errorCostUsd: months.reduce((sum, item) => sum + item.errorCostUsd, 0),
+    netValueUsd: cumulative,
+    valueAddedUsd,
+    costUsd,
     retrainingCostUsd: months.reduce((sum, item) => sum + item.retrainingCostUsd, 0),
+    paybackMonth: months.find((item) => item.cumulativeUsd >= 0)?.month ?? null,
+    roi: costUsd > 0 ? (valueAddedUsd - costUsd) / costUsd : null,
   };
 }
 
-const money = (value: number) => `$${Math.round(Math.abs(value)).toLocaleString("en-US")}`;
+/** The formulas the cost page prints beside its figures, so a reader can redo them. */
+export const VALUE_FORMULAS = {
+  netValue: "net value = value of the model's decisions − value of the baseline's decisions on the same predictions − compute − review",
+  roi: "ROI = (value added over the baseline − costs) ÷ costs, over 12 months",
+  payback: "payback month = first month whose cumulative net value is ≥ 0",
+  breakEven: "break-even volume = monthly compute ÷ (value added per prediction − review rate × review cost)",
+} as const;
 
 /**
  * Projects "maintain the current model" against "update" (retrain now and on the cadence, or move
- * to the challenger's measured error rates) month by month: error cost (rates × volume × cost),
- * compute (fleet price × 730 h), review (volume × review rate × cost per item) and retraining.
+ * to the challenger) month by month on the value the model adds over its baseline: value added
+ * (volume × value per prediction × (1 − decay)^months since training) − compute (fleet price × 730 h)
+ * − review (volume × review rate × cost per item) − retraining.
  */
 export function projectCostBenefit(input: TProjectionInput) {
   const maintain = projectPath(input, false);
   const update = projectPath(input, true);
-  const horizon = maintain.months.length;
   const breakEvenMonth = update.months.find((month, index) => month.cumulativeUsd >= maintain.months[index].cumulativeUsd)?.month ?? null;
-  const savingUsd = maintain.totalCostUsd - update.totalCostUsd;
-  const lossReduction = maintain.errorCostUsd > 0 ? (maintain.errorCostUsd - update.errorCostUsd) / maintain.errorCostUsd : null;
-  const roi = update.retrainingCostUsd > 0 ? savingUsd / update.retrainingCostUsd : null;
-  const perMonth = update.retrainingCostUsd / horizon;
-  const perQuarter = savingUsd / (horizon / 3);
+  const savingUsd = update.netValueUsd - maintain.netValueUsd;
+  const updateRoi = update.retrainingCostUsd > 0 ? savingUsd / update.retrainingCostUsd : null;
+  const compute = input.settings.instancePricePerHourUsd * input.settings.instances * HOURS_PER_MONTH;
+  const marginPerPrediction = input.measured.valueAddedPerPrediction - input.measured.reviewRate * input.settings.reviewCostPerItemUsd;
+  const breakEvenMonthlyVolume = marginPerPrediction > 0 ? compute / marginPerPrediction : null;
+  const horizonQuarters = maintain.months.length / 3;
   const summarySentence =
-    lossReduction === null
-      ? `No expected loss from errors to reduce yet: updating would cost ${money(perMonth)} a month with no saving.`
-      : `Updating ${lossReduction >= 0 ? "reduces" : "raises"} expected loss by ${Math.round(Math.abs(lossReduction) * 100)} % for ${money(perMonth)} a month; ` +
-        (perQuarter >= 0
-          ? `maintaining costs ${money(perQuarter)} more per quarter.`
-          : `updating costs ${money(perQuarter)} more per quarter.`);
+    `Over 12 months the model adds ${formatUsdCompact(maintain.valueAddedUsd)} over its baseline and costs ${formatUsdCompact(maintain.costUsd)} to run: ` +
+    `net ${formatUsdCompact(maintain.netValueUsd)}. ` +
+    (savingUsd >= 0
+      ? `Updating adds ${formatUsdCompact(savingUsd / horizonQuarters)} a quarter more than maintaining.`
+      : `Updating adds ${formatUsdCompact(-savingUsd / horizonQuarters)} a quarter less than maintaining.`);
   const assumptions = [
     `${Math.round(input.measured.monthlyPredictions).toLocaleString("en-US")} predictions a month, growing ${(input.assumptions.monthlyVolumeGrowth * 100).toFixed(1)} % a month`,
-    `error rates grow ${(input.assumptions.monthlyErrorGrowth * 100).toFixed(1)} % a month since the last training`,
-    `a false positive costs ${money(input.settings.costPerFalsePositiveUsd)}, a false negative ${money(input.settings.costPerFalseNegativeUsd)}, a review ${money(input.settings.reviewCostPerItemUsd)}`,
-    `retraining costs ${money(input.settings.retrainingCostUsd)} every ${input.settings.retrainingCadenceMonths} months; compute ${money(input.settings.instancePricePerHourUsd * input.settings.instances * HOURS_PER_MONTH)} a month`,
+    `the value added over the baseline shrinks ${(input.assumptions.monthlyDecay * 100).toFixed(1)} % a month since the last training`,
+    `${formatUsdCompact(input.measured.valueAddedPerPrediction)} added per prediction; a review costs ${formatUsdCompact(input.settings.reviewCostPerItemUsd)}`,
+    `retraining costs ${formatUsdCompact(input.settings.retrainingCostUsd)} every ${input.settings.retrainingCadenceMonths} months; compute ${formatUsdCompact(compute)} a month`,
   ];
-  return { maintain, update, breakEvenMonth, savingUsd, lossReduction, roi, summarySentence, assumptions };
+  return { maintain, update, breakEvenMonth, savingUsd, updateRoi, breakEvenMonthlyVolume, summarySentence, assumptions };
 }
 
-/** Error rates the projection uses until labelled outcomes arrive; pages that use them say so. */
-export const PLACEHOLDER_ERROR_RATES = { falsePositiveRate: 0.05, falseNegativeRate: 0.08 } as const;
-
 /** The assumptions the cost page opens with (its sliders' first positions), shared by every view that projects. */
-export const DEFAULT_PROJECTION_ASSUMPTIONS = { monthlyVolumeGrowth: 0.02, monthlyErrorGrowth: 0.03, challengerImprovement: 0.1 } as const;
+export const DEFAULT_PROJECTION_ASSUMPTIONS = { monthlyVolumeGrowth: 0.02, monthlyDecay: 0.03, challengerImprovement: 0.1 } as const;
 
-/** Measured inputs as db/queries/cost-inputs reads them: error rates are null while no outcome is labelled. */
+/** Measured inputs as db/queries/cost-inputs reads them: the value added is null while no outcome is labelled (or no baseline could be valued). */
 export type TMeasuredCostInputs = {
   monthlyPredictions: number;
   reviewRate: number;
-  falsePositiveRate: number | null;
-  falseNegativeRate: number | null;
+  valueAddedPerPrediction: number | null;
 };
 
-/** The measured inputs with PLACEHOLDER_ERROR_RATES where no outcome has arrived, and whether the rates are measured. */
-export function withPlaceholderRates(measured: TMeasuredCostInputs) {
-  const labelled = measured.falsePositiveRate !== null && measured.falseNegativeRate !== null;
+/** The measured inputs with no value added (0) where none could be measured, and whether it was measured. */
+export function withMeasuredValue(measured: TMeasuredCostInputs) {
   return {
-    labelled,
+    labelled: measured.valueAddedPerPrediction !== null,
     measured: {
       monthlyPredictions: measured.monthlyPredictions,
       reviewRate: measured.reviewRate,
-      falsePositiveRate: measured.falsePositiveRate ?? PLACEHOLDER_ERROR_RATES.falsePositiveRate,
-      falseNegativeRate: measured.falseNegativeRate ?? PLACEHOLDER_ERROR_RATES.falseNegativeRate,
+      valueAddedPerPrediction: measured.valueAddedPerPrediction ?? 0,
     },
   };
 }
 
 /**
- * The projection input the cost page builds: the update path stands for a challenger whose error
- * rates are lower by `challengerImprovement` (a share, 0.1 = 10 % lower), over 12 months.
+ * The projection input the cost page builds: the update path stands for a model that adds
+ * `challengerImprovement` (a share, 0.1 = 10 %) more value per prediction, over 12 months.
  */
 export function buildProjectionInput(input: {
   settings: TCostSettings;
-  measured: { monthlyPredictions: number; reviewRate: number; falsePositiveRate: number; falseNegativeRate: number };
-  assumptions: { monthlyVolumeGrowth: number; monthlyErrorGrowth: number; challengerImprovement: number };
+  measured: { monthlyPredictions: number; reviewRate: number; valueAddedPerPrediction: number };
+  assumptions: { monthlyVolumeGrowth: number; monthlyDecay: number; challengerImprovement: number };
 }): TProjectionInput {
   const { measured, assumptions } = input;
   return {
     settings: input.settings,
     measured: {
       ...measured,
-      challenger: {
-        falsePositiveRate: measured.falsePositiveRate * (1 - assumptions.challengerImprovement),
-        falseNegativeRate: measured.falseNegativeRate * (1 - assumptions.challengerImprovement),
-      },
+      // An improvement raises a positive value added and shrinks a negative one.
+      challengerValueAddedPerPrediction:
+        measured.valueAddedPerPrediction + Math.abs(measured.valueAddedPerPrediction) * assumptions.challengerImprovement,
     },
-    assumptions: {
-      monthlyVolumeGrowth: assumptions.monthlyVolumeGrowth,
-      monthlyErrorGrowth: assumptions.monthlyErrorGrowth,
-      horizonMonths: 12,
-    },
+    assumptions: { monthlyVolumeGrowth: assumptions.monthlyVolumeGrowth, monthlyDecay: assumptions.monthlyDecay, horizonMonths: 12 },
   };
 }
 

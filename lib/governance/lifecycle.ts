@@ -39,6 +39,9 @@ const VERSION_STATUS_LABELS: Record<TVersionStatus, string> = {
   retired: "retired",
 };
 
+/** A version status in words ("awaiting approval"); unknown values come back as they are. */
+export const versionStatusLabel = (status: string): string => VERSION_STATUS_LABELS[status as TVersionStatus] ?? status;
+
 /** Actions on one version; each is one row or more of TRANSITIONS. */
 export const VERSION_ACTIONS = [
   "start_validation",

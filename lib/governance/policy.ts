@@ -37,6 +37,14 @@ const ZFairnessNotApplicable = z.enum(["accept", "justify", "refuse"], {
 });
 type TFairnessNotApplicable = z.infer<typeof ZFairnessNotApplicable>;
 
+/**
+ * The stages a challenger must pass through before it may be promoted, when the model has a
+ * champion to compare with (a first version has nothing to shadow). lib/governance/next-steps.ts applies it.
+ */
+export const REQUIRED_STAGES = ["none", "shadow", "canary", "shadow_and_canary"] as const;
+const ZRequiredStages = z.enum(REQUIRED_STAGES, { error: "requiredStages must be none, shadow, canary or shadow_and_canary" });
+export type TRequiredStages = z.infer<typeof ZRequiredStages>;
+
 /** The committee's policy for one risk tier: validation gate thresholds, approval quorum and canary-guard limits. */
 export const ZPolicy = z.object({
   minRocAuc: ZFraction,
@@ -50,6 +58,8 @@ export const ZPolicy = z.object({
   fairnessNotApplicable: ZFairnessNotApplicable,
   // A quorum above the committee's size could never be reached; nine is more than any committee we plan for.
   requiredApprovals: z.number().int().min(1).max(9),
+  /** Stages before promotion. Policies stored before it existed get their tier's default. */
+  requiredStages: ZRequiredStages,
   canaryGuard: ZCanaryGuardLimits,
 });
 export type TPolicy = z.infer<typeof ZPolicy>;
@@ -75,6 +85,7 @@ export const DEFAULT_POLICIES: Record<TRiskTier, TPolicy> = {
     minCardCompleteness: 0.7,
     fairnessNotApplicable: "accept",
     requiredApprovals: 1,
+    requiredStages: "none",
     canaryGuard: CANARY_GUARD,
   },
   medium: {
@@ -85,6 +96,7 @@ export const DEFAULT_POLICIES: Record<TRiskTier, TPolicy> = {
     minCardCompleteness: 0.9,
     fairnessNotApplicable: "accept",
     requiredApprovals: 2,
+    requiredStages: "none",
     canaryGuard: CANARY_GUARD,
   },
   high: {
@@ -95,6 +107,8 @@ export const DEFAULT_POLICIES: Record<TRiskTier, TPolicy> = {
     minCardCompleteness: 1,
     fairnessNotApplicable: "justify",
     requiredApprovals: 3,
+    // A high-risk model meets live traffic gradually: compared in shadow, then a canary, then promoted.
+    requiredStages: "shadow_and_canary",
     canaryGuard: { ...CANARY_GUARD, maxErrorRateIncrease: 0.005 },
   },
 };
@@ -113,6 +127,7 @@ function policySchemaForTier(riskTier: TRiskTier) {
     minCardCompleteness: policy.minCardCompleteness.default(defaults.minCardCompleteness),
     fairnessNotApplicable: policy.fairnessNotApplicable.default(defaults.fairnessNotApplicable),
     requiredApprovals: policy.requiredApprovals.default(defaults.requiredApprovals),
+    requiredStages: policy.requiredStages.default(defaults.requiredStages),
     canaryGuard: z
       .object({
         minRequests: limits.minRequests.default(guard.minRequests),

@@ -1,44 +1,30 @@
 import { describe, expect, it } from "vitest";
-import { classifyModelHealth, countByHealth } from "./health";
+import { classifyModelHealth, countByHealth, incidentHref, type THealthIncident } from "./health";
 
 describe("classifyModelHealth", () => {
-  // The rule of the issue: failing = open critical alert or latest daily drift breached;
-  // warning = open warning alert or drift warning; else healthy.
-  const cases: Array<[string, Parameters<typeof classifyModelHealth>[0], ReturnType<typeof classifyModelHealth>]> = [
+  const incident = (id: string, severity: THealthIncident["severity"]): THealthIncident => ({ id, severity, title: `M: ${id}` });
+  // Health follows the worst unresolved incident: critical → failing, warning → warning, else healthy.
+  const cases: Array<[string, THealthIncident[], ReturnType<typeof classifyModelHealth>["health"], string[]]> = [
+    ["nothing open", [], "healthy", []],
+    ["an info incident changes nothing", [incident("volume", "info")], "healthy", []],
+    ["a warning incident", [incident("drift", "warning")], "warning", ["warning incident: M: drift"]],
+    ["a critical incident", [incident("fairness:age_band", "critical")], "failing", ["critical incident: M: fairness:age_band"]],
     [
-      "nothing open, drift ok",
-      { openCriticalAlerts: 0, openWarningAlerts: 0, latestDriftStatus: "ok" },
-      { health: "healthy", reasons: [] },
-    ],
-    ["no drift verdict yet", { openCriticalAlerts: 0, openWarningAlerts: 0, latestDriftStatus: null }, { health: "healthy", reasons: [] }],
-    [
-      "drift unknown (too little data)",
-      { openCriticalAlerts: 0, openWarningAlerts: 0, latestDriftStatus: "unknown" },
-      { health: "healthy", reasons: [] },
-    ],
-    [
-      "one warning alert",
-      { openCriticalAlerts: 0, openWarningAlerts: 1, latestDriftStatus: "ok" },
-      { health: "warning", reasons: ["1 open warning alert"] },
-    ],
-    [
-      "drift warning",
-      { openCriticalAlerts: 0, openWarningAlerts: 0, latestDriftStatus: "warning" },
-      { health: "warning", reasons: ["latest daily drift check warns"] },
-    ],
-    [
-      "drift breach",
-      { openCriticalAlerts: 0, openWarningAlerts: 0, latestDriftStatus: "breach" },
-      { health: "failing", reasons: ["latest daily drift check breached"] },
-    ],
-    [
-      "critical alerts outrank warnings, which are still listed",
-      { openCriticalAlerts: 2, openWarningAlerts: 3, latestDriftStatus: "warning" },
-      { health: "failing", reasons: ["2 open critical alerts", "3 open warning alerts", "latest daily drift check warns"] },
+      "critical outranks warning, which is still listed, worst first",
+      [incident("drift", "warning"), incident("canary", "critical"), incident("volume", "info")],
+      "failing",
+      ["critical incident: M: canary", "warning incident: M: drift"],
     ],
   ];
-  it.each(cases)("%s", (_, input, expected) => {
-    expect(classifyModelHealth(input)).toEqual(expected);
+  it.each(cases)("%s", (_, openIncidents, health, reasons) => {
+    const result = classifyModelHealth({ openIncidents });
+    expect(result.health).toBe(health);
+    expect(result.reasons).toEqual(reasons);
+    // Each reason is one click away: the incidents come back in the same order, with their link.
+    expect(result.incidents.map((item) => `${item.severity} incident: ${item.title}`)).toEqual(reasons);
+  });
+  it("links an incident to its card on the alerts page", () => {
+    expect(incidentHref({ id: "abc" })).toBe("/alerts#incident-abc");
   });
 });
 

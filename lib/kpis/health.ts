@@ -1,27 +1,32 @@
-import type { TMonitorStatus } from "@/lib/types/monitoring";
-
 export type TModelHealth = "healthy" | "warning" | "failing";
 
+/** An unresolved incident as health reads it: what it is and where to read it (the reason, one click away). */
+export type THealthIncident = { id: string; title: string; severity: "info" | "warning" | "critical" };
+
+const RANK = { critical: 2, warning: 1, info: 0 } as const;
+
+/** Where an incident is read: its card on the alerts page. */
+export function incidentHref(incident: Pick<THealthIncident, "id">): string {
+  return `/alerts#incident-${incident.id}`;
+}
+
 /**
- * A model's health for the portfolio: failing with an open critical alert or a breached latest
- * daily drift verdict; warning with an open warning alert or a drift warning; healthy otherwise.
- * Info alerts and an "unknown" drift verdict (too little data) change nothing.
+ * A model's health from its unresolved incidents (open or acknowledged): failing with a critical
+ * one, warning with a warning one, healthy otherwise; info incidents change nothing. Incidents
+ * group alerts that passed the supported, sustained rules, so a noisy hour does not turn a model
+ * red (issue 13). The reasons are the incidents, worst first, each with its link.
  */
-export function classifyModelHealth(input: {
-  openCriticalAlerts: number;
-  openWarningAlerts: number;
-  latestDriftStatus: TMonitorStatus | null;
-}): { health: TModelHealth; reasons: string[] } {
-  const failing: string[] = [];
-  const warning: string[] = [];
-  const plural = (count: number, word: string) => `${count} open ${word} alert${count === 1 ? "" : "s"}`;
-  if (input.openCriticalAlerts > 0) failing.push(plural(input.openCriticalAlerts, "critical"));
-  if (input.latestDriftStatus === "breach") failing.push("latest daily drift check breached");
-  if (input.openWarningAlerts > 0) warning.push(plural(input.openWarningAlerts, "warning"));
-  if (input.latestDriftStatus === "warning") warning.push("latest daily drift check warns");
-  if (failing.length) return { health: "failing", reasons: [...failing, ...warning] };
-  if (warning.length) return { health: "warning", reasons: warning };
-  return { health: "healthy", reasons: [] };
+export function classifyModelHealth(input: { openIncidents: readonly THealthIncident[] }): {
+  health: TModelHealth;
+  reasons: string[];
+  incidents: THealthIncident[];
+} {
+  const incidents = input.openIncidents
+    .filter((incident) => incident.severity !== "info")
+    .sort((a, b) => RANK[b.severity] - RANK[a.severity]);
+  const health: TModelHealth =
+    incidents[0]?.severity === "critical" ? "failing" : incidents[0]?.severity === "warning" ? "warning" : "healthy";
+  return { health, reasons: incidents.map((incident) => `${incident.severity} incident: ${incident.title}`), incidents };
 }
 
 /** Counts of models in production (a champion is deployed) by health. */

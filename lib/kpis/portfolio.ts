@@ -2,18 +2,18 @@ import {
   buildProjectionInput,
   DEFAULT_PROJECTION_ASSUMPTIONS,
   projectCostBenefit,
-  withPlaceholderRates,
+  withMeasuredValue,
   ZCostSettings,
   type TMeasuredCostInputs,
 } from "@/lib/cost/projection";
 import type { TPortfolioModel } from "@/lib/types/kpis";
-import { classifyModelHealth, countByHealth, type TModelHealth } from "./health";
+import { classifyModelHealth, countByHealth, type THealthIncident, type TModelHealth } from "./health";
 
 export type TCostOutlook = {
   monthlyComputeCostUsd: number;
   /** Cumulative net value of maintaining the current model over the next 12 months (negative: a cost). */
   projectedNetValueUsd: number;
-  /** False when the error rates are the placeholders because no outcome is labelled yet. */
+  /** False when no value over the baseline could be measured yet (no labelled outcome): the net value is costs only. */
   measuredErrorRates: boolean;
 };
 
@@ -25,7 +25,7 @@ export type TCostOutlook = {
 export function projectCostOutlook(input: { costSettings: unknown; measured: TMeasuredCostInputs }): TCostOutlook | null {
   const settings = ZCostSettings.safeParse(input.costSettings ?? {});
   if (!settings.success) return null;
-  const { labelled, measured } = withPlaceholderRates(input.measured);
+  const { labelled, measured } = withMeasuredValue(input.measured);
   const projection = projectCostBenefit(
     buildProjectionInput({ settings: settings.data, measured, assumptions: DEFAULT_PROJECTION_ASSUMPTIONS }),
   );
@@ -42,6 +42,8 @@ export type TPortfolioEntry = {
   inProduction: boolean;
   health: TModelHealth;
   reasons: string[];
+  /** The unresolved incidents behind the health, worst first (link with incidentHref). */
+  incidents: THealthIncident[];
   cost: TCostOutlook | null;
 };
 
@@ -51,16 +53,14 @@ export function buildPortfolioEntries(
 ): TPortfolioEntry[] {
   return models.map(({ model, measured }) => {
     const inProduction = model.championVersion !== null;
-    const { health, reasons } = classifyModelHealth({
-      openCriticalAlerts: model.openCriticalAlerts,
-      openWarningAlerts: model.openWarningAlerts,
-      latestDriftStatus: model.latestDrift?.status ?? null,
-    });
+    // Health is derived from unresolved incidents only (lib/kpis/health.ts); the reasons link to them.
+    const { health, reasons, incidents } = classifyModelHealth({ openIncidents: model.openIncidents });
     return {
       model,
       inProduction,
       health,
       reasons,
+      incidents,
       cost: inProduction && measured ? projectCostOutlook({ costSettings: model.costSettings, measured }) : null,
     };
   });

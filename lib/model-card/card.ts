@@ -45,6 +45,9 @@ export const ZModelCard = z.object({
     risk_tier: z.string(),
     status: z.string(),
     artifact_sha256: z.string(),
+    // Set when registration rewrote the uploaded file (a ZipMap removed): its sha256 and what was changed, and why.
+    artifact_original_sha256: z.string().nullable().optional(),
+    artifact_changes: z.array(z.string()).optional(),
     out_of_scope_uses: z.string(),
     factors: z.array(z.object({ feature: z.string(), values: z.array(z.string()) })),
     business_kpi: z.string(),
@@ -69,6 +72,9 @@ export type TCardSource = {
     status: string;
     createdAt: Date;
     artifactSha256: string;
+    /** The uploaded file's sha256 when registration rewrote it, with what it changed and why. */
+    artifactOriginalSha256?: string | null;
+    artifactChanges?: string[];
     inputSchema: TInputSchema;
     outputSchema: TOutputSchema;
     trainingData: Record<string, unknown>;
@@ -178,6 +184,9 @@ export function assembleModelCard(source: TCardSource): TModelCard {
       risk_tier: model.riskTier,
       status: version.status,
       artifact_sha256: version.artifactSha256,
+      ...(version.artifactOriginalSha256
+        ? { artifact_original_sha256: version.artifactOriginalSha256, artifact_changes: version.artifactChanges ?? [] }
+        : {}),
       out_of_scope_uses: version.card.outOfScopeUses.trim(),
       factors: sensitive.map((feature) => ({ feature: feature.name, values: feature.allowedValues ?? [] })),
       business_kpi: model.businessKpi,
@@ -250,6 +259,12 @@ export function renderModelCardMarkdown(card: TModelCard, completeness: TComplet
     `- Owners: ${card.model_details.owners.map((owner) => `${owner.name} <${owner.contact}>`).join(", ") || "_none_"}`,
     `- Architecture: ${card.model_parameters.model_architecture}`,
     `- Artifact sha256: \`${card.oversight.artifact_sha256}\``,
+    ...(card.oversight.artifact_original_sha256
+      ? [
+          `- Uploaded file sha256: \`${card.oversight.artifact_original_sha256}\`, rewritten at registration:`,
+          ...(card.oversight.artifact_changes ?? []).map((change) => `  - ${change}`),
+        ]
+      : []),
     `- Input: ${card.model_parameters.input_format}`,
     `- Output: ${card.model_parameters.output_format}`,
     "",

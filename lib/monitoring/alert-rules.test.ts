@@ -40,6 +40,29 @@ describe("evaluateRule", () => {
     expect(evaluateRule(sustained, exact([0.05, 0.2, 0.2, 0.2]), false).action).toBe("fire");
   });
 
+  it("with evidence 'estimate', counts windows whose estimate is past the threshold though its interval is not (still wanting enough predictions)", () => {
+    const fairness: TAlertRule = {
+      ...drift,
+      name: "Four-fifths rule by age_band, sustained estimate",
+      metric: "fairness.disparate_impact",
+      feature: "",
+      groupName: "age_band",
+      comparison: "lt",
+      threshold: 0.8,
+      resolveThreshold: 0.85,
+      consecutiveWindows: 3,
+    };
+    // Ratio 0.76 whose 95 % interval (0.6–0.95) reaches above 0.8: the badge says "not supported".
+    const straddling = (count: number): TWindowPoint => ({ value: 0.76, lower: 0.6, upper: 0.95, count });
+    const three = [straddling(600), straddling(600), straddling(600)];
+    expect(evaluateRule(fairness, three, false).action).toBe("keep");
+    expect(evaluateRule({ ...fairness, evidence: "estimate" }, three, false).action).toBe("fire");
+    expect(evaluateRule({ ...fairness, evidence: "estimate" }, three.slice(1), false).action).toBe("keep");
+    expect(evaluateRule({ ...fairness, evidence: "estimate" }, [straddling(600), straddling(600), straddling(499)], false).action).toBe(
+      "keep",
+    );
+  });
+
   it("does not flap on a value oscillating around the threshold", () => {
     const series = [0.09, 0.11, 0.095, 0.105, 0.09, 0.101, 0.08, 0.07];
     let open = false;

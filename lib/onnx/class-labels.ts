@@ -1,39 +1,18 @@
-import protobuf from "protobufjs";
+import { firstMessage, firstText, int64Strings, LENGTH_DELIMITED, readFields } from "./wire";
 
 /*
  * onnxruntime-node does not expose node attributes, so the class labels a classifier declares
  * (ai.onnx.ml LinearClassifier's classlabels_ints / classlabels_strings, TreeEnsembleClassifier's
- * and ZipMap's classlabels_int64s / classlabels_strings) are read from the ONNX protobuf itself.
- * Only the fields needed are declared; protobuf decoding skips the rest. Field numbers are onnx.proto's.
+ * and ZipMap's classlabels_int64s / classlabels_strings) are read from the ONNX protobuf itself, field
+ * by field (onnx.proto's numbers). No generated decoder: the browser reads labels too, and a page's
+ * Content-Security-Policy refuses the code protobufjs would generate at run time.
  */
-const root = protobuf.Root.fromJSON({
-  nested: {
-    onnx: {
-      nested: {
-        ModelProto: { fields: { graph: { type: "GraphProto", id: 7 } } },
-        GraphProto: { fields: { node: { rule: "repeated", type: "NodeProto", id: 1 } } },
-        NodeProto: {
-          fields: {
-            opType: { type: "string", id: 4 },
-            attribute: { rule: "repeated", type: "AttributeProto", id: 5 },
-            domain: { type: "string", id: 7 },
-          },
-        },
-        AttributeProto: {
-          fields: {
-            name: { type: "string", id: 1 },
-            ints: { rule: "repeated", type: "int64", id: 8 },
-            strings: { rule: "repeated", type: "bytes", id: 9 },
-          },
-        },
-      },
-    },
-  },
-});
-const ModelProto = root.lookupType("onnx.ModelProto");
-
-type TAttribute = { name: string; ints?: Array<number | { toString(): string }>; strings?: Uint8Array[] };
-type TNode = { opType: string; attribute?: TAttribute[] };
+const MODEL_GRAPH = 7;
+const GRAPH_NODE = 1;
+const NODE_ATTRIBUTE = 5;
+const ATTRIBUTE_NAME = 1;
+const ATTRIBUTE_INTS = 8;
+const ATTRIBUTE_STRINGS = 9;
 
 const INT_LABELS = new Set(["classlabels_ints", "classlabels_int64s"]);
 const decoder = new TextDecoder();
@@ -43,19 +22,27 @@ const decoder = new TextDecoder();
  * when none declares any, or when two nodes disagree (then the model does not say one order).
  */
 export function readOnnxClassLabels(model: Uint8Array): string[] | null {
-  let decoded: { graph?: { node?: TNode[] } };
+  const found: string[][] = [];
   try {
-    decoded = ModelProto.toObject(ModelProto.decode(model), { longs: String }) as typeof decoded;
+    const graph = firstMessage(readFields(model), MODEL_GRAPH) ?? [];
+    for (const node of graph.filter((field) => field.id === GRAPH_NODE && field.wireType === LENGTH_DELIMITED)) {
+      for (const attribute of readFields(node.bytes).filter(
+        (field) => field.id === NODE_ATTRIBUTE && field.wireType === LENGTH_DELIMITED,
+      )) {
+        const fields = readFields(attribute.bytes);
+        const name = firstText(fields, ATTRIBUTE_NAME);
+        if (INT_LABELS.has(name)) {
+          const ints = int64Strings(fields, ATTRIBUTE_INTS);
+          if (ints.length) found.push(ints);
+        }
+        if (name === "classlabels_strings") {
+          const strings = fields.filter((field) => field.id === ATTRIBUTE_STRINGS && field.wireType === LENGTH_DELIMITED);
+          if (strings.length) found.push(strings.map((field) => decoder.decode(field.bytes)));
+        }
+      }
+    }
   } catch {
     return null;
-  }
-  const found: string[][] = [];
-  for (const node of decoded.graph?.node ?? []) {
-    for (const attribute of node.attribute ?? []) {
-      if (INT_LABELS.has(attribute.name) && attribute.ints?.length) found.push(attribute.ints.map((value) => String(value)));
-      if (attribute.name === "classlabels_strings" && attribute.strings?.length)
-        found.push(attribute.strings.map((bytes) => decoder.decode(bytes)));
-    }
   }
   if (found.length === 0) return null;
   const [first] = found;

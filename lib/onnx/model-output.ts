@@ -43,7 +43,17 @@ export class ModelOutputError extends Error {
 
 // Names exporters give the probability output, most specific first: skl2onnx (zipmap off, then
 // on), then common hand-written names. The label names are skl2onnx's.
-const PROBABILITY_NAMES = ["probabilities", "output_probability", "probability", "probas", "proba", "prob", "scores", "score", "output"];
+export const PROBABILITY_NAMES = [
+  "probabilities",
+  "output_probability",
+  "probability",
+  "probas",
+  "proba",
+  "prob",
+  "scores",
+  "score",
+  "output",
+];
 const LABEL_NAMES = ["label", "output_label", "labels", "predicted_label"];
 const FLOAT_TYPES = new Set(["float32", "float64"]);
 // A float32 row [1 − p, p] sums to 1 within ~1e-7; a wider gap means the columns are not one distribution.

@@ -4,3 +4,4 @@ export * from "./version-input";
 export * from "./reference-data";
 export * from "./diff";
 export * from "./classes";
+export * from "./infer-schema";

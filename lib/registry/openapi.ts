@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { GATE_STATUSES } from "@/lib/governance/policy";
 import { ZKpiSubmission, ZKpiValue } from "@/lib/kpis/input";
 import { ZCreateModelInput } from "./model-input";
 import { ZRegisterVersionInput } from "./version-input";
@@ -72,6 +73,12 @@ const registered = {
     version: { type: "string" },
     status: { const: "registered" },
     artifactSha256: { type: "string" },
+    originalSha256: {
+      type: "string",
+      nullable: true,
+      description: "the uploaded file's sha256 when registration rewrote it (ZipMap removed)",
+    },
+    changes: { type: "array", items: { type: "string" }, description: "what registration changed in the file, and why" },
     referenceRows: { type: "integer" },
   },
 };
@@ -202,6 +209,47 @@ export function buildOpenApiDocument(serverUrl: string) {
             "Record business KPI values (admin, scientist, committee, or an API key with the kpis scope): one value or { values } with up to 10,000; upserted on (model, metric, date), all or nothing",
           requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/KpiSubmission" } } } },
           responses: { ...ok("Recorded", "KpiRecorded"), ...errors(400, 401, 403, 404, 413, 422) },
+        },
+      },
+      "/api/v1/models/{name}/versions/{version}": {
+        parameters: [
+          { name: "name", in: "path", required: true, schema: { type: "string" } },
+          { name: "version", in: "path", required: true, schema: { type: "string" } },
+        ],
+        get: {
+          summary: "A version's status and the gates of its latest validation run",
+          responses: {
+            "200": {
+              description: "Version with its gates",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    required: ["version", "status", "gates"],
+                    properties: {
+                      version: { type: "string" },
+                      status: { type: "string" },
+                      validationRun: { type: "object", nullable: true, properties: { status: { type: "string" } } },
+                      gates: {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          properties: {
+                            name: { type: "string" },
+                            status: { enum: [...GATE_STATUSES] },
+                            value: { type: "number", nullable: true },
+                            threshold: { type: "number", nullable: true },
+                            reason: { type: "string" },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            ...errors(401, 403, 404),
+          },
         },
       },
       "/api/v1/models/{name}/versions/{version}/card": {

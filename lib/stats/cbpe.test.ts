@@ -76,6 +76,20 @@ describe("estimateRocAuc", () => {
   });
 });
 
+describe("estimated F1 where precision is undefined", () => {
+  it("is 0, not null, when nothing is predicted positive but positives are expected (sklearn f1_score: 2TP / (2TP + FP + FN))", () => {
+    // threshold .5, scores .1 and .2: nothing predicted positive, E[TP] = E[FP] = 0, E[FN] = .1 + .2 = .3 (by hand).
+    // sklearn.metrics.f1_score(y, [0, 0]) for any y with a positive is 0.0 (precision_score alone hits zero_division).
+    const estimate = estimatePerformance([0.1, 0.2], 0.5);
+    expect(estimate.precision).toBeNull();
+    expect(estimate.recall).toBe(0);
+    expect(estimate.f1).toBe(0);
+  });
+  it("is null only for 0/0: nothing predicted positive and no positive expected (sklearn answers zero_division there)", () => {
+    expect(estimatePerformance([0, 0], 0.5).f1).toBeNull();
+  });
+});
+
 describe("estimateAccuracy and estimatePerformance", () => {
   it.each([
     {
@@ -111,9 +125,9 @@ describe("estimateAccuracy and estimatePerformance", () => {
     expect(estimateAccuracy(scores, threshold)).toBeCloseTo(expected.accuracy, 12);
   });
 
-  it("makes precision and F1 null without a predicted positive (NannyML returns 0)", () => {
-    // threshold .5, one row .3: E[TN] = .7, E[FN] = .3, accuracy .7, recall 0 / .3 = 0.
-    expect(estimatePerformance([0.3], 0.5)).toEqual({ accuracy: 0.7, rocAuc: 0.5, precision: null, recall: 0, f1: null });
+  it("makes precision null without a predicted positive, but F1 0 (sklearn's f1_score; NannyML returns 0 for both)", () => {
+    // threshold .5, one row .3: E[TN] = .7, E[FN] = .3, accuracy .7, recall 0 / .3 = 0, F1 = 2·0 / (0 + 0 + .3) = 0.
+    expect(estimatePerformance([0.3], 0.5)).toEqual({ accuracy: 0.7, rocAuc: 0.5, precision: null, recall: 0, f1: 0 });
   });
 
   it("makes recall, F1 and AUC null when no positive is expected", () => {

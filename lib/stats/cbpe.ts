@@ -97,7 +97,8 @@ export function estimatePerformance(scores: number[], threshold: number): TEstim
   const { tp, fp, fn, tn } = expectedConfusion(scores, threshold);
   const precision = tp + fp > 0 ? tp / (tp + fp) : null;
   const recall = tp + fn > 0 ? tp / (tp + fn) : null;
-  // NannyML's estimate_f1 is TP / (TP + ½(FP + FN)), the harmonic mean of the two above.
-  const f1 = precision !== null && recall !== null ? tp / (tp + 0.5 * (fp + fn)) : null;
+  // NannyML's estimate_f1 is TP / (TP + ½(FP + FN)) = 2TP / (2TP + FP + FN), sklearn's f1_score: defined (0) whenever there
+  // are expected positives or predicted positives, even when precision is not (nothing predicted positive); null only for 0/0.
+  const f1 = tp + fp + fn > 0 ? tp / (tp + 0.5 * (fp + fn)) : null;
   return { accuracy: (tp + tn) / scores.length, rocAuc: estimateRocAuc(scores), precision, recall, f1 };
 }

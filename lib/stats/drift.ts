@@ -1,4 +1,5 @@
-import { populationStabilityIndex } from "./psi";
+import { populationStabilityIndexSorted } from "./psi-sorted";
+import { radixSortFloat64 } from "./radix-sort";
 import { chiSquareSurvival, kolmogorovSmirnovSurvival, roundHalfEven } from "./special";
 
 export type TDriftTest = "ks" | "psi" | "wasserstein" | "jensenshannon" | "chisquare";
@@ -51,7 +52,7 @@ function finiteOrThrow(values: number[], label: string): Float64Array {
   return copy;
 }
 
-const sortedFiniteOrThrow = (values: number[], label: string) => finiteOrThrow(values, label).sort();
+const sortedFiniteOrThrow = (values: number[], label: string) => radixSortFloat64(finiteOrThrow(values, label));
 
 /** Neumaier-compensated sum, so long columns do not lose digits to rounding. */
 function compensatedSum(values: Float64Array, transform: (value: number) => number = (value) => value): number {
@@ -366,7 +367,15 @@ export function chiSquareTest(
 ): { statistic: number | null; pValue: number | null; reason?: string } {
   if (reference.length === 0) throw new Error("chiSquareTest: reference is empty");
   if (current.length === 0) throw new Error("chiSquareTest: current is empty");
-  const counts = countCategories(reference, current);
+  return chiSquareFromCounts(countCategories(reference, current), reference.length, current.length);
+}
+
+/** chiSquareTest on category counts over the union of categories (rows: the values counted on each side). */
+function chiSquareFromCounts(
+  counts: TCategoryCounts,
+  referenceRows: number,
+  currentRows: number,
+): { statistic: number | null; pValue: number | null; reason?: string } {
   const unseen = counts.categories.filter((_, i) => counts.reference[i] === 0);
   if (unseen.length > 0) {
     const examples = unseen
@@ -381,7 +390,7 @@ export function chiSquareTest(
   }
   let statistic = 0;
   for (let i = 0; i < counts.categories.length; i += 1) {
-    const expected = (counts.reference[i] / reference.length) * current.length;
+    const expected = (counts.reference[i] / referenceRows) * currentRows;
     const difference = counts.current[i] - expected;
     statistic += (difference * difference) / expected;
   }
@@ -453,13 +462,13 @@ type TMeasurement = { statistic: number | null; pValue: number | null; reason?: 
 function measureNumerical(test: TDriftTest, reference: Float64Array, current: Float64Array): TMeasurement {
   switch (test) {
     case "ks": {
-      const result = ksFromSorted(reference.sort(), current.sort());
+      const result = ksFromSorted(radixSortFloat64(reference), radixSortFloat64(current));
       return { statistic: result.statistic, pValue: result.pValue };
     }
     case "psi":
-      return { statistic: populationStabilityIndex(Array.from(reference), Array.from(current)), pValue: null };
+      return { statistic: populationStabilityIndexSorted(radixSortFloat64(reference), radixSortFloat64(current)), pValue: null };
     case "wasserstein": {
-      const statistic = normedWassersteinFromSorted(reference.sort(), current.sort());
+      const statistic = normedWassersteinFromSorted(radixSortFloat64(reference), radixSortFloat64(current));
       if (statistic !== null) return { statistic, pValue: null };
       const constant = reference[0];
       const spread = current.some((value) => value !== constant);
@@ -473,43 +482,84 @@ function measureNumerical(test: TDriftTest, reference: Float64Array, current: Fl
     case "jensenshannon":
       return { statistic: jensenShannonNumericalFromValues(reference, current), pValue: null };
     case "chisquare":
-      return chiSquareMeasurement(floatsToStrings(reference), floatsToStrings(current));
+      return chiSquareMeasurement(countCategories(floatsToStrings(reference), floatsToStrings(current)), reference.length, current.length);
   }
 }
 
-function chiSquareMeasurement(reference: string[], current: string[]): TMeasurement {
-  const result = chiSquareTest(reference, current);
+function chiSquareMeasurement(counts: TCategoryCounts, referenceRows: number, currentRows: number): TMeasurement {
+  const result = chiSquareFromCounts(counts, referenceRows, currentRows);
   // A new category is drift; a single shared category is not.
   return { ...result, undefinedDrift: result.statistic === null };
 }
 
-function measureCategorical(column: TColumn, test: TDriftTest, reference: string[], current: string[]): TMeasurement {
+function measureCategorical(column: TPreparedColumn & { kind: "categorical" }, test: TDriftTest): TMeasurement {
   switch (test) {
     case "chisquare":
-      return chiSquareMeasurement(reference, current);
+      return chiSquareMeasurement(column.counts, column.referenceRows, column.currentRows);
     case "jensenshannon":
-      return { statistic: jensenShannonCategorical(reference, current), pValue: null };
+      return {
+        statistic: jensenShannonFromCounts(column.counts.reference, column.counts.current, column.referenceRows, column.currentRows),
+        pValue: null,
+      };
     default:
       throw new Error(`Column "${column.name}": the ${test} test needs a numerical column`);
   }
 }
 
-function featureDrift(column: TColumn, options: TDriftOptions): TFeatureDrift {
-  const forced = options.tests?.[column.name];
+/**
+ * A column ready for the tests, without missing values: finite numbers in row order (empty arrays
+ * are refused by featureDriftPrepared), or category counts over the union of categories, the
+ * reference's first, each side in order of first appearance (rows: the values counted per side).
+ * detectDrift builds these from TColumn; the CLI's byte reader builds them straight from the file.
+ */
+export type TPreparedColumn =
+  | { name: string; kind: "numerical"; reference: Float64Array; current: Float64Array }
+  | { name: string; kind: "categorical"; counts: TCategoryCounts; referenceRows: number; currentRows: number };
+
+function forcedTestOrThrow(name: string, options: TDriftOptions): TDriftTest | undefined {
+  const forced = options.tests?.[name];
   if (forced !== undefined && !Object.hasOwn(DEFAULT_THRESHOLDS, forced))
-    throw new Error(`Column "${column.name}": unknown drift test ${JSON.stringify(forced)}`);
+    throw new Error(`Column "${name}": unknown drift test ${JSON.stringify(forced)}`);
+  return forced;
+}
+
+function prepareColumn(column: TColumn): TPreparedColumn {
+  if (column.kind === "numerical") {
+    const reference = numericalValuesOrThrow(column, "reference");
+    return { name: column.name, kind: "numerical", reference, current: numericalValuesOrThrow(column, "current") };
+  }
+  const reference = categoricalValuesOrThrow(column, "reference");
+  const current = categoricalValuesOrThrow(column, "current");
+  return {
+    name: column.name,
+    kind: "categorical",
+    counts: countCategories(reference, current),
+    referenceRows: reference.length,
+    currentRows: current.length,
+  };
+}
+
+function featureDrift(column: TColumn, options: TDriftOptions): TFeatureDrift {
+  forcedTestOrThrow(column.name, options);
+  return featureDriftPrepared(prepareColumn(column), options);
+}
+
+/** One feature's test and verdict, as detectDrift gives it. Numerical arrays are sorted in place. */
+export function featureDriftPrepared(column: TPreparedColumn, options: TDriftOptions): TFeatureDrift {
+  const forced = forcedTestOrThrow(column.name, options);
   let test: TDriftTest;
   let measurement: TMeasurement;
   if (column.kind === "numerical") {
-    const reference = numericalValuesOrThrow(column, "reference");
-    const current = numericalValuesOrThrow(column, "current");
+    const { reference, current } = column;
+    if (reference.length === 0) throw new Error(`Column "${column.name}": reference data is empty`);
+    if (current.length === 0) throw new Error(`Column "${column.name}": current data is empty`);
     test = forced ?? defaultTest("numerical", reference.length, () => hasAtMostDistinct(reference, current, FEW_DISTINCT_VALUES));
     measurement = measureNumerical(test, reference, current);
   } else {
-    const reference = categoricalValuesOrThrow(column, "reference");
-    const current = categoricalValuesOrThrow(column, "current");
-    test = forced ?? defaultTest("categorical", reference.length, () => true);
-    measurement = measureCategorical(column, test, reference, current);
+    if (column.referenceRows === 0) throw new Error(`Column "${column.name}": reference data is empty`);
+    if (column.currentRows === 0) throw new Error(`Column "${column.name}": current data is empty`);
+    test = forced ?? defaultTest("categorical", column.referenceRows, () => true);
+    measurement = measureCategorical(column, test);
   }
   const threshold = options.thresholds?.[column.name] ?? DEFAULT_THRESHOLDS[test];
   let drifted: boolean;
@@ -537,7 +587,14 @@ function featureDrift(column: TColumn, options: TDriftOptions): TFeatureDrift {
  * first, as Evidently does; a column left without reference or current data throws.
  */
 export function detectDrift(columns: TColumn[], options: TDriftOptions = {}): TDriftReport {
-  const features = columns.map((column) => featureDrift(column, options));
+  return summarizeDrift(
+    columns.map((column) => featureDrift(column, options)),
+    options,
+  );
+}
+
+/** The report over features measured one by one (featureDriftPrepared), in column order. */
+export function summarizeDrift(features: TFeatureDrift[], options: TDriftOptions = {}): TDriftReport {
   const driftedCount = features.filter((feature) => feature.drifted).length;
   const driftedShare = features.length === 0 ? 0 : driftedCount / features.length;
   return { features, driftedShare, datasetDrift: features.length > 0 && driftedShare >= (options.datasetShare ?? 0.5) };

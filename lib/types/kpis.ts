@@ -1,4 +1,5 @@
 /** Data shapes of the KPI view that cross from db/ queries to pages and components. */
+import type { THealthIncident } from "@/lib/kpis/health";
 import type { TMonitorStatus } from "./monitoring";
 
 /** One stored KPI value; `day` is a UTC calendar date (YYYY-MM-DD). */
@@ -31,4 +32,6 @@ export type TPortfolioModel = {
   openInfoAlerts: number;
   openReviewItems: number;
   latestDrift: { day: string; status: TMonitorStatus } | null;
+  /** Unresolved (open or acknowledged) incidents: what the model's health is derived from. */
+  openIncidents: THealthIncident[];
 };

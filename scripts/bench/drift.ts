@@ -1,25 +1,30 @@
 /**
  * `npm run bench:drift`: a drift report over two CSV files of BENCH_ROWS rows (default 1 000 000)
  * × 20 features (16 numerical, 4 categorical; a few shifted), generated deterministically.
- *  1. ours: the `drift` command's path in process — CSV parsing (papaparse into columns), then
- *     detectDrift — timed separately;
+ *  1. ours: the `drift` command's fast path (scripts/cli/drift-fast.ts: byte reader and measures on
+ *     worker threads, radix sort) in a child process (scripts/bench/drift-ours.ts), parse and
+ *     compute timed separately, its peak RSS read from the kernel; BENCH_GENERAL=1 also times the
+ *     general path (papaparse → columns → detectDrift) the same way;
  *  2. the yardstick: the same statistics in numpy/scipy (scripts/bench/drift-reference.py, run by
- *     /usr/bin/python3: numpy.loadtxt, then scipy.stats / scipy.spatial.distance), timed the same way;
- *  3. ratios ours / reference and the largest difference between the two sets of statistics.
+ *     /usr/bin/python3) once per reader in BENCH_READERS (default "pandas,loadtxt": pandas' C
+ *     read_csv, numpy's C loadtxt); the faster total is the yardstick;
+ *  3. ratios ours / yardstick beside the goals (total ≤ 0.25×, peak memory ≤ 1×) and the largest
+ *     difference between the two sets of statistics (goal ≤ 1e-12).
  * BENCH_DIR=path writes the CSV files there and keeps them (to time the CLI on its own), else a
- * temp dir is used and removed. Prints figures; asserts nothing. Without python3/numpy/scipy the
- * reference is skipped with the reason.
+ * temp dir is used and removed. Prints figures and the load average (the machine may be shared);
+ * asserts nothing. Without python3/numpy/scipy the reference is skipped with the reason.
  */
 import { createRandom } from "@/lib/random";
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { detectDriftOrThrow, readDriftColumns } from "../cli/stats-commands";
+import type { TDriftReport } from "@/lib/stats/drift";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const PYTHON = "/usr/bin/python3";
 const REFERENCE_SCRIPT = path.resolve("scripts/bench/drift-reference.py");
+const OURS_SCRIPT = path.resolve("scripts/bench/drift-ours.ts");
 
 /** Forced tests so every statistic is exercised at scale; the rest keep the default (Wasserstein, Jensen–Shannon). */
 const FORCED_TESTS = ["f12=ks", "f13=ks", "f14=jensenshannon", "f15=jensenshannon", "f16=psi"];
@@ -105,35 +110,85 @@ function writeCsv(file: string, rows: number, current: boolean, seed: number): v
   }
 }
 
+type TFeatureOutput = { name: string; test: string; statistic: number | null; pValue: number | null };
 type TReferenceOutput = {
+  reader: string;
   versions: Record<string, string>;
   parseSeconds: number;
   computeSeconds: number;
-  features: { name: string; test: string; statistic: number | null; pValue: number | null }[];
+  parseCpuSeconds: number;
+  computeCpuSeconds: number;
+  peakRssBytes: number;
+  features: TFeatureOutput[];
+};
+type TOursOutput = {
+  path: string;
+  threads: number;
+  parseSeconds: number;
+  computeSeconds: number;
+  parseCpuSeconds: number;
+  computeCpuSeconds: number;
+  peakRssBytes: number;
+  report: TDriftReport;
 };
 
-function runReference(args: string[]): Promise<{ output: TReferenceOutput; wallSeconds: number } | { skipped: string }> {
-  if (!fs.existsSync(PYTHON)) return Promise.resolve({ skipped: `${PYTHON} is not installed` });
+function runChild<T>(command: string, args: string[]): Promise<{ output: T; wallSeconds: number } | { skipped: string }> {
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile(PYTHON, [REFERENCE_SCRIPT, ...args], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(command, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const wallSeconds = (performance.now() - started) / 1000;
       if (error) {
         const missing = /ModuleNotFoundError: No module named '([^']+)'/.exec(stderr);
         resolve({
           skipped: missing
             ? `python3 has no ${missing[1]} module`
-            : `the reference failed: ${stderr.trim().split("\n").pop() ?? error.message}`,
+            : `${path.basename(args[0] ?? command)} failed: ${stderr.trim().split("\n").pop() ?? error.message}`,
         });
         return;
       }
-      resolve({ output: JSON.parse(stdout) as TReferenceOutput, wallSeconds });
+      resolve({ output: JSON.parse(stdout) as T, wallSeconds });
     });
   });
 }
 
 const seconds = (value: number) => `${value.toFixed(2)} s`;
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const load = () =>
+  `load average ${os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(", ")} on ${os.availableParallelism()} cores`;
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows
+    .map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  "))
+    .join("\n");
+}
+
+/** Largest |Δ| of statistics and of p-values, ours against theirs, feature by feature. */
+function agreement(report: TDriftReport, theirs: TFeatureOutput[]) {
+  let statistic = 0;
+  let pValue = 0;
+  let worst = "";
+  const mismatches: string[] = [];
+  for (const feature of report.features) {
+    const other = theirs.find((item) => item.name === feature.name);
+    if (!other || other.test !== feature.test || (other.statistic === null) !== (feature.statistic === null)) {
+      mismatches.push(feature.name);
+      continue;
+    }
+    if (feature.statistic !== null && other.statistic !== null) {
+      const difference = Math.abs(feature.statistic - other.statistic);
+      if (difference >= statistic) {
+        statistic = difference;
+        worst = `${feature.name} (${feature.test}: ours ${feature.statistic}, theirs ${other.statistic})`;
+      }
+    }
+    if (feature.pValue !== null && other.pValue !== null) pValue = Math.max(pValue, Math.abs(feature.pValue - other.pValue));
+  }
+  return { statistic, pValue, worst, mismatches };
+}
 
 async function main() {
   const keep = process.env.BENCH_DIR;
@@ -142,86 +197,114 @@ async function main() {
   const reference = path.join(dir, "reference.csv");
   const current = path.join(dir, "current.csv");
   try {
-    let started = performance.now();
+    const started = performance.now();
     writeCsv(reference, ROWS, false, 20240601);
     writeCsv(current, ROWS, true, 20240602);
     console.log(
       `Generated ${ROWS.toLocaleString("en-US")} + ${ROWS.toLocaleString("en-US")} rows × 20 features (16 numerical, 4 categorical) in ${seconds((performance.now() - started) / 1000)}: ` +
         `${megabytes(fs.statSync(reference).size)} + ${megabytes(fs.statSync(current).size)} in ${dir}`,
     );
+    console.log(`Before: ${load()}`);
 
-    started = performance.now();
-    const { columns, selection } = await readDriftColumns({ reference, current, test: FORCED_TESTS });
-    const parsed = performance.now();
-    const report = detectDriftOrThrow(columns, selection);
-    const computed = performance.now();
-    const ours = { parse: (parsed - started) / 1000, compute: (computed - parsed) / 1000 };
-    const rss = process.memoryUsage().rss;
-    console.log(
-      `\nOurs (papaparse → columns → detectDrift), Node ${process.version}: parse ${seconds(ours.parse)}, compute ${seconds(ours.compute)}, rss ${megabytes(rss)}`,
-    );
+    const testArgs = FORCED_TESTS.flatMap((test) => ["--test", test]);
+    const sides: { label: string; output: TOursOutput }[] = [];
+    for (const general of process.env.BENCH_GENERAL === "1" ? [false, true] : [false]) {
+      const result = await runChild<TOursOutput>(process.execPath, [
+        "--import",
+        "tsx",
+        OURS_SCRIPT,
+        reference,
+        current,
+        ...testArgs,
+        ...(general ? ["--general"] : []),
+      ]);
+      if ("skipped" in result) throw new Error(result.skipped);
+      const { output } = result;
+      const label =
+        output.path === "fast"
+          ? `ours, fast path (bytes, ${output.threads} threads, radix sort)`
+          : "ours, general path (papaparse → detectDrift)";
+      sides.push({ label, output });
+      console.log(
+        `\n${label}, Node ${process.version}: parse ${seconds(output.parseSeconds)}, compute ${seconds(output.computeSeconds)} (CPU ${seconds(output.parseCpuSeconds)} + ${seconds(output.computeCpuSeconds)}), peak RSS ${megabytes(output.peakRssBytes)}`,
+      );
+    }
+    const ours = sides[0].output;
+    const { report } = ours;
     console.log(
       `  drifted: ${report.features
         .filter((feature) => feature.drifted)
         .map((feature) => `${feature.name} (${feature.test})`)
         .join(", ")}; dataset drift ${report.datasetDrift ? "yes" : "no"} (${(report.driftedShare * 100).toFixed(0)}%)`,
     );
+    if (sides.length > 1) {
+      const same = JSON.stringify(sides[0].output.report) === JSON.stringify(sides[1].output.report);
+      console.log(`  fast and general paths: ${same ? "identical reports" : "REPORTS DIFFER"}`);
+    }
 
     const tests = report.features.map((feature) => `${feature.name}=${feature.test}`).join(",");
-    const result = await runReference([reference, current, "--tests", tests]);
-    if ("skipped" in result) {
-      console.log(`\nReference skipped: ${result.skipped}.`);
-      return;
+    const references: TReferenceOutput[] = [];
+    for (const reader of (process.env.BENCH_READERS ?? "pandas,loadtxt").split(",").filter(Boolean)) {
+      if (!fs.existsSync(PYTHON)) {
+        console.log(`\nReference skipped: ${PYTHON} is not installed.`);
+        return;
+      }
+      const result = await runChild<TReferenceOutput>(PYTHON, [REFERENCE_SCRIPT, reference, current, "--tests", tests, "--reader", reader]);
+      if ("skipped" in result) {
+        console.log(`\nReference (${reader}) skipped: ${result.skipped}.`);
+        continue;
+      }
+      const { output } = result;
+      references.push(output);
+      const versions = Object.entries(output.versions)
+        .map(([name, version]) => `${name} ${version}`)
+        .join(", ");
+      console.log(
+        `Reference (${output.reader} → numpy/scipy), ${versions}: parse ${seconds(output.parseSeconds)}, compute ${seconds(output.computeSeconds)} (CPU ${seconds(output.parseCpuSeconds)} + ${seconds(output.computeCpuSeconds)}), peak RSS ${megabytes(output.peakRssBytes)}`,
+      );
     }
-    const { output } = result;
-    const versions = Object.entries(output.versions)
-      .map(([name, version]) => `${name} ${version}`)
-      .join(", ");
-    console.log(
-      `Reference (numpy.loadtxt → scipy), ${versions}: parse ${seconds(output.parseSeconds)}, compute ${seconds(output.computeSeconds)}, process wall ${seconds(result.wallSeconds)}`,
-    );
+    if (references.length === 0) return;
+    const total = (side: { parseSeconds: number; computeSeconds: number }) => side.parseSeconds + side.computeSeconds;
+    const yardstick = references.reduce((best, candidate) => (total(candidate) < total(best) ? candidate : best));
+    console.log(`Yardstick: the faster reference, ${yardstick.reader} → numpy/scipy.`);
 
-    const rows = [
-      ["", "ours", "reference", "ours / reference"],
-      ["parse", seconds(ours.parse), seconds(output.parseSeconds), (ours.parse / output.parseSeconds).toFixed(2)],
-      ["compute", seconds(ours.compute), seconds(output.computeSeconds), (ours.compute / output.computeSeconds).toFixed(2)],
-      [
-        "total",
-        seconds(ours.parse + ours.compute),
-        seconds(output.parseSeconds + output.computeSeconds),
-        ((ours.parse + ours.compute) / (output.parseSeconds + output.computeSeconds)).toFixed(2),
-      ],
-    ];
-    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+    const ratio = (a: number, b: number) => (a / b).toFixed(2);
     console.log(
-      `\n${rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  ")).join("\n")}`,
+      `\n${table([
+        ["", "ours", `reference (${yardstick.reader})`, "ours / reference", "goal"],
+        ["parse", seconds(ours.parseSeconds), seconds(yardstick.parseSeconds), ratio(ours.parseSeconds, yardstick.parseSeconds), ""],
+        [
+          "compute",
+          seconds(ours.computeSeconds),
+          seconds(yardstick.computeSeconds),
+          ratio(ours.computeSeconds, yardstick.computeSeconds),
+          "",
+        ],
+        ["total", seconds(total(ours)), seconds(total(yardstick)), ratio(total(ours), total(yardstick)), "≤ 0.25"],
+        [
+          "total CPU",
+          seconds(ours.parseCpuSeconds + ours.computeCpuSeconds),
+          seconds(yardstick.parseCpuSeconds + yardstick.computeCpuSeconds),
+          ratio(ours.parseCpuSeconds + ours.computeCpuSeconds, yardstick.parseCpuSeconds + yardstick.computeCpuSeconds),
+          "",
+        ],
+        [
+          "peak RSS",
+          megabytes(ours.peakRssBytes),
+          megabytes(yardstick.peakRssBytes),
+          ratio(ours.peakRssBytes, yardstick.peakRssBytes),
+          "≤ 1.00",
+        ],
+      ])}`,
     );
 
     // Agreement: the same statistic per feature, and the p-values where the test has one.
-    let statisticDifference = 0;
-    let pValueDifference = 0;
-    let worst = "";
-    const mismatches: string[] = [];
-    for (const feature of report.features) {
-      const theirs = output.features.find((item) => item.name === feature.name);
-      if (!theirs || theirs.test !== feature.test || (theirs.statistic === null) !== (feature.statistic === null)) {
-        mismatches.push(feature.name);
-        continue;
-      }
-      if (feature.statistic !== null && theirs.statistic !== null) {
-        const difference = Math.abs(feature.statistic - theirs.statistic);
-        if (difference >= statisticDifference) {
-          statisticDifference = difference;
-          worst = `${feature.name} (${feature.test}: ours ${feature.statistic}, scipy ${theirs.statistic})`;
-        }
-      }
-      if (feature.pValue !== null && theirs.pValue !== null)
-        pValueDifference = Math.max(pValueDifference, Math.abs(feature.pValue - theirs.pValue));
-    }
+    const against = agreement(report, yardstick.features);
     console.log(
-      `\nAgreement over ${report.features.length} features: max |Δ statistic| = ${statisticDifference.toExponential(2)} at ${worst}; max |Δ p-value| = ${pValueDifference.toExponential(2)}`,
+      `\nAgreement with ${yardstick.reader} → scipy over ${report.features.length} features (goal ≤ 1e-12): max |Δ statistic| = ${against.statistic.toExponential(2)} at ${against.worst}; max |Δ p-value| = ${against.pValue.toExponential(2)}`,
     );
-    if (mismatches.length > 0) console.log(`  MISMATCH (test or null-ness differs): ${mismatches.join(", ")}`);
+    if (against.mismatches.length > 0) console.log(`  MISMATCH (test or null-ness differs): ${against.mismatches.join(", ")}`);
+    console.log(`After: ${load()}`);
   } finally {
     if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }

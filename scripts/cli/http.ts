@@ -6,6 +6,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: 1 | 2,
+    /** The HTTP status when the server refused. */
+    readonly status?: number,
   ) {
     super(message);
   }
@@ -35,7 +37,7 @@ export async function callApi(pathname: string, init: RequestInit = {}): Promise
   if (!response.ok) {
     const error = body as { message?: string; errors?: Array<{ field: string; message: string }> };
     const details = error.errors?.length ? `\n${error.errors.map((item) => `  - ${item.field}: ${item.message}`).join("\n")}` : "";
-    throw new CliError(`${response.status} ${error.message ?? text}${details}`, response.status >= 500 ? 1 : 1);
+    throw new CliError(`${response.status} ${error.message ?? text}${details}`, 1, response.status);
   }
   return { body, text, contentType };
 }

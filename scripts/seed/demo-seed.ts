@@ -102,6 +102,17 @@ export async function seedDemo(db: TDatabase): Promise<{ seeded: boolean; apiKey
       useCase: "Consumer loan underwriting",
       businessKpi: "12-month default rate of approved loans",
       createdBy: scientistId,
+      // What a decision is worth, per dollar lent (scaled by the loan amount): an approved loan that is repaid earns a 6 %
+      // net interest margin, one that defaults loses 45 % of its amount (loss given default); a declined one earns and loses nothing.
+      // Against approving everyone, the model adds the losses it avoids less the margin it forgoes (lib/cost/value.ts).
+      valueMatrix: {
+        truePositiveUsd: 0,
+        falsePositiveUsd: 0,
+        trueNegativeUsd: 0.06,
+        falseNegativeUsd: -0.45,
+        scaleInput: "loan_amount_usd",
+        baseline: "approve_everyone",
+      },
       fallbackRules: {
         description: "Refer applicants with high debt-to-income or recent late payments",
         rules: [

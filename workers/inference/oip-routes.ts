@@ -1,10 +1,21 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { InferenceSession } from "onnxruntime-node";
 import { z } from "zod";
-import { encodeInstance, modelInputFeatures } from "@/lib/registry";
-import { valuesFromTensorRow } from "./predict";
-import { answerBatch, sendValidationError, zodDetails, type TInferenceRouteOptions } from "./route-helpers";
+import packageJson from "@/package.json" with { type: "json" };
+import { planRouting } from "@/lib/inference/routing";
+import type { TOutputTensor } from "@/lib/onnx/model-output";
+import { encodeInstance, modelInputFeatures, positiveIndexOf } from "@/lib/registry";
+import { valuesFromTensorRow, type TModelOutputs, type TPredictionResult } from "./predict";
+import { answerBatchWithOutputs, zodDetails, type TInferenceRouteOptions } from "./route-helpers";
 import type { TLoadedVersion, TServedModel } from "./serving-state";
+
+/*
+ * Open Inference Protocol (KServe V2, REST; github.com/kserve/open-inference-protocol,
+ * specification/protocol/inference_rest.md): server metadata, health, model metadata and readiness,
+ * and tensor inference. Every error body is `{"error": "…"}`, whoever wrote it (the JSON parser,
+ * the edge normaliser, the API key check or these routes): an onSend hook of this scope rewrites it.
+ */
 
 const ZOipBody = z.object({
   id: z.string().max(200).optional(),
@@ -18,9 +29,36 @@ const ZOipBody = z.object({
       }),
     )
     .length(1, "inputs must hold exactly one tensor"),
+  outputs: z
+    .array(z.object({ name: z.string().min(1, "name the output") }))
+    .max(100)
+    .optional(),
 });
 
 type TModelRequest = FastifyRequest<{ Params: { name: string; version?: string } }>;
+
+/** A tensor as OIP describes it in metadata. */
+type TMetadataTensor = { name: string; datatype: string; shape: number[] };
+/** A tensor as OIP returns it in an inference response. */
+type TResponseOutput = TMetadataTensor & { data: Array<number | string | boolean> };
+
+// onnxruntime's tensor types → OIP's tensor data types (specification, "Tensor Data Types").
+const DATATYPES: Record<string, string> = {
+  bool: "BOOL",
+  uint8: "UINT8",
+  uint16: "UINT16",
+  uint32: "UINT32",
+  uint64: "UINT64",
+  int8: "INT8",
+  int16: "INT16",
+  int32: "INT32",
+  int64: "INT64",
+  float16: "FP16",
+  float32: "FP32",
+  float64: "FP64",
+  string: "BYTES",
+};
+const FLOAT_TYPES = new Set(["float16", "float32", "float64"]);
 
 /** The version a request names, or the champion when it names none; null when it is not loaded here. */
 function oipVersion(model: TServedModel, version?: string): TLoadedVersion | null {
@@ -28,12 +66,117 @@ function oipVersion(model: TServedModel, version?: string): TLoadedVersion | nul
   return [model.champion, model.challenger].find((candidate) => candidate?.version === version) ?? null;
 }
 
-/** Open Inference Protocol (KServe V2, REST): health, model metadata and readiness, and tensor inference. */
+/** Every tensor output of a version's model, as the runtime describes it (a symbolic dimension is -1). */
+function outputMetadata(session: InferenceSession): Array<TMetadataTensor & { type: string }> {
+  return session.outputMetadata.flatMap((output) =>
+    output.isTensor
+      ? [
+          {
+            name: output.name,
+            type: output.type,
+            datatype: DATATYPES[output.type] ?? output.type.toUpperCase(),
+            shape: output.shape.map((dimension) => (typeof dimension === "number" && dimension >= 0 ? dimension : -1)),
+          },
+        ]
+      : [],
+  );
+}
+
+/** A runtime tensor as JSON: int64 as numbers (as strings beyond 2^53), bool as true / false. */
+function jsonData(tensor: TOutputTensor): Array<number | string | boolean> {
+  return Array.from(tensor.data, (value) =>
+    typeof value === "bigint"
+      ? Number.isSafeInteger(Number(value))
+        ? Number(value)
+        : value.toString()
+      : tensor.type === "bool"
+        ? Boolean(value)
+        : value,
+  );
+}
+
+/** The outputs of the one session.run that answered every row, in the model's order, those asked for only. */
+function rawOutputs(run: TModelOutputs, selected: (name: string) => boolean): TResponseOutput[] {
+  return outputMetadata(run.version.session)
+    .filter((output) => selected(output.name) && run.outputs[output.name])
+    .map((output) => {
+      const tensor = run.outputs[output.name];
+      return { name: output.name, datatype: output.datatype, shape: [...tensor.dims], data: jsonData(tensor) };
+    });
+}
+
+/**
+ * The outputs when no model run answered the rows (the fallback rules, or a retried id whose first
+ * answers come back): the probability output in the model's layout from P(positive), and its label
+ * output from Oversight's label (which, unlike the model's, follows the declared threshold).
+ * Outputs that cannot be derived from those two are left out.
+ */
+function derivedOutputs(version: TLoadedVersion, results: TPredictionResult[], selected: (name: string) => boolean): TResponseOutput[] {
+  const schema = version.outputSchema;
+  const positiveIndex = positiveIndexOf(schema);
+  const rows = results.length;
+  return outputMetadata(version.session).flatMap((output): TResponseOutput[] => {
+    if (!selected(output.name)) return [];
+    if (output.name === schema.probabilityOutput) {
+      const columns = output.shape.length === 2 && output.shape[1] === 2 ? 2 : 1;
+      const data = results.flatMap(({ probability }) =>
+        columns === 2
+          ? positiveIndex === 1
+            ? [1 - probability, probability]
+            : [probability, 1 - probability]
+          : [positiveIndex === 1 ? probability : 1 - probability],
+      );
+      return [{ name: output.name, datatype: output.datatype, shape: output.shape.length === 1 ? [rows] : [rows, columns], data }];
+    }
+    if (FLOAT_TYPES.has(output.type) || output.shape.length !== 1) return [];
+    if (output.type === "string")
+      return [{ name: output.name, datatype: output.datatype, shape: [rows], data: results.map((result) => result.label) }];
+    const numeric = results.map((result) => Number(result.label));
+    if (!numeric.every(Number.isInteger)) return [];
+    return [{ name: output.name, datatype: output.datatype, shape: [rows], data: numeric }];
+  });
+}
+
+/** An error body of any shape this worker writes, as OIP's `{"error": "…"}`, keeping the fields it names. */
+function oipErrorBody(body: unknown): { error: string } {
+  if (typeof body !== "object" || body === null) return { error: String(body) };
+  const { error, message, errors } = body as { error?: unknown; message?: unknown; errors?: unknown };
+  const text = typeof message === "string" ? message : typeof error === "string" ? error : "the request failed";
+  const details = Array.isArray(errors)
+    ? errors
+        .map((detail: { field?: unknown; message?: unknown; instance?: unknown }) =>
+          `${typeof detail.instance === "number" ? `row ${detail.instance} ` : ""}${String(detail.field ?? "")}: ${String(detail.message ?? "")}`.trim(),
+        )
+        .filter((detail) => !text.includes(detail))
+    : [];
+  return { error: details.length > 0 ? `${text} ${details.join("; ")}` : text };
+}
+
+/** Open Inference Protocol (KServe V2, REST): server metadata, health, model metadata and readiness, and tensor inference. */
 export function registerOipRoutes(app: FastifyInstance, options: TInferenceRouteOptions) {
+  void app.register(
+    async (scope) => {
+      scope.addHook("onSend", async (_request, reply, payload) => {
+        if (reply.statusCode < 400 || typeof payload !== "string") return payload;
+        try {
+          return JSON.stringify(oipErrorBody(JSON.parse(payload)));
+        } catch {
+          return JSON.stringify({ error: payload });
+        }
+      });
+      scope.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url}` }));
+      registerScope(scope, options);
+    },
+    { prefix: "/v2" },
+  );
+}
+
+function registerScope(app: FastifyInstance, options: TInferenceRouteOptions) {
   const { state, authenticate, maxBatchInstances } = options;
 
-  app.get("/v2/health/live", async () => ({ live: true }));
-  app.get("/v2/health/ready", async (_request, reply) => {
+  app.get("/", async () => ({ name: "oversight", version: packageJson.version, extensions: [] as string[] }));
+  app.get("/health/live", async () => ({ live: true }));
+  app.get("/health/ready", async (_request, reply) => {
     const ready = state.list().length > 0;
     return reply.code(ready ? 200 : 503).send({ ready });
   });
@@ -50,7 +193,7 @@ export function registerOipRoutes(app: FastifyInstance, options: TInferenceRoute
       versions: [model.champion, model.challenger].filter(Boolean).map((loaded) => loaded!.version),
       platform: "onnxruntime_onnx",
       inputs: [{ name: version.inputName, datatype: "FP32", shape: [-1, version.inputWidth] }],
-      outputs: [{ name: version.outputSchema.probabilityOutput, datatype: "FP32", shape: [-1, 1] }],
+      outputs: outputMetadata(version.session).map(({ name, datatype, shape }) => ({ name, datatype, shape })),
     };
   };
   const readiness = async (request: TModelRequest, reply: FastifyReply) => {
@@ -58,10 +201,10 @@ export function registerOipRoutes(app: FastifyInstance, options: TInferenceRoute
     const ready = Boolean(model && oipVersion(model, request.params.version));
     return reply.code(ready ? 200 : 404).send({ name: request.params.name, ready });
   };
-  app.get("/v2/models/:name", metadata);
-  app.get("/v2/models/:name/versions/:version", metadata);
-  app.get("/v2/models/:name/ready", readiness);
-  app.get("/v2/models/:name/versions/:version/ready", readiness);
+  app.get("/models/:name", metadata);
+  app.get("/models/:name/versions/:version", metadata);
+  app.get("/models/:name/ready", readiness);
+  app.get("/models/:name/versions/:version/ready", readiness);
 
   const infer = async (request: TModelRequest, reply: FastifyReply) => {
     const receivedAt = performance.now();
@@ -72,8 +215,6 @@ export function registerOipRoutes(app: FastifyInstance, options: TInferenceRoute
     const explicit = request.params.version ? oipVersion(model, request.params.version) : null;
     if (request.params.version && !explicit)
       return reply.code(404).send({ error: `version '${request.params.version}' of '${model.slug}' is not deployed` });
-    const reference = explicit ?? model.champion ?? model.challenger;
-    if (!reference) return reply.code(503).send({ error: `model '${model.slug}' has no loaded version` });
     const body = ZOipBody.safeParse(request.body);
     if (!body.success)
       return reply.code(400).send({
@@ -81,21 +222,54 @@ export function registerOipRoutes(app: FastifyInstance, options: TInferenceRoute
           .map((detail) => `${detail.field}: ${detail.message}`)
           .join("; "),
       });
+    // An explicit version is served as-is; otherwise the deployment's routing decides, once for the
+    // whole request (by its id), so every row is answered by the version model_version names.
+    const routed: TServedModel = explicit
+      ? { ...model, mode: "off", killSwitch: model.killSwitch, champion: explicit, challenger: null }
+      : model;
+    const baseId = body.data.id ?? randomUUID();
+    const plan = planRouting(
+      {
+        mode: routed.mode,
+        canaryPercent: routed.canaryPercent,
+        killSwitch: routed.killSwitch,
+        hasChampion: routed.champion !== null,
+        hasChallenger: routed.challenger !== null,
+      },
+      baseId,
+    );
+    const answering = plan.answeredBy === "challenger" ? routed.challenger : routed.champion;
+    // The version whose signature the request must match: the one answering, else (fallback) the one deployed.
+    const reference = answering ?? routed.champion ?? routed.challenger;
+    if (!reference) return reply.code(503).send({ error: `model '${model.slug}' has no loaded version` });
+
     const tensor = body.data.inputs[0];
     const width = reference.inputWidth;
     const problems: string[] = [];
     if (tensor.name !== reference.inputName) problems.push(`input name must be '${reference.inputName}', not '${tensor.name}'`);
-    if (!["FP32", "FP64"].includes(tensor.datatype)) problems.push(`datatype must be FP32, not ${tensor.datatype}`);
+    if (!["FP32", "FP64"].includes(tensor.datatype)) problems.push(`datatype must be FP32 or FP64, not ${tensor.datatype}`);
     if (tensor.shape.length !== 2 || tensor.shape[1] !== width)
       problems.push(`shape must be [batch, ${width}], not [${tensor.shape.join(", ")}]`);
+    // Row-major data may come flat or nested by row, as the protocol allows.
     const flat = (tensor.data as unknown[]).flat(2);
-    const rowsCount = tensor.shape[0] ?? 0;
-    if (flat.length !== rowsCount * width)
-      problems.push(`data holds ${flat.length} values; shape [${tensor.shape.join(", ")}] needs ${rowsCount * width}`);
+    const declaredCount = tensor.shape.reduce((product, dimension) => product * dimension, 1);
+    if (flat.length !== declaredCount)
+      problems.push(`data holds ${flat.length} values; shape [${tensor.shape.join(", ")}] needs ${declaredCount}`);
     if (flat.some((value) => typeof value !== "number" || !Number.isFinite(value))) problems.push("data must hold finite numbers only");
+    const rowsCount = tensor.shape.length === 2 ? tensor.shape[0] : 0;
     if (rowsCount > maxBatchInstances) return reply.code(413).send({ error: `at most ${maxBatchInstances} rows per request` });
-    if (rowsCount === 0 && problems.length === 0) problems.push("the batch is empty");
+    if (problems.length === 0 && rowsCount === 0) problems.push("the batch is empty");
+
+    const available = outputMetadata(reference.session).map((output) => output.name);
+    const requested = body.data.outputs?.map((output) => output.name);
+    requested?.forEach((name, index) => {
+      if (!available.includes(name))
+        problems.push(
+          `outputs.${index}.name: the model has no output '${name}' (it has ${available.map((known) => `'${known}'`).join(", ")})`,
+        );
+    });
     if (problems.length > 0) return reply.code(400).send({ error: problems.join("; ") });
+    const selected = (name: string) => !requested || requested.includes(name);
 
     // The same feature schema as the feature-JSON route: ranges, booleans as 0 / 1, float32.
     const features = modelInputFeatures(reference.inputSchema);
@@ -117,30 +291,38 @@ export function registerOipRoutes(app: FastifyInstance, options: TInferenceRoute
       return row;
     });
     if (errors.length > 0)
-      return sendValidationError(reply, `${errors.length} value(s) are not valid for the model's features; nothing was recorded.`, errors);
+      return reply.code(422).send({
+        error: "invalid_input",
+        message: `${errors.length} value(s) are not valid for the model's features; nothing was recorded.`,
+        errors,
+      });
     const instances = rows.map((row) => ({ tensorRow: row, values: valuesFromTensorRow(model, row), attributes: {} }));
-    const baseId = body.data.id ?? randomUUID();
     const requestIds = rows.map((_, index) => (rowsCount > 1 ? `${baseId}:${index}` : baseId));
-    // An explicit version is served as-is; otherwise the deployment's routing decides.
-    const routed: TServedModel = explicit
-      ? { ...model, mode: "off", killSwitch: model.killSwitch, champion: explicit, challenger: null }
-      : model;
-    const results = await answerBatch(options, { model: routed, instances, requestIds, apiKeyId: caller.apiKeyId, receivedAt });
+    const { results, modelOutputs, replayed } = await answerBatchWithOutputs(options, {
+      model: routed,
+      instances,
+      requestIds,
+      routingIds: rows.map(() => baseId),
+      apiKeyId: caller.apiKeyId,
+      receivedAt,
+    });
+    const run = modelOutputs.length === 1 && modelOutputs[0].indexes.length === rowsCount && !replayed ? modelOutputs[0] : null;
+    const answeredBy = results[0]?.role === "challenger" ? routed.challenger : results[0]?.role === "champion" ? routed.champion : null;
+    const outputs = run ? rawOutputs(run, selected) : derivedOutputs(answeredBy ?? reference, results, selected);
     return {
       model_name: model.slug,
       model_version: results[0]?.modelVersion ?? "fallback",
       id: baseId,
-      outputs: [
-        {
-          name: reference.outputSchema.probabilityOutput,
-          datatype: "FP32",
-          shape: [rowsCount, 1],
-          data: results.map((result) => result.probability),
-        },
-      ],
-      parameters: { prediction_ids: results.map((result) => result.predictionId), roles: results.map((result) => result.role) },
+      outputs,
+      parameters: {
+        prediction_ids: results.map((result) => result.predictionId),
+        roles: results.map((result) => result.role),
+        // Oversight's reading: P(positive) and the label by the declared threshold, whatever the layout.
+        positive_probabilities: results.map((result) => result.probability),
+        labels: results.map((result) => result.label),
+      },
     };
   };
-  app.post("/v2/models/:name/infer", infer);
-  app.post("/v2/models/:name/versions/:version/infer", infer);
+  app.post("/models/:name/infer", infer);
+  app.post("/models/:name/versions/:version/infer", infer);
 }

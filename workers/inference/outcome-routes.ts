@@ -8,6 +8,8 @@ import { sendValidationError, zodDetails, type TInferenceRouteOptions } from "./
 const ZOutcome = z.object({
   label: z.union([z.string().min(1), z.literal(0), z.literal(1)], { error: "label must be the positive or negative label (or 1 / 0)" }),
   observedAt: ZInstant.optional(),
+  // The business value of the outcome (revenue, loss, conversion 0/1) that A/B panels compare; JSON's 1e400 parses to Infinity.
+  value: z.number({ error: "value must be a number" }).refine(Number.isFinite, "value must be a finite number").optional(),
 });
 const ZBulkOutcomes = z.object({
   outcomes: z
@@ -20,7 +22,7 @@ const ZBulkOutcomes = z.object({
 export function registerOutcomeRoutes(app: FastifyInstance, { db, authenticate }: Pick<TInferenceRouteOptions, "db" | "authenticate">) {
   async function recordOutcomes(
     reply: FastifyReply,
-    items: Array<{ predictionId: string; label: string | 0 | 1; observedAt?: string }>,
+    items: Array<{ predictionId: string; label: string | 0 | 1; observedAt?: string; value?: number }>,
     apiKeyId: string,
     allowedModelIds: string[] | null,
   ) {
@@ -51,6 +53,7 @@ export function registerOutcomeRoutes(app: FastifyInstance, { db, authenticate }
           source: "api" as const,
           apiKeyId,
           observedAt: item.observedAt ? new Date(item.observedAt) : new Date(),
+          value: item.value ?? null,
         },
       ];
     });
@@ -111,7 +114,7 @@ export function registerOutcomeRoutes(app: FastifyInstance, { db, authenticate }
       // Pending while a person still has to decide; otherwise the reviewer's label, or the model's.
       status: row.review_status && !decided ? "pending" : "decided",
       finalLabel: row.review_status && !decided ? null : (row.final_label ?? row.label),
-      outcome: row.outcome_label ? { label: row.outcome_label, source: row.outcome_source } : null,
+      outcome: row.outcome_label ? { label: row.outcome_label, source: row.outcome_source, value: row.outcome_value } : null,
     };
   });
 }

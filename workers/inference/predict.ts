@@ -9,7 +9,8 @@ import {
   type TServingRole,
 } from "@/lib/inference/routing";
 import { classifierOutputOf, modelInputFeatures } from "@/lib/registry";
-import { runBinaryClassifier } from "../onnx/score-rows";
+import type { TOutputTensor } from "@/lib/onnx/model-output";
+import { runClassifierOutputs } from "../onnx/score-rows";
 import type { TPredictionRecord, TReviewRecord } from "./recorder";
 import type { TLoadedVersion, TServedModel } from "./serving-state";
 
@@ -27,13 +28,22 @@ export type TPredictionResult = {
 };
 
 /** Runs a version on many rows in one session.run: P(positive) per row, read as the validation job reads it. */
-export function runVersion(version: TLoadedVersion, rows: number[][]): Promise<number[]> {
-  return runBinaryClassifier(version.session, {
-    rows,
-    width: version.inputWidth,
-    ...classifierOutputOf(version.outputSchema),
-  });
+export async function runVersion(version: TLoadedVersion, rows: number[][]): Promise<number[]> {
+  return (await runVersionOutputs(version, rows)).probabilities;
 }
+
+/** As runVersion, keeping every tensor output the model gave (the Open Inference Protocol returns them). */
+function runVersionOutputs(version: TLoadedVersion, rows: number[][]) {
+  return runClassifierOutputs(version.session, { rows, width: version.inputWidth, ...classifierOutputOf(version.outputSchema) });
+}
+
+/** The raw outputs of one session.run of a batch, for the instances at `indexes` (in that order). */
+export type TModelOutputs = {
+  role: "champion" | "challenger";
+  version: TLoadedVersion;
+  indexes: number[];
+  outputs: Record<string, TOutputTensor>;
+};
 
 /** Maps a tensor row back to named features, so fallback and review rules work for OIP calls too. */
 export function valuesFromTensorRow(model: TServedModel, row: number[]): TInstanceValues {
@@ -50,10 +60,18 @@ export async function predictBatch(input: {
   model: TServedModel;
   instances: TEncodedInstance[];
   requestIds: string[];
+  /** The ids that route each instance (default: its requestId); OIP routes a whole request by its one id. */
+  routingIds?: string[];
   apiKeyId: string | null;
   receivedAt: number;
   random?: () => number;
-}): Promise<{ results: TPredictionResult[]; predictions: TPredictionRecord[]; reviews: TReviewRecord[]; fallbackCauses: string[] }> {
+}): Promise<{
+  results: TPredictionResult[];
+  predictions: TPredictionRecord[];
+  reviews: TReviewRecord[];
+  fallbackCauses: string[];
+  modelOutputs: TModelOutputs[];
+}> {
   const { model, instances, requestIds } = input;
   const random = input.random ?? Math.random;
   const deployment = {
@@ -63,7 +81,7 @@ export async function predictBatch(input: {
     hasChampion: model.champion !== null,
     hasChallenger: model.challenger !== null,
   };
-  const plans = requestIds.map((requestId) => planRouting(deployment, requestId));
+  const plans = (input.routingIds ?? requestIds).map((routingId) => planRouting(deployment, routingId));
   const answered: Array<{ probability: number; role: "champion" | "challenger" | "fallback"; version: TLoadedVersion | null }> = new Array(
     instances.length,
   );
@@ -71,16 +89,18 @@ export async function predictBatch(input: {
   const failedVersionIds = new Map<number, string>();
   const fallbackCauses: string[] = [];
   const shadowProbabilities = new Map<number, number>();
+  const modelOutputs: TModelOutputs[] = [];
 
   const runGroup = async (role: "champion" | "challenger", version: TLoadedVersion | null) => {
     const indexes = plans.flatMap((plan, index) => (plan.answeredBy === role ? [index] : []));
     if (indexes.length === 0 || !version) return;
     try {
-      const probabilities = await runVersion(
+      const { probabilities, outputs } = await runVersionOutputs(
         version,
         indexes.map((index) => instances[index].tensorRow),
       );
       indexes.forEach((index, position) => (answered[index] = { probability: probabilities[position], role, version }));
+      modelOutputs.push({ role, version, indexes, outputs });
     } catch {
       // A failing model must not fail the caller: the rule-based fallback answers instead.
       for (const index of indexes) {
@@ -201,7 +221,7 @@ export async function predictBatch(input: {
       reviewReason: reason,
     };
   });
-  return { results, predictions, reviews, fallbackCauses };
+  return { results, predictions, reviews, fallbackCauses, modelOutputs };
 }
 
 function record(input: {

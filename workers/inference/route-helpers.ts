@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { TDatabase } from "@/db/connection";
 import type { TAuthenticate } from "./api-key-auth";
 import type { TWorkerMetrics } from "./metrics";
-import { predictBatch, type TEncodedInstance, type TPredictionResult } from "./predict";
+import { predictBatch, type TEncodedInstance, type TModelOutputs, type TPredictionResult } from "./predict";
 import type { TRecorder } from "./recorder";
 import type { TServedModel, TServingState } from "./serving-state";
 
@@ -33,16 +33,39 @@ export function sendValidationError(
  * (nothing is answered that is not recorded), and counts the answers in the worker's metrics.
  */
 export async function answerBatch(
-  { recorder, metrics }: Pick<TInferenceRouteOptions, "recorder" | "metrics">,
+  options: Pick<TInferenceRouteOptions, "recorder" | "metrics">,
   input: { model: TServedModel; instances: TEncodedInstance[]; requestIds: string[]; apiKeyId: string | null; receivedAt: number },
 ): Promise<TPredictionResult[]> {
+  return (await answerBatchWithOutputs(options, input)).results;
+}
+
+/**
+ * As answerBatch, also returning the raw outputs of each session.run, and `replayed` when some
+ * requestId had been answered before (its first answer is returned, so this run's outputs do not apply).
+ */
+export async function answerBatchWithOutputs(
+  { recorder, metrics }: Pick<TInferenceRouteOptions, "recorder" | "metrics">,
+  input: {
+    model: TServedModel;
+    instances: TEncodedInstance[];
+    requestIds: string[];
+    routingIds?: string[];
+    apiKeyId: string | null;
+    receivedAt: number;
+  },
+): Promise<{ results: TPredictionResult[]; modelOutputs: TModelOutputs[]; replayed: boolean }> {
   const { model } = input;
   const outcome = await predictBatch(input);
   // A retried requestId gets its first answer back; the new one was not stored.
   const firstAnswers = new Map(
     (await recorder.record({ predictions: outcome.predictions, reviews: outcome.reviews })).map((answer) => [answer.requestId, answer]),
   );
-  const results = outcome.results.map((fresh) => firstAnswers.get(fresh.requestId) ?? fresh);
+  let replayed = false;
+  const results = outcome.results.map((fresh) => {
+    const first = firstAnswers.get(fresh.requestId);
+    if (first && first.predictionId !== fresh.predictionId) replayed = true;
+    return first ?? fresh;
+  });
   const seconds = (performance.now() - input.receivedAt) / 1000;
   for (const result of outcome.results) {
     metrics.requests.inc({ model: model.slug, version: result.modelVersion ?? "fallback", role: result.role, status: "ok" });
@@ -50,5 +73,5 @@ export async function answerBatch(
     if (result.reviewReason) metrics.reviews.inc({ model: model.slug, reason: result.reviewReason });
   }
   for (const cause of outcome.fallbackCauses) metrics.fallbacks.inc({ model: model.slug, cause });
-  return results;
+  return { results, modelOutputs: outcome.modelOutputs, replayed };
 }

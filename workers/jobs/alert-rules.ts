@@ -13,6 +13,7 @@ import {
 } from "@/db/queries/alert-rules";
 import { fireAlert, keepAlert, resolveAlert } from "@/db/writes/alerts";
 import { defaultAlertRules, describeAlert, evaluateRule, webhookPayload, type TAlertRule } from "@/lib/monitoring/alert-rules";
+import { incidentCause, incidentWebhookPayload } from "@/lib/monitoring/incidents";
 import type { TWindowLayout, TWindowSummary } from "@/lib/monitoring/window";
 
 /** Gives a model the default rules the first time it is monitored (an empty rule list stays the committee's choice afterwards). */
@@ -25,6 +26,8 @@ export async function ensureDefaultRules(
     if ((await countMonitoringRules(tx, modelId)) === 0) await insertAlertRules(tx, modelId, defaultAlertRules({ layout, reference }));
   });
 }
+
+const WINDOW_MS = { hour: 3_600_000, day: 86_400_000 } as const;
 
 /** Evaluates every enabled rule of a model against its latest complete windows; fires, resolves or keeps alerts (see evaluateRule). */
 export async function evaluateAlertRules(
@@ -39,6 +42,13 @@ export async function evaluateAlertRules(
   for (const rule of await listAlertRules(db, modelId, { enabledOnly: true })) {
     const shape: TAlertRule = { ...rule, resolveThreshold: rule.resolveThreshold ?? null };
     const points = await getRuleSeries(db, { modelId, rule: shape, limit: Math.max(1, rule.consecutiveWindows), now });
+    // The windows judged: from the first of the sustained run to the end of the latest.
+    const span = points.length
+      ? {
+          start: points[Math.max(0, points.length - Math.max(1, rule.consecutiveWindows))].start,
+          end: new Date(points[points.length - 1].start.getTime() + WINDOW_MS[rule.windowGranularity]),
+        }
+      : null;
     await db.transaction(async (tx) => {
       const open = await lockOpenAlert(tx, rule.id);
       const decision = evaluateRule(shape, points, open !== null);
@@ -50,6 +60,8 @@ export async function evaluateAlertRules(
           severity: rule.severity,
           value: decision.value,
           ...text,
+          cause: incidentCause({ source: "monitoring", metric: rule.metric, groupName: rule.groupName }),
+          window: span,
           triggersRetraining: rule.triggersRetraining,
         });
         fired += 1;
@@ -57,7 +69,7 @@ export async function evaluateAlertRules(
         await resolveAlert(tx, { alertId: open.id, modelId, value: decision.value });
         resolved += 1;
       } else if (open) {
-        await keepAlert(tx, { alertId: open.id, value: decision.value });
+        await keepAlert(tx, { alertId: open.id, value: decision.value, window: span });
       }
     });
   }
@@ -70,6 +82,15 @@ const BACKOFF_BASE_MS = 30_000;
 const TIMEOUT_MS = 5_000;
 // Longer than 20 sends at the timeout, so a lease never ends while its sender is still at work.
 const LEASE_SECONDS = 120;
+
+/** An incident event's body (one per incident event), or an alert's for the retraining hook and deliveries from before incidents. */
+function payloadOf(delivery: Awaited<ReturnType<typeof claimDueDeliveries>>[number], consoleUrl: string) {
+  const alert = { ...delivery.alert, modelSlug: delivery.modelSlug };
+  const { event, incident } = delivery;
+  if (incident && (event === "opened" || event === "escalated" || event === "resolved"))
+    return incidentWebhookPayload({ kind: event, incident, alert, consoleUrl });
+  return webhookPayload({ kind: event === "retraining" ? "retraining" : event === "resolved" ? "resolved" : "fired", alert, consoleUrl });
+}
 
 /** Sends due webhook deliveries (Slack-compatible JSON) and schedules retries for failures. */
 export async function deliverAlerts(
@@ -95,9 +116,7 @@ export async function deliverAlerts(
       const response = await fetchImpl(delivery.url, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(
-          webhookPayload({ kind: delivery.event, alert: { ...delivery.alert, modelSlug: delivery.modelSlug }, consoleUrl }),
-        ),
+        body: JSON.stringify(payloadOf(delivery, consoleUrl)),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
       if (!response.ok) error = `HTTP ${response.status}`;

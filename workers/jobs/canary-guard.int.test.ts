@@ -61,15 +61,23 @@ it("withdraws a canary whose p99 latency is past the limit, audits why, and the 
       status: "firing",
       title: "Canary 1.1.0 of credit-default withdrawn by the canary guard",
     });
+    // It opened the model's "canary" incident, which queued the one delivery.
+    const [incident] =
+      await db.$client`select i.cause, i.severity, i.status from incidents i join alerts a on a.incident_id = i.id where a.id = ${alert.id}`;
+    expect(incident).toEqual({ cause: "canary", severity: "critical", status: "open" });
     const queued = await db.$client`select status, event from alert_deliveries where alert_id = ${alert.id} and channel_id = ${channel.id}`;
-    expect(queued).toEqual([{ status: "pending", event: "fired" }]);
+    expect(queued).toEqual([{ status: "pending", event: "opened" }]);
 
     await deliverAlerts(db, { consoleUrl: "http://console.test" });
     const [delivered] =
       await db.$client`select status, attempts from alert_deliveries where alert_id = ${alert.id} and channel_id = ${channel.id}`;
     expect(delivered).toEqual({ status: "delivered", attempts: 1 });
     const message = receiver.received.find((body) => body.alert.id === alert.id);
-    expect(message).toMatchObject({ event: "fired", alert: { severity: "critical", title: alert.title } });
+    expect(message).toMatchObject({
+      event: "opened",
+      incident: { cause: "canary", members: 1 },
+      alert: { severity: "critical", title: alert.title },
+    });
     expect(message!.text).toContain("p99 latency 20 ms against the champion's 2 ms");
 
     // Nothing is left to withdraw, and nothing is alerted twice.

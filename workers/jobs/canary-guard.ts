@@ -5,6 +5,7 @@ import { fireAlert } from "@/db/writes/alerts";
 import { moveDeployment } from "@/db/writes/deployment";
 import { DomainError } from "@/lib/errors";
 import { judgeCanary, type TArmStats } from "@/lib/governance/canary-guard";
+import { incidentCause } from "@/lib/monitoring/incidents";
 import { computePerformance } from "@/lib/stats/performance";
 
 const CANARY_GUARD = systemActor("canary guard");
@@ -72,6 +73,7 @@ export async function runCanaryGuard(db: TDatabase): Promise<number> {
           title: `Canary ${version.version} of ${model.slug} withdrawn by the canary guard`,
           message: reasons.join(" "),
           value: judgement.breaches[0]?.observedChange ?? null,
+          cause: incidentCause({ source: "canary" }),
         });
       });
       withdrawn += 1;

@@ -36,11 +36,11 @@ it("fires when overdue items pass the threshold, holds between the lines, resolv
       await db.$client`select a.id, a.status, a.value from alerts a join alert_rules r on r.id = a.rule_id where r.source = 'review_backlog' and a.model_id = ${model.id}`;
     expect(alerts).toEqual([{ id: expect.any(String), status: "resolved", value: 2 }]);
 
-    // Firing and resolving each queued a delivery, which the sender hands to the receiver.
+    // Its incident (cause review_backlog) opened and resolved with it; each queued a delivery, which the sender hands to the receiver.
     const queued =
       await db.$client`select event, status from alert_deliveries where alert_id = ${alerts[0].id} and channel_id = ${channel.id} order by created_at`;
     expect(queued).toEqual([
-      { event: "fired", status: "pending" },
+      { event: "opened", status: "pending" },
       { event: "resolved", status: "pending" },
     ]);
     await deliverAlerts(db, { consoleUrl: "http://console.test" });
@@ -49,8 +49,8 @@ it("fires when overdue items pass the threshold, holds between the lines, resolv
         .filter((body) => body.alert.id === alerts[0].id)
         .map((body) => body.event)
         .sort(),
-    ).toEqual(["fired", "resolved"]);
-    const [fired] = receiver.received.filter((body) => body.alert.id === alerts[0].id && body.event === "fired");
+    ).toEqual(["opened", "resolved"]);
+    const [fired] = receiver.received.filter((body) => body.alert.id === alerts[0].id && body.event === "opened");
     expect(fired.alert).toMatchObject({ severity: "warning", title: "5 review items of credit-default are past their SLA" });
   } finally {
     await receiver.close();

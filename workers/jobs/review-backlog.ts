@@ -1,6 +1,7 @@
 import type { TDatabase } from "@/db/connection";
 import { ensureReviewBacklogRule, listReviewBacklogs, lockOpenAlert } from "@/db/queries/alert-rules";
 import { fireAlert, keepAlert, resolveAlert } from "@/db/writes/alerts";
+import { incidentCause } from "@/lib/monitoring/incidents";
 import { nextAlertState } from "@/lib/review/backlog-alert";
 
 const DEFAULT_THRESHOLD = 10;
@@ -29,6 +30,7 @@ export async function checkReviewBacklog(db: TDatabase): Promise<{ fired: number
           value: row.overdue,
           title: `${row.overdue} review items of ${row.slug} are past their SLA`,
           message: `More than ${threshold} items are overdue in the review queue; it resolves at ${resolveAt} or fewer.`,
+          cause: incidentCause({ source: "review_backlog" }),
         });
         fired += 1;
       } else if (state === "resolve" && open) {

@@ -6,6 +6,7 @@ import { runCanaryGuard } from "./canary-guard";
 import { checkReviewBacklog } from "./review-backlog";
 import { deliverAlerts } from "./alert-rules";
 import { runMonitorWindows } from "./monitor-windows";
+import { runRetention } from "./retention";
 import { runNextValidation } from "./validate-version";
 
 // A NOTIFY wakes the runner at once; the poll only covers a notification sent while it was down.
@@ -77,6 +78,27 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
       .then((result) => result.failed && options.log.warn(result, "some alert deliveries failed; they will be retried"))
       .catch((error) => options.log.error({ err: error }, "alert delivery failed"));
   }, DELIVERY_MS);
+  // Retention: archive, then drop or purge, whatever the models' policies no longer keep. Runs rarely; a month is its unit.
+  let retaining = false;
+  const retentionPass = () => {
+    if (retaining || stopped) return;
+    retaining = true;
+    runRetention(options.db, { archiveDir: config.retention.archiveDir })
+      .then(({ results }) => {
+        for (const result of results)
+          if (result.status === "done")
+            options.log.warn({ partition: result.step.partition, archive: result.archive }, "retention applied");
+          else if (result.status === "failed")
+            options.log.error({ partition: result.step.partition, error: result.error }, "retention step failed");
+          else options.log.info({ partition: result.step.partition, reason: result.reason }, "retention step held");
+      })
+      .catch((error) => options.log.error({ err: error }, "retention failed"))
+      .finally(() => {
+        retaining = false;
+      });
+  };
+  const firstRetentionPass = setTimeout(retentionPass, 60_000);
+  const retention = setInterval(retentionPass, config.retention.intervalMs);
   const anchoring = config.auditAnchor ? startAuditAnchoring({ db: options.db, log: options.log, ...config.auditAnchor }) : null;
   if (!anchoring)
     options.log.warn(
@@ -86,6 +108,8 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
     stop: async () => {
       await anchoring?.stop();
       clearTimeout(firstMonitorPass);
+      clearTimeout(firstRetentionPass);
+      clearInterval(retention);
       clearInterval(monitor);
       clearInterval(delivery);
       stopped = true;
@@ -93,7 +117,7 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
       clearInterval(guard);
       clearInterval(backlog);
       await subscription.unlisten().catch(() => {});
-      while (running || monitoring) await new Promise((resolve) => setTimeout(resolve, 50));
+      while (running || monitoring || retaining) await new Promise((resolve) => setTimeout(resolve, 50));
     },
   };
 }

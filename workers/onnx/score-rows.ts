@@ -1,5 +1,5 @@
 import { Tensor, type InferenceSession } from "onnxruntime-node";
-import { classifierFetchesOrThrow, readBinaryClassifierOutputs } from "@/lib/onnx/model-output";
+import { classifierFetchesOrThrow, readBinaryClassifierOutputs, type TOutputTensor } from "@/lib/onnx/model-output";
 import { createSession } from "./load-session";
 
 export type TClassifierOutput = { probabilityOutput: string; positiveIndex?: 0 | 1 };
@@ -8,17 +8,25 @@ export type TClassifierOutput = { probabilityOutput: string; positiveIndex?: 0 |
  * Runs a loaded binary classifier on a batch of rows in one session.run and returns P(positive)
  * per row, read by lib/onnx/model-output: serving and validation share this path, so they agree.
  */
-export async function runBinaryClassifier(
+async function runBinaryClassifier(
   session: InferenceSession,
   input: TClassifierOutput & { rows: number[][]; width: number },
 ): Promise<number[]> {
+  return (await runClassifierOutputs(session, input)).probabilities;
+}
+
+/** As runBinaryClassifier, keeping every tensor output as the runtime gave it (OIP returns them all). */
+export async function runClassifierOutputs(
+  session: InferenceSession,
+  input: TClassifierOutput & { rows: number[][]; width: number },
+): Promise<{ probabilities: number[]; outputs: Record<string, TOutputTensor> }> {
   const { rows, width } = input;
-  if (rows.length === 0) return [];
+  if (rows.length === 0) return { probabilities: [], outputs: {} };
   const flat = new Float32Array(rows.length * width);
   rows.forEach((row, index) => flat.set(row, index * width));
   const fetches = classifierFetchesOrThrow(session.outputMetadata, input.probabilityOutput);
   const outputs = await session.run({ [session.inputNames[0]]: new Tensor("float32", flat, [rows.length, width]) }, fetches);
-  return Array.from(
+  const probabilities = Array.from(
     readBinaryClassifierOutputs({
       outputs,
       rowCount: rows.length,
@@ -26,6 +34,7 @@ export async function runBinaryClassifier(
       positiveIndex: input.positiveIndex,
     }).probabilities,
   );
+  return { probabilities, outputs };
 }
 
 /** Opens an ONNX model, scores a batch of input rows with it (as runBinaryClassifier) and releases it. */

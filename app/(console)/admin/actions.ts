@@ -7,6 +7,7 @@ import { appendAuditRecord } from "@/db/audit";
 import { API_KEY_SCOPES, createApiKey, revokeApiKey } from "@/db/queries/api-keys";
 import { getPolicy, savePolicy } from "@/db/queries/governance";
 import { getUserById, setUserRoles } from "@/db/queries/users";
+import { setUserDisabled } from "@/db/writes/users";
 import { ZPolicy } from "@/lib/governance/policy";
 import { DomainError } from "@/lib/errors";
 import { ZRole } from "@/lib/roles";
@@ -46,6 +47,29 @@ const updateUserRoles = defineAction({
 
 export async function updateUserRolesAction(input: { userId: string; roles: string[] }) {
   return updateUserRoles(input);
+}
+
+const setUserStatus = defineAction({
+  name: "admin.set_user_disabled",
+  permission: "users.manage",
+  input: z.object({
+    userId: z.uuid({ error: "userId must be a user id" }),
+    disabled: z.boolean({ error: "disabled must be true or false" }),
+  }),
+  handler: async ({ user, input, db }) => {
+    // Disabling also ends the user's sessions at once (setUserDisabled moves their session version on).
+    const { changed } = await setUserDisabled(db, {
+      actor: { id: user.id, label: user.email },
+      userId: input.userId,
+      disabled: input.disabled,
+    });
+    revalidatePath("/admin");
+    return { disabled: input.disabled, changed };
+  },
+});
+
+export async function setUserDisabledAction(input: { userId: string; disabled: boolean }) {
+  return setUserStatus(input);
 }
 
 const createKey = defineAction({

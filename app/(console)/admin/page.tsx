@@ -6,8 +6,9 @@ import { listModels } from "@/db/queries/models";
 import { listUsers } from "@/db/queries/users";
 import { ApiKeysPanel } from "@/components/admin/api-keys-panel";
 import { UserRolesForm } from "@/components/admin/user-roles-form";
+import { UserStatusForm } from "@/components/admin/user-status-form";
 import { PageHeader } from "@/components/ui/page-header";
-import { createApiKeyAction, revokeApiKeyAction, updatePolicyAction, updateUserRolesAction } from "./actions";
+import { createApiKeyAction, revokeApiKeyAction, setUserDisabledAction, updatePolicyAction, updateUserRolesAction } from "./actions";
 import { getPolicy } from "@/db/queries/governance";
 import { PolicyForm } from "@/components/admin/policy-form";
 
@@ -16,7 +17,7 @@ const TIERS = ["low", "medium", "high"] as const;
 export const metadata: Metadata = { title: "Admin" };
 
 export default async function AdminPage() {
-  await requirePermission("users.manage");
+  const admin = await requirePermission("users.manage");
   const db = getDb();
   const [users, keys, models, ...policies] = await Promise.all([
     listUsers(db),
@@ -35,6 +36,7 @@ export default async function AdminPage() {
               <th scope="col">User</th>
               <th scope="col">Last sign-in</th>
               <th scope="col">Roles</th>
+              <th scope="col">Status</th>
             </tr>
           </thead>
           <tbody>
@@ -49,6 +51,9 @@ export default async function AdminPage() {
                 </td>
                 <td>
                   <UserRolesForm user={user} save={updateUserRolesAction} />
+                </td>
+                <td>
+                  <UserStatusForm user={user} isSelf={user.id === admin.id} save={setUserDisabledAction} />
                 </td>
               </tr>
             ))}

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { defineAction } from "@/app/_server/action";
 import { appendAuditRecord } from "@/db/audit";
 import { acknowledgeAlert, getAlert } from "@/db/queries/alert-rules";
+import { acknowledgeIncident } from "@/db/writes/alerts";
 import { DomainError } from "@/lib/errors";
 
 const acknowledge = defineAction({
@@ -34,4 +35,24 @@ const acknowledge = defineAction({
 
 export async function acknowledgeAlertAction(input: { id: string }) {
   return acknowledge(input);
+}
+
+const acknowledgeIncidentDefinition = defineAction({
+  name: "incidents.acknowledge",
+  permission: "alerts.acknowledge",
+  input: z.object({ id: z.uuid({ error: "id must be an incident id" }) }),
+  handler: async ({ user, input, db }) => {
+    // The writer acknowledges the incident and its firing members with one audit record.
+    const { acknowledged } = await acknowledgeIncident(db, {
+      incidentId: input.id,
+      actor: { id: user.id, label: user.email, roles: user.roles },
+    });
+    revalidatePath("/alerts");
+    revalidatePath("/models/[slug]/monitoring", "page");
+    return { id: input.id, acknowledged };
+  },
+});
+
+export async function acknowledgeIncidentAction(input: { id: string }) {
+  return acknowledgeIncidentDefinition(input);
 }

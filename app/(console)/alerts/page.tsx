@@ -3,9 +3,10 @@ import Link from "next/link";
 import { requirePermission } from "@/app/_server/auth";
 import { AcknowledgeButton } from "@/components/alerts/acknowledge-button";
 import { can } from "@/lib/permissions";
-import { acknowledgeAlertAction } from "./actions";
+import { acknowledgeAlertAction, acknowledgeIncidentAction } from "./actions";
 import { getDb } from "@/db/client";
-import { listAlerts } from "@/db/queries/alerts";
+import { listAlertsWithoutIncident, listIncidents } from "@/db/queries/alerts";
+import { IncidentsPanel } from "@/components/monitoring/incidents-panel";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -18,17 +19,25 @@ const SEVERITY_TONE = { critical: "bad", warning: "warn", info: "info" } as cons
 export default async function AlertsPage() {
   const user = await requirePermission("alerts.read");
   const canAcknowledge = can(user.roles, "alerts.acknowledge");
-  const alerts = await listAlerts(getDb());
+  const db = getDb();
+  const [incidents, alerts] = await Promise.all([listIncidents(db, { limit: 100 }), listAlertsWithoutIncident(db)]);
   return (
     <div className="stack">
       <PageHeader
         title="Alerts"
-        description="What needs attention: drift, fairness, performance and latency rules from monitoring, canaries the guard withdrew, and the review backlog. Firing alerts can be acknowledged; they resolve when the value recovers."
+        description="What needs attention: drift, fairness, performance and latency rules from monitoring, canaries the guard withdrew, and the review backlog. Alerts of one model and cause are grouped into one incident, notified when it opens, escalates and resolves; acknowledging an incident acknowledges its alerts. An incident resolves when its last alert recovers."
       />
-      {alerts.length === 0 ? (
-        <EmptyState title="No alerts">Nothing has fired. Alerts appear here as soon as a guard or monitor trips.</EmptyState>
-      ) : (
+      <section aria-labelledby="incidents-heading" className="stack">
+        <h2 id="incidents-heading">Incidents</h2>
+        {incidents.length === 0 ? (
+          <EmptyState title="No incidents">Nothing has fired. Incidents appear here as soon as a guard or monitor trips.</EmptyState>
+        ) : (
+          <IncidentsPanel incidents={incidents} showModel canAcknowledge={canAcknowledge} acknowledge={acknowledgeIncidentAction} />
+        )}
+      </section>
+      {alerts.length === 0 ? null : (
         <div className="table-wrap">
+          <h2>Alerts fired before incidents</h2>
           <table className="table" aria-label="Alerts">
             <thead>
               <tr>

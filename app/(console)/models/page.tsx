@@ -1,34 +1,35 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requirePermission } from "@/app/_server/auth";
 import { getDb } from "@/db/client";
-import { getCardSource } from "@/db/queries/cards";
-import { listModels } from "@/db/queries/models";
-import { assembleModelCard, computeCardCompleteness } from "@/lib/model-card";
-import { ModelTable } from "@/components/models/model-table";
+import { listModelHealth } from "@/db/queries/health";
+import { listModelPortfolio } from "@/db/queries/models";
+import { PortfolioFilters } from "@/components/models/portfolio-filters";
+import { PortfolioTable } from "@/components/models/portfolio-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/permissions";
-import Link from "next/link";
+import { applyPortfolioQuery, parsePortfolioQuery, type TPortfolioRow } from "@/lib/portfolio/view";
 
 export const metadata: Metadata = { title: "Models" };
 
-export default async function ModelsPage() {
+export default async function ModelsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePermission("models.read");
   const db = getDb();
-  const models = await listModels(db);
-  // Completeness of each model's latest card; a handful of models, so one read each is fine.
-  const completeness = Object.fromEntries(
-    await Promise.all(
-      models.map(async (model) => {
-        const source = model.latestVersion ? await getCardSource(db, model.slug, model.latestVersion) : null;
-        return [model.id, source ? computeCardCompleteness(assembleModelCard(source)).score : null] as const;
-      }),
-    ),
-  );
+  const query = parsePortfolioQuery(await searchParams);
+  const [facts, healthRows] = await Promise.all([listModelPortfolio(db), listModelHealth(db)]);
+  // Health from open incidents (db/queries/health.ts), the classification /kpis shows too.
+  const health = new Map(healthRows.map((row) => [row.modelId, row]));
+  const rows: TPortfolioRow[] = facts.map((model) => ({
+    ...model,
+    health: health.get(model.id)?.health ?? "healthy",
+    healthReasons: health.get(model.id)?.reasons ?? [],
+  }));
+  const shown = applyPortfolioQuery(rows, query);
   return (
-    <>
+    <div className="stack">
       <PageHeader
         title="Models"
-        description="Every governed model: its risk tier, owner, the version that answers traffic and how it is deployed."
+        description="Every governed model: its risk tier, health, champion and challenger, the latest daily drift, fairness and performance, what is open on it and its traffic. Click a column to sort."
         actions={
           can(user.roles, "model.create") ? (
             <Link className="button primary" href="/models/new">
@@ -37,7 +38,8 @@ export default async function ModelsPage() {
           ) : null
         }
       />
-      <ModelTable models={models} completeness={completeness} />
-    </>
+      {rows.length > 0 ? <PortfolioFilters query={query} shown={shown.length} total={rows.length} /> : null}
+      <PortfolioTable rows={shown} total={rows.length} query={query} />
+    </div>
   );
 }

@@ -6,7 +6,9 @@ import { defineAction } from "@/app/_server/action";
 import { appEnv } from "@/app/_server/env";
 import { appendAuditRecord } from "@/db/audit";
 import { claimNextReviewItem, claimReviewItem, decideReviewItem, getReviewItemDetail } from "@/db/queries/review";
+import { releaseReviewItem, skipReviewItem } from "@/db/writes/review";
 import { DomainError } from "@/lib/errors";
+import { ZSkippedIds } from "@/lib/review/queue-query";
 import { OVERRIDE_REASON_CODES } from "@/lib/review/sla";
 
 const CLAIM_MINUTES = appEnv().reviewClaimMinutes;
@@ -14,10 +16,40 @@ const CLAIM_MINUTES = appEnv().reviewClaimMinutes;
 const claimNext = defineAction({
   name: "review.claim_next",
   permission: "review.decide",
-  input: z.object({ modelSlug: z.string().max(64).optional() }),
+  input: z.object({ modelSlug: z.string().max(64).optional(), skippedIds: ZSkippedIds.optional() }),
   handler: async ({ user, input, db }) => ({
-    id: await db.transaction((tx) => claimNextReviewItem(tx, { userId: user.id, claimMinutes: CLAIM_MINUTES, modelSlug: input.modelSlug })),
+    id: await db.transaction((tx) =>
+      claimNextReviewItem(tx, { userId: user.id, claimMinutes: CLAIM_MINUTES, modelSlug: input.modelSlug, excludeIds: input.skippedIds }),
+    ),
   }),
+});
+
+const release = defineAction({
+  name: "review.release",
+  permission: "review.decide",
+  input: z.object({ id: z.uuid({ error: "id must be a review item id" }) }),
+  handler: async ({ user, input, db }) => {
+    await releaseReviewItem(db, { id: input.id, analyst: { id: user.id, email: user.email } });
+    revalidatePath("/review");
+    return { id: input.id };
+  },
+});
+
+// The browser session remembers what its analyst skipped (sessionStorage) and sends it along, so those are not handed back.
+const skip = defineAction({
+  name: "review.skip",
+  permission: "review.decide",
+  input: z.object({ id: z.uuid({ error: "id must be a review item id" }), skippedIds: ZSkippedIds.optional() }),
+  handler: async ({ user, input, db }) => {
+    const nextId = await skipReviewItem(db, {
+      id: input.id,
+      analyst: { id: user.id, email: user.email },
+      claimMinutes: CLAIM_MINUTES,
+      skippedIds: input.skippedIds,
+    });
+    revalidatePath("/review");
+    return { nextId };
+  },
 });
 
 const claimOne = defineAction({
@@ -39,6 +71,7 @@ const ZDecideInput = z
       .enum(Object.keys(OVERRIDE_REASON_CODES) as [keyof typeof OVERRIDE_REASON_CODES], { error: "choose a reason code" })
       .optional(),
     comment: z.string().trim().max(2000, "comment must be at most 2,000 characters").optional(),
+    skippedIds: ZSkippedIds.optional(),
   })
   .refine((input) => input.decision === "accept" || input.reasonCode, {
     path: ["reasonCode"],
@@ -80,19 +113,31 @@ const decide = defineAction({
         },
       });
       // The annotation-tool flow: deciding takes the next item straight away.
-      return claimNextReviewItem(tx, { userId: user.id, claimMinutes: CLAIM_MINUTES });
+      return claimNextReviewItem(tx, { userId: user.id, claimMinutes: CLAIM_MINUTES, excludeIds: input.skippedIds });
     });
     revalidatePath("/review");
     return { nextId: next };
   },
 });
 
-export async function claimNextAction(input: { modelSlug?: string }) {
+export async function claimNextAction(input: { modelSlug?: string; skippedIds?: string[] }) {
   return claimNext(input);
+}
+export async function releaseReviewItemAction(input: { id: string }) {
+  return release(input);
+}
+export async function skipReviewItemAction(input: { id: string; skippedIds?: string[] }) {
+  return skip(input);
 }
 export async function claimReviewItemAction(input: { id: string }) {
   return claimOne(input);
 }
-export async function decideReviewItemAction(input: { id: string; decision: string; reasonCode?: string; comment?: string }) {
+export async function decideReviewItemAction(input: {
+  id: string;
+  decision: string;
+  reasonCode?: string;
+  comment?: string;
+  skippedIds?: string[];
+}) {
   return decide(input);
 }

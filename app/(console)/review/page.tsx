@@ -1,75 +1,73 @@
 import type { Metadata } from "next";
-import { z } from "zod";
+import Link from "next/link";
 import { requirePermission } from "@/app/_server/auth";
 import { getDb } from "@/db/client";
-import { listModels } from "@/db/queries/models";
-import { listReviewQueue } from "@/db/queries/review";
+import { loadReviewQueueView } from "@/db/queries/review";
 import { can } from "@/lib/permissions";
+import { parseQueueQuery, QUEUE_PAGE_SIZES } from "@/lib/review/queue-query";
 import { ClaimNextButton } from "@/components/review/claim-next-button";
+import { QueueCounts } from "@/components/review/queue-counts";
+import { QueuePager } from "@/components/review/queue-pager";
 import { REASON_LABELS, ReviewQueueTable } from "@/components/review/review-queue-table";
 import { PageHeader } from "@/components/ui/page-header";
-import Link from "next/link";
 import { claimNextAction } from "./actions";
 
 export const metadata: Metadata = { title: "Review queue" };
 
-const ZQueueQuery = z.object({
-  model: z
-    .string()
-    .max(64)
-    .optional()
-    .transform((value) => value || undefined),
-  reason: z
-    .enum(["low_confidence", "high_risk_rule", "random_sample", "shadow_disagreement", ""])
-    .optional()
-    .transform((value) => value || undefined),
-  sla: z
-    .enum(["overdue", "due_soon", "on_track", ""])
-    .optional()
-    .transform((value) => value || undefined),
-  age: z.coerce
-    .number()
-    .min(0)
-    .max(24 * 365)
-    .optional(),
-});
-
-export default async function ReviewPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function ReviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePermission("review.read");
-  const parsed = ZQueueQuery.safeParse(await searchParams);
-  const query: z.infer<typeof ZQueueQuery> = parsed.success
-    ? parsed.data
-    : { model: undefined, reason: undefined, sla: undefined, age: undefined };
-  const db = getDb();
-  const [items, models] = await Promise.all([
-    listReviewQueue(db, { modelSlug: query.model, reason: query.reason, sla: query.sla, minAgeHours: query.age }),
-    listModels(db),
-  ]);
+  // Each parameter on its own: a bad one is ignored and named, the rest still apply.
+  const params = await searchParams;
+  const { query, ignored } = parseQueueQuery(params);
+  const mayDecide = can(user.roles, "review.decide");
+  const view = await loadReviewQueueView(
+    getDb(),
+    { modelSlug: query.model, reason: query.reason, sla: query.sla, status: query.status, userId: user.id, minAgeHours: query.age },
+    { limit: query.size, after: query.after, before: query.before },
+  );
+  const pager = (bottom: boolean) => (
+    <QueuePager
+      bottom={bottom}
+      query={query}
+      offset={view.page.offset}
+      shown={view.page.items.length}
+      total={view.counts.total}
+      previous={view.page.previous}
+      next={view.page.next}
+    />
+  );
   return (
     <div className="stack">
       <PageHeader
         title="Review queue"
-        description="Predictions the models should not decide alone. Claim an item, then accept or override it; keyboard: A accept, O override."
+        description="Predictions the models should not decide alone. Claim an item, then accept or override it; keyboard: A accept, O override, S skip."
         actions={
-          <div style={{ display: "flex", gap: 8, alignItems: "center" }}>
+          <div style={{ display: "flex", gap: 8, alignItems: "center", flexWrap: "wrap" }}>
             <Link className="button" href="/review/report">
               Transparency report
             </Link>
-            {can(user.roles, "review.decide") ? <ClaimNextButton claimNext={claimNextAction} /> : null}
+            {mayDecide ? <ClaimNextButton claimNext={claimNextAction} /> : null}
           </div>
         }
       />
-      {!parsed.success ? (
-        <p className="callout error" role="alert" aria-label="Filter error">
-          The filter is not valid; showing everything.
+      {params.released === "1" ? (
+        <p className="callout success" role="status">
+          Released: the item is back in the queue for anyone to claim.
         </p>
       ) : null}
+      {ignored.length > 0 ? (
+        <p className="callout error" role="alert" aria-label="Filter error">
+          Ignored {ignored.length === 1 ? "a filter" : `${ignored.length} filters`} that {ignored.length === 1 ? "is" : "are"} not valid:{" "}
+          {ignored.join("; ")}.
+        </p>
+      ) : null}
+      <QueueCounts query={query} counts={view.counts} />
       <form className="card filter-bar" method="get" aria-label="Filter the queue">
         <div className="field">
           <label htmlFor="model">Model</label>
           <select id="model" name="model" defaultValue={query.model ?? ""}>
             <option value="">Any model</option>
-            {models.map((model) => (
+            {view.models.map((model) => (
               <option key={model.slug} value={model.slug}>
                 {model.displayName}
               </option>
@@ -97,8 +95,27 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
           </select>
         </div>
         <div className="field">
+          <label htmlFor="status">Status</label>
+          <select id="status" name="status" defaultValue={query.status ?? ""}>
+            <option value="">Any</option>
+            <option value="available">Open to claim</option>
+            <option value="claimed">Claimed</option>
+            {mayDecide ? <option value="mine">Claimed by me</option> : null}
+          </select>
+        </div>
+        <div className="field">
           <label htmlFor="age">Older than (hours)</label>
-          <input id="age" name="age" type="number" min={0} defaultValue={query.age ?? ""} />
+          <input id="age" name="age" type="number" min={1} max={8760} step={1} defaultValue={query.age ?? ""} />
+        </div>
+        <div className="field">
+          <label htmlFor="size">Per page</label>
+          <select id="size" name="size" defaultValue={String(query.size)}>
+            {QUEUE_PAGE_SIZES.map((size) => (
+              <option key={size} value={size}>
+                {size}
+              </option>
+            ))}
+          </select>
         </div>
         <div className="filter-actions">
           <button type="submit" className="button primary">
@@ -109,7 +126,13 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
           </a>
         </div>
       </form>
-      <ReviewQueueTable items={items} now={new Date()} />
+      {pager(false)}
+      <ReviewQueueTable
+        items={view.page.items}
+        now={new Date()}
+        filtered={Boolean(query.model || query.reason || query.sla || query.status || query.age)}
+      />
+      {view.page.items.length > 10 ? pager(true) : null}
     </div>
   );
 }

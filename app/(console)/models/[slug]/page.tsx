@@ -3,10 +3,11 @@ import { notFound } from "next/navigation";
 import { requirePermission } from "@/app/_server/auth";
 import { getDb } from "@/db/client";
 import { listAuditRecords } from "@/db/queries/audit";
-import { getModelDetail } from "@/db/queries/models";
+import { getModelDetail, getRolloutContext } from "@/db/queries/models";
 import { KillSwitch, VersionActions } from "@/components/governance/version-actions";
 import { ModelTimeline } from "@/components/governance/model-timeline";
-import { allowedActions, ZVersionStatus } from "@/lib/governance/lifecycle";
+import { ZVersionStatus } from "@/lib/governance/lifecycle";
+import { nextSteps } from "@/lib/governance/next-steps";
 import { deploymentAction, fallbackRulesAction, killSwitchAction, requestApprovalAction, requestValidationAction } from "./actions";
 import { FallbackRulesForm } from "@/components/governance/fallback-rules-form";
 import { FallbackRulesSummary } from "@/components/governance/fallback-rules-summary";
@@ -28,12 +29,13 @@ export default async function ModelPage({ params }: { params: Promise<{ slug: st
   const user = await requirePermission("models.read");
   const db = getDb();
   const slug = (await params).slug;
-  const [model, timeline, modelRow] = await Promise.all([
+  const [model, timeline, modelRow, rollout] = await Promise.all([
     getModelDetail(db, slug),
     listAuditRecords(db, { limit: 30, filter: { modelSlug: slug } }),
     getModelBySlug(db, slug),
+    getRolloutContext(db, slug),
   ]);
-  if (!model || !modelRow) notFound();
+  if (!model || !modelRow || !rollout) notFound();
   const openAlerts = await listOpenAlerts(db, modelRow.id);
   const fallbackRules = modelRow.fallbackRules;
   const revision = model.deployment?.revision ?? 0;
@@ -41,9 +43,10 @@ export default async function ModelPage({ params }: { params: Promise<{ slug: st
     model.versions.map((version) => {
       const status = ZVersionStatus.safeParse(version.status);
       // Retiring the champion shuts the model down; the kill switch is the button for that, so it is not offered here.
-      const allowed = (status.success ? allowedActions({ status: status.data, actorRoles: user.roles }) : []).filter(
-        (action) => !(version.role === "champion" && action === "retire"),
-      );
+      // The tier's rollout rule and the deployment decide too: moveDeployment refuses exactly what is not offered.
+      const allowed = (
+        status.success ? nextSteps({ status: status.data, actorRoles: user.roles, versionId: version.id, ...rollout }) : []
+      ).filter((action) => !(version.role === "champion" && action === "retire"));
       return [
         version.id,
         <VersionActions

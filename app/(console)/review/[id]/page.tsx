@@ -6,7 +6,7 @@ import { z } from "zod";
 import { requirePermission } from "@/app/_server/auth";
 import { explainReviewItem, findSimilarCases } from "@/app/_server/explain";
 import { getDb } from "@/db/client";
-import { getReviewItemDetail } from "@/db/queries/review";
+import { countOpenReviewItems, getReviewItemDetail } from "@/db/queries/review";
 import { ClaimItemButton } from "@/components/review/claim-item-button";
 import { ContributionsPanel } from "@/components/review/contributions-panel";
 import { DecisionForm } from "@/components/review/decision-form";
@@ -18,7 +18,7 @@ import { LoadingBlock } from "@/components/ui/loading-block";
 import { PageHeader } from "@/components/ui/page-header";
 import { formatDateTime, formatPercent } from "@/lib/format";
 import { can } from "@/lib/permissions";
-import { claimReviewItemAction, decideReviewItemAction } from "../actions";
+import { claimReviewItemAction, decideReviewItemAction, releaseReviewItemAction, skipReviewItemAction } from "../actions";
 
 export const metadata: Metadata = { title: "Review item" };
 
@@ -33,6 +33,8 @@ export default async function ReviewItemPage({ params }: { params: Promise<{ id:
   const explanation = explainReviewItem(db, item);
   const similar = findSimilarCases(db, item);
   const mine = item.status === "claimed" && item.claimedBy === user.id;
+  // "n left" while deciding: what the queue could hand out after this one.
+  const left = mine ? (await countOpenReviewItems(db)).available : 0;
   const otherLabel = item.label === item.positiveLabel ? item.negativeLabel : item.positiveLabel;
   return (
     <div className="stack">
@@ -102,7 +104,15 @@ export default async function ReviewItemPage({ params }: { params: Promise<{ id:
             {item.comment ? <p>{item.comment}</p> : null}
           </section>
         ) : mine ? (
-          <DecisionForm itemId={item.id} modelLabel={item.label} otherLabel={otherLabel} decide={decideReviewItemAction} />
+          <DecisionForm
+            itemId={item.id}
+            modelLabel={item.label}
+            otherLabel={otherLabel}
+            left={left}
+            decide={decideReviewItemAction}
+            release={releaseReviewItemAction}
+            skip={skipReviewItemAction}
+          />
         ) : can(user.roles, "review.decide") && item.status === "open" ? (
           <section className="card">
             <h2>Decision</h2>

@@ -6,6 +6,9 @@ import { listAlertChannels } from "@/db/queries/alert-rules";
 import { AlertRulesPanel } from "@/components/monitoring/alert-rules-panel";
 import { can } from "@/lib/permissions";
 import { createAlertRuleAction, saveAlertChannelsAction, toggleAlertRuleAction } from "./actions";
+import { acknowledgeIncidentAction } from "@/app/(console)/alerts/actions";
+import { listIncidents } from "@/db/queries/alerts";
+import { IncidentsPanel } from "@/components/monitoring/incidents-panel";
 import { loadMonitoringView } from "@/app/_server/monitoring";
 import { getDb } from "@/db/client";
 import { getModelBySlug } from "@/db/queries/registry";
@@ -30,9 +33,11 @@ export default async function MonitoringPage({
   const model = await getModelBySlug(db, slug);
   if (!model) notFound();
   const range: TMonitorRange = search.range && search.range in MONITOR_RANGES ? (search.range as TMonitorRange) : "24h";
-  const [view, channels] = await Promise.all([
+  const [view, channels, incidents] = await Promise.all([
     loadMonitoringView(db, { modelId: model.id, range, feature: search.feature, version: search.version }),
     listAlertChannels(db, model.id),
+    // Unresolved incidents first, then the latest resolved ones.
+    listIncidents(db, { modelId: model.id, limit: 5 }),
   ]);
   // Only the host of a channel reaches the browser: webhook URLs carry tokens.
   const channelRows = channels
@@ -49,6 +54,17 @@ export default async function MonitoringPage({
           </Link>
         }
       />
+      {incidents.length ? (
+        <section className="stack" aria-labelledby="incidents-heading">
+          <h2 id="incidents-heading">Incidents</h2>
+          <IncidentsPanel
+            incidents={incidents}
+            showModel={false}
+            canAcknowledge={can(user.roles, "alerts.acknowledge")}
+            acknowledge={acknowledgeIncidentAction}
+          />
+        </section>
+      ) : null}
       <MonitoringDashboard slug={model.slug} range={range} feature={search.feature} version={search.version} initial={view} />
       <section className="card" aria-labelledby="rules-heading">
         <h2 id="rules-heading">Alert rules</h2>

@@ -5,6 +5,7 @@ import { requirePermission } from "@/app/_server/auth";
 import { getDb } from "@/db/client";
 import { listModelVersions } from "@/db/queries/models";
 import { RegisterVersionForm } from "@/components/registry/register-version-form";
+import type { TSchemaValue } from "@/components/registry/schema-table";
 import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata: Metadata = { title: "Register a version" };
@@ -19,19 +20,16 @@ export default async function RegisterVersionPage({ params }: { params: Promise<
   const training = (latest?.trainingData ?? {}) as Record<string, unknown>;
   const defaults = {
     version: latest ? (semver.inc(latest.version, "minor") ?? "") : "1.0.0",
-    schemaJson: JSON.stringify(
-      {
-        inputSchema: latest?.inputSchema ?? { features: [] },
-        outputSchema: latest?.outputSchema ?? {
-          probabilityOutput: "probability",
-          positiveLabel: "positive",
-          negativeLabel: "negative",
-          threshold: 0.5,
-        },
+    // A first version starts empty: the table proposes the schema from the ONNX file and the labelled CSV.
+    schema: {
+      inputSchema: (latest?.inputSchema as TSchemaValue["inputSchema"] | undefined) ?? { features: [] },
+      outputSchema: (latest?.outputSchema as TSchemaValue["outputSchema"] | undefined) ?? {
+        probabilityOutput: "probabilities",
+        positiveLabel: "1",
+        negativeLabel: "0",
+        threshold: 0.5,
       },
-      null,
-      2,
-    ),
+    },
     trainingData: Object.fromEntries(Object.entries(training).map(([key, value]) => [key, String(value)])),
     hyperparametersJson: JSON.stringify(latest?.hyperparameters ?? {}, null, 2),
     offlineMetricsJson: JSON.stringify(latest?.offlineMetrics ?? {}, null, 2),
@@ -41,7 +39,7 @@ export default async function RegisterVersionPage({ params }: { params: Promise<
     <>
       <PageHeader
         title={`Register a version of ${slug}`}
-        description="The ONNX file is opened with onnxruntime, checked against the schema and run on the reference data. Nothing is stored if a check fails."
+        description="Choose the ONNX file and a labelled reference CSV, propose the schema from them and review it. The ONNX file is opened with onnxruntime (a scikit-learn ZipMap is removed), checked against the schema and run on the reference data. Nothing is stored if a check fails."
       />
       <RegisterVersionForm modelSlug={slug} defaults={defaults} />
     </>

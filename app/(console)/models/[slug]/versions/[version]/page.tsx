@@ -9,11 +9,16 @@ import { ShadowComparisonChart } from "@/components/charts/shadow-comparison-cha
 import { GovernancePanel } from "@/components/governance/governance-panel";
 import { VersionActions } from "@/components/governance/version-actions";
 import { VoteForm } from "@/components/governance/vote-form";
-import { allowedActions, ZVersionStatus } from "@/lib/governance/lifecycle";
+import { ZVersionStatus } from "@/lib/governance/lifecycle";
+import { nextSteps } from "@/lib/governance/next-steps";
+import { getRolloutContext } from "@/db/queries/models";
 import { GATE_STATUSES, justificationRequiredBecause } from "@/lib/governance/policy";
 import { can } from "@/lib/permissions";
 import { deploymentAction, requestApprovalAction, requestValidationAction, voteAction } from "../../actions";
 import { ModelCardView } from "@/components/models/model-card-view";
+import { AbTestPanel } from "@/components/models/ab-test-panel";
+import { listArmValues } from "@/db/queries/outcomes";
+import { armPanel } from "@/lib/stats/abtest-arms";
 import { PageHeader } from "@/components/ui/page-header";
 import { assembleModelCard, computeCardCompleteness } from "@/lib/model-card";
 
@@ -34,10 +39,17 @@ export default async function ModelCardPage({ params }: { params: Promise<{ slug
   const user = await requirePermission("models.read");
   const { slug, version } = await params;
   const db = getDb();
-  const [source, governance] = await Promise.all([getCardSource(db, slug, version), getVersionGovernance(db, slug, version)]);
-  if (!source || !governance) notFound();
+  const [source, governance, rollout] = await Promise.all([
+    getCardSource(db, slug, version),
+    getVersionGovernance(db, slug, version),
+    getRolloutContext(db, slug),
+  ]);
+  if (!source || !governance || !rollout) notFound();
   const status = ZVersionStatus.safeParse(governance.status);
-  const allowed = status.success ? allowedActions({ status: status.data, actorRoles: user.roles }) : [];
+  // The same rule moveDeployment applies: status, roles, deployment and the tier's required stages.
+  const allowed = status.success
+    ? nextSteps({ status: status.data, actorRoles: user.roles, versionId: governance.versionId, ...rollout })
+    : [];
   const metric = (metrics: Record<string, unknown> | undefined, key: string) =>
     typeof metrics?.[key] === "number" ? (metrics[key] as number) : null;
   const sideBySide = SIDE_BY_SIDE.map(([key, label, higherIsBetter]) => ({
@@ -46,10 +58,18 @@ export default async function ModelCardPage({ params }: { params: Promise<{ slug
     champion: metric(governance.champion?.offlineMetrics, key),
     higherIsBetter,
   }));
-  const [shadow, policy] = await Promise.all([
+  // The A/B panel: champion (control) vs challenger (treatment) on business values, on either version's page.
+  const { championVersionId, challengerVersionId } = rollout.deployment;
+  const abArms =
+    championVersionId && challengerVersionId && [championVersionId, challengerVersionId].includes(governance.versionId)
+      ? { controlVersionId: championVersionId, treatmentVersionId: challengerVersionId }
+      : null;
+  const [shadow, policy, armValues] = await Promise.all([
     getShadowComparison(db, { modelId: governance.modelId, shadowVersionId: governance.versionId, hours: 7 * 24 }),
     getPolicy(db, source.model.riskTier),
+    abArms ? listArmValues(db, { modelId: governance.modelId, ...abArms, days: 30, limit: 200_000 }) : Promise.resolve([]),
   ]);
+  const abComparison = abArms ? armPanel(armValues) : null;
   const justificationNeeded = justificationRequiredBecause({
     policy,
     gates: (governance.run?.gates ?? []).map((gate) => ({
@@ -105,6 +125,22 @@ export default async function ModelCardPage({ params }: { params: Promise<{ slug
         <h2 id="shadow-heading">Shadow comparison with the champion (last 7 days)</h2>
         <ShadowComparisonChart points={shadow} />
       </section>
+      {abArms ? (
+        <section className="card" aria-labelledby="ab-heading">
+          <h2 id="ab-heading">A/B test of the business value: champion vs challenger (last 30 days)</h2>
+          <AbTestPanel
+            data={
+              abComparison && {
+                ...abComparison,
+                controlLabel:
+                  `Champion ${governance.versionId === abArms.controlVersionId ? version : (governance.champion?.version ?? "")}`.trim(),
+                treatmentLabel: `Challenger${governance.versionId === abArms.treatmentVersionId ? ` ${version}` : ""}`,
+              }
+            }
+            emptyReason="No business values yet: send outcomes with a value (POST /api/v1/predictions/{id}/outcome with a value field) for predictions of both arms."
+          />
+        </section>
+      ) : null}
       <ModelCardView card={card} completeness={completeness} />
     </div>
   );

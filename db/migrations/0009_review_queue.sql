@@ -1,0 +1,2 @@
+-- The review queue at scale: the undecided items in queue order (due time, then id), carrying every column the queue's filters and counts read, so a page is one index range and the counts one index-only scan, however many items were decided before.
+CREATE INDEX "review_items_open_due_idx" ON "review_items" USING btree ("due_at","id") INCLUDE ("created_at","model_id","reason","status","claimed_by","claim_expires_at") WHERE "review_items"."status" <> 'decided';

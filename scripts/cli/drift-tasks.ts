@@ -1,0 +1,85 @@
+// The two kinds of work the drift report hands to its worker threads (scripts/cli/drift-fast.ts):
+// read a byte range of a CSV file into columns, and measure one prepared feature. The same
+// functions run in process when worker threads are unavailable.
+import fs from "node:fs";
+import { FastCsvChunkReader, type TChunkResult, type TFastCsvPlan, type TFastCsvProblem } from "@/lib/stats/fast-csv";
+import { featureDriftPrepared, type TDriftOptions, type TFeatureDrift, type TPreparedColumn } from "@/lib/stats/drift";
+
+/** A range of whole lines of one file: [start, end) starts after a newline and ends after one (or at the end of the file). */
+export type TParseTask = { kind: "parse"; file: string; start: number; end: number; plan: TFastCsvPlan; expectedRows: number };
+export type TParseOutcome =
+  { ok: true; result: TChunkResult; plan: TFastCsvPlan } | { ok: false; problem: Exclude<TFastCsvProblem, { kind: "text" }> };
+export type TMeasureTask = { kind: "measure"; column: TPreparedColumn; options: TDriftOptions };
+export type TMeasureOutcome = { ok: true; feature: TFeatureDrift } | { ok: false; message: string };
+
+/** Bytes read per system call; a line longer than this grows the buffer. */
+const READ_BYTES = 4 * 1024 * 1024;
+
+function readRange(task: TParseTask, plan: TFastCsvPlan): FastCsvChunkReader {
+  const reader = new FastCsvChunkReader(plan, task.expectedRows);
+  const handle = fs.openSync(task.file, "r");
+  try {
+    // One spare byte: a last line without a newline gets one.
+    let buffer = Buffer.allocUnsafe(READ_BYTES + 1);
+    let carry = 0;
+    let position = task.start;
+    while (position < task.end || carry > 0) {
+      const want = Math.min(buffer.length - 1 - carry, task.end - position);
+      const bytes = want > 0 ? fs.readSync(handle, buffer, carry, want, position) : 0;
+      position += bytes;
+      let total = carry + bytes;
+      if (total === 0) break;
+      const atEnd = position >= task.end || bytes === 0;
+      let usable: number;
+      if (atEnd) {
+        if (buffer[total - 1] !== 10) buffer[total++] = 10;
+        usable = total;
+      } else {
+        usable = buffer.lastIndexOf(10, total - 1) + 1;
+        if (usable === 0) {
+          // No newline in a full buffer: a very long line.
+          const grown = Buffer.allocUnsafe(2 * buffer.length);
+          buffer.copy(grown, 0, 0, total);
+          buffer = grown;
+          carry = total;
+          continue;
+        }
+      }
+      if (!reader.feed(buffer, 0, usable)) return reader;
+      carry = total - usable;
+      if (carry > 0) buffer.copyWithin(0, usable, total);
+      if (atEnd) break;
+    }
+    return reader;
+  } finally {
+    fs.closeSync(handle);
+  }
+}
+
+/** Reads a range; a numerical column that meets text is read again as categories. */
+export function runParseTask(task: TParseTask): TParseOutcome {
+  const plan: TFastCsvPlan = { fieldCount: task.plan.fieldCount, columns: task.plan.columns.map((column) => ({ ...column })) };
+  for (;;) {
+    const reader = readRange(task, plan);
+    const problem = reader.problem;
+    if (problem === null) return { ok: true, result: reader.finish(), plan };
+    if (problem.kind !== "text") return { ok: false, problem };
+    plan.columns[problem.column].categorical = true;
+  }
+}
+
+export function runMeasureTask(task: TMeasureTask): TMeasureOutcome {
+  try {
+    return { ok: true, feature: featureDriftPrepared(task.column, task.options) };
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The buffers a parse result can hand over without copying. */
+export function transferables(outcome: TParseOutcome): ArrayBuffer[] {
+  if (!outcome.ok) return [];
+  const buffers = new Set<ArrayBuffer>();
+  for (const column of outcome.result.columns) if (column.kind === "numerical") buffers.add(column.values.buffer as ArrayBuffer);
+  return [...buffers];
+}
