@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatCount, formatDateTime } from "@/lib/format";
 import { versionStatusLabel } from "@/lib/governance/lifecycle";
@@ -92,40 +93,28 @@ export function CommitteeHome({ data }: { data: TCommitteeHome }) {
             <p>When a data scientist asks for approval, the version appears here; you are not asked about versions you registered.</p>
           </EmptyState>
         ) : (
-          <div className="table-wrap">
-            <table className="table" aria-label="Versions awaiting your vote">
-              <thead>
-                <tr>
-                  <th scope="col">Version</th>
-                  <th scope="col">Risk tier</th>
-                  <th scope="col">Asked by</th>
-                  <th scope="col">Asked</th>
-                  <th scope="col" className="num">
-                    Approvals
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.votes.map((vote) => (
-                  <tr key={`${vote.modelSlug}/${vote.version}`}>
-                    <td>
-                      <Link href={`/models/${vote.modelSlug}/versions/${vote.version}#approval`}>
-                        Vote on {vote.modelName} {vote.version}
-                      </Link>
-                    </td>
-                    <td>
-                      <Badge tone={RISK_TONE[vote.riskTier]}>{vote.riskTier}</Badge>
-                    </td>
-                    <td>{vote.requestedByName}</td>
-                    <td>{formatDateTime(vote.requestedAt)}</td>
-                    <td className="num">
-                      {vote.approvals} of {vote.quorum}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="Versions awaiting your vote"
+            columns={["Version", "Risk tier", "Asked by", "Asked", { label: "Approvals", numeric: true }]}
+          >
+            {data.votes.map((vote) => (
+              <tr key={`${vote.modelSlug}/${vote.version}`}>
+                <td>
+                  <Link href={`/models/${vote.modelSlug}/versions/${vote.version}#approval`}>
+                    Vote on {vote.modelName} {vote.version}
+                  </Link>
+                </td>
+                <td>
+                  <Badge tone={RISK_TONE[vote.riskTier]}>{vote.riskTier}</Badge>
+                </td>
+                <td>{vote.requestedByName}</td>
+                <td>{formatDateTime(vote.requestedAt)}</td>
+                <td className="num">
+                  {vote.approvals} of {vote.quorum}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </div>
       <div className="card">
@@ -135,36 +124,24 @@ export function CommitteeHome({ data }: { data: TCommitteeHome }) {
             <p>Every model answers with its champion alone. Start a shadow or a canary from an approved version&apos;s page.</p>
           </EmptyState>
         ) : (
-          <div className="table-wrap">
-            <table className="table" aria-label="Challengers on live traffic">
-              <thead>
-                <tr>
-                  <th scope="col">Model</th>
-                  <th scope="col">Mode</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">Canary guard</th>
+          <DataTable label="Challengers on live traffic" columns={["Model", "Mode", "Since", "Canary guard"]}>
+            {data.challengers.map((challenger) => {
+              const guard = guardStatus(challenger);
+              return (
+                <tr key={challenger.modelSlug}>
+                  <td>
+                    <Link href={`/models/${challenger.modelSlug}`}>{challenger.modelName}</Link>{" "}
+                    <span className="mono">{challenger.version}</span>
+                  </td>
+                  <td>{challenger.mode === "canary" ? `canary ${challenger.canaryPercent} %` : "shadow"}</td>
+                  <td>{formatDateTime(challenger.since)}</td>
+                  <td>
+                    <Badge tone={guard.tone}>{guard.text}</Badge>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {data.challengers.map((challenger) => {
-                  const guard = guardStatus(challenger);
-                  return (
-                    <tr key={challenger.modelSlug}>
-                      <td>
-                        <Link href={`/models/${challenger.modelSlug}`}>{challenger.modelName}</Link>{" "}
-                        <span className="mono">{challenger.version}</span>
-                      </td>
-                      <td>{challenger.mode === "canary" ? `canary ${challenger.canaryPercent} %` : "shadow"}</td>
-                      <td>{formatDateTime(challenger.since)}</td>
-                      <td>
-                        <Badge tone={guard.tone}>{guard.text}</Badge>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </DataTable>
         )}
       </div>
     </Block>
@@ -193,30 +170,18 @@ export function AnalystHome({ data }: { data: TAnalystHome }) {
             </p>
           </EmptyState>
         ) : (
-          <div className="table-wrap">
-            <table className="table" aria-label="Items you hold">
-              <thead>
-                <tr>
-                  <th scope="col">Item</th>
-                  <th scope="col">Why it is here</th>
-                  <th scope="col">Due</th>
-                  <th scope="col">Your claim ends</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.claims.map((claim) => (
-                  <tr key={claim.id}>
-                    <td>
-                      <Link href={`/review/${claim.id}`}>{claim.modelName} item</Link>
-                    </td>
-                    <td>{REASON_LABELS[claim.reason] ?? claim.reason}</td>
-                    <td>{formatDateTime(claim.dueAt)}</td>
-                    <td>{formatDateTime(claim.claimExpiresAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label="Items you hold" columns={["Item", "Why it is here", "Due", "Your claim ends"]}>
+            {data.claims.map((claim) => (
+              <tr key={claim.id}>
+                <td>
+                  <Link href={`/review/${claim.id}`}>{claim.modelName} item</Link>
+                </td>
+                <td>{REASON_LABELS[claim.reason] ?? claim.reason}</td>
+                <td>{formatDateTime(claim.dueAt)}</td>
+                <td>{formatDateTime(claim.claimExpiresAt)}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </div>
     </Block>
@@ -267,34 +232,23 @@ export function ScientistHome({ data }: { data: TScientistHome }) {
             </p>
           </EmptyState>
         ) : (
-          <div className="table-wrap">
-            <table className="table" aria-label="Versions you registered">
-              <thead>
-                <tr>
-                  <th scope="col">Version</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Registered</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.versions.map((version) => (
-                  <tr key={`${version.modelSlug}/${version.version}`}>
-                    <td>
-                      <Link href={`/models/${version.modelSlug}/versions/${version.version}`}>
-                        {version.modelName} {version.version}
-                      </Link>
-                    </td>
-                    <td>
-                      <Badge tone={version.status === "validation_failed" || version.status === "rejected" ? "bad" : "neutral"}>
-                        {versionStatusLabel(version.status)}
-                      </Badge>
-                    </td>
-                    <td>{formatDateTime(version.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable label="Versions you registered" columns={["Version", "Status", "Registered"]}>
+            {data.versions.map((version) => (
+              <tr key={`${version.modelSlug}/${version.version}`}>
+                <td>
+                  <Link href={`/models/${version.modelSlug}/versions/${version.version}`}>
+                    {version.modelName} {version.version}
+                  </Link>
+                </td>
+                <td>
+                  <Badge tone={version.status === "validation_failed" || version.status === "rejected" ? "bad" : "neutral"}>
+                    {versionStatusLabel(version.status)}
+                  </Badge>
+                </td>
+                <td>{formatDateTime(version.createdAt)}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </div>
     </Block>
