@@ -78,9 +78,41 @@ describe("radixSortFloat64", () => {
     expect(Array.from(values)).toEqual(Array.from(expected));
   });
 
+  it("sorts decimal data (a few decimals, ties, negatives) by counting, and falls back where counting would lose bits", () => {
+    const { uniform } = createRandom(7);
+    for (const decimals of [0, 1, 4, 9]) {
+      const scale = 10 ** decimals;
+      // Values rounded to `decimals` places, as a CSV of measurements holds them, at most 50 000 steps apart
+      // (+ 0 turns the −0 of Math.round(−0.3) into +0: −0 takes the bit sort, tested below).
+      const width = Math.min(200 * scale, 50_000);
+      expectSameOrder(Float64Array.from({ length: 20_000 }, () => Math.round((uniform() - 0.5) * width) / scale + 0));
+      // Wider than the counts can hold (4 and 9 decimals over ±100): the bit sort.
+      expectSameOrder(Float64Array.from({ length: 20_000 }, () => Math.round((uniform() - 0.5) * 200 * scale) / scale + 0));
+    }
+    // Large integers (keys up to 2^50), and decimals too many for the counting path (10 places).
+    expectSameOrder(Float64Array.from({ length: 5_000 }, () => 2 ** 49 + Math.floor(uniform() * 4000)));
+    expectSameOrder(Float64Array.from({ length: 5_000 }, () => Math.round(uniform() * 1e10) / 1e10));
+    // A span far wider than the count: the bit sort.
+    expectSameOrder(Float64Array.from({ length: 5_000 }, () => Math.round(uniform() * 1e9) * (uniform() < 0.5 ? -1 : 1)));
+    // −0 among decimals must stay before +0; ±∞ among decimals keep their places at the ends.
+    const signedZeros = Float64Array.from({ length: 3_000 }, (_, i) =>
+      i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : Math.round(uniform() * 100) / 10,
+    );
+    expectSameOrder(signedZeros);
+    const infinite = Float64Array.from({ length: 3_000 }, (_, i) => (i === 1_500 ? -Infinity : i === 10 ? Infinity : (i % 50) / 4));
+    expectSameOrder(infinite);
+    // A value that needs a decimal more after many values did not.
+    const late = Float64Array.from({ length: 4_000 }, (_, i) => (i === 3_999 ? 0.125 : i % 31));
+    expectSameOrder(late);
+  });
+
   it("refuses NaN, large or small, leaving the array as it was", () => {
     const large = randomValues(1000, 6);
     large[700] = NaN;
+    const decimals = Float64Array.from({ length: 1000 }, (_, i) => (i === 900 ? NaN : i / 10));
+    expect(() => radixSortFloat64(decimals)).toThrow("radixSortFloat64: NaN at index 900");
+    expect(decimals[0]).toBe(0);
+    expect(decimals[899]).toBe(89.9);
     const before = Float64Array.from(large);
     expect(() => radixSortFloat64(large)).toThrow("radixSortFloat64: NaN at index 700");
     expect(Array.from(large)).toEqual(Array.from(before));

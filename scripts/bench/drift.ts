@@ -2,7 +2,7 @@
  * `npm run bench:drift`: a drift report over two CSV files of BENCH_ROWS rows (default 1 000 000)
  * × 20 features (16 numerical, 4 categorical; a few shifted), generated deterministically.
  *  1. ours: the `drift` command's fast path (scripts/cli/drift-fast.ts: byte reader and measures on
- *     worker threads, radix sort) in a child process (scripts/bench/drift-ours.ts), parse and
+ *     worker threads started from a bundle in plain node, counting or radix sort) in a child process (scripts/bench/drift-ours.ts), parse and
  *     compute timed separately, its peak RSS read from the kernel; BENCH_GENERAL=1 also times the
  *     general path (papaparse → columns → detectDrift) the same way;
  *  2. the yardstick: the same statistics in numpy/scipy (scripts/bench/drift-reference.py, run by
@@ -141,7 +141,7 @@ function runChild<T>(command: string, args: string[]): Promise<{ output: T; wall
         const missing = /ModuleNotFoundError: No module named '([^']+)'/.exec(stderr);
         resolve({
           skipped: missing
-            ? `python3 has no ${missing[1]} module`
+            ? `python3 has no ${missing[1]} module (Debian: apt-get install python3-numpy python3-scipy python3-pandas)`
             : `${path.basename(args[0] ?? command)} failed: ${stderr.trim().split("\n").pop() ?? error.message}`,
         });
         return;
@@ -222,7 +222,7 @@ async function main() {
       const { output } = result;
       const label =
         output.path === "fast"
-          ? `ours, fast path (bytes, ${output.threads} threads, radix sort)`
+          ? `ours, fast path (bytes, ${output.threads} threads, counting or radix sort)`
           : "ours, general path (papaparse → detectDrift)";
       sides.push({ label, output });
       console.log(

@@ -7,6 +7,7 @@
 // with the general reader, which also words any error.
 import fs from "node:fs";
 import os from "node:os";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { InputError, readNumber } from "@/lib/cli/csv-columns";
 import { selectDriftColumns, type TDriftSelection } from "@/lib/cli/stats-input";
@@ -19,6 +20,7 @@ import {
   type TMergedNumerical,
 } from "@/lib/stats/fast-csv";
 import { readCsvFileHeader } from "./csv-file";
+import { bundledModule } from "./drift-bundle";
 import { runMeasureTask, runParseTask, type TMeasureOutcome, type TMeasureTask, type TParseOutcome, type TParseTask } from "./drift-tasks";
 import type { TDriftOptions } from "./stats-commands";
 
@@ -61,13 +63,9 @@ export class DriftPool {
   /** `threads` worker threads (default: the available cores, at least 2 to read two files at once); 0 runs in process. */
   static async open(threads = Math.max(os.availableParallelism(), 2)): Promise<DriftPool> {
     if (threads <= 0) return new DriftPool([]);
-    const entry = new URL("./drift-worker" + (import.meta.url.endsWith(".ts") ? ".ts" : ".js"), import.meta.url).href;
-    // Under tsx the thread must register tsx itself: Node 20 does not pass loader hooks to worker threads.
-    const code = entry.endsWith(".ts")
-      ? `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`
-      : `import(${JSON.stringify(entry)})`;
+    const start = await workerStarter();
     const started = Array.from({ length: threads }, () => {
-      const worker = new Worker(code, { eval: true });
+      const worker = start();
       return new Promise<Worker>((resolve, reject) => {
         const failed = (error: unknown) => {
           worker.off("message", ready);
@@ -119,6 +117,19 @@ export class DriftPool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
+}
+
+/** How to start one drift thread: the compiled worker, else the TypeScript one bundled for plain node, else through tsx. */
+async function workerStarter(): Promise<() => Worker> {
+  const typescript = import.meta.url.endsWith(".ts");
+  const entry = new URL("./drift-worker" + (typescript ? ".ts" : ".js"), import.meta.url);
+  // Plain node in the thread: without execArgv: [] it would inherit the parent's --import tsx and load tsx again.
+  if (!typescript) return () => new Worker(entry, { execArgv: [] });
+  const bundle = await bundledModule(fileURLToPath(entry));
+  if (bundle !== null) return () => new Worker(bundle, { execArgv: [] });
+  // Node 20 does not pass loader hooks to worker threads: each thread registers tsx itself (slow: about 1.5 s each).
+  const code = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
+  return () => new Worker(code, { eval: true });
 }
 
 type TFileLayout = {
