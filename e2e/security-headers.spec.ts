@@ -50,6 +50,34 @@ test("the policy blocks nothing of the app's own: no CSP violation while the con
   expect(violations).toEqual([]);
 });
 
+test("scripts run by this response's nonce only: each page has its own, and a script injected into the page does not run", async ({
+  page,
+}) => {
+  const first = await page.goto("/signin");
+  const nonceOf = (policy: string | undefined) => /'nonce-([^']+)'/.exec(policy ?? "")?.[1];
+  const nonce = nonceOf(first!.headers()["content-security-policy"]);
+  expect(nonce).toBeTruthy();
+  // Next.js put the nonce on its own script tags (that they run is the next test's: no violation while the console navigates).
+  const scriptNonces = await page.locator("script").evaluateAll((scripts) => scripts.map((script) => (script as HTMLScriptElement).nonce));
+  expect(scriptNonces.length).toBeGreaterThan(0);
+  expect(new Set(scriptNonces)).toEqual(new Set([nonce]));
+  const second = await page.goto("/signin");
+  expect(nonceOf(second!.headers()["content-security-policy"])).not.toBe(nonce);
+
+  // An inline script without the nonce, as an injection would write it, is refused by the browser.
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" && message.text().includes("Content Security Policy")) violations.push(message.text());
+  });
+  await page.evaluate(() => {
+    const script = document.createElement("script");
+    script.textContent = "window.__injected = true";
+    document.body.append(script);
+  });
+  expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
+  await expect.poll(() => violations.length).toBeGreaterThan(0);
+});
+
 test("a page on another port cannot create a model with the user's session; the app's own page can", async ({ page, sql, baseURL }) => {
   await signInAs(page, "scientist");
   const app = new URL(baseURL!).origin;

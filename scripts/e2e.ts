@@ -1,6 +1,6 @@
 /**
  * `npm run test:e2e`: a fresh database (DATABASE_URL's server or the embedded one), the demo
- * seed, a production build, the worker and `next start` on test ports, then Playwright in
+ * seed, a production build, the worker and the web server (scripts/web-server.ts) on test ports, then Playwright in
  * Debian's Chromium. Everything it started is stopped and the database dropped at the end.
  */
 import path from "node:path";
@@ -38,7 +38,14 @@ async function main(): Promise<number> {
       MONITOR_INTERVAL_MS: "3000",
     };
     children.push(startProcess({ name: "worker", command: process.execPath, args: ["--import", "tsx", "workers/index.ts"], env }));
-    children.push(startProcess({ name: "web", command: path.resolve("node_modules/.bin/next"), args: ["start", "-p", String(port)], env }));
+    children.push(
+      startProcess({
+        name: "web",
+        command: process.execPath,
+        args: ["--import", "tsx", "scripts/web-server.ts", "--port", String(port), "--host", "127.0.0.1"],
+        env,
+      }),
+    );
     await waitForHttp(`${baseUrl}/signin`, 60_000);
     await waitForHttp(`http://127.0.0.1:${workerPort}/health`, 30_000);
 

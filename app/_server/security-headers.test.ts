@@ -4,7 +4,7 @@
  * or a source that misses some paths fails here rather than in a browser.
  */
 import path from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { NextConfig } from "next";
 import loadCustomRoutes from "next/dist/lib/load-custom-routes";
 import { buildCustomRoute } from "next/dist/lib/build-custom-route";
@@ -15,21 +15,6 @@ async function headersFor(urlPath: string): Promise<Record<string, string>> {
   const matching = headers.map((route) => buildCustomRoute("header", route)).filter((route) => new RegExp(route.regex).test(urlPath));
   return Object.fromEntries(matching.flatMap((route) => route.headers.map((header) => [header.key.toLowerCase(), header.value])));
 }
-
-/** A CSP's directives by name: "a b; c d" → { a: ["b"], c: ["d"] }. */
-function directives(policy: string): Record<string, string[]> {
-  return Object.fromEntries(
-    policy
-      .split(";")
-      .map((directive) => directive.trim().split(/\s+/))
-      .filter((words) => words[0])
-      .map(([name, ...values]) => [name, values]),
-  );
-}
-
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
 
 describe("next.config.js headers", () => {
   it.each(["/", "/models/credit-default/versions/1.0.0", "/api/v1/models", "/signin", "/_next/static/chunks/main.js"])(
@@ -42,24 +27,8 @@ describe("next.config.js headers", () => {
         "referrer-policy": "strict-origin-when-cross-origin",
         "permissions-policy": expect.stringContaining("camera=()"),
       });
-      expect(directives(headers["content-security-policy"])).toMatchObject({
-        "default-src": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-      });
+      // The CSP carries a nonce per response, so scripts/web-server.ts sets it (lib/content-security-policy.test.ts).
+      expect(headers["content-security-policy"]).toBeUndefined();
     },
   );
-
-  it("lets scripts come only from this origin, and evaluated only in development", async () => {
-    vi.stubEnv("NODE_ENV", "production");
-    expect(directives((await headersFor("/"))["content-security-policy"])["script-src"]).toEqual(["'self'", "'unsafe-inline'"]);
-    vi.stubEnv("NODE_ENV", "development");
-    expect(directives((await headersFor("/"))["content-security-policy"])["script-src"]).toEqual([
-      "'self'",
-      "'unsafe-inline'",
-      "'unsafe-eval'",
-    ]);
-  });
 });
