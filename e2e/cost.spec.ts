@@ -275,6 +275,24 @@ test("a canary with business values shows its A/B panel, and the abtest CLI agre
     await expect(panel.getByTestId("ab-fixed")).toContainText(`p = ${p(cli.pValue)}`);
     await expect(panel.getByRole("status", { name: "Sample still needed" })).toContainText("values per arm");
     console.log(`A/B example: ${stdout.trim()}`);
+
+    // The canary guard judges the same rows on its next pass (the worker's interval): its verdict follows the
+    // CLI's always-valid p-value, it is recorded, and the deployment is not moved by it.
+    const expected = cli.alwaysValidPValue >= 0.05 ? "Keep collecting" : cli.difference < 0 ? "Hold" : "Recommend promotion";
+    const guard = panel.getByRole("status", { name: "Canary guard on the business value" });
+    await expect(async () => {
+      await page.reload();
+      await expect(guard).toContainText(`Canary guard: ${expected}`, { timeout: 1_000 });
+    }).toPass({ timeout: 90_000 });
+    const [verdict] =
+      await sql`select verdict, control_n, treatment_n from canary_business_verdicts where model_id = ${deployment.model_id}`;
+    expect(verdict).toMatchObject({ control_n: cli.arms[0].n, treatment_n: cli.arms[1].n });
+    const [after] = await sql`select mode, challenger_version_id, canary_percent from deployments where model_id = ${deployment.model_id}`;
+    expect(after).toEqual({ mode: "canary", challenger_version_id: challenger.id, canary_percent: 50 });
+    await page.setViewportSize({ width: 1440, height: 1200 });
+    await panel.screenshot({ path: path.join(os.tmpdir(), "oversight-ab-guard-1440.png") });
+    await page.setViewportSize({ width: 390, height: 1200 });
+    await panel.screenshot({ path: path.join(os.tmpdir(), "oversight-ab-guard-390.png") });
   } finally {
     await sql`update deployments set challenger_version_id = ${deployment.challenger_version_id}, mode = ${deployment.mode}, canary_percent = ${deployment.canary_percent}, revision = revision + 1
       where model_id = ${deployment.model_id}`;

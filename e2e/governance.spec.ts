@@ -118,7 +118,11 @@ test("the governed life of a version: gates, four-eyes approval, shadow, canary,
   // The committee deploys it step by step.
   await signInAs(page, "committee");
   await page.goto("/models/credit-default");
-  const championBefore = (await sql`select v.version from deployments d join model_versions v on v.id = d.champion_version_id`)[0].version;
+  // The credit model's champion: the demo portfolio has other models with champions of their own.
+  const championBefore = (
+    await sql`select v.version from deployments d join model_versions v on v.id = d.champion_version_id
+      join models m on m.id = d.model_id where m.slug = 'credit-default'`
+  )[0].version;
   await act(page, version, "Start shadow");
   await expect(page.getByRole("region", { name: "Deployment" })).toContainText("shadow");
   await act(page, version, "Start canary", { percent: 10 });

@@ -58,6 +58,9 @@ async function simulate(seed: number) {
       "--import",
       "tsx",
       "scripts/simulate.ts",
+      // The drift episode is the credit model's; the simulator's default spreads traffic over the whole portfolio.
+      "--model",
+      "credit-default",
       "--url",
       process.env.E2E_WORKER_URL!,
       "--api-key",

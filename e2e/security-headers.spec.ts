@@ -64,18 +64,20 @@ test("scripts run by this response's nonce only: each page has its own, and a sc
   const second = await page.goto("/signin");
   expect(nonceOf(second!.headers()["content-security-policy"])).not.toBe(nonce);
 
-  // An inline script without the nonce, as an injection would write it, is refused by the browser.
+  // An inline script without the nonce, as a stored injection would put it into the page's HTML, is refused by the browser
+  // (the response is the server's own, headers and all, with the script added to its body).
   const violations: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error" && message.text().includes("Content Security Policy")) violations.push(message.text());
   });
-  await page.evaluate(() => {
-    const script = document.createElement("script");
-    script.textContent = "window.__injected = true";
-    document.body.append(script);
+  await page.route("**/signin", async (route) => {
+    const response = await route.fetch();
+    const html = await response.text();
+    await route.fulfill({ response, body: html.replace("</body>", "<script>window.__injected = true</script></body>") });
   });
-  expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
+  await page.goto("/signin");
   await expect.poll(() => violations.length).toBeGreaterThan(0);
+  expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
 });
 
 test("a page on another port cannot create a model with the user's session; the app's own page can", async ({ page, sql, baseURL }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideOidcSignIn } from "./oidc-identity";
+import { decideOidcSignIn, mergeOidcClaims, needsUserinfo } from "./oidc-identity";
 
 const user = (id: string, overrides: Partial<{ disabled: boolean; hasIdentity: boolean }> = {}) => ({
   id,
@@ -49,5 +49,33 @@ describe("decideOidcSignIn", () => {
       reason: "disabled",
       userId: "u",
     });
+  });
+});
+
+// OpenID Connect Core 1.0, sections 5.3.2 (userinfo's sub must equal the ID token's) and 5.4 (email, profile scopes).
+describe("mergeOidcClaims", () => {
+  const idToken = { sub: "s1", iss: "https://idp.test" };
+
+  it("asks userinfo only when the ID token lacks the email or the name", () => {
+    expect(needsUserinfo(idToken)).toBe(true);
+    expect(needsUserinfo({ ...idToken, email: "a@b.test" })).toBe(true);
+    expect(needsUserinfo({ ...idToken, email: "a@b.test", name: "A" })).toBe(false);
+  });
+
+  it("takes what the ID token lacks from userinfo, the email with its own verified flag", () => {
+    const userinfo = { sub: "s1", email: "a@b.test", email_verified: true, name: "A" };
+    expect(mergeOidcClaims(idToken, userinfo)).toEqual({ ...idToken, email: "a@b.test", email_verified: true, name: "A" });
+    // The ID token's email wins, and keeps its own (absent) verified flag rather than borrowing userinfo's.
+    expect(mergeOidcClaims({ ...idToken, email: "x@b.test" }, userinfo)).toEqual({
+      ...idToken,
+      email: "x@b.test",
+      email_verified: undefined,
+      name: "A",
+    });
+    expect(mergeOidcClaims(idToken, null)).toEqual(idToken);
+  });
+
+  it("refuses a userinfo response for another subject", () => {
+    expect(() => mergeOidcClaims(idToken, { sub: "s2", email: "admin@b.test", email_verified: true })).toThrow(/another subject/);
   });
 });

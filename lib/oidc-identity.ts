@@ -33,3 +33,26 @@ export function decideOidcSignIn(input: {
   if (!input.emailVerified) return { kind: "refuse", reason: "email_unverified", userId: byEmail.id };
   return { kind: "link", userId: byEmail.id };
 }
+
+/** The claims Oversight reads from a provider: the ID token's, or the userinfo response's. */
+export type TOidcClaims = { sub: string; iss?: string; email?: string; email_verified?: unknown; name?: string };
+
+/** Whether the ID token leaves out what a sign-in needs, so the userinfo endpoint must be asked (OpenID Connect Core 5.4, 5.3). */
+export function needsUserinfo(idToken: TOidcClaims): boolean {
+  return !idToken.email || !idToken.name;
+}
+
+/**
+ * The claims of a sign-in: the ID token's, with what it lacks read from userinfo (OpenID Connect
+ * Core 5.3.2: a userinfo response whose `sub` differs from the ID token's must not be used). An
+ * email and its `email_verified` always come from the same source, so a verified flag cannot be
+ * borrowed from another address.
+ */
+export function mergeOidcClaims(idToken: TOidcClaims, userinfo: TOidcClaims | null): TOidcClaims {
+  if (!userinfo) return idToken;
+  if (userinfo.sub !== idToken.sub) throw new Error("The userinfo response is for another subject than the ID token.");
+  const email = idToken.email
+    ? { email: idToken.email, email_verified: idToken.email_verified }
+    : { email: userinfo.email, email_verified: userinfo.email_verified };
+  return { ...idToken, ...email, name: idToken.name || userinfo.name };
+}

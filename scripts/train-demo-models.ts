@@ -1,12 +1,15 @@
 /**
- * `npm run models:train`: regenerates the demo data and the two credit-default model versions
- * in scripts/demo/ (ONNX files, schema, manifest, reference CSV). Deterministic: a rerun writes
- * the same bytes, which the seed checks through the manifest's sha256.
+ * `npm run models:train`: regenerates the demo portfolio in scripts/demo/: the two credit-default
+ * versions (manifest.json, credit-default.schema.json, data/credit-reference.csv) and the
+ * card-fraud and subscription-churn versions (<slug>.manifest.json, <slug>.schema.json,
+ * data/<slug>-reference.csv), ONNX files and cards. Deterministic: a rerun writes the same bytes,
+ * which the seed checks through each manifest's sha256.
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Papa from "papaparse";
+import { CHURN_COLUMNS, CHURN_MODEL_INPUTS, churnTensorRow, generateSubscribers } from "@/lib/demo/churn-data";
 import {
   CREDIT_COLUMNS,
   CREDIT_MODEL_INPUTS,
@@ -14,6 +17,7 @@ import {
   toTensorRow,
   type TCreditApplication,
 } from "@/lib/demo/credit-data";
+import { FRAUD_COLUMNS, FRAUD_MODEL_INPUTS, fraudTensorRow, generateCardTransactions } from "@/lib/demo/fraud-data";
 import { predictProbability, trainLogisticRegression } from "@/lib/ml/logistic-regression";
 import { writeLogisticRegressionOnnx } from "@/lib/onnx/write-model";
 import { computePerformance } from "@/lib/stats/performance";
@@ -49,7 +53,7 @@ const FEATURE_DOCS: Record<string, { description: string; min: number; max: numb
   open_credit_lines: { description: "Open credit lines", min: 0, max: 100 },
 };
 
-function main() {
+function trainCreditDefault() {
   const training = generateCreditApplications({ count: 24_000, seed: TRAIN_SEED });
   const reference = generateCreditApplications({ count: 2_000, seed: REFERENCE_SEED });
   const referenceRows = reference.map(toTensorRow);
@@ -180,4 +184,270 @@ function main() {
     console.log(`${entry.version}  sha256 ${entry.sha256.slice(0, 16)}  ${JSON.stringify(entry.offlineMetrics)}`);
 }
 
-main();
+type TFeatureDoc = { name: string; description: string } & (
+  { type: "numeric"; min: number; max: number } | { type: "boolean" } | { type: "categorical"; allowedValues: string[] }
+);
+
+/** What one portfolio model needs to be trained, documented and shipped; the rows come from its generator in lib/demo/. */
+type TPortfolioSpec<TRow extends Record<string, unknown>> = {
+  slug: string;
+  datasetName: string;
+  generatorFile: string;
+  generate: (count: number, seed: number) => TRow[];
+  columns: Array<keyof TRow>;
+  modelInputs: readonly string[];
+  tensorRow: (row: TRow) => number[];
+  labelColumn: keyof TRow & string;
+  positiveLabel: string;
+  negativeLabel: string;
+  threshold: number;
+  features: TFeatureDoc[];
+  versions: Array<{
+    version: string;
+    rows: number;
+    logRatio?: [numerator: string, denominator: string];
+    window: [string, string];
+    limitations: string;
+  }>;
+  card: { intendedUse: string; outOfScopeUses: string; ethicalConsiderations: string; caveatsAndRecommendations: string };
+};
+
+function trainPortfolioModel<TRow extends Record<string, unknown>>(
+  spec: TPortfolioSpec<TRow>,
+  seeds: { train: number; reference: number },
+) {
+  const largest = Math.max(...spec.versions.map((version) => version.rows));
+  const training = spec.generate(largest, seeds.train);
+  const reference = spec.generate(2_000, seeds.reference);
+  const csv = (rows: TRow[]) =>
+    `${spec.columns.join(",")}\n${Papa.unparse(
+      rows.map((row) => spec.columns.map((column) => row[column])),
+      { header: false, newline: "\n" },
+    )}\n`;
+  const labelOf = (row: TRow) => Number(row[spec.labelColumn]);
+  const referenceRows = reference.map(spec.tensorRow);
+  const manifest = spec.versions.map((version) => {
+    const subset = training.slice(0, version.rows);
+    const ratio = version.logRatio && {
+      numeratorIndex: spec.modelInputs.indexOf(version.logRatio[0]),
+      denominatorIndex: spec.modelInputs.indexOf(version.logRatio[1]),
+    };
+    const expand = (rows: number[][]) =>
+      ratio ? rows.map((row) => [...row, Math.log(row[ratio.numeratorIndex] / row[ratio.denominatorIndex])]) : rows;
+    const model = trainLogisticRegression({ rows: expand(subset.map(spec.tensorRow)), labels: subset.map(labelOf), c: C });
+    const onnx = writeLogisticRegressionOnnx({
+      width: spec.modelInputs.length,
+      means: model.means,
+      stds: model.stds,
+      weights: model.weights,
+      bias: model.bias,
+      logRatio: ratio || undefined,
+      metadata: { model: spec.slug, version: version.version, feature_order: spec.modelInputs.join(",") },
+    });
+    const onnxFile = `${spec.slug}-${version.version}.onnx`;
+    fs.writeFileSync(path.join(OUT, "models", onnxFile), onnx);
+    const scores = predictProbability(model, expand(referenceRows));
+    const metrics = computePerformance({ labels: reference.map(labelOf), scores, threshold: spec.threshold });
+    const round = (value: number | null) => (value === null ? null : Number(value.toFixed(4)));
+    return {
+      version: version.version,
+      onnxFile,
+      sha256: sha256(onnx),
+      model: { means: model.means, stds: model.stds, weights: model.weights, bias: model.bias, logRatio: version.logRatio ?? null },
+      trainingData: {
+        datasetName: spec.datasetName,
+        sha256: sha256(csv(subset)),
+        rowCount: version.rows,
+        timeRangeStart: version.window[0],
+        timeRangeEnd: version.window[1],
+        source: `synthetic generator ${spec.generatorFile}, seed ${seeds.train}, first ${version.rows} rows`,
+      },
+      hyperparameters: {
+        algorithm: "logistic regression (Newton / IRLS)",
+        penalty: "l2",
+        C,
+        standardise: true,
+        features: spec.modelInputs.length + (ratio ? 1 : 0),
+        newtonIterations: model.iterations,
+      },
+      offlineMetrics: Object.fromEntries(Object.entries(metrics).map(([key, value]) => [key, round(value)])),
+      card: { ...spec.card, limitations: version.limitations },
+    };
+  });
+  const schema = {
+    inputSchema: {
+      features: spec.features.map((feature) => ({
+        ...feature,
+        sensitive: !spec.modelInputs.includes(feature.name),
+        modelInput: spec.modelInputs.includes(feature.name),
+      })),
+    },
+    outputSchema: {
+      probabilityOutput: "probability",
+      positiveLabel: spec.positiveLabel,
+      negativeLabel: spec.negativeLabel,
+      threshold: spec.threshold,
+      labelColumn: spec.labelColumn,
+    },
+  };
+  fs.writeFileSync(path.join(OUT, `${spec.slug}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
+  for (const entry of manifest) {
+    const cardFile = {
+      card: entry.card,
+      trainingData: entry.trainingData,
+      hyperparameters: entry.hyperparameters,
+      offlineMetrics: entry.offlineMetrics,
+    };
+    fs.writeFileSync(path.join(OUT, "models", `${spec.slug}-${entry.version}.card.json`), `${JSON.stringify(cardFile, null, 2)}\n`);
+  }
+  fs.writeFileSync(path.join(OUT, "models", `${spec.slug}.manifest.json`), `${JSON.stringify({ versions: manifest }, null, 2)}\n`);
+  fs.writeFileSync(path.join(OUT, "data", `${spec.slug}-reference.csv`), csv(reference));
+  const baseRate = training.reduce((sum, row) => sum + labelOf(row), 0) / training.length;
+  console.log(`${spec.slug}: training rows ${training.length}, positive rate ${(baseRate * 100).toFixed(2)} %`);
+  for (const entry of manifest)
+    console.log(`  ${entry.version}  sha256 ${entry.sha256.slice(0, 16)}  ${JSON.stringify(entry.offlineMetrics)}`);
+}
+
+const AGE_BAND = (description: string): TFeatureDoc => ({
+  name: "age_band",
+  type: "categorical",
+  description,
+  allowedValues: ["under_25", "25_39", "40_59", "60_plus"],
+});
+
+trainCreditDefault();
+trainPortfolioModel(
+  {
+    slug: "card-fraud",
+    datasetName: "Synthetic card transactions",
+    generatorFile: "lib/demo/fraud-data.ts",
+    generate: (count, seed) => generateCardTransactions({ count, seed }),
+    columns: FRAUD_COLUMNS,
+    modelInputs: FRAUD_MODEL_INPUTS,
+    tensorRow: fraudTensorRow,
+    labelColumn: "is_fraud",
+    positiveLabel: "fraud",
+    negativeLabel: "legitimate",
+    // Rare positives: a block at p ≥ 0.1 catches most fraud for a small share of false alarms.
+    threshold: 0.1,
+    features: [
+      { name: "amount_usd", type: "numeric", description: "Transaction amount in US dollars", min: 0, max: 100_000 },
+      {
+        name: "customer_avg_amount_usd",
+        type: "numeric",
+        description: "The cardholder's average transaction over 90 days, USD",
+        min: 0,
+        max: 100_000,
+      },
+      { name: "merchant_category_risk", type: "numeric", description: "Fraud risk score of the merchant category (0–1)", min: 0, max: 1 },
+      {
+        name: "distance_from_home_km",
+        type: "numeric",
+        description: "Distance between the merchant and the cardholder's home, km",
+        min: 0,
+        max: 40_000,
+      },
+      { name: "hour_of_day", type: "numeric", description: "Local hour of the transaction (0–23)", min: 0, max: 23 },
+      { name: "card_present", type: "boolean", description: "The card was read by a terminal (chip or contactless)" },
+      {
+        name: "transactions_24h",
+        type: "numeric",
+        description: "Transactions on the card in the last 24 hours, this one included",
+        min: 1,
+        max: 500,
+      },
+      { name: "new_merchant", type: "boolean", description: "First transaction of this card at this merchant" },
+      AGE_BAND("Cardholder's age band, for fairness monitoring only"),
+    ],
+    versions: [
+      {
+        version: "1.0.0",
+        rows: 20_000,
+        window: ["2025-01-01", "2025-03-31"],
+        limitations:
+          "Linear in the raw features; trained on a quarter of synthetic data with about 200 frauds. Retired: 1.1.0 catches more fraud.",
+      },
+      {
+        version: "1.1.0",
+        rows: 60_000,
+        window: ["2025-01-01", "2025-09-30"],
+        limitations: "Linear in the standardised features; an amount is judged in dollars, not against the cardholder's usual spend.",
+      },
+      {
+        version: "1.2.0",
+        rows: 60_000,
+        logRatio: ["amount_usd", "customer_avg_amount_usd"],
+        window: ["2025-01-01", "2025-09-30"],
+        limitations:
+          "Adds the log ratio of the amount to the cardholder's usual amount. Linear; trained on synthetic data that mimics, but is not, a card issuer's book.",
+      },
+    ],
+    card: {
+      intendedUse:
+        "Score each card authorisation for the probability of fraud, to block or step up (one-time code) the riskiest and send borderline ones to the fraud desk.",
+      outOfScopeUses:
+        "Account-takeover detection, merchant fraud, anti-money-laundering, credit decisions, and any use that identifies or profiles a person.",
+      ethicalConsiderations:
+        "Age band is not a model input; false declines fall on legitimate cardholders, so their rate is monitored per age band and a disparate impact below 0.8 blocks approval.",
+      caveatsAndRecommendations:
+        "Block at p(fraud) ≥ 0.1; route predictions with confidence below 60 % and amounts of $2,000 or more to the fraud desk. Chargebacks arrive days later, so realised performance lags.",
+    },
+  },
+  { train: 20_240_602, reference: 20_250_302 },
+);
+trainPortfolioModel(
+  {
+    slug: "subscription-churn",
+    datasetName: "Synthetic subscribers at renewal",
+    generatorFile: "lib/demo/churn-data.ts",
+    generate: (count, seed) => generateSubscribers({ count, seed }),
+    columns: CHURN_COLUMNS,
+    modelInputs: CHURN_MODEL_INPUTS,
+    tensorRow: churnTensorRow,
+    labelColumn: "churned",
+    positiveLabel: "churn",
+    negativeLabel: "stay",
+    threshold: 0.35,
+    features: [
+      { name: "tenure_months", type: "numeric", description: "Months since the subscription started", min: 0, max: 240 },
+      { name: "monthly_charges_usd", type: "numeric", description: "Current monthly charge in US dollars", min: 0, max: 1_000 },
+      { name: "annual_contract", type: "boolean", description: "On an annual (not month-to-month) contract" },
+      { name: "support_tickets_90d", type: "numeric", description: "Support tickets opened in the last 90 days", min: 0, max: 100 },
+      {
+        name: "usage_trend",
+        type: "numeric",
+        description: "Relative change in usage, last 3 months against the 3 before (−1 to 1)",
+        min: -1,
+        max: 1,
+      },
+      { name: "days_since_last_login", type: "numeric", description: "Days since the subscriber last signed in", min: 0, max: 3_650 },
+      { name: "payment_failures_6m", type: "numeric", description: "Failed payments in the last 6 months", min: 0, max: 50 },
+      AGE_BAND("Subscriber's age band, for fairness monitoring only"),
+    ],
+    versions: [
+      {
+        version: "1.0.0",
+        rows: 8_000,
+        window: ["2025-01-01", "2025-04-30"],
+        limitations: "Linear in the standardised features; trained on four months of synthetic renewals.",
+      },
+      {
+        version: "1.1.0",
+        rows: 24_000,
+        window: ["2025-01-01", "2025-10-31"],
+        limitations:
+          "Linear in the standardised features; trained on ten months of synthetic renewals that mimic, but are not, a subscription business.",
+      },
+    ],
+    card: {
+      intendedUse:
+        "Estimate the probability that a subscriber cancels within a month of renewal, to choose who receives a retention offer.",
+      outOfScopeUses: "Pricing, credit or collections decisions, and any decision that withholds service from a subscriber.",
+      ethicalConsiderations:
+        "Age band is not a model input, but tenure correlates with age, so offers can reach age bands unevenly; offer rates per band are monitored.",
+      caveatsAndRecommendations:
+        "Offer at p(churn) ≥ 0.35. Outcomes are known a billing cycle later (demo: three days). Retrain when usage patterns shift.",
+    },
+  },
+  { train: 20_240_603, reference: 20_250_303 },
+);

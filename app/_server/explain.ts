@@ -5,10 +5,19 @@ import type { TDb } from "@/db/connection";
 import { getExplainableVersion } from "@/db/queries/explanations";
 import { listSimilarDecidedItems } from "@/db/queries/review";
 import { getArtifactContent } from "@/db/queries/serving";
-import { distanceScale, selectBackgroundRows } from "@/lib/explain/reference";
+import { distanceScale, indexedCoalitionValues, selectBackgroundInputRows, selectBackgroundRows } from "@/lib/explain/reference";
 import { explainWithShapley, type TBatchPredictor, type TShapleyExplanation } from "@/lib/explain/shapley";
 import { classifierFetchesOrThrow, readBinaryClassifierOutputs } from "@/lib/onnx/model-output";
-import { classifierOutputOf, modelInputFeatures, ZInputSchema, ZOutputSchema, type TClassifierOutputOf } from "@/lib/registry";
+import { buildFeeds, resolveFeedSpecs, type TFeedSpec } from "@/lib/onnx/model-inputs";
+import {
+  classifierOutputOf,
+  modelInputFeatures,
+  modelInputSpecs,
+  ZInputSchema,
+  ZOutputSchema,
+  type TClassifierOutputOf,
+  type TInputRow,
+} from "@/lib/registry";
 import type { TItemExplanation, TReviewItemDetail, TSimilarCases } from "@/lib/types/review";
 import { logger } from "./logger";
 
@@ -70,25 +79,82 @@ function onnxPredictor(session: InferenceSession, { probabilityOutput, positiveI
   };
 }
 
+/** A predictor over index rows (lib/explain/reference indexedCoalitionValues) that feeds every ONNX input of its own type. */
+function typedOnnxPredictor(
+  session: InferenceSession,
+  { probabilityOutput, positiveIndex }: TClassifierOutputOf,
+  specs: TFeedSpec[],
+  decode: (indexes: Float32Array, rowCount: number) => TInputRow[],
+): TBatchPredictor {
+  const fetches = classifierFetchesOrThrow(session.outputMetadata, probabilityOutput);
+  return async (rows, rowCount) => {
+    const feeds = buildFeeds(specs, decode(rows, rowCount)).map(
+      (feed) => [feed.name, new Tensor(feed.type, feed.data, feed.dims)] as const,
+    );
+    const outputs = await session.run(Object.fromEntries(feeds), fetches);
+    return readBinaryClassifierOutputs({ outputs, rowCount, probabilityOutput, positiveIndex }).probabilities;
+  };
+}
+
 /**
  * Shapley contributions of one model-input row of a version, computed with the version's own
- * ONNX model over up to 100 of its reference rows as background. Throws when the version has no
- * reference data or its artifact cannot be loaded.
+ * ONNX model over up to 100 of its reference rows as background. `features` is the row as the
+ * features column stores it; `inputRow`, when given, the exact values the model took (category
+ * strings, doubles, int64), else categories are read back from their index. Throws when the
+ * version has no reference data or its artifact cannot be loaded.
  */
-export async function explainPrediction(db: TDb, input: { versionId: string; features: number[] }): Promise<TShapleyExplanation> {
+export async function explainPrediction(
+  db: TDb,
+  input: { versionId: string; features: number[]; inputRow?: TInputRow },
+): Promise<TShapleyExplanation> {
   const version = await getExplainableVersion(db, input.versionId);
   if (!version) throw new Error(`model version ${input.versionId} does not exist`);
-  const inputs = modelInputFeatures(ZInputSchema.parse(version.inputSchema)).map((feature) => feature.name);
+  const inputSchema = ZInputSchema.parse(version.inputSchema);
+  const inputFeatures = modelInputFeatures(inputSchema);
+  const inputs = inputFeatures.map((feature) => feature.name);
   const outputSchema = ZOutputSchema.parse(version.outputSchema);
-  const background = selectBackgroundRows(version.referenceColumns ?? {}, inputs, BACKGROUND_ROWS);
+  const declared = modelInputSpecs(inputSchema);
+  if (declared.length === 1 && declared[0].name === null && declared[0].type === "float32") {
+    const background = selectBackgroundRows(version.referenceColumns ?? {}, inputs, BACKGROUND_ROWS);
+    if (!background) throw new MissingReferenceError();
+    const session = await sessionFor(db, version.artifactSha256);
+    return explainWithShapley({
+      features: inputs,
+      x: input.features,
+      background,
+      predict: onnxPredictor(session, classifierOutputOf(outputSchema)),
+    });
+  }
+  // Several inputs or other element types: Shapley runs on indexes into each feature's values.
+  const background = selectBackgroundInputRows(
+    version.referenceColumns ?? {},
+    inputFeatures.map((feature) => ({ name: feature.name, text: feature.tensorType === "string" })),
+    BACKGROUND_ROWS,
+  );
   if (!background) throw new MissingReferenceError();
+  const x: TInputRow =
+    input.inputRow ??
+    inputFeatures.map((feature, column) =>
+      feature.tensorType === "string" ? (feature.allowedValues?.[input.features[column]] ?? "") : input.features[column],
+    );
   const session = await sessionFor(db, version.artifactSha256);
-  return explainWithShapley({
+  const feeds = resolveFeedSpecs(session.inputMetadata, declared);
+  if (!feeds.ok) throw new Error(feeds.problems.map((problem) => problem.message).join("; "));
+  const indexed = indexedCoalitionValues(x, background);
+  const explanation = await explainWithShapley({
     features: inputs,
-    x: input.features,
-    background,
-    predict: onnxPredictor(session, classifierOutputOf(outputSchema)),
+    x: indexed.x,
+    background: indexed.background,
+    predict: typedOnnxPredictor(session, classifierOutputOf(outputSchema), feeds.specs, indexed.decode),
   });
+  // The values shown beside the bars: numbers as given, a category as the features column stores it (its index).
+  return {
+    ...explanation,
+    contributions: explanation.contributions.map((contribution, column) => ({
+      ...contribution,
+      value: typeof x[column] === "number" ? (x[column] as number) : input.features[column],
+    })),
+  };
 }
 
 class MissingReferenceError extends Error {
@@ -101,10 +167,19 @@ class MissingReferenceError extends Error {
 export async function explainReviewItem(db: TDb, item: TReviewItemDetail): Promise<TItemExplanation> {
   if (item.role === "fallback" || !item.modelVersionId)
     return { ok: false, message: "The rule-based fallback answered this prediction: there is no model output to explain." };
-  const features = item.features.map((feature) => feature.value);
-  if (features.some((value) => value === null)) return { ok: false, message: "The recorded inputs do not match the version's schema." };
+  const inputRow = item.features.map((feature) => feature.value);
+  if (inputRow.some((value) => value === null)) return { ok: false, message: "The recorded inputs do not match the version's schema." };
+  // The features column's encoding, for the bars' values: a category string by its position among the inputs' recorded codes.
+  const features = item.features.map((feature) => (typeof feature.value === "number" ? feature.value : (feature.code ?? -1)));
   try {
-    return { ok: true, explanation: await explainPrediction(db, { versionId: item.modelVersionId, features: features as number[] }) };
+    const valueLabels = Object.fromEntries(
+      item.features.flatMap((feature) => (typeof feature.value === "string" ? [[feature.name, feature.value]] : [])),
+    );
+    return {
+      ok: true,
+      explanation: await explainPrediction(db, { versionId: item.modelVersionId, features, inputRow: inputRow as TInputRow }),
+      ...(Object.keys(valueLabels).length > 0 ? { valueLabels } : {}),
+    };
   } catch (error) {
     if (error instanceof MissingReferenceError) return { ok: false, message: error.message };
     const reference = randomUUID().slice(0, 8);
@@ -117,6 +192,8 @@ export async function explainReviewItem(db: TDb, item: TReviewItemDetail): Promi
 export async function findSimilarCases(db: TDb, item: TReviewItemDetail): Promise<TSimilarCases> {
   if (!item.modelVersionId)
     return { ok: false, message: "The rule-based fallback answered this prediction, so there is no model version to compare within." };
+  if (item.features.some((feature) => typeof feature.value === "string"))
+    return { ok: false, message: "Similar cases are found by distance over numeric inputs; this model also takes categories." };
   if (item.features.some((feature) => feature.value === null || !feature.reference)) {
     return { ok: false, message: "This version has no reference data to standardize the inputs with." };
   }

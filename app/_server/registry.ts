@@ -21,15 +21,18 @@ import {
   checkLabelOutput,
   positiveIndexOf,
   resolveClassLabels,
-  modelInputFeatures,
+  modelInputSpecs,
   parseReferenceRecords,
   semverParts,
   syntheticSmokeRows,
   ZRegisterVersionInput,
+  type TInputRow,
   type TInputSchema,
   type TOutputSchema,
 } from "@/lib/registry";
+import { buildFeeds, resolveFeedSpecs } from "@/lib/onnx/model-inputs";
 import { formatMiB } from "@/lib/validation/edge";
+import { withModelCardToolkitCard } from "@/lib/model-card/from-mct";
 import type { TApiPrincipal } from "./api";
 import { ApiError, zodIssues } from "./api-errors";
 import { appEnv } from "./env";
@@ -49,8 +52,9 @@ const refuse = (status: number, failure: TCheckFailure) =>
 const CHECKED_ROWS = 1_000;
 
 /**
- * Opens the ONNX file with onnxruntime and checks it against the declared schema: one float
- * input of width = the number of model inputs, the declared probability output, the classes in
+ * Opens the ONNX file with onnxruntime and checks it against the declared schema: its inputs fed
+ * as the schema says (one float input of width = the number of model inputs, or each feature's
+ * named input with its element type: float32, float64, int64, string), the declared probability output, the classes in
  * column order (the model's own where it names them, else declared) with the positive one among
  * them, and an inference on the reference rows read as serving reads it (lib/onnx/model-output:
  * one column or two, probabilities in [0, 1]) whose label output, if any, must not contradict the
@@ -62,7 +66,7 @@ async function inspectOnnxArtifact(input: {
   uploaded: Uint8Array;
   inputSchema: TInputSchema;
   outputSchema: TOutputSchema;
-  smokeRows: number[][];
+  smokeRows: TInputRow[];
 }) {
   if (input.bytes.byteLength === 0) throw refuse(422, { check: "file", message: "the ONNX file is empty" });
   if (input.bytes.byteLength > MAX_ARTIFACT_BYTES)
@@ -78,22 +82,10 @@ async function inspectOnnxArtifact(input: {
     throw refuse(422, { check: "load", message: `the file is not an ONNX model onnxruntime can load (${reason})` });
   }
   try {
-    const width = modelInputFeatures(input.inputSchema).length;
-    if (session.inputMetadata.length !== 1)
-      throw refuse(422, {
-        check: "inputs",
-        message: `the model has ${session.inputMetadata.length} inputs; Oversight serves models with one [batch, features] tensor input`,
-      });
-    const metadata = session.inputMetadata[0];
-    if (!metadata.isTensor || metadata.type !== "float32")
-      throw refuse(422, { check: "input type", message: `input '${metadata.name}' must be a float32 tensor` });
-    const declaredWidth = metadata.shape[1];
-    if (metadata.shape.length !== 2 || (typeof declaredWidth === "number" && declaredWidth !== width)) {
-      throw refuse(422, {
-        check: "input width",
-        message: `input '${metadata.name}' has shape [${metadata.shape.join(", ")}] but the schema declares ${width} model inputs`,
-      });
-    }
+    // One float tensor [batch, width], or one named input per feature (or group of features) of its own element type.
+    const feeds = resolveFeedSpecs(session.inputMetadata, modelInputSpecs(input.inputSchema));
+    if (!feeds.ok)
+      throw refuse(422, { check: feeds.problems[0].check, message: feeds.problems.map((problem) => problem.message).join("; ") });
     const probabilityOutput = input.outputSchema.probabilityOutput;
     const fetches = readOutputOrRefuse(() => classifierFetchesOrThrow(session.outputMetadata, probabilityOutput));
     const classes = resolveClassLabels({ declared: input.outputSchema, fromModel: readOnnxClassLabels(input.uploaded) });
@@ -106,10 +98,8 @@ async function inspectOnnxArtifact(input: {
     const rows = input.smokeRows.slice(0, CHECKED_ROWS);
     let outputs: InferenceSession.OnnxValueMapType;
     try {
-      outputs = await session.run(
-        { [metadata.name]: new Tensor("float32", Float32Array.from(rows.flat()), [rows.length, width]) },
-        fetches,
-      );
+      const tensors = buildFeeds(feeds.specs, rows).map((feed) => [feed.name, new Tensor(feed.type, feed.data, feed.dims)] as const);
+      outputs = await session.run(Object.fromEntries(tensors), fetches);
     } catch (error) {
       throw refuse(422, {
         check: "smoke inference",
@@ -137,7 +127,11 @@ async function inspectOnnxArtifact(input: {
     return {
       outputSchema,
       signature: {
-        inputs: [{ name: metadata.name, type: metadata.type, shape: metadata.shape }],
+        inputs: session.inputMetadata.map((metadata) => ({
+          name: metadata.name,
+          type: metadata.isTensor ? metadata.type : "non-tensor",
+          shape: metadata.isTensor ? metadata.shape : [],
+        })),
         outputs: session.outputNames,
         probabilityColumns: reading.columns,
         labelOutput: reading.labelOutput,
@@ -204,7 +198,8 @@ export async function registerModelVersion(input: {
   artifact: Uint8Array;
   referenceCsv: string | null;
 }) {
-  const metadata = ZRegisterVersionInput.safeParse(input.metadata);
+  // `card` may be a Model Card Toolkit card (what the card export writes): read into the card text and fields.
+  const metadata = ZRegisterVersionInput.safeParse(withModelCardToolkitCard(input.metadata));
   if (!metadata.success) throw new ApiError(422, "invalid_input", "The version metadata is not valid.", zodIssues(metadata.error));
   const model = await getModelBySlug(input.db, input.modelSlug);
   if (!model) throw new ApiError(404, "unknown_model", `No model named '${input.modelSlug}'.`);

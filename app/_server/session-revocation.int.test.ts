@@ -4,13 +4,13 @@
 // and API route) asks. A copied cookie must stop working after sign-out, after the user is disabled,
 // and past SESSION_MAX_AGE_SECONDS, and a re-enabled user signs in afresh.
 import bcrypt from "bcryptjs";
-import NextAuth from "next-auth";
 import { decode, encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDatabase } from "@/db/connection";
 import { insertUser, setUserDisabled } from "@/db/writes/users";
 import { openTestDatabase } from "@/scripts/testing/database";
 import { useTestDatabaseForApp } from "@/scripts/testing/app-session";
+import { callNextAuth, nextAuthCsrf } from "@/scripts/testing/next-auth-handler";
 import { authOptions, userOfSession, type TSessionClaims } from "./auth-options";
 import { appEnv } from "./env";
 
@@ -27,42 +27,9 @@ let closeApp: () => Promise<void>;
 let userId = "";
 let adminId = "";
 
-type TCookies = Record<string, string>;
-type THandled = { status: number; body: unknown; cookies: TCookies };
-
-/** A request to next-auth's handler (its pages-style entry: plain objects in, Set-Cookie out). */
-async function handle(req: { method: string; action: string; providerId?: string; body?: Record<string, string>; cookies?: TCookies }) {
-  const headers = new Map<string, string | string[]>();
-  const handled: THandled = { status: 200, body: undefined, cookies: {} };
-  const res = {
-    status: (code: number) => ((handled.status = code), res),
-    setHeader: (name: string, value: string | string[]) => (headers.set(name.toLowerCase(), value), res),
-    getHeader: (name: string) => headers.get(name.toLowerCase()),
-    end: () => res,
-    json: (value: unknown) => ((handled.body = value), res),
-    send: (value: unknown) => ((handled.body = value), res),
-  };
-  const request = {
-    method: req.method,
-    query: { nextauth: [req.action, ...(req.providerId ? [req.providerId] : [])] },
-    body: req.body ?? {},
-    cookies: req.cookies ?? {},
-    headers: { host: "localhost:3000" },
-  };
-  await NextAuth(request as never, res as never, { ...authOptions, secret: SECRET });
-  for (const header of [headers.get("set-cookie") ?? []].flat()) {
-    const pair = header.split(";")[0];
-    const at = pair.indexOf("=");
-    handled.cookies[pair.slice(0, at)] = decodeURIComponent(pair.slice(at + 1));
-  }
-  return handled;
-}
-
-/** A CSRF token and its cookie, as the sign-in form fetches them. */
-async function csrf(): Promise<{ csrfToken: string; cookies: TCookies }> {
-  const response = await handle({ method: "GET", action: "csrf" });
-  return { csrfToken: (response.body as { csrfToken: string }).csrfToken, cookies: response.cookies };
-}
+/** A request to next-auth's real handler, configured as the app is. */
+const handle = (req: Parameters<typeof callNextAuth>[1]) => callNextAuth({ ...authOptions, secret: SECRET }, req);
+const csrf = () => nextAuthCsrf({ ...authOptions, secret: SECRET });
 
 /** Signs in through the credentials provider; returns the session cookie next-auth set (null when refused). */
 async function signIn(email: string, password: string): Promise<string | null> {

@@ -6,7 +6,9 @@ import { Field } from "@/components/ui/field";
 import {
   buildProjectionInput,
   DEFAULT_PROJECTION_ASSUMPTIONS,
+  formatRoiMultiple,
   projectCostBenefit,
+  roiCostNote,
   VALUE_FORMULAS,
   type TCostSettings,
 } from "@/lib/cost/projection";
@@ -16,6 +18,16 @@ type TMeasured = { monthlyPredictions: number; reviewRate: number; valueAddedPer
 
 /** A money figure never wraps: a line may otherwise break between "−" and "$". */
 const NO_WRAP = { whiteSpace: "nowrap" } as const;
+
+/** An ROI multiple, capped at "> 1,000×" with the exact figure in its title (lib/cost/projection formatRoiMultiple). */
+function RoiMultiple({ roi }: { roi: number | null }) {
+  const shown = formatRoiMultiple(roi);
+  return (
+    <span style={NO_WRAP} title={shown.exact ?? undefined} data-testid={shown.capped ? "roi-capped" : undefined}>
+      {shown.text}
+    </span>
+  );
+}
 
 function Slider({
   label,
@@ -167,8 +179,11 @@ export function CostBenefitView({
             <div>
               <dt>ROI</dt>
               <dd>
-                {result.maintain.roi === null ? "—" : `${result.maintain.roi.toFixed(1)}×`}{" "}
-                <span className="muted">({VALUE_FORMULAS.roi})</span>
+                <RoiMultiple roi={result.maintain.roi} />{" "}
+                <span className="muted">
+                  ({VALUE_FORMULAS.roi}
+                  {roiCostNote(result.maintain) ? `; ${roiCostNote(result.maintain)}` : ""})
+                </span>
               </dd>
             </div>
             <div>
@@ -191,7 +206,11 @@ export function CostBenefitView({
               <dd>
                 <span style={NO_WRAP}>{formatUsdCompact(result.savingUsd)}</span> over 12 months; catches up in month{" "}
                 {result.breakEvenMonth ?? "never (12 months)"}
-                {result.updateRoi === null ? "" : `, ${result.updateRoi.toFixed(1)}× its retraining cost`}
+                {result.updateRoi === null ? null : (
+                  <>
+                    , <RoiMultiple roi={result.updateRoi} /> its retraining cost
+                  </>
+                )}
               </dd>
             </div>
           </dl>

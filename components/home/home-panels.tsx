@@ -60,7 +60,12 @@ export type TCommitteeHome = {
 /** Whether the canary guard can judge yet: it waits until both arms answered its tier's minimum in the last hour. */
 function guardStatus(challenger: TCommitteeHome["challengers"][number]): { tone: "ok" | "warn" | "info"; text: string } {
   if (challenger.mode === "shadow") return { tone: "info", text: "compared in shadow; the guard watches canaries only" };
+  if (challenger.businessVerdict === "hold")
+    return { tone: "warn", text: "held: behind the champion on the business value (see the version's A/B panel)" };
   if (challenger.openGuardAlerts > 0) return { tone: "warn", text: `${plural(challenger.openGuardAlerts, "open guard alert")}` };
+  // Advice only: the committee promotes.
+  if (challenger.businessVerdict === "recommend_promotion")
+    return { tone: "ok", text: "recommend promotion: ahead of the champion on the business value" };
   const fewest = Math.min(challenger.challengerRequestsLastHour, challenger.championRequestsLastHour);
   if (fewest < challenger.minRequests)
     return {

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { Field } from "@/components/ui/field";
+import { formatDateTime } from "@/lib/format";
 import { remainingSamplePerArm, type TArmSummary, type TDifferenceTest } from "@/lib/stats/abtest";
 import { armAdvice } from "@/lib/stats/abtest-arms";
 
@@ -23,20 +24,49 @@ const number = (value: number | null, digits = 4) =>
       : value.toPrecision(digits);
 const pValue = (value: number | null) => (value === null ? "—" : value < 0.0001 ? "< 0.0001" : value.toFixed(4));
 
+export type TGuardBusinessVerdict = {
+  verdict: "hold" | "recommend_promotion" | "keep_collecting" | "insufficient_data";
+  sentence: string;
+  judgedAt: string;
+};
+
+/** The canary guard's last verdict on these arms: a hold raises a warning alert; neither verdict moves the deployment. */
+function GuardVerdict({ guard }: { guard: TGuardBusinessVerdict | null }) {
+  if (!guard) return null;
+  const tone = guard.verdict === "hold" ? "warn" : guard.verdict === "recommend_promotion" ? "success" : "info";
+  return (
+    <div role="status" aria-label="Canary guard on the business value" data-testid="ab-guard" className={`callout ${tone}`}>
+      <strong>Canary guard:</strong> {guard.sentence}{" "}
+      <span className="muted">(judged {formatDateTime(guard.judgedAt)}; the guard never promotes, and a hold only alerts)</span>
+    </div>
+  );
+}
+
 /**
  * Per arm n and mean business value, treatment − control with its 95 % interval, the always-valid
  * p-value (mSPRT, may be read every day) and the fixed-horizon test, and the sample still needed for
  * a minimum effect the reader chooses (recomputed in the browser: requiredSamplePerArm is pure).
  */
-export function AbTestPanel({ data, emptyReason }: { data: TAbPanelData | null; emptyReason: string }) {
+export function AbTestPanel({
+  data,
+  emptyReason,
+  guard = null,
+}: {
+  data: TAbPanelData | null;
+  emptyReason: string;
+  guard?: TGuardBusinessVerdict | null;
+}) {
   const [minimumEffect, setMinimumEffect] = useState(() =>
     data ? Number((Math.abs(data.control.mean) * 0.1 || Math.sqrt(data.control.variance) * 0.1 || 1).toPrecision(2)) : 1,
   );
   if (!data) {
     return (
-      <p className="empty" role="status" aria-label="No business values">
-        {emptyReason}
-      </p>
+      <div className="stack">
+        <GuardVerdict guard={guard} />
+        <p className="empty" role="status" aria-label="No business values">
+          {emptyReason}
+        </p>
+      </div>
     );
   }
   const remaining =
@@ -46,6 +76,7 @@ export function AbTestPanel({ data, emptyReason }: { data: TAbPanelData | null; 
   const testName = data.test === "welch" ? "Welch's t-test" : "two-proportion z-test";
   return (
     <div className="stack">
+      <GuardVerdict guard={guard} />
       <table className="table" aria-label="Arms">
         <thead>
           <tr>

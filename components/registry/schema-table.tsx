@@ -16,6 +16,9 @@ type TFeatureRow = {
   allowedValues?: string[];
   sensitive?: boolean;
   modelInput?: boolean;
+  /** A model with one input per feature: its ONNX input and element type, as proposed from the file (kept as is). */
+  onnxInput?: string;
+  tensorType?: string;
 };
 type TOutput = {
   probabilityOutput: string;

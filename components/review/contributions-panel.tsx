@@ -58,7 +58,7 @@ export async function ContributionsPanel({
             {contributions.map((contribution) => (
               <tr key={contribution.feature}>
                 <td className="mono">{contribution.feature}</td>
-                <td className="num">{formatValue(contribution.value)}</td>
+                <td className="num">{result.valueLabels?.[contribution.feature] ?? formatValue(contribution.value)}</td>
                 <td className="num">{formatSigned(contribution.contribution)}</td>
                 {method === "sampling" ? (
                   <td className="num">

@@ -22,13 +22,28 @@ export function ItemInputsTable({ features }: { features: TReviewItemDetail["fea
           {features.map((feature) => (
             <tr key={feature.name}>
               <td className="mono">{feature.name}</td>
-              <td className="num">{formatValue(feature.value)}</td>
-              <td className="muted">
-                {feature.min !== undefined ? formatValue(feature.min) : "−∞"} … {feature.max !== undefined ? formatValue(feature.max) : "∞"}
+              <td className={typeof feature.value === "string" ? undefined : "num"}>
+                {typeof feature.value === "string" ? feature.value : formatValue(feature.value)}
               </td>
-              <td className="muted">
-                {feature.reference ? `${formatValue(feature.reference.p01)} … ${formatValue(feature.reference.p99)}` : "no reference data"}
-              </td>
+              {typeof feature.value === "string" ? (
+                // A category fed as a string: the schema's allowed values checked it; percentiles do not apply.
+                <>
+                  <td className="muted">one of the allowed categories</td>
+                  <td className="muted">—</td>
+                </>
+              ) : (
+                <>
+                  <td className="muted">
+                    {feature.min !== undefined ? formatValue(feature.min) : "−∞"} …{" "}
+                    {feature.max !== undefined ? formatValue(feature.max) : "∞"}
+                  </td>
+                  <td className="muted">
+                    {feature.reference
+                      ? `${formatValue(feature.reference.p01)} … ${formatValue(feature.reference.p99)}`
+                      : "no reference data"}
+                  </td>
+                </>
+              )}
               <td>
                 <span className="actions-row">
                   {feature.outOfRange ? <Badge tone="bad">out of range</Badge> : null}

@@ -2,6 +2,8 @@ import { and, eq, sql } from "drizzle-orm";
 import type { TCardSource } from "@/lib/model-card";
 import { ZCardText, ZInputSchema, ZOutputSchema } from "@/lib/registry";
 import type { TDb } from "../connection";
+import { getFeatureImportances } from "./importance";
+import { getVersionLiveCounts } from "./summaries";
 import { artifacts, deployments, modelVersions, models, users } from "../schema";
 
 /** What a version's model card is assembled from: the registry record and a few live figures. */
@@ -24,12 +26,15 @@ export async function getCardSource(db: TDb, slug: string, version: string): Pro
     .where(and(eq(models.slug, slug), eq(modelVersions.version, version)))
     .limit(1);
   if (!row) return null;
-  const [live] = await db.execute<{ predictions_24h: number; open_reviews: number; open_alerts: number; outcomes: number }>(sql`
-    select
-      (select count(*)::int from predictions where model_version_id = ${row.version.id} and created_at > now() - interval '24 hours') as predictions_24h,
-      (select count(*)::int from review_items where model_version_id = ${row.version.id} and status <> 'decided') as open_reviews,
-      (select count(*)::int from alerts where model_id = ${row.model.id} and status <> 'resolved') as open_alerts,
-      (select count(*)::int from outcomes o join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at where p.model_version_id = ${row.version.id}) as outcomes`);
+  // Prediction and outcome counts from the hourly summaries plus what they do not cover yet (exact, not a scan).
+  const [[live], counts, importances] = await Promise.all([
+    db.execute<{ open_reviews: number; open_alerts: number }>(sql`
+      select
+        (select count(*)::int from review_items where model_version_id = ${row.version.id} and status <> 'decided') as open_reviews,
+        (select count(*)::int from alerts where model_id = ${row.model.id} and status <> 'resolved') as open_alerts`),
+    getVersionLiveCounts(db, { modelId: row.model.id, versionId: row.version.id, span: "24 hours" }),
+    getFeatureImportances(db, row.version.id),
+  ]);
   const deploymentRole =
     row.deployment?.championVersionId === row.version.id
       ? "champion"
@@ -63,11 +68,12 @@ export async function getCardSource(db: TDb, slug: string, version: string): Pro
       offlineMetrics: row.version.offlineMetrics,
       card: ZCardText.parse(row.version.card),
       referenceRows: profile?.rowCount ?? null,
+      globalImportance: importances.reference ?? null,
     },
     live: {
       Deployment: deploymentRole,
-      "Predictions, last 24 h": live?.predictions_24h ?? 0,
-      "Outcomes received": live?.outcomes ?? 0,
+      "Predictions, last 24 h": counts.predictions,
+      "Outcomes received": counts.outcomes,
       "Open review items": live?.open_reviews ?? 0,
       "Open alerts (model)": live?.open_alerts ?? 0,
     },

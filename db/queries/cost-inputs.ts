@@ -1,6 +1,18 @@
 import { sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import type { TDb } from "../connection";
-import { approveEveryoneSums, cellOf, emptyCellSums, labelledCount, perMonth, valueAgainstBaseline, ZValueMatrix } from "@/lib/cost/value";
+import { getBusiestHour, sumLabelledCells, sumServedVolume } from "./summaries";
+import { getPreviousChampionBaseline, hasPreviousChampion } from "./baseline-value";
+import {
+  approveEveryoneSums,
+  cellOf,
+  emptyCellSums,
+  labelledCount,
+  perMonth,
+  valueAgainstBaseline,
+  ZValueMatrix,
+  type TValueMatrix,
+} from "@/lib/cost/value";
 import { ZFallbackRules, type TFallbackRules } from "@/lib/inference/routing";
 
 type TScaleSource = { kind: "feature"; index: number } | { kind: "attribute"; name: string } | null;
@@ -41,12 +53,11 @@ function fallbackDecisionSql(rules: TFallbackRules, inputSchema: unknown, thresh
 }
 
 /**
- * Measured inputs of the cost-benefit view over the last 30 days, or the days since the first
- * prediction when fewer: volume (extrapolated to 30 days), review rate, and the value of the
- * model's decisions against its baseline policy on the same labelled predictions
- * (lib/cost/value.ts), with the days the outcomes span.
+ * The value matrix's inputs for a model's labelled predictions, as SQL over a prediction `p` and
+ * its outcome `o`: the model's decision, the actual, the baseline's decision and the scaling input
+ * (`cells`), and `cellsKey`, which names them so summaries computed with other inputs are not used.
  */
-export async function getMeasuredCostInputs(db: TDb, modelId: string) {
+export async function getCellInputs(db: TDb, modelId: string) {
   const [config] = await db.execute<{
     value_matrix: unknown;
     fallback_rules: unknown;
@@ -67,30 +78,26 @@ export async function getMeasuredCostInputs(db: TDb, modelId: string) {
       : matrix.baseline === "fallback_rules" && fallback.success
         ? fallbackDecisionSql(fallback.data, config?.input_schema ?? null, threshold)
         : null;
-  const [volume] = await db.execute<{ predictions: number; reviewed: number; observed_days: number | null }>(sql`
-    select count(*)::int as predictions, count(*) filter (where p.sent_to_review)::int as reviewed,
-           extract(epoch from now() - min(p.created_at)) / 86400 as observed_days
-    from predictions p
-    where p.model_id = ${modelId} and p.role in ('champion', 'challenger', 'fallback') and p.created_at > now() - interval '30 days'`);
+  const cells = sql`(case when p.label = o.label then o.label_value else 1 - o.label_value end)::int as predicted, o.label_value::int as actual,
+             (${baselineDecision ?? sql`null`})::int as baseline, ${scale}::float8 as scale`;
+  const query = new PgDialect().sqlToQuery(cells);
+  return { matrix, baselineDecision, cells, cellsKey: JSON.stringify([query.sql, query.params]) };
+}
+
+/**
+ * Measured inputs of the cost-benefit view over the last 30 days, or the days since the first
+ * prediction when fewer: volume (extrapolated to 30 days), review rate, and the value of the
+ * model's decisions against its baseline policy on the same labelled predictions
+ * (lib/cost/value.ts), with the days the outcomes span. Read from the hourly summaries plus the
+ * rows they do not cover yet (db/queries/summaries.ts): the same figures as a scan, in a few rows.
+ */
+export async function getMeasuredCostInputs(db: TDb, modelId: string) {
+  const { matrix, baselineDecision, cells: cellSql, cellsKey } = await getCellInputs(db, modelId);
   // One row per (model decision, actual, baseline decision): counts and sums of the scaling input.
-  const cells = await db.execute<{
-    predicted: number;
-    actual: number;
-    baseline: number | null;
-    n: number;
-    scale: number;
-    first: string;
-    last: string;
-  }>(sql`
-    select predicted, actual, baseline, count(*)::int as n, coalesce(sum(scale), 0)::float8 as scale, min(created_at) as first, max(created_at) as last
-    from (
-      select (case when p.label = o.label then o.label_value else 1 - o.label_value end)::int as predicted, o.label_value::int as actual,
-             (${baselineDecision ?? sql`null`})::int as baseline, ${scale}::float8 as scale, p.created_at
-      from predictions p
-      join outcomes o on o.prediction_id = p.id and o.prediction_created_at = p.created_at
-      where p.model_id = ${modelId} and p.role in ('champion', 'challenger', 'fallback') and p.created_at > now() - interval '30 days'
-    ) labelled
-    group by predicted, actual, baseline`);
+  const [volume, cells] = await Promise.all([
+    sumServedVolume(db, { modelId, span: "30 days" }),
+    sumLabelledCells(db, { modelId, span: "30 days", cells: cellSql, cellsKey }),
+  ]);
   const model = emptyCellSums();
   const baseline = emptyCellSums();
   let first: number | null = null;
@@ -117,7 +124,7 @@ export async function getMeasuredCostInputs(db: TDb, modelId: string) {
       ? valueAgainstBaseline(matrix, model, matrix.baseline === "approve_everyone" ? approveEveryoneSums(model) : baseline)
       : null;
   const rate = (cell: "tp" | "fp" | "tn" | "fn") => (labelled > 0 ? model[cell].count / labelled : null);
-  return {
+  return withPreviousChampionBaseline(db, modelId, {
     matrix,
     predictions,
     observedDays,
@@ -137,19 +144,53 @@ export async function getMeasuredCostInputs(db: TDb, modelId: string) {
       : matrix.baseline === "previous_champion"
         ? "the previous champion did not decide these predictions, so it cannot be valued on them"
         : "a fallback rule compares with text, which only the worker evaluates",
+  });
+}
+
+/**
+ * The "previous champion" baseline (issue 14, H4): the previous champion cannot be valued in SQL, so
+ * workers/jobs/baseline-value.ts re-scores the newest labelled predictions with its ONNX file and
+ * stores both decisions' cells on those rows (db/queries/baseline-value.ts). The value added per
+ * prediction comes from those rows; volume and rates stay those of the whole window.
+ */
+async function withPreviousChampionBaseline<
+  T extends { matrix: TValueMatrix; value: ReturnType<typeof valueAgainstBaseline> | null; baselineUnavailable: string | null },
+>(db: TDb, modelId: string, measured: T) {
+  if (measured.matrix.baseline !== "previous_champion") return { ...measured, previousChampionBasis: null };
+  const stored = await getPreviousChampionBaseline(db, modelId);
+  const current = stored !== null && (stored.scaleInput ?? null) === measured.matrix.scaleInput && stored.rows > 0;
+  if (!stored || !current) {
+    const reason = !(await hasPreviousChampion(db, modelId))
+      ? "this model has no previous champion yet (one exists once a version has been promoted over another)"
+      : stored?.rows === 0
+        ? "none of the labelled predictions could be given to the previous champion (inputs it needs are missing)"
+        : "the worker has not re-scored the labelled predictions with the previous champion yet (it does so when the champion changes and daily)";
+    return { ...measured, value: null, valueAddedPerPrediction: null, baselineUnavailable: reason, previousChampionBasis: null };
+  }
+  const value = valueAgainstBaseline(measured.matrix, stored.modelCells, stored.baselineCells);
+  return {
+    ...measured,
+    value,
+    valueAddedPerPrediction: value.valueAddedPerPrediction,
+    baselineUnavailable: null,
+    previousChampionBasis: {
+      version: stored.baselineVersion,
+      rows: stored.rows,
+      skipped: stored.skipped,
+      windowStart: stored.windowStart,
+      windowEnd: stored.windowEnd,
+      computedAt: stored.computedAt,
+    },
   };
 }
 
 /** What the worker actually served for a model over 30 days: the busiest hour, and latency from the last day's monitor windows. */
 export async function getServingFigures(db: TDb, modelId: string) {
-  const [volume] = await db.execute<{ busiest_hour: number | null }>(sql`
-    select max(n)::int as busiest_hour from (
-      select count(*) as n from predictions where model_id = ${modelId} and created_at > now() - interval '30 days' and role <> 'shadow' group by date_trunc('hour', created_at)
-    ) hours`);
+  const busiestHour = await getBusiestHour(db, { modelId, span: "30 days" });
   const [latency] = await db.execute<{ p50: number | null; p99: number | null }>(sql`
     select max(value) filter (where statistic = 'p50_ms') as p50, max(value) filter (where statistic = 'p99_ms') as p99
     from monitor_results where model_id = ${modelId} and kind = 'latency' and granularity = 'hour' and window_start > now() - interval '24 hours'`);
-  return { busiestHourPredictions: volume?.busiest_hour ?? 0, p50Ms: latency?.p50 ?? null, p99Ms: latency?.p99 ?? null };
+  return { busiestHourPredictions: busiestHour ?? 0, p50Ms: latency?.p50 ?? null, p99Ms: latency?.p99 ?? null };
 }
 
 /** Realized accuracy per day of the last 60 days (champion windows with at least `minLabelled` outcomes), oldest first: the decay trend. */

@@ -4,6 +4,7 @@ import type { TVersionStatus } from "@/lib/governance/lifecycle";
 import type { TGateResult } from "@/lib/governance/policy";
 import type { TShadowPoint } from "@/lib/types/governance";
 import type { TDb } from "../connection";
+import { hasVersionPredictions } from "./summaries";
 import {
   approvalRequests,
   approvalVotes,
@@ -208,6 +209,9 @@ export async function getShadowComparison(
   db: TDb,
   input: { modelId: string; shadowVersionId: string; hours: number },
 ): Promise<TShadowPoint[]> {
+  // Most versions never ran in shadow: the hourly summaries say so without scanning the version's week of predictions.
+  const span = `${input.hours} hours`;
+  if (!(await hasVersionPredictions(db, { modelId: input.modelId, versionId: input.shadowVersionId, role: "shadow", span }))) return [];
   const rows = await db.execute<{ hour: string; pairs: number; agreement: number; difference: number }>(sql`
     select date_trunc('hour', s.created_at) as hour, count(*)::int as pairs,
            avg((s.label = c.label)::int)::float8 as agreement, avg(abs(s.probability - c.probability))::float8 as difference

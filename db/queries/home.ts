@@ -91,6 +91,7 @@ export async function listRunningChallengers(db: TDb): Promise<TRunningChallenge
     challenger: number;
     champion: number;
     guard_alerts: number;
+    business_verdict: TRunningChallenger["businessVerdict"];
   }>(sql`
     select m.slug, m.display_name, m.risk_tier, v.version, d.mode, d.canary_percent, d.updated_at,
            (select count(*)::int from predictions p where p.model_version_id = d.challenger_version_id
@@ -98,7 +99,9 @@ export async function listRunningChallengers(db: TDb): Promise<TRunningChallenge
            (select count(*)::int from predictions p where p.model_version_id = d.champion_version_id
               and p.created_at > now() - interval '1 hour' and p.role = 'champion') as champion,
            (select count(*)::int from alerts a where a.model_id = m.id and a.status <> 'resolved'
-              and a.title ilike 'canary%') as guard_alerts
+              and a.title ilike 'canary%') as guard_alerts,
+           (select b.verdict from canary_business_verdicts b where b.model_id = d.model_id
+              and b.challenger_version_id = d.challenger_version_id and b.champion_version_id = d.champion_version_id) as business_verdict
     from deployments d
     join models m on m.id = d.model_id
     join model_versions v on v.id = d.challenger_version_id
@@ -115,6 +118,7 @@ export async function listRunningChallengers(db: TDb): Promise<TRunningChallenge
     challengerRequestsLastHour: row.challenger,
     championRequestsLastHour: row.champion,
     openGuardAlerts: row.guard_alerts,
+    businessVerdict: row.business_verdict ?? null,
   }));
 }
 

@@ -357,7 +357,7 @@ export async function getReviewItemDetail(db: TDb, id: string): Promise<TReviewI
     .limit(1);
   if (!row) return null;
   const schema = (row.inputSchema ?? { features: [] }) as {
-    features?: Array<{ name: string; modelInput?: boolean; min?: number; max?: number }>;
+    features?: Array<{ name: string; modelInput?: boolean; min?: number; max?: number; tensorType?: string }>;
   };
   const inputs = (schema.features ?? []).filter((feature) => feature.modelInput);
   const output = (row.outputSchema ?? {}) as { positiveLabel?: string; negativeLabel?: string };
@@ -385,20 +385,27 @@ export async function getReviewItemDetail(db: TDb, id: string): Promise<TReviewI
     label: row.prediction.label,
     confidence: row.prediction.confidence,
     features: inputs.map((feature, index) => {
-      const value = row.prediction.features[index] ?? null;
+      // A model input that is not float32 (a category string, int64, double) keeps its exact value in the attributes.
+      const exact = (feature.tensorType ?? "float32") !== "float32" ? row.prediction.attributes[feature.name] : undefined;
+      const value = typeof exact === "string" || typeof exact === "number" ? exact : (row.prediction.features[index] ?? null);
+      const number = typeof value === "number" ? value : null;
       const outOfRange =
-        value !== null && ((feature.min !== undefined && value < feature.min) || (feature.max !== undefined && value > feature.max));
+        number !== null && ((feature.min !== undefined && number < feature.min) || (feature.max !== undefined && number > feature.max));
       return {
         name: feature.name,
         value,
+        ...(typeof value === "string" ? { code: row.prediction.features[index] } : {}),
         min: feature.min,
         max: feature.max,
         outOfRange,
         reference: reference[feature.name] ?? null,
-        unusual: markUnusual(value, reference[feature.name]),
+        unusual: markUnusual(number, reference[feature.name]),
       };
     }),
-    attributes: row.prediction.attributes,
+    // Context only: the exact values of model inputs are shown with the inputs.
+    attributes: Object.fromEntries(
+      Object.entries(row.prediction.attributes).filter(([name]) => !inputs.some((feature) => feature.name === name)),
+    ),
     positiveLabel: output.positiveLabel ?? "positive",
     negativeLabel: output.negativeLabel ?? "negative",
     decision: row.item.decision,

@@ -4,3 +4,6 @@ export * from "./predictions";
 export * from "./governance";
 export * from "./monitoring";
 export * from "./retention";
+export * from "./business";
+export * from "./summaries";
+export * from "./importance";

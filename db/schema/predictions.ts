@@ -63,7 +63,11 @@ export const outcomes = pgTable(
     apiKeyId: uuid("api_key_id").references(() => apiKeys.id),
     createdAt: createdAt(),
   },
-  (table) => [index("outcomes_model_time_idx").on(table.modelId, table.predictionCreatedAt)],
+  (table) => [
+    index("outcomes_model_time_idx").on(table.modelId, table.predictionCreatedAt),
+    // Outcomes recorded after the hourly summaries were made (migration 0017, db/queries/summaries.ts).
+    index("outcomes_model_recorded_idx").on(table.modelId, table.createdAt),
+  ],
 );
 
 export const reviewItems = pgTable(

@@ -84,6 +84,36 @@ export async function recordOidcSignIn(
   });
 }
 
+/**
+ * Audits a single sign-on that failed before an identity was known (the provider answered with an
+ * error, state or PKCE did not match, the token or userinfo request failed). The detail can carry
+ * text from the callback URL, so only printable ASCII is kept, cut to 200 characters.
+ */
+export async function recordOidcSignInFailure(
+  db: TDb,
+  input: { issuer: string; reason: string; detail: string; suppressedBefore?: number },
+): Promise<void> {
+  const detail = input.detail.replace(/[^\x20-\x7e]/g, "?").slice(0, 200);
+  // In a transaction of its own: the audit chain's lock is held until commit.
+  await db.transaction((tx) =>
+    appendAuditRecord(tx, {
+      actorId: null,
+      actorLabel: "single sign-on",
+      action: "auth.sign_in_failed",
+      subjectType: "user",
+      subjectId: null,
+      input: {
+        method: "oidc",
+        issuer: input.issuer.slice(0, 255),
+        reason: input.reason,
+        detail,
+        // Failures left out of the audit log just before this one (the app bounds how many a minute it writes).
+        ...(input.suppressedBefore ? { suppressedBefore: input.suppressedBefore } : {}),
+      },
+    }),
+  );
+}
+
 type TSignInAttempt = { identifier: string; address: string | null };
 
 /** The time until which attempts by this account or from this address are refused, or null when they are not. */

@@ -3,7 +3,9 @@ import {
   computeCostAtVolume,
   monthlyErrorGrowthFromAccuracy,
   costPerThousandInferencesUsd,
+  formatRoiMultiple,
   projectCostBenefit,
+  roiCostNote,
   ZCostSettings,
 } from "./projection";
 
@@ -97,5 +99,29 @@ describe("monthlyErrorGrowthFromAccuracy", () => {
   });
   it("is 0 for a flat series", () => {
     expect(monthlyErrorGrowthFromAccuracy(Array.from({ length: 10 }, (_, day) => ({ day, accuracy: 0.75 })))).toBe(0);
+  });
+});
+
+describe("formatRoiMultiple", () => {
+  it.each([
+    // roi, text, exact (title) — written out by hand
+    [8.25, "8.3×", null],
+    [-0.5, "\u22120.5×", null],
+    [999.94, "999.9×", null],
+    [1000, "> 1,000×", "1,000.0×"],
+    [1_104_508.24, "> 1,000×", "1,104,508.2×"],
+    [-2500, "< \u22121,000×", "\u22122,500.0×"],
+    [null, "—", null],
+    [Number.NaN, "—", null],
+  ])("%s → %s", (roi, text, exact) => {
+    expect(formatRoiMultiple(roi)).toEqual({ text, exact, capped: exact !== null });
+  });
+
+  it("explains a huge multiple by the small costs, and says nothing of an ordinary one", () => {
+    expect(roiCostNote({ roi: 1_104_508, costUsd: 5_112, valueAddedUsd: 5_646_000_000 })).toBe(
+      "the costs divided by ($5.1\u00a0K of compute, review and retraining over 12 months) are small beside the $5.6\u00a0B added, so the multiple is very large; the net value says more",
+    );
+    expect(roiCostNote({ roi: 3.2, costUsd: 1000, valueAddedUsd: 4200 })).toBeNull();
+    expect(roiCostNote({ roi: null, costUsd: 0, valueAddedUsd: 0 })).toBeNull();
   });
 });

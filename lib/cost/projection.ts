@@ -234,3 +234,25 @@ export function monthlyErrorGrowthFromAccuracy(points: Array<{ day: number; accu
   const slopePerDay = covariance / variance;
   return Math.min(1, Math.max(-0.5, (slopePerDay * 30) / meanError));
 }
+
+/** Beyond this multiple an ROI says only "the costs are tiny": the figure is shown capped, the exact one in a tooltip. */
+const ROI_DISPLAY_CAP = 1000;
+
+/**
+ * An ROI multiple for display: "12.3×" up to ROI_DISPLAY_CAP, then "> 1,000×" ("< −1,000×" below
+ * minus it) with `exact` holding the full figure ("1,104,508.2×") for a title attribute; a true minus sign.
+ */
+export function formatRoiMultiple(roi: number | null | undefined): { text: string; exact: string | null; capped: boolean } {
+  if (typeof roi !== "number" || !Number.isFinite(roi)) return { text: "—", exact: null, capped: false };
+  const minus = (text: string) => text.replace("-", "\u2212");
+  const exact = `${minus(roi.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }))}×`;
+  if (Math.abs(roi) < ROI_DISPLAY_CAP) return { text: exact, exact: null, capped: false };
+  const cap = ROI_DISPLAY_CAP.toLocaleString("en-US");
+  return { text: roi > 0 ? `> ${cap}×` : `< \u2212${cap}×`, exact, capped: true };
+}
+
+/** Why an ROI is huge, for the formula line: the costs it divides by are small beside the value added. */
+export function roiCostNote(path: Pick<TPath, "roi" | "costUsd" | "valueAddedUsd">): string | null {
+  if (path.roi === null || Math.abs(path.roi) < ROI_DISPLAY_CAP) return null;
+  return `the costs divided by (${formatUsdCompact(path.costUsd)} of compute, review and retraining over 12 months) are small beside the ${formatUsdCompact(path.valueAddedUsd)} added, so the multiple is very large; the net value says more`;
+}

@@ -72,3 +72,50 @@ export function selectBackgroundRows(
   }
   return rows;
 }
+
+/**
+ * As selectBackgroundRows, for models with string or exactly typed inputs: the same evenly spaced
+ * rows, each value as the model takes it (a category string, or a number). Null when a column is
+ * missing or holds a value of the wrong kind.
+ */
+export function selectBackgroundInputRows(
+  columns: Record<string, ReadonlyArray<number | string>>,
+  features: ReadonlyArray<{ name: string; text: boolean }>,
+  count: number,
+): Array<Array<number | string>> | null {
+  const selected = features.map((feature) => columns[feature.name]);
+  if (selected.some((column) => !column || column.length === 0)) return null;
+  const rowCount = Math.min(...selected.map((column) => column!.length));
+  const take = Math.min(count, rowCount);
+  const rows: Array<Array<number | string>> = [];
+  for (let k = 0; k < take; k += 1) {
+    const index = Math.floor((k * rowCount) / take);
+    const row = selected.map((column) => column![index]);
+    const fits = row.every((value, column) =>
+      features[column].text ? typeof value === "string" : typeof value === "number" && Number.isFinite(value),
+    );
+    if (!fits) return null;
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * Shapley's rows for any kind of input: each feature's candidate values (the item's first, then
+ * each background row's) and rows of indexes into them, so the numeric algorithm runs unchanged
+ * and the predictor decodes an index row into the values the model takes, with no float32 rounding
+ * of doubles, int64 or categories. x is all zeros; background row b is b + 1 in every column.
+ */
+export function indexedCoalitionValues(x: ReadonlyArray<number | string>, background: ReadonlyArray<ReadonlyArray<number | string>>) {
+  const width = x.length;
+  const tables = Array.from({ length: width }, (_, column) => [x[column], ...background.map((row) => row[column])]);
+  return {
+    x: new Array<number>(width).fill(0),
+    background: background.map((_, b) => new Array<number>(width).fill(b + 1)),
+    /** The model-input rows of a batch of index rows (row-major, `width` per row). */
+    decode: (indexes: Float32Array, rowCount: number): Array<Array<number | string>> =>
+      Array.from({ length: rowCount }, (_, row) =>
+        Array.from({ length: width }, (_, column) => tables[column][indexes[row * width + column]]),
+      ),
+  };
+}

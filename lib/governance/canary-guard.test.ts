@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { judgeCanary, ZArmStats, type TArmStats } from "./canary-guard";
+import { compareArms } from "../stats/abtest-arms";
+import { judgeCanary, judgeCanaryBusiness, ZArmStats, type TArmStats } from "./canary-guard";
 import { DEFAULT_POLICIES, type TCanaryGuardLimits } from "./policy";
 
 const limits: TCanaryGuardLimits = {
@@ -191,5 +192,74 @@ describe("judgeCanary with the medium tier's defaults", () => {
     expect(worse.breaches.map((breach) => breach.metric)).toEqual(["roc_auc"]);
     expect(worse.breaches[0].sentence).toBe("ROC AUC 0.7 against the champion's 0.75: down 0.05, more than the 0.02 allowed.");
     expect(judgeCanary({ champion: base, challenger: base, limits: medium }).notJudged).toEqual(["roc_auc", "accuracy"]);
+  });
+});
+
+describe("judgeCanaryBusiness", () => {
+  // Arrival order alternates control, treatment, … (the order the guard reads outcomes in). Expected
+  // figures: scipy.stats.ttest_ind(treatment, control, equal_var=False) and its confidence_interval(0.95),
+  // and the mSPRT of Johari et al. 2017 (τ² = 0.01 (s₁² + s₂²), a look per value once both arms have 30)
+  // written out separately in Python (numpy), not with the code under test.
+  const n = 200;
+  const base = (step: number) => Array.from({ length: n }, (_, i) => 100 + ((i * step) % 41) - 20);
+  const control = base(37);
+  const interleave = (treatment: number[]) => {
+    const arms: string[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < n; i += 1) {
+      arms.push("control", "treatment");
+      values.push(control[i], treatment[i]);
+    }
+    return compareArms(arms, values, "control", "treatment");
+  };
+  it.each([
+    // name, shift of the treatment, verdict, difference, ciLow, ciHigh, always-valid p (Python)
+    ["a significant loss holds", -6, "hold", -6.234999999999999, -8.575217888594763, -3.894782111405236, 0.0001849123310902877],
+    [
+      "a significant gain recommends promotion",
+      6,
+      "recommend_promotion",
+      5.765000000000001,
+      3.424782111405237,
+      8.105217888594764,
+      0.0003500463524089471,
+    ],
+    ["no significant difference keeps collecting", 1, "keep_collecting", 0.7650000000000006, -1.575217888594763, 3.105217888594764, 1],
+  ] as const)("%s", (_, shift, verdict, difference, ciLow, ciHigh, alwaysValidPValue) => {
+    const judgement = judgeCanaryBusiness(interleave(base(53).map((value) => value + shift)));
+    expect(judgement.verdict).toBe(verdict);
+    expect(judgement).toMatchObject({ controlN: n, treatmentN: n, test: "welch" });
+    expect(judgement.difference).toBeCloseTo(difference, 10);
+    expect(judgement.ciLow).toBeCloseTo(ciLow, 8);
+    expect(judgement.ciHigh).toBeCloseTo(ciHigh, 8);
+    expect(judgement.alwaysValidPValue! / alwaysValidPValue).toBeCloseTo(1, 8);
+  });
+
+  it("says what a hold does and that the guard never promotes", () => {
+    expect(judgeCanaryBusiness(interleave(base(53).map((value) => value - 6))).sentence).toBe(
+      "Hold: the challenger is behind on the business value (challenger − champion −6.235 per decision (95 % CI −8.575 to −3.895) over 200 and 200 values, always-valid p = 0.0001849 < 0.05). Do not raise its traffic or promote it; the guard does not withdraw it for this.",
+    );
+    expect(judgeCanaryBusiness(interleave(base(53).map((value) => value + 6))).sentence).toMatch(
+      /^Recommend promotion: .* The committee decides; the guard never promotes\.$/,
+    );
+  });
+
+  it("reads the always-valid p-value, not the fixed-horizon one", () => {
+    // Fixed-horizon p = 0.001 (significant) but always-valid p = 0.2: repeated looks have not earned it yet.
+    const comparison = {
+      control: { n: 40, mean: 10, variance: 4 },
+      treatment: { n: 40, mean: 8, variance: 4 },
+      result: { difference: -2, standardError: 0.447, statistic: -4.47, pValue: 0.001, ciLow: -2.9, ciHigh: -1.1 },
+      alwaysValidPValue: 0.2,
+      test: "welch" as const,
+    };
+    expect(judgeCanaryBusiness(comparison).verdict).toBe("keep_collecting");
+    // At the boundary: p exactly α is not below α.
+    expect(judgeCanaryBusiness({ ...comparison, alwaysValidPValue: 0.05 }).verdict).toBe("keep_collecting");
+    expect(judgeCanaryBusiness({ ...comparison, alwaysValidPValue: 0.0499 }).verdict).toBe("hold");
+  });
+
+  it("has nothing to judge without values in both arms", () => {
+    expect(judgeCanaryBusiness(null)).toMatchObject({ verdict: "insufficient_data", controlN: 0, treatmentN: 0, alwaysValidPValue: null });
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { armAdvice, type TArmComparison } from "../stats/abtest-arms";
 import { COMPARISON_TOLERANCE, type TCanaryGuardLimits } from "./policy";
 
 export type { TCanaryGuardLimits } from "./policy";
@@ -157,4 +158,78 @@ export function judgeCanary({
   }
   const pending = notJudged.length ? ` (${notJudged.join(" and ")} not judged yet: no labelled outcomes in both arms)` : "";
   return { verdict: "continue", breaches, notJudged, sentence: `The canary is within every limit${pending}.` };
+}
+
+/**
+ * The guard's reading of the business value (treatment = challenger, control = champion). Advice and
+ * a hold, never a move: `hold` raises a warning for the committee, `recommend_promotion` is shown on
+ * the version page and the committee home; only a person promotes.
+ */
+type TBusinessVerdict = "hold" | "recommend_promotion" | "keep_collecting" | "insufficient_data";
+
+export type TBusinessJudgement = {
+  verdict: TBusinessVerdict;
+  controlN: number;
+  treatmentN: number;
+  difference: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  alwaysValidPValue: number | null;
+  test: TArmComparison["test"] | null;
+  sentence: string;
+};
+
+/** The level the always-valid p-value is read at: it may be read on every pass (mSPRT), so no correction for peeking. */
+const BUSINESS_ALPHA = 0.05;
+
+function signed(value: number): string {
+  const text = decimal(Math.abs(value));
+  return value < 0 ? `−${text}` : `+${text}`;
+}
+
+/**
+ * Judges the canary on the business value from the A/B comparison of both arms (lib/stats/abtest-arms
+ * `compareArms`, null while an arm has fewer than 2 values): the always-valid p-value (mSPRT, Johari et
+ * al. 2017) below `alpha` with the challenger behind → `hold`; ahead → `recommend_promotion`
+ * (`armAdvice`); otherwise `keep_collecting`. The fixed-horizon p-value is not used: the guard looks on
+ * every pass, and only the always-valid one keeps its error rate under repeated looks.
+ */
+export function judgeCanaryBusiness(comparison: TArmComparison | null, alpha = BUSINESS_ALPHA): TBusinessJudgement {
+  if (comparison === null) {
+    return {
+      verdict: "insufficient_data",
+      controlN: 0,
+      treatmentN: 0,
+      difference: null,
+      ciLow: null,
+      ciHigh: null,
+      alwaysValidPValue: null,
+      test: null,
+      sentence:
+        "No business values in both arms yet: outcomes with a value are needed for the champion's and the challenger's predictions.",
+    };
+  }
+  const { control, treatment, result, alwaysValidPValue, test } = comparison;
+  const advice = armAdvice(comparison, alpha);
+  const verdict: TBusinessVerdict =
+    advice === "hold" ? "hold" : advice === "recommend promotion" ? "recommend_promotion" : "keep_collecting";
+  const interval = result.ciLow === null || result.ciHigh === null ? "" : ` (95 % CI ${signed(result.ciLow)} to ${signed(result.ciHigh)})`;
+  const evidence = `challenger − champion ${signed(result.difference)} per decision${interval} over ${treatment.n} and ${control.n} values, always-valid p = ${decimal(alwaysValidPValue)}`;
+  const sentence =
+    verdict === "hold"
+      ? `Hold: the challenger is behind on the business value (${evidence} < ${alpha}). Do not raise its traffic or promote it; the guard does not withdraw it for this.`
+      : verdict === "recommend_promotion"
+        ? `Recommend promotion: the challenger is ahead on the business value (${evidence} < ${alpha}). The committee decides; the guard never promotes.`
+        : `Keep collecting: no significant difference on the business value yet (${evidence} ≥ ${alpha}).`;
+  return {
+    verdict,
+    controlN: control.n,
+    treatmentN: treatment.n,
+    difference: result.difference,
+    ciLow: result.ciLow,
+    ciHigh: result.ciHigh,
+    alwaysValidPValue,
+    test,
+    sentence,
+  };
 }

@@ -111,4 +111,30 @@ describe("model card", () => {
     expect(markdown).toContain("Completeness: 100 %");
     expect(markdown).toContain("| ROC AUC |");
   });
+
+  it("carries the global importance in the card JSON and as a table, largest first, in Markdown", () => {
+    const globalImportance = {
+      method: "exact",
+      rows: 58,
+      backgroundRows: 50,
+      features: [
+        { feature: "annual_income_usd", meanAbsShapley: 0.0313 },
+        { feature: "debt_to_income", meanAbsShapley: 0.0418 },
+      ],
+    };
+    const card = assembleModelCard({ ...source, version: { ...source.version, globalImportance } });
+    expect(ZModelCard.parse(JSON.parse(JSON.stringify(card))).oversight.global_importance).toEqual({
+      scale: "probability",
+      method: "exact",
+      rows: 58,
+      background_rows: 50,
+      features: [
+        { feature: "annual_income_usd", mean_abs_shapley: 0.0313 },
+        { feature: "debt_to_income", mean_abs_shapley: 0.0418 },
+      ],
+    });
+    const markdown = renderModelCardMarkdown(card, computeCardCompleteness(card));
+    expect(markdown).toContain("| debt_to_income | 0.0418 |\n| annual_income_usd | 0.0313 |");
+    expect(assembleModelCard(source).oversight.global_importance).toBeUndefined();
+  });
 });

@@ -17,6 +17,14 @@ const ZDataset = z.object({
 const ZPerformanceMetric = z.object({ type: z.string(), value: z.string(), slice: z.string().optional() });
 const ZRisk = z.object({ name: z.string(), mitigation_strategy: z.string() });
 
+const ZGlobalImportance = z.object({
+  scale: z.literal("probability"),
+  method: z.string(),
+  rows: z.number(),
+  background_rows: z.number(),
+  features: z.array(z.object({ feature: z.string(), mean_abs_shapley: z.number() })),
+});
+
 export const ZModelCard = z.object({
   model_details: z.object({
     name: z.string(),
@@ -52,6 +60,8 @@ export const ZModelCard = z.object({
     factors: z.array(z.object({ feature: z.string(), values: z.array(z.string()) })),
     business_kpi: z.string(),
     live: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).default({}),
+    // Mean |Shapley value| per input over the reference sample, computed once by the validation job.
+    global_importance: ZGlobalImportance.optional(),
   }),
 });
 export type TModelCard = z.infer<typeof ZModelCard>;
@@ -82,11 +92,19 @@ export type TCardSource = {
     offlineMetrics: Record<string, unknown>;
     card: TCardText;
     referenceRows: number | null;
+    /** Global importance over the reference sample (lib/explain/global-importance.ts), when the validation job computed it. */
+    globalImportance?: {
+      method: string;
+      rows: number;
+      backgroundRows: number;
+      features: Array<{ feature: string; meanAbsShapley: number }>;
+    } | null;
   };
   live?: Record<string, string | number | null>;
 };
 
-const METRIC_NAMES: Record<string, string> = {
+/** Display names of the offline metrics on the card (Model Card Toolkit `performance_metrics[].type`). */
+export const METRIC_NAMES: Record<string, string> = {
   rocAuc: "ROC AUC",
   averagePrecision: "Average precision",
   brier: "Brier score",
@@ -191,6 +209,20 @@ export function assembleModelCard(source: TCardSource): TModelCard {
       factors: sensitive.map((feature) => ({ feature: feature.name, values: feature.allowedValues ?? [] })),
       business_kpi: model.businessKpi,
       live: source.live ?? {},
+      ...(version.globalImportance
+        ? {
+            global_importance: {
+              scale: "probability" as const,
+              method: version.globalImportance.method,
+              rows: version.globalImportance.rows,
+              background_rows: version.globalImportance.backgroundRows,
+              features: version.globalImportance.features.map((entry) => ({
+                feature: entry.feature,
+                mean_abs_shapley: entry.meanAbsShapley,
+              })),
+            },
+          }
+        : {}),
     },
   };
 }
@@ -311,6 +343,20 @@ export function renderModelCardMarkdown(card: TModelCard, completeness: TComplet
           .map(([key, value]) => `- ${key}: ${value ?? "—"}`)
           .join("\n")
       : "_No live figures yet._",
+    "",
+    "### Global importance",
+    "",
+    ...(card.oversight.global_importance
+      ? [
+          `Mean |Shapley value| per input on the probability scale, over ${card.oversight.global_importance.rows} reference rows against ${card.oversight.global_importance.background_rows} background rows (${card.oversight.global_importance.method}):`,
+          "",
+          "| Input | Mean \\|SHAP\\| |",
+          "| --- | ---: |",
+          ...[...card.oversight.global_importance.features]
+            .sort((a, b) => b.mean_abs_shapley - a.mean_abs_shapley)
+            .map((entry) => `| ${entry.feature} | ${entry.mean_abs_shapley.toFixed(4)} |`),
+        ]
+      : ["_Not computed yet: the validation job computes it from the reference sample._"]),
     "",
     "## Ethical considerations",
     "",

@@ -21,7 +21,11 @@ export function maxSeverity(severities: readonly TSeverity[]): TSeverity {
  * cause per sensitive attribute (its groups move together); the canary guard and the review backlog
  * are their own causes; any other monitoring metric is grouped by its kind (performance, latency, volume).
  */
-export function incidentCause(alert: { source: "monitoring" | "review_backlog" | "canary"; metric?: string; groupName?: string }): string {
+export function incidentCause(alert: {
+  source: "monitoring" | "review_backlog" | "canary" | "canary_business";
+  metric?: string;
+  groupName?: string;
+}): string {
   if (alert.source !== "monitoring") return alert.source;
   const kind = (alert.metric ?? "").split(".")[0] || "monitoring";
   if (kind === "drift" || kind === "prediction_drift") return "drift";
@@ -34,6 +38,7 @@ export function incidentTitle(cause: string, modelName: string): string {
   if (cause === "drift") return `${modelName}: input drift`;
   if (cause.startsWith("fairness:")) return `${modelName}: fairness by ${cause.slice("fairness:".length)}`;
   if (cause === "canary") return `${modelName}: canary withdrawn`;
+  if (cause === "canary_business") return `${modelName}: canary behind on the business value`;
   if (cause === "review_backlog") return `${modelName}: review backlog past its SLA`;
   return `${modelName}: ${cause}`;
 }

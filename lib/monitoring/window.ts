@@ -268,7 +268,8 @@ export function referenceWindowRows({
   scores: number[];
 }): TWindowRow[] {
   const inputs = schema.features.filter((feature) => feature.modelInput);
-  const context = schema.features.filter((feature) => !feature.modelInput);
+  // Categorical model inputs (string tensors) are summarised by name from the attributes, as served predictions keep them.
+  const context = schema.features.filter((feature) => !feature.modelInput || feature.type === "categorical");
   return scores.map((probability, index) => ({
     features: inputs.map((feature) => Number(profile.columns[feature.name]?.[index])),
     attributes: Object.fromEntries(

@@ -188,4 +188,65 @@ describe("proposeSchema", () => {
     });
     expect(!proposal.ok && proposal.errors.map((error) => error.field)).toEqual(["labelColumn", "sensitive"]);
   });
+
+  it("takes a string input's column as categories (even digits) and records each feature's ONNX input and element type", () => {
+    const proposal = proposeSchema({
+      signature: {
+        inputs: [
+          { name: "sex", kind: "tensor", type: "string", dims: ["N", 1] },
+          { name: "mean radius", kind: "tensor", type: "float64", dims: ["N", 1] },
+          { name: "target_code", kind: "tensor", type: "string", dims: ["N", 1] },
+        ],
+        outputs: twoColumnOutputs,
+      },
+      modelClassLabels: null,
+      header: [...header, "target_code"],
+      records: records.map((record, index) => ({ ...record, target_code: String(index % 2) })),
+      labelColumn: "target",
+      positiveClass: "1",
+    });
+    expect(proposal.ok && proposal.inputSchema.features.slice(0, 3)).toEqual([
+      {
+        name: "sex",
+        type: "categorical",
+        allowedValues: ["F", "M"],
+        sensitive: false,
+        modelInput: true,
+        onnxInput: "sex",
+        tensorType: "string",
+      },
+      expect.objectContaining({ name: "mean radius", type: "numeric", onnxInput: "mean radius", tensorType: "float64" }),
+      {
+        name: "target_code",
+        type: "categorical",
+        allowedValues: ["0", "1"],
+        sensitive: false,
+        modelInput: true,
+        onnxInput: "target_code",
+        tensorType: "string",
+      },
+    ]);
+    expect(proposal.ok && ZInputSchema.safeParse(proposal.inputSchema).success).toBe(true);
+  });
+
+  it("refuses an input type Oversight cannot feed and a per-feature input wider than one column, naming them", () => {
+    const proposal = proposeSchema({
+      signature: {
+        inputs: [
+          { name: "sex", kind: "tensor", type: "int8", dims: ["N", 1] },
+          { name: "mean radius", kind: "tensor", type: "float32", dims: ["N", 2] },
+        ],
+        outputs: twoColumnOutputs,
+      },
+      modelClassLabels: null,
+      header,
+      records,
+      labelColumn: "target",
+      positiveClass: "1",
+    });
+    expect(!proposal.ok && proposal.errors.map((error) => error.message)).toEqual([
+      "the model's input 'sex' is an int8 tensor; Oversight feeds float32, float64, int64, bool, string tensors",
+      "the model's input 'mean radius' has shape [N, 2]; with one input per feature each is [batch, 1] or [batch]",
+    ]);
+  });
 });

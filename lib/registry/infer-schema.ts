@@ -1,6 +1,9 @@
 import { PROBABILITY_NAMES } from "../onnx/model-output";
 import type { TOnnxSignature, TValueSignature } from "../onnx/signature";
-import type { TInputSchema, TOutputSchema } from "./input-schema";
+import { TENSOR_TYPES, type TInputSchema, type TOutputSchema, type TTensorType } from "./input-schema";
+
+/** "a" or "an" before a type name read from the model ("an int8 tensor", "a sequence"). */
+const article = (word: string) => (/^[aeiou]/i.test(word) ? "an" : "a");
 
 /*
  * A schema proposed from what a user already has: the ONNX file's signature and a labelled
@@ -9,9 +12,10 @@ import type { TInputSchema, TOutputSchema } from "./input-schema";
  *
  * - Model inputs: for one tensor input [batch, width], every CSV column except the label and the
  *   columns named as context (sensitive attributes and others), in CSV order; their count must be
- *   the width. For one input per feature, the columns named like the inputs, in the model's order.
+ *   the width. For one input per feature, the columns named like the inputs, in the model's order,
+ *   each recording its ONNX input and element type (float32, float64, int64, string).
  * - Types: numeric when every value is a number, boolean when every value is true/false, else
- *   categorical with its values as the allowed ones. The reference range goes in the description,
+ *   categorical with its values as the allowed ones; a string input is always categorical. The reference range goes in the description,
  *   not as a bound: serving would refuse every value beyond the reference sample's extremes.
  * - Classes: the model's own labels (classlabels_* of its classifier or ZipMap) when it names them,
  *   else the label column's two values sorted as scikit-learn's classes_ (numerically when they are
@@ -107,7 +111,8 @@ export function proposeSchema(input: TSchemaProposalInput): TSchemaProposal {
   // Model inputs, in the order the model takes them.
   const tensorInputs = input.signature.inputs;
   let modelInputs: string[];
-  if (tensorInputs.length === 1 && (tensorInputs[0].dims?.length ?? 2) === 2 && !header.includes(tensorInputs[0].name)) {
+  const oneTensor = tensorInputs.length === 1 && (tensorInputs[0].dims?.length ?? 2) === 2 && !header.includes(tensorInputs[0].name);
+  if (oneTensor) {
     const only = tensorInputs[0];
     const width = only.dims?.[1];
     modelInputs = header.filter((column) => column !== input.labelColumn && !sensitive.includes(column) && !context.includes(column));
@@ -134,8 +139,23 @@ export function proposeSchema(input: TSchemaProposalInput): TSchemaProposal {
         ok: false,
         errors: [{ field: "reference", message: `the model's inputs ${quoted(missing)} have no column of that name in the reference CSV` }],
       };
+    for (const tensor of tensorInputs) {
+      const width = tensor.dims?.[1];
+      if (tensor.kind !== "tensor" || !TENSOR_TYPES.includes(tensor.type as TTensorType))
+        errors.push({
+          field: "onnx",
+          message: `the model's input '${tensor.name}' is ${tensor.kind === "tensor" ? `${article(tensor.type)} ${tensor.type} tensor` : `${article(tensor.kind)} ${tensor.kind}`}; Oversight feeds ${TENSOR_TYPES.join(", ")} tensors`,
+        });
+      else if ((tensor.dims?.length ?? 2) > 2 || (typeof width === "number" && width !== 1))
+        errors.push({
+          field: "onnx",
+          message: `the model's input '${tensor.name}' has shape [${tensor.dims?.join(", ")}]; with one input per feature each is [batch, 1] or [batch]`,
+        });
+    }
+    if (errors.length > 0) return { ok: false, errors };
     notes.push(`one model input per feature: ${quoted(modelInputs)}`);
   }
+  const perFeature = !oneTensor;
   const contextColumns = header.filter((column) => column !== input.labelColumn && !modelInputs.includes(column));
 
   const features: TInputSchema["features"] = [];
@@ -146,8 +166,28 @@ export function proposeSchema(input: TSchemaProposalInput): TSchemaProposal {
       errors.push({ field: "reference", message: `reference row ${type.row}, column ${column}: the value is empty` });
       continue;
     }
-    const tensor = tensorInputs.find((candidate) => candidate.name === column);
+    const tensor = perFeature && isInput ? tensorInputs.find((candidate) => candidate.name === column) : undefined;
     const takesText = tensor?.type === "string";
+    const base = {
+      name: column,
+      sensitive: sensitive.includes(column),
+      modelInput: isInput,
+      ...(tensor ? { onnxInput: tensor.name, tensorType: tensor.type as TTensorType } : {}),
+    };
+    if (takesText) {
+      // A string tensor takes categories, even when they look like numbers (codes, zip codes).
+      const values = [...new Set(input.records.map((record) => (record[column] ?? "").trim()))].sort();
+      features.push({ ...base, type: "categorical", allowedValues: values });
+      continue;
+    }
+    if (
+      tensor?.type === "int64" &&
+      type.type === "numeric" &&
+      !input.records.every((record) => Number.isSafeInteger(Number(record[column])))
+    ) {
+      errors.push({ field: "reference", message: `column '${column}' holds non-integers but the model's input '${column}' is int64` });
+      continue;
+    }
     if (isInput && type.type === "categorical" && !takesText) {
       errors.push({
         field: "reference",
@@ -155,7 +195,6 @@ export function proposeSchema(input: TSchemaProposalInput): TSchemaProposal {
       });
       continue;
     }
-    const base = { name: column, sensitive: sensitive.includes(column), modelInput: isInput };
     if (type.type === "numeric")
       features.push({ ...base, type: "numeric", description: `reference range ${type.min} to ${type.max} (${input.records.length} rows)` });
     else if (type.type === "boolean") features.push({ ...base, type: "boolean" });

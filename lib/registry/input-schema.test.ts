@@ -1,6 +1,6 @@
 import demo from "@/scripts/demo/credit-default.schema.json";
 import { describe, expect, it } from "vitest";
-import { encodeInstance, modelInputFeatures, ZInputSchema, ZOutputSchema } from "./input-schema";
+import { encodeInstance, modelInputFeatures, modelInputSpecs, ZInputSchema, ZOutputSchema } from "./input-schema";
 
 const schema = ZInputSchema.parse({
   features: [
@@ -59,6 +59,7 @@ describe("encodeInstance", () => {
     expect(encodeInstance({ schema, instance: { income: 12.5, has_mortgage: true, sex: "female" } })).toEqual({
       ok: true,
       tensorRow: [12.5, 1],
+      inputRow: [12.5, 1],
       attributes: { sex: "female" },
     });
   });
@@ -67,6 +68,7 @@ describe("encodeInstance", () => {
     expect(encodeInstance({ schema, instance: { income: 1, has_mortgage: false } })).toEqual({
       ok: true,
       tensorRow: [1, 0],
+      inputRow: [1, 0],
       attributes: {},
     });
   });
@@ -96,5 +98,75 @@ describe("encodeInstance", () => {
   ])("%j fails on %s", (instance, field, message) => {
     const result = encodeInstance({ schema, instance });
     expect(!result.ok && result.errors).toEqual([{ field, message }]);
+  });
+});
+
+describe("one named input per feature (skl2onnx's ColumnTransformer)", () => {
+  const typed = ZInputSchema.parse({
+    features: [
+      { name: "region", type: "categorical", allowedValues: ["north", "south"], onnxInput: "region", tensorType: "string" },
+      { name: "age", type: "numeric", onnxInput: "age", tensorType: "int64" },
+      // 0.1 + 2^-40 is not a float32: a double input must get it exactly.
+      { name: "income", type: "numeric", onnxInput: "income", tensorType: "float64" },
+      { name: "score", type: "numeric", onnxInput: "score" },
+      { name: "segment", type: "categorical", allowedValues: ["a", "b"], modelInput: false },
+    ],
+  });
+
+  it("feeds categories as strings and doubles exactly, stores a category by its index, and keeps exact values in the attributes", () => {
+    const income = 0.1 + 2 ** -40;
+    expect(encodeInstance({ schema: typed, instance: { region: "south", age: 41, income, score: 0.5, segment: "b" } })).toEqual({
+      ok: true,
+      tensorRow: [1, 41, income, 0.5],
+      inputRow: ["south", 41, income, 0.5],
+      attributes: { region: "south", age: 41, income, segment: "b" },
+    });
+  });
+
+  it.each([
+    [{ region: "east", age: 41, income: 1, score: 0 }, "region", "must be one of 'north', 'south', got \"east\""],
+    [{ region: "north", age: 41.5, income: 1, score: 0 }, "age", "must be an integer (int64 input), got 41.5"],
+    [{ region: "north", age: 41, income: "1", score: 0 }, "income", 'must be a number, got "1"'],
+    [{ region: 3, age: 41, income: 1, score: 0 }, "region", "must be one of 'north', 'south', got 3"],
+  ])("%j fails on %s", (instance, field, message) => {
+    const result = encodeInstance({ schema: typed, instance });
+    expect(!result.ok && result.errors).toEqual([{ field, message }]);
+  });
+
+  it("maps the model inputs onto their ONNX inputs in order", () => {
+    expect(modelInputSpecs(typed)).toEqual([
+      { name: "region", type: "string", columns: [0], features: ["region"] },
+      { name: "age", type: "int64", columns: [1], features: ["age"] },
+      { name: "income", type: "float64", columns: [2], features: ["income"] },
+      { name: "score", type: "float32", columns: [3], features: ["score"] },
+    ]);
+  });
+
+  it.each([
+    [
+      {
+        features: [
+          { name: "a", type: "numeric", onnxInput: "a" },
+          { name: "b", type: "numeric" },
+        ],
+      },
+      "features",
+      "or of none",
+    ],
+    [{ features: [{ name: "a", type: "numeric", tensorType: "string", onnxInput: "a" }] }, "features.0.tensorType", "categorical"],
+    [
+      {
+        features: [
+          { name: "a", type: "numeric" },
+          { name: "s", type: "categorical", allowedValues: ["x"], modelInput: false, tensorType: "string" },
+        ],
+      },
+      "features.1.onnxInput",
+      "model inputs only",
+    ],
+  ])("refuses %j at %s", (raw, path, message) => {
+    const result = ZInputSchema.safeParse(raw);
+    const issue = result.error?.issues.find((candidate) => candidate.path.join(".") === path);
+    expect(issue?.message).toContain(message);
   });
 });

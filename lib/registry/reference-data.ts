@@ -1,7 +1,7 @@
-import { modelInputFeatures, type TInputSchema } from "./input-schema";
+import { inputRowOf, modelInputFeatures, storedInputValue, type TInputRow, type TInputSchema } from "./input-schema";
 
 export type TReferenceParse =
-  | { ok: true; tensorRows: number[][]; columns: Record<string, Array<number | string>>; labels: Array<0 | 1> | null }
+  | { ok: true; tensorRows: TInputRow[]; columns: Record<string, Array<number | string>>; labels: Array<0 | 1> | null }
   | { ok: false; errors: Array<{ field: string; message: string }> };
 
 const MAX_REPORTED_ERRORS = 20;
@@ -36,6 +36,8 @@ export function parseReferenceRecords({
       if (feature.type === "numeric") {
         const value = Number(raw);
         if (raw === "" || !Number.isFinite(value)) errors.push({ field: "reference", message: `${where}: '${raw}' is not a number` });
+        else if (feature.modelInput && feature.tensorType === "int64" && !Number.isSafeInteger(value))
+          errors.push({ field: "reference", message: `${where}: '${raw}' is not an integer (the model's input is int64)` });
         else columns[feature.name].push(value);
       } else if (feature.type === "boolean") {
         const value = ["true", "1"].includes(raw.toLowerCase()) ? 1 : ["false", "0"].includes(raw.toLowerCase()) ? 0 : null;
@@ -65,20 +67,24 @@ export function parseReferenceRecords({
     });
   }
   if (errors.length > 0) return { ok: false, errors: errors.slice(0, MAX_REPORTED_ERRORS) };
-  const inputs = modelInputFeatures(schema);
-  const tensorRows = records.map((_, index) => inputs.map((feature) => columns[feature.name][index] as number));
+  const tensorRows = records.map((_, index) => inputRowOf(schema, (feature) => columns[feature.name][index])!);
   return { ok: true, tensorRows, columns, labels };
 }
 
 /** Rows for a smoke inference when no reference data is given: each input at the middle of its declared range. */
-export function syntheticSmokeRows(schema: TInputSchema, count = 4): number[][] {
+export function syntheticSmokeRows(schema: TInputSchema, count = 4): TInputRow[] {
   const inputs = modelInputFeatures(schema);
   return Array.from({ length: count }, (_, row) =>
     inputs.map((feature) => {
       if (feature.type === "boolean") return row % 2;
+      if (feature.type === "categorical") {
+        const values = feature.allowedValues ?? [""];
+        return values[row % values.length];
+      }
       const low = feature.min ?? 0;
       const high = feature.max ?? low + 1;
-      return low + ((high - low) * (row + 1)) / (count + 1);
+      const middle = low + ((high - low) * (row + 1)) / (count + 1);
+      return feature.tensorType === "int64" ? Math.round(middle) : middle;
     }),
   );
 }
@@ -92,7 +98,7 @@ export type TReferenceProfile = {
 };
 
 export function buildReferenceProfile(
-  reference: { tensorRows: number[][]; columns: Record<string, Array<number | string>>; labels: Array<0 | 1> | null },
+  reference: { tensorRows: TInputRow[]; columns: Record<string, Array<number | string>>; labels: Array<0 | 1> | null },
   maxRows: number,
 ): TReferenceProfile {
   return {
@@ -101,4 +107,21 @@ export function buildReferenceProfile(
     columns: Object.fromEntries(Object.entries(reference.columns).map(([name, values]) => [name, values.slice(0, maxRows)])),
     labels: reference.labels?.slice(0, maxRows) ?? null,
   };
+}
+
+/** The reference sample's model-input rows, one per sample row (strings kept for string tensors, numbers as numbers). */
+export function referenceInputRows(schema: TInputSchema, profile: TReferenceProfile): TInputRow[] {
+  const inputs = modelInputFeatures(schema);
+  return Array.from({ length: profile.sampleRows }, (_, index) =>
+    inputs.map((feature) => {
+      const value = profile.columns[feature.name]?.[index];
+      return feature.tensorType === "string" ? String(value) : Number(value);
+    }),
+  );
+}
+
+/** The same rows as the features column stores them (a category as its index among the allowed values), for drift against traffic. */
+export function referenceStoredRows(schema: TInputSchema, profile: TReferenceProfile): number[][] {
+  const inputs = modelInputFeatures(schema);
+  return referenceInputRows(schema, profile).map((row) => row.map((value, column) => storedInputValue(inputs[column], value)));
 }

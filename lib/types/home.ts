@@ -31,6 +31,8 @@ export type TRunningChallenger = {
   championRequestsLastHour: number;
   /** Open alerts raised by the canary guard on this model. */
   openGuardAlerts: number;
+  /** The canary guard's last verdict on the business value (null before its first pass, or for a shadow). */
+  businessVerdict: "hold" | "recommend_promotion" | "keep_collecting" | "insufficient_data" | null;
 };
 
 type TMyClaim = { id: string; modelName: string; reason: string; dueAt: Date; claimExpiresAt: Date };

@@ -28,7 +28,10 @@ export type TReviewItemDetail = TReviewQueueItem & {
   confidence: number;
   features: Array<{
     name: string;
-    value: number | null;
+    /** The recorded input: a number, or the category string of a string tensor input. */
+    value: number | string | null;
+    /** A category's index among the allowed values, as the features column stores it. */
+    code?: number;
     min?: number;
     max?: number;
     outOfRange: boolean;
@@ -60,6 +63,13 @@ export type TSimilarCase = {
 };
 
 /** The item view's contributions section: the explanation, or why there is none. */
-export type TItemExplanation = { ok: true; explanation: TShapleyExplanation } | { ok: false; message: string };
+export type TItemExplanation =
+  | {
+      ok: true;
+      explanation: TShapleyExplanation;
+      /** The value to show for a feature whose contribution value is a code (a category fed as a string), by feature name. */
+      valueLabels?: Record<string, string>;
+    }
+  | { ok: false; message: string };
 
 export type TSimilarCases = { ok: true; cases: TSimilarCase[] } | { ok: false; message: string };

@@ -7,8 +7,11 @@
  * fiftieth, runs the worker's monitoring job over every hour (what the running worker does as time
  * passes), then starts the production build and the worker on free ports and asks each page (as a
  * user holding every role, so every page opens) and each GET route (with an API key of every scope)
- * BENCH_RUNS times. Server time is the time to the last byte over loopback. Prints p50 / p95 per
- * route beside the goal (p95 < 200 ms); asserts nothing.
+ * BENCH_RUNS times, after the worker's summary pass (db/queries/summaries-refresh.ts) has caught up, as
+ * it does soon after the worker starts. Server time is the time to the last byte over loopback; a
+ * route that streams a download (the labelled export) is judged by its time to the first byte, since
+ * its last byte depends on how much the caller asked for. Prints p50 / p95 per route beside the goal
+ * (p95 < 200 ms); asserts nothing.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -19,6 +22,7 @@ import { createApiKey } from "@/db/queries/api-keys";
 import { insertUser } from "@/db/writes/users";
 import { API_KEY_SCOPES } from "@/lib/permissions";
 import { ROLES } from "@/lib/roles";
+import { refreshPredictionSummaries } from "@/db/queries/summaries-refresh";
 import { computeWindows } from "@/workers/jobs/monitor-windows";
 import { ensureProductionBuild } from "../lib/build";
 import { createTestDatabase, openDatabaseServer } from "../lib/database";
@@ -111,6 +115,11 @@ async function main() {
     }
     log(`monitoring windows for ${DAYS} days: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
+    // The summary pass the worker runs soon after it starts, timed here: it reads every model's whole history once.
+    started = performance.now();
+    await refreshPredictionSummaries(db);
+    log(`prediction summaries (first pass): ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
     const password = "bench-pages-password";
     await insertUser(db, {
       email: "bench@oversight.test",
@@ -172,27 +181,49 @@ async function main() {
         .map((url) => ({ url, headers: { authorization: `Bearer ${apiKey}` } })),
     ];
 
-    const results: Array<{ url: string; status: number; p50: number; p95: number }> = [];
+    const results: Array<{ url: string; status: number; p50: number; p95: number; judged: string }> = [];
     for (const target of targets) {
+      // A streamed download: its first byte is what the server controls (the rest is as long as the export).
+      const streamed = /\/labelled(\?|$)/.test(target.url);
       const time = async () => {
         const t0 = performance.now();
         const response = await fetch(baseUrl + target.url, { headers: target.headers, redirect: "manual" });
-        await response.arrayBuffer();
-        return { ms: performance.now() - t0, status: response.status };
+        const reader = response.body?.getReader();
+        let firstByteMs: number | null = null;
+        for (;;) {
+          const chunk = await reader?.read();
+          if (!chunk || chunk.done) break;
+          firstByteMs ??= performance.now() - t0;
+          // The rest of a download is its length, not the server's work: stop it and move on.
+          if (streamed) {
+            await reader?.cancel();
+            break;
+          }
+        }
+        const lastByteMs = performance.now() - t0;
+        return { ms: streamed ? (firstByteMs ?? lastByteMs) : lastByteMs, status: response.status };
       };
       const { status } = await time(); // warm-up: the route's first compile and caches
       const times: number[] = [];
       for (let run = 0; run < RUNS; run += 1) times.push((await time()).ms);
       times.sort((a, b) => a - b);
-      results.push({ url: target.url, status, p50: quantile(times, 0.5), p95: quantile(times, 0.95) });
+      results.push({
+        url: target.url,
+        status,
+        p50: quantile(times, 0.5),
+        p95: quantile(times, 0.95),
+        judged: streamed ? "first byte" : "",
+      });
     }
 
     const volume = `${models.length} model(s) × ${PER_MODEL.toLocaleString("en-US")} predictions over ${DAYS} days`;
-    console.log(`\nserver time per route over ${volume} (${RUNS} runs each after a warm-up; time to last byte over loopback):`);
+    console.log(
+      `\nserver time per route over ${volume} (${RUNS} runs each after a warm-up; time to last byte over loopback, a streamed download to its first):`,
+    );
     console.log(`${"route".padEnd(56)} status   p50 ms   p95 ms   goal p95 < ${GOAL_MS} ms`);
     for (const row of results) {
       console.log(
-        `${row.url.padEnd(56)} ${String(row.status).padStart(6)} ${row.p50.toFixed(1).padStart(8)} ${row.p95.toFixed(1).padStart(8)}   ${row.p95 < GOAL_MS ? "met" : "NOT met"}`,
+        `${row.url.padEnd(56)} ${String(row.status).padStart(6)} ${row.p50.toFixed(1).padStart(8)} ${row.p95.toFixed(1).padStart(8)}   ${row.p95 < GOAL_MS ? "met" : "NOT met"}${row.judged ? ` (${row.judged})` : ""}`,
       );
     }
     const missed = results.filter((row) => row.p95 >= GOAL_MS);

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import Papa from "papaparse";
+import { isModelCardToolkitJson, registrationFieldsFromModelCardToolkit } from "@/lib/model-card/from-mct";
 import { readOnnxClassLabels } from "@/lib/onnx/class-labels";
 import { readOnnxSignature } from "@/lib/onnx/signature";
 import { proposeSchema } from "@/lib/registry/infer-schema";
@@ -44,13 +45,15 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 const REGISTER_FILES_HELP = `
 FILES
-  --onnx: a binary classifier with one float32 input [batch, features] whose outputs are P(positive) as [N] or [N, 1],
+  --onnx: a binary classifier with one float32 input [batch, features], or one named input per feature ([batch, 1],
+    as skl2onnx exports a ColumnTransformer pipeline; float32, float64, int64, bool or string), whose outputs are P(positive) as [N] or [N, 1],
     or scikit-learn's layout: a label [N] and probabilities [N, 2] (column k is P(class k)). skl2onnx's default ZipMap
     output (a sequence of maps) is removed at registration: its input tensor is served under its name, and the card
     records the change and the uploaded file's sha256.
   --reference: CSV with a header; one column per feature (names as the data has them, e.g. "mean radius"), the label
     column and any context columns (sensitive attributes, ids). Without --schema, every column except the label,
-    --sensitive and --context is a model input, in the CSV's order, and their count must be the model's input width.
+    --sensitive and --context is a model input, in the CSV's order, and their count must be the model's input width;
+    for a model with one input per feature, the columns named like its inputs are the model inputs.
       "mean radius",smoker,sex,target
       12.5,true,F,1
       20.1,false,M,0
@@ -61,7 +64,11 @@ FILES
          {"name": "sex", "type": "categorical", "allowedValues": ["F", "M"], "modelInput": false, "sensitive": true}]},
        "outputSchema": {"probabilityOutput": "probabilities", "classLabels": ["0", "1"], "positiveLabel": "1",
          "negativeLabel": "0", "threshold": 0.5, "labelColumn": "target"}}
-    type is numeric, boolean (true/false) or categorical (context only); modelInput defaults to true, sensitive to false.
+    type is numeric, boolean (true/false) or categorical (context, or a string model input); modelInput defaults to true, sensitive to false.
+    A model with one input per feature names it on each model input, with its element type (inferred for you):
+         {"name": "region", "type": "categorical", "allowedValues": ["north", "south"], "onnxInput": "region", "tensorType": "string"},
+         {"name": "age", "type": "numeric", "onnxInput": "age", "tensorType": "int64"}
+    a categorical model input needs tensorType string; tensorType is float32 (default), float64, int64, bool or string.
     classLabels are the classes in the probability output's column order; a model that names its classes
     (classlabels_ints/_strings) is read for them, and positiveLabel must be one of them.
   --card: JSON, every field optional:
@@ -69,6 +76,8 @@ FILES
        "ethicalConsiderations": "", "caveatsAndRecommendations": "",
        "trainingData": {"datasetName": "wdbc", "source": "UCI", "rowCount": 569},
        "hyperparameters": {"C": 1}, "offlineMetrics": {"rocAuc": 0.99}}
+    or a Model Card Toolkit JSON card, as \`card export --format json\` writes it: its use cases, limitations, tradeoffs,
+    ethical considerations, training data (name, link or "source: …"), architecture and unsliced metrics are read.
 
 EXIT CODES
   0 registered (with --wait: validated), 1 a gate failed or the server failed, 2 bad input (a file, an option, or a
@@ -315,7 +324,9 @@ export function registerRegistryCommands(program: Command): void {
         fs.writeFileSync(options.saveSchema, `${JSON.stringify(schema, null, 2)}\n`);
         console.error(`Wrote the schema to ${options.saveSchema}`);
       }
-      const card = options.card ? readJsonOrThrow(options.card, "--card") : {};
+      const cardFile = options.card ? readJsonOrThrow(options.card, "--card") : {};
+      // A Model Card Toolkit card (what `card export --format json` writes) gives the card text and its fields.
+      const card = isModelCardToolkitJson(cardFile) ? registrationFieldsFromModelCardToolkit(cardFile) : cardFile;
       const { card: cardText, trainingData, hyperparameters, offlineMetrics, ...rest } = card as Record<string, unknown>;
       const metadata = {
         version: options.version,

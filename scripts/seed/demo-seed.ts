@@ -8,7 +8,10 @@ import { createApiKey } from "@/db/queries/api-keys";
 import { enqueueValidation } from "@/db/queries/governance";
 import { insertArtifactIfAbsent, insertDeployment, insertModel, insertModelVersion } from "@/db/queries/registry";
 import { getUserCredentialsByEmail } from "@/db/queries/users";
+import { moveDeployment } from "@/db/writes/deployment";
+import { castApprovalVote, requestApproval } from "@/db/writes/governance";
 import { insertUser } from "@/db/writes/users";
+import { DEMO_DATASETS } from "@/lib/demo/portfolio";
 import { runNextValidation } from "@/workers/jobs/validate-version";
 import Papa from "papaparse";
 import { seedDemoKpis } from "./demo-kpis";
@@ -22,6 +25,8 @@ export const DEMO_USERS: Array<{ email: string; name: string; roles: TRole[] }> 
   { email: "scientist@oversight.test", name: "Sam Scientist", roles: ["scientist"] },
   { email: "committee@oversight.test", name: "Chris Committee", roles: ["committee"] },
   { email: "committee2@oversight.test", name: "Dana Committee", roles: ["committee"] },
+  // A third member, so a high-risk version (quorum 3) can wait on one vote: Chris's.
+  { email: "committee3@oversight.test", name: "Kim Committee", roles: ["committee"] },
   { email: "analyst@oversight.test", name: "Alex Analyst", roles: ["analyst"] },
   { email: "executive@oversight.test", name: "Eve Executive", roles: ["executive"] },
 ];
@@ -48,8 +53,11 @@ function semverParts(version: string) {
 }
 
 /** The reference sample shipped with the demo, as every version's drift and validation baseline. */
-function demoReferenceProfile(schema: { inputSchema: Record<string, unknown>; outputSchema: Record<string, unknown> }) {
-  const csv = Papa.parse<Record<string, string>>(fs.readFileSync(path.join(DEMO_DIR, "data/credit-reference.csv"), "utf8"), {
+function demoReferenceProfile(
+  schema: { inputSchema: Record<string, unknown>; outputSchema: Record<string, unknown> },
+  file = "data/credit-reference.csv",
+) {
+  const csv = Papa.parse<Record<string, string>>(fs.readFileSync(path.join(DEMO_DIR, file), "utf8"), {
     header: true,
     skipEmptyLines: true,
   });
@@ -66,9 +74,185 @@ function demoReferenceProfile(schema: { inputSchema: Record<string, unknown>; ou
   return buildReferenceProfile(parsed, 5_000);
 }
 
+type TDemoSchema = { inputSchema: Record<string, unknown>; outputSchema: Record<string, unknown> };
+type TTx = Parameters<Parameters<TDatabase["transaction"]>[0]>[0];
+
 /**
- * Seeds the demo once: one user per role, the credit-default model with its two trained
- * versions (1.0.0 champion, 1.1.0 validated by the validation job), and an API key; then tops up the demo KPIs (see demo-kpis.ts).
+ * The rest of the demo portfolio, in other domains and other states than credit-default: each
+ * version's status here is where the seed puts it directly (an imported history); versions marked
+ * `validate` start registered and go through the real validation job and governance writes.
+ */
+const PORTFOLIO = [
+  {
+    slug: "card-fraud" as const,
+    model: {
+      displayName: "Card fraud",
+      description:
+        "Probability that a card authorisation is fraudulent; blocks or steps up the riskiest, refers borderline ones to the fraud desk.",
+      riskTier: "high" as const,
+      useCase: "Card authorisation fraud screening",
+      businessKpi: "Fraud losses in basis points of card volume",
+      fallbackRules: {
+        description: "Refer card-not-present payments far from home at risky merchants",
+        rules: [
+          { feature: "merchant_category_risk", operator: "gte", value: 0.6, probability: 0.5 },
+          { feature: "distance_from_home_km", operator: "gte", value: 500, probability: 0.3 },
+        ],
+        defaultProbability: 0.01,
+      },
+      reviewSettings: { dueHours: 4, claimMinutes: 10, highRiskRules: [{ feature: "amount_usd", operator: "gte", value: 2000 }] },
+    },
+    deployment: { confidenceThreshold: 0.6, reviewSampleRate: 0.002 },
+    // 1.0.0 was the champion until 1.1.0 replaced it; 1.2.0 awaits the committee's third vote.
+    versions: { "1.0.0": "retired", "1.1.0": "champion", "1.2.0": "validate" } as Record<string, "retired" | "champion" | "validate">,
+    champion: "1.1.0",
+  },
+  {
+    slug: "subscription-churn" as const,
+    model: {
+      displayName: "Subscription churn",
+      description: "Probability that a subscriber cancels within a month of renewal; chooses who receives a retention offer.",
+      riskTier: "low" as const,
+      useCase: "Retention offers at renewal",
+      businessKpi: "Monthly churn rate of subscribers",
+      fallbackRules: {
+        description: "Offer to month-to-month subscribers whose usage fell sharply",
+        rules: [{ feature: "usage_trend", operator: "lte", value: -0.3, probability: 0.6 }],
+        defaultProbability: 0.2,
+      },
+      reviewSettings: { dueHours: 48, claimMinutes: 15, highRiskRules: [] },
+    },
+    deployment: { confidenceThreshold: 0.55, reviewSampleRate: 0.002 },
+    // 1.1.0 is approved and runs as a canary on 20 % of traffic.
+    versions: { "1.0.0": "champion", "1.1.0": "validate" } as Record<string, "retired" | "champion" | "validate">,
+    champion: "1.0.0",
+  },
+];
+
+/** Registers one portfolio model, its versions and its deployment inside the seed's transaction; returns the versions to validate. */
+async function seedPortfolioModel(
+  tx: TTx,
+  input: {
+    entry: (typeof PORTFOLIO)[number];
+    ownerId: string;
+    audit: (
+      action: string,
+      subjectType: string,
+      subjectId: string,
+      modelId: string | null,
+      input: Record<string, unknown>,
+    ) => Promise<unknown>;
+  },
+): Promise<string[]> {
+  const { entry, ownerId, audit } = input;
+  const dataset = DEMO_DATASETS[entry.slug];
+  const schema = readJson<TDemoSchema>(`${entry.slug}.schema.json`);
+  const manifest = readJson<{ versions: TManifestVersion[] }>(`models/${entry.slug}.manifest.json`);
+  const referenceProfile = demoReferenceProfile(schema, `data/${entry.slug}-reference.csv`);
+  const model = await insertModel(tx, {
+    slug: entry.slug,
+    ...entry.model,
+    ownerId,
+    createdBy: ownerId,
+    valueMatrix: { ...dataset.valueMatrix, baseline: "approve_everyone" },
+  });
+  await audit("registry.model_created", "model", model.id, model.id, { slug: model.slug, riskTier: model.riskTier });
+  const versionIds = new Map<string, string>();
+  for (const version of manifest.versions) {
+    const content = fs.readFileSync(path.join(DEMO_DIR, "models", version.onnxFile));
+    const sha256 = createHash("sha256").update(content).digest("hex");
+    if (sha256 !== version.sha256) throw new Error(`${version.onnxFile} does not match its manifest hash; rerun npm run models:train`);
+    await insertArtifactIfAbsent(tx, { sha256, content, signature: {} });
+    const state = entry.versions[version.version];
+    const row = await insertModelVersion(tx, {
+      modelId: model.id,
+      version: version.version,
+      ...semverParts(version.version),
+      status: state === "validate" ? "registered" : state,
+      artifactSha256: sha256,
+      inputSchema: schema.inputSchema,
+      outputSchema: schema.outputSchema,
+      trainingData: version.trainingData,
+      hyperparameters: version.hyperparameters,
+      offlineMetrics: version.offlineMetrics,
+      card: version.card,
+      referenceProfile,
+      registeredBy: ownerId,
+    });
+    versionIds.set(version.version, row.id);
+    await audit("registry.version_registered", "model_version", row.id, model.id, { version: version.version, artifactSha256: sha256 });
+    if (state === "retired")
+      await audit("deployment.retire", "model_version", row.id, model.id, { version: version.version, to: "retired" });
+  }
+  await insertDeployment(tx, { modelId: model.id, championVersionId: versionIds.get(entry.champion), mode: "off", ...entry.deployment });
+  await audit("deployment.champion_set", "model", model.id, model.id, { version: entry.champion });
+  return Object.entries(entry.versions)
+    .filter(([, state]) => state === "validate")
+    .map(([version]) => versionIds.get(version)!);
+}
+
+/**
+ * The portfolio's governance after validation, through the product's own writes (approval
+ * requests, votes, the canary move, each with its audit record): card-fraud 1.2.0 (high tier,
+ * quorum 3) has two of three approvals and waits on Chris's vote; subscription-churn 1.1.0 (low
+ * tier, quorum 1) is approved and runs as a canary on 20 % of traffic.
+ */
+async function seedPortfolioGovernance(db: TDatabase) {
+  const users = await db.$client<
+    { id: string; email: string; roles: TRole[] }[]
+  >`select id, email, roles from users where email like '%@oversight.test'`;
+  const actor = (email: string) => {
+    const user = users.find((candidate) => candidate.email === email)!;
+    return { id: user.id, label: user.email, roles: user.roles };
+  };
+  const versionId = async (slug: string, version: string) =>
+    (
+      await db.$client<
+        { id: string }[]
+      >`select v.id from model_versions v join models m on m.id = v.model_id where m.slug = ${slug} and v.version = ${version}`
+    )[0].id;
+  const scientist = actor("scientist@oversight.test");
+  const fraud = await versionId("card-fraud", "1.2.0");
+  await requestApproval(db, {
+    actor: scientist,
+    versionId: fraud,
+    note: "Adds the amount against the cardholder's usual spend; catches more card-not-present fraud at the same false-decline rate.",
+  });
+  await castApprovalVote(db, {
+    voter: actor("committee2@oversight.test"),
+    versionId: fraud,
+    decision: "approve",
+    comment: "Gates pass; false declines by age band within the four-fifths rule.",
+  });
+  await castApprovalVote(db, {
+    voter: actor("committee3@oversight.test"),
+    versionId: fraud,
+    decision: "approve",
+    comment: "Approve, with a canary before promotion as the high tier requires.",
+  });
+  const churn = await versionId("subscription-churn", "1.1.0");
+  await requestApproval(db, { actor: scientist, versionId: churn, note: "Retrained on ten months of renewals." });
+  await castApprovalVote(db, {
+    voter: actor("committee2@oversight.test"),
+    versionId: churn,
+    decision: "approve",
+    comment: "Low tier; gates pass. Start it as a canary.",
+  });
+  await moveDeployment(db, {
+    model: { slug: "subscription-churn" },
+    actor: actor("committee@oversight.test"),
+    action: "start_canary",
+    versionId: churn,
+    canaryPercent: 20,
+    reason: "Compare retention value on live renewals before promoting.",
+  });
+}
+
+/**
+ * Seeds the demo once: one user per role (three committee members), the credit-default model with
+ * its two trained versions (1.0.0 champion, 1.1.0 validated by the validation job), the rest of the
+ * portfolio (card-fraud, subscription-churn: see PORTFOLIO) and an API key; then tops up the demo
+ * KPIs (see demo-kpis.ts). Past traffic is scripts/seed/demo-traffic.ts's, on npm start's first run.
  * Returns the key in clear text when it made one.
  */
 export async function seedDemo(db: TDatabase): Promise<{ seeded: boolean; apiKey: string | null }> {
@@ -167,11 +351,15 @@ export async function seedDemo(db: TDatabase): Promise<{ seeded: boolean; apiKey
       createdBy: userIds.get("admin@oversight.test")!,
     });
     await audit("admin.api_key_created", "api_key", apiKey.id, null, { name: "Demo loan-origination app" });
-    return { seeded: true, apiKey: apiKey.key, challengerVersionId: versionIds.get("1.1.0")! };
+    const toValidate = [versionIds.get("1.1.0")!];
+    for (const entry of PORTFOLIO) toValidate.push(...(await seedPortfolioModel(tx, { entry, ownerId: scientistId, audit })));
+    return { seeded: true, apiKey: apiKey.key, toValidate };
   });
-  // Run by the real job (before any traffic, as the drift gate compares with the champion's recent predictions).
-  await enqueueValidation(db, { versionId: seeded.challengerVersionId, requestedBy: null });
-  await runNextValidation(db);
+  // Run by the real job (before any traffic, as the drift gate compares with the champion's recent predictions); the runs
+  // are independent (each claims its own with SKIP LOCKED), so they go side by side.
+  for (const versionId of seeded.toValidate) await enqueueValidation(db, { versionId, requestedBy: null });
+  await Promise.all(seeded.toValidate.map(() => runNextValidation(db)));
+  await seedPortfolioGovernance(db);
   await seedDemoKpis(db);
   return { seeded: seeded.seeded, apiKey: seeded.apiKey };
 }

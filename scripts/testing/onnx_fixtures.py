@@ -8,6 +8,12 @@ kind:
                  default export: outputs output_label [N] and output_probability (sequence of maps).
                  Integer labels give classlabels_ints / classlabels_int64s, string labels _strings.
   linear         the same without ZipMap: outputs label [N] and probabilities float [N, 2].
+  column_transformer / column_transformer_zipmap
+                 skl2onnx's layout for a ColumnTransformer pipeline: one [N, 1] input per feature
+                 ("categorical": a string input one-hot encoded by ai.onnx.ml OneHotEncoder over
+                 "categories"; "numeric": [{"name", "type": "float"|"double"|"int64"}], each Cast to
+                 float), Concat, then LinearClassifier (weights: the one-hot columns first, then the
+                 numeric inputs), optionally ZipMap.
 """
 import json
 import sys
@@ -15,15 +21,44 @@ import sys
 from onnx import TensorProto, TypeProto, checker, helper
 
 
+ELEMENT_TYPES = {"float": TensorProto.FLOAT, "double": TensorProto.DOUBLE, "int64": TensorProto.INT64}
+
+
+def column_transformer(spec):
+    """The inputs and the nodes that turn them into one float matrix named 'features'."""
+    categorical, categories = spec["categorical"], spec["categories"]
+    inputs = [helper.make_tensor_value_info(categorical, TensorProto.STRING, ["N", 1])]
+    nodes = [
+        helper.make_node("OneHotEncoder", [categorical], ["onehot3d"], domain="ai.onnx.ml", name="OneHotEncoder", cats_strings=categories, zeros=1),
+        # OneHotEncoder gives [N, 1, K]; skl2onnx flattens it to [N, K].
+        helper.make_node("Flatten", ["onehot3d"], ["onehot"], axis=1, name="Flatten"),
+    ]
+    concatenated = ["onehot"]
+    for numeric in spec["numeric"]:
+        name, element = numeric["name"], ELEMENT_TYPES[numeric["type"]]
+        inputs.append(helper.make_tensor_value_info(name, element, ["N", 1]))
+        if element == TensorProto.FLOAT:
+            concatenated.append(name)
+        else:
+            nodes.append(helper.make_node("Cast", [name], [f"{name}_float"], to=TensorProto.FLOAT, name=f"Cast_{name}"))
+            concatenated.append(f"{name}_float")
+    nodes.append(helper.make_node("Concat", concatenated, ["features"], axis=1, name="Concat"))
+    return inputs, nodes
+
+
 def main() -> None:
     out, spec = sys.argv[1], json.loads(sys.argv[2])
     weights, bias, labels = spec["weights"], spec["bias"], spec["labels"]
     strings = isinstance(labels[0], str)
     width = len(weights)
-    zipmap = spec["kind"] == "linear_zipmap"
+    zipmap = spec["kind"] in ("linear_zipmap", "column_transformer_zipmap")
+    if spec["kind"].startswith("column_transformer"):
+        graph_inputs, nodes = column_transformer(spec)
+    else:
+        graph_inputs, nodes = [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["N", width])], []
     label_name = "output_label" if zipmap else "label"
     label_attr = {"classlabels_strings": labels} if strings else {"classlabels_ints": labels}
-    nodes = [
+    nodes += [
         helper.make_node(
             "LinearClassifier",
             ["features"],
@@ -52,7 +87,7 @@ def main() -> None:
         outputs.append(helper.make_value_info("output_probability", sequence))
     else:
         outputs.append(helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 2]))
-    graph = helper.make_graph(nodes, "python_onnx_classifier", [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["N", width])], outputs)
+    graph = helper.make_graph(nodes, "python_onnx_classifier", graph_inputs, outputs)
     model = helper.make_model(
         graph,
         producer_name="python3-onnx fixture",

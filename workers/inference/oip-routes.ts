@@ -5,8 +5,9 @@ import { z } from "zod";
 import packageJson from "@/package.json" with { type: "json" };
 import { planRouting } from "@/lib/inference/routing";
 import type { TOutputTensor } from "@/lib/onnx/model-output";
-import { encodeInstance, modelInputFeatures, positiveIndexOf } from "@/lib/registry";
-import { valuesFromTensorRow, type TModelOutputs, type TPredictionResult } from "./predict";
+import { encodeInstance, modelInputFeatures, modelInputSpecs, positiveIndexOf } from "@/lib/registry";
+import { feedSpecsOrThrow } from "../onnx/score-rows";
+import { valuesFromTensorRow, type TEncodedInstance, type TModelOutputs, type TPredictionResult } from "./predict";
 import { answerBatchWithOutputs, zodDetails, type TInferenceRouteOptions } from "./route-helpers";
 import type { TLoadedVersion, TServedModel } from "./serving-state";
 
@@ -28,7 +29,8 @@ const ZOipBody = z.object({
         data: z.array(z.unknown()),
       }),
     )
-    .length(1, "inputs must hold exactly one tensor"),
+    .min(1, "inputs must hold at least one tensor")
+    .max(1000),
   outputs: z
     .array(z.object({ name: z.string().min(1, "name the output") }))
     .max(100)
@@ -152,6 +154,89 @@ function oipErrorBody(body: unknown): { error: string } {
   return { error: details.length > 0 ? `${text} ${details.join("; ")}` : text };
 }
 
+// The OIP data types each ONNX input element type accepts (a float32 input also takes FP64, as before).
+const ACCEPTED_DATATYPES: Record<string, string[]> = {
+  float32: ["FP32", "FP64"],
+  float64: ["FP64", "FP32"],
+  int64: ["INT64", "INT32"],
+  bool: ["BOOL"],
+  string: ["BYTES"],
+};
+
+const feedSpecsOf = (version: TLoadedVersion) =>
+  version.inputs ?? feedSpecsOrThrow(version.session, { width: version.inputWidth, inputs: modelInputSpecs(version.inputSchema) });
+
+type TOipInput = { name: string; shape: number[]; datatype: string; data: unknown[] };
+
+/**
+ * Checks the request's tensors against the version's ONNX inputs (by name, data type, shape and
+ * count) and gives each model input's value per row, with where it came from for error messages.
+ */
+function parseOipInputs(tensors: TOipInput[], version: TLoadedVersion) {
+  const problems: string[] = [];
+  const specs = feedSpecsOf(version);
+  const known = specs.map((input) => input.name);
+  tensors.forEach((tensor, index) => {
+    if (!known.includes(tensor.name))
+      problems.push(
+        known.length === 1
+          ? `input name must be '${known[0]}', not '${tensor.name}'`
+          : `inputs.${index}.name: the model has no input '${tensor.name}' (it has ${known.map((name) => `'${name}'`).join(", ")})`,
+      );
+    if (tensors.findIndex((other) => other.name === tensor.name) !== index) problems.push(`input '${tensor.name}' is given twice`);
+  });
+  const columnSource: Array<{ input: string; data: unknown[]; column: number; width: number }> = [];
+  let rowsCount = -1;
+  for (const spec of specs) {
+    const tensor = tensors.find((candidate) => candidate.name === spec.name);
+    if (!tensor) {
+      if (known.length > 1)
+        problems.push(`input '${spec.name}' is missing (the model takes ${known.map((name) => `'${name}'`).join(", ")})`);
+      continue;
+    }
+    const width = spec.columns.length;
+    const accepted = ACCEPTED_DATATYPES[spec.type];
+    if (!accepted.includes(tensor.datatype))
+      problems.push(`input '${tensor.name}': datatype must be ${accepted.join(" or ")}, not ${tensor.datatype}`);
+    const shapeOk = (tensor.shape.length === 2 && tensor.shape[1] === width) || (tensor.shape.length === 1 && width === 1);
+    if (!shapeOk)
+      problems.push(
+        known.length === 1
+          ? `shape must be [batch, ${width}], not [${tensor.shape.join(", ")}]`
+          : `input '${tensor.name}': shape must be [batch, ${width}]${width === 1 ? " or [batch]" : ""}, not [${tensor.shape.join(", ")}]`,
+      );
+    // Row-major data may come flat or nested by row, as the protocol allows.
+    const flat = tensor.data.flat(2);
+    const declaredCount = tensor.shape.reduce((product, dimension) => product * dimension, 1);
+    if (flat.length !== declaredCount)
+      problems.push(
+        `${known.length === 1 ? "" : `input '${tensor.name}': `}data holds ${flat.length} values; shape [${tensor.shape.join(", ")}] needs ${declaredCount}`,
+      );
+    if (spec.type === "string") {
+      if (flat.some((value) => typeof value !== "string")) problems.push(`input '${tensor.name}': BYTES data must hold strings only`);
+    } else if (spec.type === "bool") {
+      if (flat.some((value) => typeof value !== "boolean")) problems.push(`input '${tensor.name}': BOOL data must hold true / false only`);
+    } else if (flat.some((value) => typeof value !== "number" || !Number.isFinite(value)))
+      problems.push(
+        known.length === 1 ? "data must hold finite numbers only" : `input '${tensor.name}': data must hold finite numbers only`,
+      );
+    const rows = shapeOk ? tensor.shape[0] : 0;
+    if (rowsCount >= 0 && rows !== rowsCount) problems.push(`input '${tensor.name}' has ${rows} rows; the other inputs have ${rowsCount}`);
+    rowsCount = Math.max(rowsCount, rows);
+    spec.columns.forEach((modelColumn, column) => (columnSource[modelColumn] = { input: tensor.name, data: flat, column, width }));
+  }
+  return {
+    problems,
+    rowsCount: Math.max(rowsCount, 0),
+    valueAt: (row: number, modelColumn: number) => {
+      const source = columnSource[modelColumn];
+      if (!source) return { input: "?", dataIndex: -1, value: undefined as unknown };
+      const dataIndex = row * source.width + source.column;
+      return { input: source.input, dataIndex, value: source.data[dataIndex] };
+    },
+  };
+}
+
 /** Open Inference Protocol (KServe V2, REST): server metadata, health, model metadata and readiness, and tensor inference. */
 export function registerOipRoutes(app: FastifyInstance, options: TInferenceRouteOptions) {
   void app.register(
@@ -192,7 +277,11 @@ function registerScope(app: FastifyInstance, options: TInferenceRouteOptions) {
       name: model.slug,
       versions: [model.champion, model.challenger].filter(Boolean).map((loaded) => loaded!.version),
       platform: "onnxruntime_onnx",
-      inputs: [{ name: version.inputName, datatype: "FP32", shape: [-1, version.inputWidth] }],
+      inputs: feedSpecsOf(version).map((input) => ({
+        name: input.name,
+        datatype: DATATYPES[input.type],
+        shape: input.rank === 1 ? [-1] : [-1, input.columns.length],
+      })),
       outputs: outputMetadata(version.session).map(({ name, datatype, shape }) => ({ name, datatype, shape })),
     };
   };
@@ -243,20 +332,9 @@ function registerScope(app: FastifyInstance, options: TInferenceRouteOptions) {
     const reference = answering ?? routed.champion ?? routed.challenger;
     if (!reference) return reply.code(503).send({ error: `model '${model.slug}' has no loaded version` });
 
-    const tensor = body.data.inputs[0];
-    const width = reference.inputWidth;
-    const problems: string[] = [];
-    if (tensor.name !== reference.inputName) problems.push(`input name must be '${reference.inputName}', not '${tensor.name}'`);
-    if (!["FP32", "FP64"].includes(tensor.datatype)) problems.push(`datatype must be FP32 or FP64, not ${tensor.datatype}`);
-    if (tensor.shape.length !== 2 || tensor.shape[1] !== width)
-      problems.push(`shape must be [batch, ${width}], not [${tensor.shape.join(", ")}]`);
-    // Row-major data may come flat or nested by row, as the protocol allows.
-    const flat = (tensor.data as unknown[]).flat(2);
-    const declaredCount = tensor.shape.reduce((product, dimension) => product * dimension, 1);
-    if (flat.length !== declaredCount)
-      problems.push(`data holds ${flat.length} values; shape [${tensor.shape.join(", ")}] needs ${declaredCount}`);
-    if (flat.some((value) => typeof value !== "number" || !Number.isFinite(value))) problems.push("data must hold finite numbers only");
-    const rowsCount = tensor.shape.length === 2 ? tensor.shape[0] : 0;
+    const parsed = parseOipInputs(body.data.inputs, reference);
+    const problems = parsed.problems;
+    const rowsCount = parsed.rowsCount;
     if (rowsCount > maxBatchInstances) return reply.code(413).send({ error: `at most ${maxBatchInstances} rows per request` });
     if (problems.length === 0 && rowsCount === 0) problems.push("the batch is empty");
 
@@ -271,32 +349,42 @@ function registerScope(app: FastifyInstance, options: TInferenceRouteOptions) {
     if (problems.length > 0) return reply.code(400).send({ error: problems.join("; ") });
     const selected = (name: string) => !requested || requested.includes(name);
 
-    // The same feature schema as the feature-JSON route: ranges, booleans as 0 / 1, float32.
+    // The same feature schema as the feature-JSON route: ranges, categories, booleans as 0 / 1, float32 / int64.
     const features = modelInputFeatures(reference.inputSchema);
     const errors: Array<{ instance: number; field: string; message: string }> = [];
-    const rows = Array.from({ length: rowsCount }, (_, rowIndex) => {
-      const row = (flat as number[]).slice(rowIndex * width, (rowIndex + 1) * width);
+    const instances: TEncodedInstance[] = [];
+    for (let rowIndex = 0; rowIndex < rowsCount; rowIndex += 1) {
       const instance = Object.fromEntries(
-        features.map((feature, column) => [
-          feature.name,
-          feature.type === "boolean" && (row[column] === 0 || row[column] === 1) ? row[column] === 1 : row[column],
-        ]),
+        features.map((feature, column) => {
+          const value = parsed.valueAt(rowIndex, column).value;
+          return [feature.name, feature.type === "boolean" && (value === 0 || value === 1) ? value === 1 : value];
+        }),
       );
       const encoded = encodeInstance({ schema: { features }, instance });
-      if (encoded.ok) return encoded.tensorRow;
-      for (const error of encoded.errors) {
-        const dataIndex = rowIndex * width + features.findIndex((feature) => feature.name === error.field);
-        errors.push({ instance: rowIndex, field: error.field, message: `${error.message} (input '${tensor.name}', data[${dataIndex}])` });
+      if (encoded.ok) {
+        instances.push({
+          tensorRow: encoded.tensorRow,
+          inputRow: encoded.inputRow,
+          values: valuesFromTensorRow(model, encoded.inputRow),
+          attributes: encoded.attributes,
+        });
+        continue;
       }
-      return row;
-    });
+      for (const error of encoded.errors) {
+        const { input, dataIndex } = parsed.valueAt(
+          rowIndex,
+          features.findIndex((feature) => feature.name === error.field),
+        );
+        errors.push({ instance: rowIndex, field: error.field, message: `${error.message} (input '${input}', data[${dataIndex}])` });
+      }
+    }
     if (errors.length > 0)
       return reply.code(422).send({
         error: "invalid_input",
         message: `${errors.length} value(s) are not valid for the model's features; nothing was recorded.`,
         errors,
       });
-    const instances = rows.map((row) => ({ tensorRow: row, values: valuesFromTensorRow(model, row), attributes: {} }));
+    const rows = instances;
     const requestIds = rows.map((_, index) => (rowsCount > 1 ? `${baseId}:${index}` : baseId));
     const { results, modelOutputs, replayed } = await answerBatchWithOutputs(options, {
       model: routed,

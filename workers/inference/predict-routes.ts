@@ -42,7 +42,7 @@ export function registerPredictRoutes(app: FastifyInstance, options: TInferenceR
         const values = Object.fromEntries(
           Object.entries(instance).filter(([, value]) => ["string", "number", "boolean"].includes(typeof value)),
         ) as TEncodedInstance["values"];
-        encoded.push({ tensorRow: result.tensorRow, values, attributes: result.attributes });
+        encoded.push({ tensorRow: result.tensorRow, inputRow: result.inputRow, values, attributes: result.attributes });
       } else {
         errors.push(...result.errors.map((error) => ({ instance: index, field: error.field, message: error.message })));
       }

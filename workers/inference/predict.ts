@@ -8,13 +8,20 @@ import {
   type TReviewReason,
   type TServingRole,
 } from "@/lib/inference/routing";
-import { classifierOutputOf, modelInputFeatures } from "@/lib/registry";
+import { classifierOutputOf, modelInputFeatures, modelInputSpecs, type TInputRow } from "@/lib/registry";
 import type { TOutputTensor } from "@/lib/onnx/model-output";
 import { runClassifierOutputs } from "../onnx/score-rows";
 import type { TPredictionRecord, TReviewRecord } from "./recorder";
 import type { TLoadedVersion, TServedModel } from "./serving-state";
 
-export type TEncodedInstance = { tensorRow: number[]; values: TInstanceValues; attributes: Record<string, string | number | boolean> };
+export type TEncodedInstance = {
+  /** The model inputs as the features column stores them (lib/registry encodeInstance). */
+  tensorRow: number[];
+  /** The model inputs as the model takes them (strings for string tensors); tensorRow when absent. */
+  inputRow?: TInputRow;
+  values: TInstanceValues;
+  attributes: Record<string, string | number | boolean>;
+};
 
 export type TPredictionResult = {
   predictionId: string;
@@ -28,14 +35,22 @@ export type TPredictionResult = {
 };
 
 /** Runs a version on many rows in one session.run: P(positive) per row, read as the validation job reads it. */
-export async function runVersion(version: TLoadedVersion, rows: number[][]): Promise<number[]> {
+export async function runVersion(version: TLoadedVersion, rows: TInputRow[]): Promise<number[]> {
   return (await runVersionOutputs(version, rows)).probabilities;
 }
 
 /** As runVersion, keeping every tensor output the model gave (the Open Inference Protocol returns them). */
-function runVersionOutputs(version: TLoadedVersion, rows: number[][]) {
-  return runClassifierOutputs(version.session, { rows, width: version.inputWidth, ...classifierOutputOf(version.outputSchema) });
+function runVersionOutputs(version: TLoadedVersion, rows: TInputRow[]) {
+  return runClassifierOutputs(version.session, {
+    rows,
+    width: version.inputWidth,
+    specs: version.inputs,
+    inputs: modelInputSpecs(version.inputSchema),
+    ...classifierOutputOf(version.outputSchema),
+  });
 }
+
+const modelRow = (instance: TEncodedInstance): TInputRow => instance.inputRow ?? instance.tensorRow;
 
 /** The raw outputs of one session.run of a batch, for the instances at `indexes` (in that order). */
 export type TModelOutputs = {
@@ -46,7 +61,7 @@ export type TModelOutputs = {
 };
 
 /** Maps a tensor row back to named features, so fallback and review rules work for OIP calls too. */
-export function valuesFromTensorRow(model: TServedModel, row: number[]): TInstanceValues {
+export function valuesFromTensorRow(model: TServedModel, row: TInputRow): TInstanceValues {
   const features = model.inputSchema ? modelInputFeatures(model.inputSchema) : [];
   return Object.fromEntries(features.map((feature, index) => [feature.name, row[index]]));
 }
@@ -97,7 +112,7 @@ export async function predictBatch(input: {
     try {
       const { probabilities, outputs } = await runVersionOutputs(
         version,
-        indexes.map((index) => instances[index].tensorRow),
+        indexes.map((index) => modelRow(instances[index])),
       );
       indexes.forEach((index, position) => (answered[index] = { probability: probabilities[position], role, version }));
       modelOutputs.push({ role, version, indexes, outputs });
@@ -117,7 +132,7 @@ export async function predictBatch(input: {
     try {
       const probabilities = await runVersion(
         model.challenger,
-        shadowIndexes.map((index) => instances[index].tensorRow),
+        shadowIndexes.map((index) => modelRow(instances[index])),
       );
       shadowIndexes.forEach((index, position) => shadowProbabilities.set(index, probabilities[position]));
     } catch {

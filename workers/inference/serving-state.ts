@@ -3,8 +3,10 @@ import type { FastifyBaseLogger } from "fastify";
 import type { TDatabase } from "@/db/connection";
 import { getArtifactContent, loadServingModels, type TServingModelRow, type TServingVersionRow } from "@/db/queries/serving";
 import { ZFallbackRules, ZReviewSettings, type TFallbackRules, type TReviewSettings } from "@/lib/inference/routing";
-import { ZInputSchema, ZOutputSchema, modelInputFeatures, type TInputSchema, type TOutputSchema } from "@/lib/registry";
+import type { TFeedSpec } from "@/lib/onnx/model-inputs";
+import { ZInputSchema, ZOutputSchema, modelInputFeatures, modelInputSpecs, type TInputSchema, type TOutputSchema } from "@/lib/registry";
 import { createSession } from "../onnx/load-session";
+import { feedSpecsOrThrow } from "../onnx/score-rows";
 
 export type TLoadedVersion = {
   id: string;
@@ -12,6 +14,8 @@ export type TLoadedVersion = {
   session: InferenceSession;
   inputName: string;
   inputWidth: number;
+  /** The model's ONNX inputs and the model-input columns that fill each (one for a [batch, width] model); resolved from the schema when absent. */
+  inputs?: TFeedSpec[];
   inputSchema: TInputSchema;
   outputSchema: TOutputSchema;
 };
@@ -53,12 +57,14 @@ export function createServingState(options: { db: TDatabase; log: FastifyBaseLog
         const inputSchema = ZInputSchema.parse(row.inputSchema);
         const metadata = session.inputMetadata[0];
         const declaredWidth = modelInputFeatures(inputSchema).length;
+        const inputs = feedSpecsOrThrow(session, { width: declaredWidth, inputs: modelInputSpecs(inputSchema) });
         return {
           id: row.id,
           version: row.version,
           session,
           inputName: metadata.name,
           inputWidth: declaredWidth,
+          inputs,
           inputSchema,
           outputSchema: ZOutputSchema.parse(row.outputSchema),
         };

@@ -1,10 +1,21 @@
 import type { TDatabase } from "@/db/connection";
 import { getCanaryArmLastHour, getPolicy, getVersionOutputSchema, listRunningCanaries } from "@/db/queries/governance";
 import { systemActor } from "@/db/writes/actor";
-import { fireAlert } from "@/db/writes/alerts";
+import {
+  deleteCanaryBusinessVerdict,
+  getCanaryBusinessVerdict,
+  getVersionName,
+  isAlertOpen,
+  listStaleCanaryBusinessVerdicts,
+  lockCanaryBusinessVerdict,
+  saveCanaryBusinessVerdict,
+} from "@/db/queries/canary-business";
+import { listArmValues } from "@/db/queries/outcomes";
+import { fireAlert, keepAlert, resolveAlert } from "@/db/writes/alerts";
 import { moveDeployment } from "@/db/writes/deployment";
 import { DomainError } from "@/lib/errors";
-import { judgeCanary, type TArmStats } from "@/lib/governance/canary-guard";
+import { judgeCanary, judgeCanaryBusiness, type TArmStats } from "@/lib/governance/canary-guard";
+import { armPanel } from "@/lib/stats/abtest-arms";
 import { incidentCause } from "@/lib/monitoring/incidents";
 import { computePerformance } from "@/lib/stats/performance";
 
@@ -52,7 +63,10 @@ export async function runCanaryGuard(db: TDatabase): Promise<number> {
       challenger: await armStats(db, model.id, challengerVersionId, threshold),
       limits: policy.canaryGuard,
     });
-    if (judgement.verdict !== "rollback") continue;
+    if (judgement.verdict !== "rollback") {
+      await judgeBusinessValue(db, { modelId: model.id, modelSlug: model.slug, championVersionId, challengerVersionId });
+      continue;
+    }
     const reasons = judgement.breaches.map((breach) => breach.sentence);
     try {
       await db.transaction(async (tx) => {
@@ -82,5 +96,71 @@ export async function runCanaryGuard(db: TDatabase): Promise<number> {
       throw error;
     }
   }
+  await dropStaleBusinessVerdicts(db);
   return withdrawn;
+}
+
+// The A/B panel's window and bound (app/(console)/models/[slug]/versions/[version]/page.tsx), so the guard and the panel read the same values.
+const BUSINESS_DAYS = 30;
+const BUSINESS_LIMIT = 200_000;
+
+/**
+ * The canary on the business value (outcomes with a value, both arms, last 30 days): a hold raises
+ * one warning alert (kept while the hold lasts, resolved when it ends); a recommendation is only
+ * recorded, for the version page and the committee home. Neither moves the deployment: nothing
+ * raises a canary's percent but a person, and only a person promotes.
+ */
+async function judgeBusinessValue(
+  db: TDatabase,
+  input: { modelId: string; modelSlug: string; championVersionId: string; challengerVersionId: string },
+): Promise<void> {
+  const { modelId, championVersionId, challengerVersionId } = input;
+  const values = await listArmValues(db, {
+    modelId,
+    controlVersionId: championVersionId,
+    treatmentVersionId: challengerVersionId,
+    days: BUSINESS_DAYS,
+    limit: BUSINESS_LIMIT,
+  });
+  const judgement = judgeCanaryBusiness(armPanel(values));
+  await db.transaction(async (tx) => {
+    await lockCanaryBusinessVerdict(tx, modelId);
+    const last = await getCanaryBusinessVerdict(tx, { modelId });
+    const sameArms = last?.championVersionId === championVersionId && last.challengerVersionId === challengerVersionId;
+    const openAlertId = last?.alertId && (await isAlertOpen(tx, last.alertId)) ? last.alertId : null;
+    let alertId: string | null = null;
+    if (judgement.verdict === "hold") {
+      if (openAlertId && sameArms) {
+        await keepAlert(tx, { alertId: openAlertId, value: judgement.difference });
+        alertId = openAlertId;
+      } else {
+        const version = await getVersionName(tx, challengerVersionId);
+        alertId = (
+          await fireAlert(tx, {
+            modelId,
+            ruleId: null,
+            severity: "warning",
+            title: `Canary ${version} of ${input.modelSlug} held by the canary guard: behind on the business value`,
+            message: judgement.sentence,
+            value: judgement.difference,
+            cause: incidentCause({ source: "canary_business" }),
+          })
+        ).id;
+      }
+    }
+    if (openAlertId && openAlertId !== alertId) await resolveAlert(tx, { alertId: openAlertId, modelId, value: judgement.difference });
+    await saveCanaryBusinessVerdict(tx, { modelId, championVersionId, challengerVersionId, judgement, alertId });
+  });
+}
+
+/** A canary that stopped (withdrawn, promoted, replaced) ends its hold: its warning is resolved and its verdict dropped. */
+async function dropStaleBusinessVerdicts(db: TDatabase): Promise<void> {
+  for (const stale of await listStaleCanaryBusinessVerdicts(db)) {
+    await db.transaction(async (tx) => {
+      if (stale.alertId && (await isAlertOpen(tx, stale.alertId))) {
+        await resolveAlert(tx, { alertId: stale.alertId, modelId: stale.modelId, value: null });
+      }
+      await deleteCanaryBusinessVerdict(tx, stale.modelId);
+    });
+  }
 }

@@ -20,7 +20,15 @@ import {
   type TWindowLayout,
   type TWindowSummary,
 } from "@/lib/monitoring/window";
-import { classifierOutputOf, modelInputFeatures, ZInputSchema, ZOutputSchema, type TReferenceProfile } from "@/lib/registry";
+import {
+  classifierOutputOf,
+  modelInputFeatures,
+  modelInputSpecs,
+  referenceInputRows,
+  ZInputSchema,
+  ZOutputSchema,
+  type TReferenceProfile,
+} from "@/lib/registry";
 import { scoreRows } from "../onnx/score-rows";
 import { ensureDefaultRules, evaluateAlertRules } from "./alert-rules";
 
@@ -41,11 +49,17 @@ async function loadContext(db: TDatabase, versionId: string): Promise<TVersionCo
   const output = ZOutputSchema.parse(version.outputSchema);
   const layout = buildWindowLayout({ schema, profile, threshold: output.threshold });
   const inputs = modelInputFeatures(schema);
-  const rows = Array.from({ length: profile.sampleRows }, (_, index) =>
-    inputs.map((feature) => Number(profile.columns[feature.name][index])),
-  );
+  const rows = referenceInputRows(schema, profile);
   const bytes = await getArtifactContent(db, version.artifactSha256);
-  const scores = bytes ? await scoreRows({ model: new Uint8Array(bytes), rows, width: inputs.length, ...classifierOutputOf(output) }) : [];
+  const scores = bytes
+    ? await scoreRows({
+        model: new Uint8Array(bytes),
+        rows,
+        width: inputs.length,
+        inputs: modelInputSpecs(schema),
+        ...classifierOutputOf(output),
+      })
+    : [];
   const reference = summarizeWindow(layout, referenceWindowRows({ schema, profile, scores }));
   const referenceSorted = Object.fromEntries(
     layout.features

@@ -7,7 +7,10 @@ import { checkReviewBacklog } from "./review-backlog";
 import { deliverAlerts } from "./alert-rules";
 import { runMonitorWindows } from "./monitor-windows";
 import { runRetention } from "./retention";
+import { startTrafficImportance } from "./global-importance";
 import { runNextValidation } from "./validate-version";
+import { startSummaryRefresh } from "./summaries";
+import { startBaselineValueRefresh } from "./baseline-value";
 
 // A NOTIFY wakes the runner at once; the poll only covers a notification sent while it was down.
 const POLL_MS = 10_000;
@@ -99,6 +102,9 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
   };
   const firstRetentionPass = setTimeout(retentionPass, 60_000);
   const retention = setInterval(retentionPass, config.retention.intervalMs);
+  const summaries = startSummaryRefresh({ db: options.db, log: options.log });
+  const baselines = startBaselineValueRefresh({ db: options.db, log: options.log });
+  const trafficImportance = startTrafficImportance({ db: options.db, log: options.log });
   const anchoring = config.auditAnchor ? startAuditAnchoring({ db: options.db, log: options.log, ...config.auditAnchor }) : null;
   if (!anchoring)
     options.log.warn(
@@ -107,6 +113,9 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
   return {
     stop: async () => {
       await anchoring?.stop();
+      await summaries.stop();
+      await baselines.stop();
+      await trafficImportance.stop();
       clearTimeout(firstMonitorPass);
       clearTimeout(firstRetentionPass);
       clearInterval(retention);

@@ -2,6 +2,7 @@ import { appendAuditRecord } from "@/db/audit";
 import type { TDatabase } from "@/db/connection";
 import { getCardSource } from "@/db/queries/cards";
 import { getArtifactContent } from "@/db/queries/serving";
+import { saveFeatureImportance } from "@/db/queries/importance";
 import {
   claimValidationRun,
   finishValidationRun,
@@ -15,9 +16,19 @@ import { disparateImpactOfFavourable, driftedFeatureShare } from "@/lib/governan
 import { planTransition, ZVersionStatus } from "@/lib/governance/lifecycle";
 import { evaluateGates, type TGateEvidence } from "@/lib/governance/policy";
 import { assembleModelCard, computeCardCompleteness } from "@/lib/model-card";
-import { classifierOutputOf, modelInputFeatures, ZInputSchema, ZOutputSchema, type TReferenceProfile } from "@/lib/registry";
+import {
+  classifierOutputOf,
+  modelInputFeatures,
+  modelInputSpecs,
+  referenceInputRows,
+  referenceStoredRows,
+  ZInputSchema,
+  ZOutputSchema,
+  type TReferenceProfile,
+} from "@/lib/registry";
 import { computePerformance } from "@/lib/stats/performance";
 import { scoreRows } from "../onnx/score-rows";
+import { computeVersionImportance } from "./global-importance";
 
 const SYSTEM_ROLES = ["system"] as const;
 const RECENT_TRAFFIC_ROWS = 5_000;
@@ -32,9 +43,9 @@ async function gatherEvidence(db: TDatabase, versionId: string): Promise<{ evide
   const outputSchema = ZOutputSchema.parse(row.version.outputSchema);
   const profile = row.version.referenceProfile as TReferenceProfile | null;
   const inputs = modelInputFeatures(inputSchema);
-  const rows = profile
-    ? Array.from({ length: profile.sampleRows }, (_, index) => inputs.map((feature) => Number(profile.columns[feature.name][index])))
-    : [];
+  // The model's rows (category strings for string inputs), and the same as the features column stores them, for drift.
+  const rows = profile ? referenceInputRows(inputSchema, profile) : [];
+  const storedRows = profile ? referenceStoredRows(inputSchema, profile) : [];
 
   let scores: number[] = [];
   let smokeInferenceOk = false;
@@ -44,6 +55,7 @@ async function gatherEvidence(db: TDatabase, versionId: string): Promise<{ evide
       model: new Uint8Array(bytes),
       rows,
       width: inputs.length,
+      inputs: modelInputSpecs(inputSchema),
       ...classifierOutputOf(outputSchema),
     });
     smokeInferenceOk = scores.every((score) => Number.isFinite(score) && score >= 0 && score <= 1);
@@ -58,7 +70,7 @@ async function gatherEvidence(db: TDatabase, versionId: string): Promise<{ evide
       .map((feature) => [feature.name, disparateImpactOfFavourable({ favourable, groups: profile!.columns[feature.name] })]),
   );
   const traffic = await getRecentChampionFeatures(db, row.model.id, RECENT_TRAFFIC_ROWS);
-  const drift = traffic.length >= MIN_TRAFFIC_ROWS ? driftedFeatureShare({ reference: rows, current: traffic }) : null;
+  const drift = traffic.length >= MIN_TRAFFIC_ROWS ? driftedFeatureShare({ reference: storedRows, current: traffic }) : null;
   const card = await getCardSource(db, row.model.slug, row.version.version);
   const cardCompleteness = card ? computeCardCompleteness(assembleModelCard(card)).score : 0;
   return {
@@ -80,6 +92,21 @@ async function gatherEvidence(db: TDatabase, versionId: string): Promise<{ evide
       psiByFeature: drift ? Object.fromEntries(inputs.map((feature, index) => [feature.name, drift.psi[index]])) : null,
     },
   };
+}
+
+/** Mean |Shapley value| per input over the version's reference sample (workers/jobs/global-importance.ts); null without reference data. */
+async function referenceImportance(
+  db: TDatabase,
+  version: { artifactSha256: string; inputSchema: unknown; outputSchema: unknown; referenceProfile: unknown },
+) {
+  const bytes = version.referenceProfile ? await getArtifactContent(db, version.artifactSha256) : null;
+  if (!bytes) return null;
+  return computeVersionImportance({
+    model: new Uint8Array(bytes),
+    inputSchema: version.inputSchema,
+    outputSchema: version.outputSchema,
+    referenceProfile: version.referenceProfile,
+  });
 }
 
 /**
@@ -127,7 +154,16 @@ export async function runNextValidation(db: TDatabase): Promise<boolean> {
       details: {},
     };
   }
+  // Global importance over the reference sample, computed once here and cited by the card and the gate evidence;
+  // when it cannot be computed the version is judged as before, with the reason kept in the evidence.
+  const importance = await referenceImportance(db, row.version).catch((error: unknown) => ({
+    error: error instanceof Error ? error.message : String(error),
+  }));
+  if (importance && "error" in importance) outcome.details.globalImportanceError = importance.error;
+  else if (importance) outcome.details.globalImportance = importance;
   await db.transaction(async (tx) => {
+    if (importance && !("error" in importance))
+      await saveFeatureImportance(tx, { versionId: row.version.id, source: "reference", importance });
     await saveGateResults(tx, run.id, outcome.gates, outcome.details);
     await finishValidationRun(tx, run.id, outcome.passed ? "passed" : "failed");
     const plan = planTransition({

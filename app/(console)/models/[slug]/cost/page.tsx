@@ -18,7 +18,7 @@ import {
   ZCostSettings,
 } from "@/lib/cost/projection";
 import { BASELINE_LABELS, compareWithKpi, monthlyNetValue, numericInputNames, PRELIMINARY_DAYS } from "@/lib/cost/value";
-import { formatUsdCompact } from "@/lib/format";
+import { formatDateTime, formatUsdCompact } from "@/lib/format";
 import { listKpiValues } from "@/db/queries/kpis";
 
 export const metadata: Metadata = { title: "Cost-benefit" };
@@ -111,6 +111,17 @@ export default async function CostBenefitPage({ params }: { params: Promise<{ sl
                   <span style={{ whiteSpace: "nowrap" }}>{formatUsdCompact(measured.value.baselineUsd)}</span> on the same{" "}
                   {measured.value.labelled.toLocaleString("en-US")} predictions with outcomes: added{" "}
                   <span style={{ whiteSpace: "nowrap" }}>{formatUsdCompact(measured.value.valueAddedPerPrediction)}</span> per prediction
+                  {measured.previousChampionBasis ? (
+                    <span className="muted" data-testid="previous-champion-basis">
+                      {" "}
+                      (the previous champion {measured.previousChampionBasis.version} re-scored by the worker on the newest{" "}
+                      {measured.previousChampionBasis.rows.toLocaleString("en-US")} labelled predictions of the last 30 days
+                      {measured.previousChampionBasis.skipped > 0
+                        ? `, ${measured.previousChampionBasis.skipped.toLocaleString("en-US")} skipped for missing inputs`
+                        : ""}
+                      , {formatDateTime(measured.previousChampionBasis.computedAt)})
+                    </span>
+                  ) : null}
                 </dd>
               </div>
               <div>

@@ -14,6 +14,8 @@ import { getDb } from "@/db/client";
 import { getModelBySlug } from "@/db/queries/registry";
 import { MonitoringDashboard } from "@/components/monitoring/monitoring-dashboard";
 import { PageHeader } from "@/components/ui/page-header";
+import { FeatureImportancePanel } from "@/components/models/feature-importance-panel";
+import { getChampionImportance } from "@/db/queries/importance";
 import { MONITOR_RANGES, type TMonitorRange } from "@/lib/monitoring/dashboard";
 
 export const metadata: Metadata = { title: "Monitoring" };
@@ -33,11 +35,13 @@ export default async function MonitoringPage({
   const model = await getModelBySlug(db, slug);
   if (!model) notFound();
   const range: TMonitorRange = search.range && search.range in MONITOR_RANGES ? (search.range as TMonitorRange) : "24h";
-  const [view, channels, incidents] = await Promise.all([
+  const [view, channels, incidents, importance] = await Promise.all([
     loadMonitoringView(db, { modelId: model.id, range, feature: search.feature, version: search.version }),
     listAlertChannels(db, model.id),
     // Unresolved incidents first, then the latest resolved ones.
     listIncidents(db, { modelId: model.id, limit: 5 }),
+    // Stored by the validation job and the worker's importance job: two primary-key reads, no model run.
+    getChampionImportance(db, model.id),
   ]);
   // Only the host of a channel reaches the browser: webhook URLs carry tokens.
   const channelRows = channels
@@ -66,6 +70,14 @@ export default async function MonitoringPage({
         </section>
       ) : null}
       <MonitoringDashboard slug={model.slug} range={range} feature={search.feature} version={search.version} initial={view} />
+      {importance ? (
+        <FeatureImportancePanel
+          reference={importance.importances.reference}
+          traffic={importance.importances.traffic}
+          version={importance.version}
+          showTraffic
+        />
+      ) : null}
       <section className="card" aria-labelledby="rules-heading">
         <h2 id="rules-heading">Alert rules</h2>
         <p className="muted" style={{ marginTop: 0 }}>

@@ -18,8 +18,10 @@ import { deploymentAction, requestApprovalAction, requestValidationAction, voteA
 import { ModelCardView } from "@/components/models/model-card-view";
 import { AbTestPanel } from "@/components/models/ab-test-panel";
 import { listArmValues } from "@/db/queries/outcomes";
+import { getCanaryBusinessVerdictForArms } from "@/db/queries/canary-business";
 import { armPanel } from "@/lib/stats/abtest-arms";
 import { PageHeader } from "@/components/ui/page-header";
+import { FeatureImportancePanel } from "@/components/models/feature-importance-panel";
 import { assembleModelCard, computeCardCompleteness } from "@/lib/model-card";
 
 export async function generateMetadata({ params }: { params: Promise<{ slug: string; version: string }> }): Promise<Metadata> {
@@ -64,10 +66,17 @@ export default async function ModelCardPage({ params }: { params: Promise<{ slug
     championVersionId && challengerVersionId && [championVersionId, challengerVersionId].includes(governance.versionId)
       ? { controlVersionId: championVersionId, treatmentVersionId: challengerVersionId }
       : null;
-  const [shadow, policy, armValues] = await Promise.all([
+  const [shadow, policy, armValues, guardVerdict] = await Promise.all([
     getShadowComparison(db, { modelId: governance.modelId, shadowVersionId: governance.versionId, hours: 7 * 24 }),
     getPolicy(db, source.model.riskTier),
     abArms ? listArmValues(db, { modelId: governance.modelId, ...abArms, days: 30, limit: 200_000 }) : Promise.resolve([]),
+    abArms
+      ? getCanaryBusinessVerdictForArms(db, {
+          modelId: governance.modelId,
+          championVersionId: abArms.controlVersionId,
+          challengerVersionId: abArms.treatmentVersionId,
+        })
+      : Promise.resolve(null),
   ]);
   const abComparison = abArms ? armPanel(armValues) : null;
   const justificationNeeded = justificationRequiredBecause({
@@ -138,9 +147,17 @@ export default async function ModelCardPage({ params }: { params: Promise<{ slug
               }
             }
             emptyReason="No business values yet: send outcomes with a value (POST /api/v1/predictions/{id}/outcome with a value field) for predictions of both arms."
+            guard={
+              guardVerdict && {
+                verdict: guardVerdict.verdict,
+                sentence: guardVerdict.sentence,
+                judgedAt: guardVerdict.judgedAt.toISOString(),
+              }
+            }
           />
         </section>
       ) : null}
+      <FeatureImportancePanel reference={source.version.globalImportance} />
       <ModelCardView card={card} completeness={completeness} />
     </div>
   );

@@ -1,0 +1,164 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { TDb } from "../connection";
+
+/*
+ * Reads over the hourly summaries (migration 0017) that stay exact: each adds up the summary rows
+ * of the hours they cover and reads raw rows for the rest, so a page never shows a figure older
+ * than the predictions table. Refreshed by db/queries/summaries-refresh.ts.
+ */
+
+/** Roles whose predictions were answered to the caller: what volume and value count. */
+const SERVED = sql`('champion', 'challenger', 'fallback')`;
+
+/**
+ * A window (now − span, now] split at hour boundaries (timestamps as text, so no microsecond is
+ * lost on the way through JavaScript): predictions made in (t0, a) are raw (the part of an hour the
+ * window starts in), in [a, b) summarised, from b on raw; bc is b for the cells, or a when they were
+ * computed with other value-matrix inputs; outcomes recorded from o on are raw even for summarised
+ * hours. Literal bounds, not a join, so the planner sees each range and uses the time indexes.
+ */
+type TWindow = { now: string; t0: string; a: string; b: string; bc: string; o: string };
+
+async function loadWindow(db: TDb, input: { modelId: string; span: string | null; cellsKey?: string }): Promise<TWindow> {
+  const [row] = await db.execute<TWindow>(sql`
+    select bounds.now::text as now, bounds.t0::text as t0, bounds.a::text as a,
+           greatest(bounds.a, coalesce(s.until, bounds.a))::text as b,
+           (case when s.cells_key = ${input.cellsKey ?? null} then greatest(bounds.a, s.until) else bounds.a end)::text as bc,
+           coalesce(s.outcomes_until, 'infinity'::timestamptz)::text as o
+    from (
+      select now() as now, t0, date_trunc('hour', t0, 'UTC') + interval '1 hour' as a
+      from (select coalesce(now() - ${input.span}::interval, '-infinity'::timestamptz) as t0) start
+    ) bounds
+    left join lateral (
+      -- The summaries end at the earliest hour in the window written after a pass read it (prediction_summary_dirty).
+      select least(predictions_until, (select min(hour) from prediction_summary_dirty d where d.model_id = ${input.modelId} and d.hour >= bounds.a)) as until,
+             outcomes_until, cells_key
+      from prediction_summary_state where model_id = ${input.modelId}
+    ) s on true`);
+  return row!;
+}
+
+const at = (value: string) => sql`${value}::timestamptz`;
+
+/** Served predictions of a model over (now − span, now]: count, how many went to review, and the days since the first. */
+export async function sumServedVolume(
+  db: TDb,
+  input: { modelId: string; span: string },
+): Promise<{ predictions: number; reviewed: number; observed_days: number | null }> {
+  const w = await loadWindow(db, input);
+  const [row] = await db.execute<{ predictions: number; reviewed: number; observed_days: number | null }>(sql`
+    select coalesce(sum(n), 0)::int as predictions, coalesce(sum(reviewed), 0)::int as reviewed,
+           extract(epoch from ${at(w.now)} - min(first_at)) / 86400 as observed_days
+    from (
+      select h.predictions as n, h.reviewed, h.first_at from prediction_hours h
+      where h.model_id = ${input.modelId} and h.role in ${SERVED} and h.hour >= ${at(w.a)} and h.hour < ${at(w.b)}
+      union all
+      select count(*), count(*) filter (where p.sent_to_review), min(p.created_at) from predictions p
+      where p.model_id = ${input.modelId} and p.role in ${SERVED}
+        and ((p.created_at > ${at(w.t0)} and p.created_at < ${at(w.a)}) or p.created_at >= ${at(w.b)})
+    ) parts`);
+  return row!;
+}
+
+export type TCellRow = {
+  predicted: number;
+  actual: number;
+  baseline: number | null;
+  n: number;
+  scale: number;
+  first: string;
+  last: string;
+};
+
+/**
+ * Labelled served predictions of a model over (now − span, now] grouped by the `cells` expressions
+ * (predicted, actual, baseline, scale over `p` and `o`; getCellInputs in cost-inputs.ts): count,
+ * sum of the scaling input, first and last prediction time. `cellsKey` names the expressions; the
+ * summarised cells are used only when they were computed with the same.
+ */
+export async function sumLabelledCells(
+  db: TDb,
+  input: { modelId: string; span: string; cells: SQL; cellsKey: string },
+): Promise<TCellRow[]> {
+  const w = await loadWindow(db, input);
+  const served = sql`p.model_id = ${input.modelId} and p.role in ${SERVED}`;
+  return db.execute<TCellRow>(sql`
+    select predicted, actual, baseline, sum(n)::int as n, coalesce(sum(scale), 0)::float8 as scale, min(first) as first, max(last) as last
+    from (
+      select c.predicted, c.actual, c.baseline, c.n, c.scale, c.first_at as first, c.last_at as last from outcome_cell_hours c
+      where c.model_id = ${input.modelId} and c.hour >= ${at(w.a)} and c.hour < ${at(w.bc)}
+      union all
+      select predicted, actual, baseline, count(*)::int, coalesce(sum(scale), 0)::float8, min(created_at), max(created_at)
+      from (
+        select ${input.cells}, p.created_at
+        from predictions p join outcomes o on o.prediction_id = p.id and o.prediction_created_at = p.created_at
+        where ${served} and ((p.created_at > ${at(w.t0)} and p.created_at < ${at(w.a)}) or p.created_at >= ${at(w.bc)})
+        union all
+        -- Outcomes recorded since the summaries were made, of predictions in summarised hours.
+        select ${input.cells}, p.created_at
+        from outcomes o join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at
+        where o.model_id = ${input.modelId} and o.created_at >= ${at(w.o)}
+          and o.prediction_created_at >= ${at(w.a)} and o.prediction_created_at < ${at(w.bc)} and ${served}
+      ) raw
+      group by predicted, actual, baseline
+    ) parts
+    group by predicted, actual, baseline`);
+}
+
+/** The most predictions (shadow excepted) a model answered in one clock hour (UTC) over (now − span, now]; null with none. */
+export async function getBusiestHour(db: TDb, input: { modelId: string; span: string }): Promise<number | null> {
+  const w = await loadWindow(db, input);
+  const [row] = await db.execute<{ busiest_hour: number | null }>(sql`
+    select max(n)::int as busiest_hour from (
+      select sum(h.predictions) as n from prediction_hours h
+      where h.model_id = ${input.modelId} and h.role <> 'shadow' and h.hour >= ${at(w.a)} and h.hour < ${at(w.b)}
+      group by h.hour
+      union all
+      select count(*) from predictions p
+      where p.model_id = ${input.modelId} and p.role <> 'shadow'
+        and ((p.created_at > ${at(w.t0)} and p.created_at < ${at(w.a)}) or p.created_at >= ${at(w.b)})
+      group by date_trunc('hour', p.created_at, 'UTC')
+    ) hours`);
+  return row?.busiest_hour ?? null;
+}
+
+/** A version's predictions over (now − span, now] (any role) and the outcomes of all its predictions ever. */
+export async function getVersionLiveCounts(
+  db: TDb,
+  input: { modelId: string; versionId: string; span: string },
+): Promise<{ predictions: number; outcomes: number }> {
+  const [recent, ever] = await Promise.all([loadWindow(db, input), loadWindow(db, { modelId: input.modelId, span: null })]);
+  const [row] = await db.execute<{ predictions: number; outcomes: number }>(sql`
+    select
+      (select coalesce(sum(h.predictions), 0) from prediction_hours h
+        where h.model_version_id = ${input.versionId} and h.model_id = ${input.modelId} and h.hour >= ${at(recent.a)} and h.hour < ${at(recent.b)})
+      + (select count(*) from predictions p where p.model_version_id = ${input.versionId}
+        and ((p.created_at > ${at(recent.t0)} and p.created_at < ${at(recent.a)}) or p.created_at >= ${at(recent.b)})) as predictions,
+      (select coalesce(sum(h.labelled), 0) from prediction_hours h
+        where h.model_version_id = ${input.versionId} and h.model_id = ${input.modelId} and h.hour < ${at(ever.b)})
+      + (select count(*) from outcomes o join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at
+        where p.model_version_id = ${input.versionId} and p.created_at >= ${at(ever.b)})
+      + (select count(*) from outcomes o join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at
+        where o.model_id = ${input.modelId} and o.created_at >= ${at(ever.o)} and o.prediction_created_at < ${at(ever.b)}
+          and p.model_version_id = ${input.versionId}) as outcomes`);
+  return { predictions: Number(row?.predictions ?? 0), outcomes: Number(row?.outcomes ?? 0) };
+}
+
+/** Whether a version made any prediction in a role over (now − span, now]: lets a page skip a scan that would find nothing. */
+export async function hasVersionPredictions(
+  db: TDb,
+  input: { modelId: string; versionId: string; role: "champion" | "challenger" | "shadow"; span: string },
+): Promise<boolean> {
+  const w = await loadWindow(db, input);
+  const [row] = await db.execute<{ found: boolean }>(sql`
+    select exists (
+      select 1 from prediction_hours h
+      where h.model_id = ${input.modelId} and h.model_version_id = ${input.versionId} and h.role = ${input.role}
+        and h.hour >= ${at(w.a)} and h.hour < ${at(w.b)}
+    ) or exists (
+      select 1 from predictions p
+      where p.model_version_id = ${input.versionId} and p.role = ${input.role}
+        and ((p.created_at > ${at(w.t0)} and p.created_at < ${at(w.a)}) or p.created_at >= ${at(w.b)})
+    ) as found`);
+  return row?.found ?? false;
+}
