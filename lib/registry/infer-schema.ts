@@ -144,7 +144,7 @@ export function proposeSchema(input: TSchemaProposalInput): TSchemaProposal {
       if (tensor.kind !== "tensor" || !TENSOR_TYPES.includes(tensor.type as TTensorType))
         errors.push({
           field: "onnx",
-          message: `the model's input '${tensor.name}' is ${tensor.kind === "tensor" ? `${article(tensor.type)} ${tensor.type} tensor` : `${article(tensor.kind)} ${tensor.kind}`}; Oversight feeds ${TENSOR_TYPES.join(", ")} tensors`,
+          message: `the model's input '${tensor.name}' is ${tensor.kind === "tensor" ? `${article(String(tensor.type))} ${tensor.type} tensor` : `${article(tensor.kind)} ${tensor.kind}`}; Oversight feeds ${TENSOR_TYPES.join(", ")} tensors`,
         });
       else if ((tensor.dims?.length ?? 2) > 2 || (typeof width === "number" && width !== 1))
         errors.push({
