@@ -76,8 +76,8 @@ it("values the previous champion on the served labelled predictions as a plain o
     expect((await getMeasuredCostInputs(db, model.id)).baselineUnavailable).toMatch(/has not re-scored/);
 
     const now = new Date();
-    expect(await refreshPreviousChampionBaselines(db, now)).toBe(1);
-    expect(await refreshPreviousChampionBaselines(db, now)).toBe(0); // fresh: same champion, same scaling input, within a day
+    expect(await refreshPreviousChampionBaselines(db, now, { modelId: model.id })).toBe(1);
+    expect(await refreshPreviousChampionBaselines(db, now, { modelId: model.id })).toBe(0); // fresh: same champion, same scaling input, within a day
 
     // The same rows read independently: the newest labelled predictions served in the 30 days before `now`.
     const rows = await db.$client`
@@ -136,7 +136,7 @@ it("values the previous champion on the served labelled predictions as a plain o
     // Another scaling input makes the stored cells stale: the page says so until the next pass re-scores.
     await db.$client`update models set value_matrix = ${JSON.stringify({ ...MATRIX, scaleInput: null })}::jsonb where id = ${model.id}`;
     expect((await getMeasuredCostInputs(db, model.id)).baselineUnavailable).toMatch(/has not re-scored/);
-    expect(await refreshPreviousChampionBaselines(db, now)).toBe(1);
+    expect(await refreshPreviousChampionBaselines(db, now, { modelId: model.id })).toBe(1);
     const unscaled = await getMeasuredCostInputs(db, model.id);
     expect(unscaled.value!.baselineUsd).toBeCloseTo(
       rows.reduce((total, row, index) => total + value(pDefault(index) >= previous.output_schema.threshold, row.label_value === 1), 0),

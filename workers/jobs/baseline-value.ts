@@ -115,10 +115,15 @@ async function computePreviousChampionBaseline(
  * One pass: every model with a previous champion whose stored baseline is missing, older than a
  * day, made under another champion or for another scaling input is re-scored. Returns the models done.
  */
-export async function refreshPreviousChampionBaselines(db: TDatabase, now = new Date()): Promise<number> {
+export async function refreshPreviousChampionBaselines(
+  db: TDatabase,
+  now = new Date(),
+  options: { modelId?: string; onError?: (modelId: string, error: unknown) => void } = {},
+): Promise<number> {
   let done = 0;
   for (const candidate of await listPreviousChampionBaselines(db)) {
     if (!candidate.previousChampionVersionId) continue;
+    if (options.modelId && candidate.modelId !== options.modelId) continue;
     const matrix = ZValueMatrix.safeParse(candidate.valueMatrix ?? {});
     const scaleInput = matrix.success ? matrix.data.scaleInput : null;
     const stored = candidate.stored;
@@ -128,14 +133,20 @@ export async function refreshPreviousChampionBaselines(db: TDatabase, now = new 
       stored.championVersionId === candidate.championVersionId &&
       (stored.scaleInput ?? null) === scaleInput;
     if (fresh) continue;
-    await computePreviousChampionBaseline(db, {
-      modelId: candidate.modelId,
-      baselineVersionId: candidate.previousChampionVersionId,
-      championVersionId: candidate.championVersionId,
-      scaleInput,
-      now,
-    });
-    done += 1;
+    // One model whose version cannot be re-scored (a schema or file the job cannot read) must not stop the others.
+    try {
+      await computePreviousChampionBaseline(db, {
+        modelId: candidate.modelId,
+        baselineVersionId: candidate.previousChampionVersionId,
+        championVersionId: candidate.championVersionId,
+        scaleInput,
+        now,
+      });
+      done += 1;
+    } catch (error) {
+      if (!options.onError) throw error;
+      options.onError(candidate.modelId, error);
+    }
   }
   return done;
 }
@@ -148,7 +159,10 @@ export function startBaselineValueRefresh(options: { db: TDatabase; log: Fastify
     firstDelayMs: 30_000,
     intervalMs: options.intervalMs ?? PASS_MS,
     pass: async () => {
-      const models = await refreshPreviousChampionBaselines(options.db);
+      const models = await refreshPreviousChampionBaselines(options.db, new Date(), {
+        onError: (modelId, error) =>
+          options.log.warn({ modelId, err: error }, "previous-champion baseline could not be re-scored for this model"),
+      });
       if (models > 0) options.log.info({ models }, "previous-champion baselines re-scored");
     },
   });

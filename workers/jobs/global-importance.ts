@@ -130,34 +130,48 @@ export async function computeVersionImportance(input: {
  * production rows (up to 500 of the last 7 days), stored beside the reference one so the
  * monitoring page reads it instead of running the model. Returns how many versions it updated.
  */
-export async function runTrafficImportance(db: TDatabase): Promise<number> {
+export async function runTrafficImportance(db: TDatabase, onError?: (versionId: string, error: unknown) => void): Promise<number> {
   let updated = 0;
   for (const version of await listServingVersionsForImportance(db)) {
-    const traffic = await getRecentVersionFeatures(db, { versionId: version.versionId, limit: IMPORTANCE_MAX_ROWS, days: TRAFFIC_DAYS });
-    if (traffic.rows.length < MIN_TRAFFIC_ROWS) continue;
-    // Traffic that has not moved since the last run gives the same figure.
-    const stored = (await getFeatureImportances(db, version.versionId)).traffic;
-    if (stored?.windowEnd && traffic.windowEnd && stored.windowEnd.getTime() >= traffic.windowEnd.getTime()) continue;
-    const bytes = await getArtifactContent(db, version.artifactSha256);
-    if (!bytes) continue;
-    const importance = await computeVersionImportance({
-      model: new Uint8Array(bytes),
-      inputSchema: version.inputSchema,
-      outputSchema: version.outputSchema,
-      referenceProfile: version.referenceProfile,
-      rows: traffic.rows,
-    });
-    if (!importance) continue;
-    await saveFeatureImportance(db, {
-      versionId: version.versionId,
-      source: "traffic",
-      importance,
-      windowStart: traffic.windowStart ?? undefined,
-      windowEnd: traffic.windowEnd ?? undefined,
-    });
-    updated += 1;
+    try {
+      if (await refreshTrafficImportance(db, version)) updated += 1;
+    } catch (error) {
+      // One version the job cannot explain must not stop the others.
+      if (!onError) throw error;
+      onError(version.versionId, error);
+    }
   }
   return updated;
+}
+
+/** One serving version's traffic importance; false when there is nothing new to store. */
+async function refreshTrafficImportance(
+  db: TDatabase,
+  version: Awaited<ReturnType<typeof listServingVersionsForImportance>>[number],
+): Promise<boolean> {
+  const traffic = await getRecentVersionFeatures(db, { versionId: version.versionId, limit: IMPORTANCE_MAX_ROWS, days: TRAFFIC_DAYS });
+  if (traffic.rows.length < MIN_TRAFFIC_ROWS) return false;
+  // Traffic that has not moved since the last run gives the same figure.
+  const stored = (await getFeatureImportances(db, version.versionId)).traffic;
+  if (stored?.windowEnd && traffic.windowEnd && stored.windowEnd.getTime() >= traffic.windowEnd.getTime()) return false;
+  const bytes = await getArtifactContent(db, version.artifactSha256);
+  if (!bytes) return false;
+  const importance = await computeVersionImportance({
+    model: new Uint8Array(bytes),
+    inputSchema: version.inputSchema,
+    outputSchema: version.outputSchema,
+    referenceProfile: version.referenceProfile,
+    rows: traffic.rows,
+  });
+  if (!importance) return false;
+  await saveFeatureImportance(db, {
+    versionId: version.versionId,
+    source: "traffic",
+    importance,
+    windowStart: traffic.windowStart ?? undefined,
+    windowEnd: traffic.windowEnd ?? undefined,
+  });
+  return true;
 }
 
 // Importance moves slowly and a pass runs the model up to 1.5 M rows per version: every 15 minutes is plenty.
@@ -170,6 +184,11 @@ export function startTrafficImportance(options: { db: TDatabase; log: FastifyBas
     log: options.log,
     firstDelayMs: 60_000,
     intervalMs: options.intervalMs ?? TRAFFIC_IMPORTANCE_INTERVAL_MS,
-    pass: async () => options.log.debug({ updated: await runTrafficImportance(options.db) }, "traffic importance refreshed"),
+    pass: async () => {
+      const updated = await runTrafficImportance(options.db, (versionId, error) =>
+        options.log.warn({ versionId, err: error }, "traffic importance could not be computed for this version"),
+      );
+      options.log.debug({ updated }, "traffic importance refreshed");
+    },
   });
 }
