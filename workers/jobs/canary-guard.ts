@@ -52,6 +52,7 @@ async function armStats(db: TDatabase, modelId: string, versionId: string, thres
 export async function runCanaryGuard(db: TDatabase): Promise<number> {
   const canaries = await listRunningCanaries(db);
   let withdrawn = 0;
+  const failures: unknown[] = [];
   for (const { deployment, model } of canaries) {
     const { championVersionId, challengerVersionId } = deployment;
     if (!championVersionId || !challengerVersionId) continue;
@@ -64,7 +65,9 @@ export async function runCanaryGuard(db: TDatabase): Promise<number> {
       limits: policy.canaryGuard,
     });
     if (judgement.verdict !== "rollback") {
-      await judgeBusinessValue(db, { modelId: model.id, modelSlug: model.slug, championVersionId, challengerVersionId });
+      await judgeBusinessValue(db, { modelId: model.id, modelSlug: model.slug, championVersionId, challengerVersionId }).catch(
+        (error: unknown) => failures.push(error),
+      );
       continue;
     }
     const reasons = judgement.breaches.map((breach) => breach.sentence);
@@ -93,10 +96,12 @@ export async function runCanaryGuard(db: TDatabase): Promise<number> {
       withdrawn += 1;
     } catch (error) {
       if (error instanceof DomainError && error.code === "state_changed") continue;
-      throw error;
+      // One model the guard cannot move must not stop it judging the others; the pass reports it at the end.
+      failures.push(error);
     }
   }
   await dropStaleBusinessVerdicts(db);
+  if (failures.length > 0) throw new AggregateError(failures, `the canary guard failed on ${failures.length} model(s)`);
   return withdrawn;
 }
 
