@@ -64,12 +64,11 @@ export async function runCanaryGuard(db: TDatabase): Promise<number> {
       challenger: await armStats(db, model.id, challengerVersionId, threshold),
       limits: policy.canaryGuard,
     });
-    if (judgement.verdict !== "rollback") {
-      await judgeBusinessValue(db, { modelId: model.id, modelSlug: model.slug, championVersionId, challengerVersionId }).catch(
-        (error: unknown) => failures.push(error),
-      );
-      continue;
-    }
+    // The business verdict is recorded whatever the technical one: a withdrawn canary's is dropped at the end of the pass.
+    await judgeBusinessValue(db, { modelId: model.id, modelSlug: model.slug, championVersionId, challengerVersionId }).catch(
+      (error: unknown) => failures.push(error),
+    );
+    if (judgement.verdict !== "rollback") continue;
     const reasons = judgement.breaches.map((breach) => breach.sentence);
     try {
       await db.transaction(async (tx) => {
