@@ -56,7 +56,8 @@ test("scripts run by this response's nonce only: each page has its own, and a sc
   const first = await page.goto("/signin");
   const nonceOf = (policy: string | undefined) => /'nonce-([^']+)'/.exec(policy ?? "")?.[1];
   const nonce = nonceOf(first!.headers()["content-security-policy"]);
-  expect(nonce).toBeTruthy();
+  // 16 random bytes in base64 (scripts/web-server.ts).
+  expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
   // Next.js put the nonce on its own script tags (that they run is the next test's: no violation while the console navigates).
   const scriptNonces = await page.locator("script").evaluateAll((scripts) => scripts.map((script) => (script as HTMLScriptElement).nonce));
   expect(scriptNonces.length).toBeGreaterThan(0);
