@@ -5,6 +5,7 @@ import { markUnusual, summarizeReference } from "@/lib/explain/reference";
 import type { TQueueCursor } from "@/lib/review/queue-query";
 import type { TReviewItemDetail, TReviewQueueItem, TReviewReasonCode, TSimilarCase, TSlaState } from "@/lib/types/review";
 import type { TDb } from "../connection";
+import { countQueueFromBuckets } from "./review-counts";
 import { modelVersions, models, outcomes, predictions, reviewItems, users } from "../schema";
 
 export type TQueueFilter = {
@@ -24,10 +25,11 @@ const decidedBy = alias(users, "decided_by_user");
 // An item whose claim expired is back in the queue, whatever its status column says.
 const isAvailable = sql`(${reviewItems.status} = 'open' or (${reviewItems.status} = 'claimed' and ${reviewItems.claimExpiresAt} < now()))`;
 const isHeld = sql`(${reviewItems.status} = 'claimed' and ${reviewItems.claimExpiresAt} >= now())`;
-// The SQL twin of slaState (lib/review/sla.ts): due soon within the last quarter of the item's window.
+// The SQL twin of slaState (lib/review/sla.ts): due soon from due_soon_at, the start of the window's last quarter
+// (migration 0019). Plain comparisons with now(), so each state is an index range of due_at or due_soon_at.
 const isOverdue = sql`${reviewItems.dueAt} <= now()`;
-const isDueSoon = sql`(${reviewItems.dueAt} > now() and ${reviewItems.dueAt} - now() <= (${reviewItems.dueAt} - ${reviewItems.createdAt}) * 0.25)`;
-const isOnTrack = sql`(${reviewItems.dueAt} - now() > (${reviewItems.dueAt} - ${reviewItems.createdAt}) * 0.25)`;
+const isDueSoon = sql`(${reviewItems.dueAt} > now() and ${reviewItems.dueSoonAt} <= now())`;
+const isOnTrack = sql`(${reviewItems.dueAt} > now() and ${reviewItems.dueSoonAt} > now())`;
 const SLA_CONDITIONS: Record<TSlaState, SQL> = { overdue: isOverdue, due_soon: isDueSoon, on_track: isOnTrack };
 
 function queueConditions(filter: TQueueFilter): SQL | undefined {
@@ -118,15 +120,36 @@ type TPageRequest = { limit: number; after?: TQueueCursor; before?: TQueueCursor
 
 export type TQueueCounts = { total: number } & Record<TSlaState, number>;
 
+type TPageBound = Omit<TPageRequest, "limit">;
+
 /**
  * The filtered queue's size by SLA state and, given a cursor, how many of its items lie at or
- * before it: one pass over the open-items index. The SLA filter is left out of the per-state
- * counts, so the page can show every state beside the one chosen; `total` and `ahead` honour it.
+ * before it. The SLA filter is left out of the per-state counts, so the page can show every state
+ * beside the one chosen; `total` and `ahead` honour it. Read from the hourly buckets
+ * (review-counts.ts) whatever the backlog, except for the rarer filters those cannot answer (an
+ * age, claimed or mine, an SLA state with a cursor), which take one pass over the open items.
  */
-async function aggregateQueue(
+async function aggregateQueue(db: TDb, filter: TQueueFilter, page: TPageBound = {}): Promise<TQueueCounts & { ahead: number }> {
+  const cursorGiven = Boolean(page.after ?? page.before);
+  const bucketed =
+    !filter.includeDecided && !filter.minAgeHours && (!filter.status || filter.status === "available") && !(filter.sla && cursorGiven);
+  if (!bucketed) return aggregateQueueByScan(db, filter, page);
+  const cursor = page.after ? { at: page.after, inclusive: true } : page.before ? { at: page.before, inclusive: false } : undefined;
+  const counts = await countQueueFromBuckets(db, { modelSlug: filter.modelSlug, reason: filter.reason }, { cursor });
+  // Available = undecided less what is held now.
+  const minusHeld = filter.status === "available";
+  const byState = Object.fromEntries(
+    (["overdue", "due_soon", "on_track"] as const).map((state) => [state, counts.undecided[state] - (minusHeld ? counts.held[state] : 0)]),
+  ) as Record<TSlaState, number>;
+  const total = filter.sla ? byState[filter.sla] : byState.overdue + byState.due_soon + byState.on_track;
+  return { ...byState, total, ahead: counts.ahead.undecided - (minusHeld ? counts.ahead.held : 0) };
+}
+
+/** aggregateQueue by one pass over the open items: the plain definition, and what the buckets cannot answer. */
+export async function aggregateQueueByScan(
   db: TDb,
   filter: TQueueFilter,
-  page: Omit<TPageRequest, "limit"> = {},
+  page: TPageBound = {},
 ): Promise<TQueueCounts & { ahead: number }> {
   const chosen = filter.sla ? SLA_CONDITIONS[filter.sla] : sql`true`;
   const bound = page.after
@@ -209,19 +232,16 @@ export type TOpenReviewCounts = {
  * stable entry point for navigation counts and home pages.
  */
 export async function countOpenReviewItems(db: TDb, options: { modelSlug?: string; userId?: string } = {}): Promise<TOpenReviewCounts> {
-  const [row] = await db
-    .select({
-      total: sql<number>`count(*)::int`,
-      overdue: sql<number>`count(*) filter (where ${isOverdue})::int`,
-      dueSoon: sql<number>`count(*) filter (where ${isDueSoon})::int`,
-      onTrack: sql<number>`count(*) filter (where ${isOnTrack})::int`,
-      available: sql<number>`count(*) filter (where ${isAvailable})::int`,
-      claimed: sql<number>`count(*) filter (where ${isHeld})::int`,
-      mine: sql<number>`count(*) filter (where ${isHeld} and ${reviewItems.claimedBy} = ${options.userId ?? null}::uuid)::int`,
-    })
-    .from(reviewItems)
-    .where(queueConditions({ modelSlug: options.modelSlug }));
-  return row ?? { total: 0, overdue: 0, dueSoon: 0, onTrack: 0, available: 0, claimed: 0, mine: 0 };
+  const { undecided, held } = await countQueueFromBuckets(db, { modelSlug: options.modelSlug }, { userId: options.userId });
+  return {
+    total: undecided.total,
+    overdue: undecided.overdue,
+    dueSoon: undecided.due_soon,
+    onTrack: undecided.on_track,
+    available: undecided.total - held.total,
+    claimed: held.total,
+    mine: options.userId ? held.mine : 0,
+  };
 }
 
 /** The models an analyst can filter the queue by: names only, no per-model statistics. */

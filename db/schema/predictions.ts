@@ -85,6 +85,8 @@ export const reviewItems = pgTable(
     claimedBy: uuid("claimed_by").references(() => users.id),
     claimExpiresAt: timestamp("claim_expires_at", { withTimezone: true }),
     dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+    /** When the item turns "due soon": set by a trigger from due_at and created_at (migration 0019), never written here. */
+    dueSoonAt: timestamp("due_soon_at", { withTimezone: true }),
     decision: text("decision").$type<"accept" | "override">(),
     finalLabel: text("final_label"),
     reasonCode: text("reason_code"),

@@ -5,9 +5,10 @@
  * 100,000; about 10 % claimed, some of those claims expired) over the demo's models, with due times
  * spread so that every SLA state is well represented, plus BENCH_DECIDED_ITEMS decided ones
  * (default 100,000: a queue's history outgrows its backlog). Each item has its prediction row, as
- * in production. Then it times `loadReviewQueueView` — what /review reads: the per-SLA counts, one
- * page by keyset and the model filter's options — for the first page, a page deep in the queue,
- * a page back, and the filters, and prints min / p50 / p95 / max.
+ * in production. Then it times `loadReviewQueueView` — what /review reads: the per-SLA counts (from
+ * the hourly buckets of migration 0019, db/queries/review-counts.ts), one page by keyset and the
+ * model filter's options — for the first page, a page deep in the queue, a page back, and the
+ * filters, and prints min / p50 / p95 / max beside the goal (p95 < 200 ms).
  */
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -89,6 +90,8 @@ try {
     [`model = ${modelRows[0].slug}, sla = on_track`, { modelSlug: modelRows[0].slug, sla: "on_track" }, {}],
     ["status = available, deep", { status: "available" }, { after: middle }],
     ["status = mine", { status: "mine", userId: analyst.id }, {}],
+    // The one combination the hourly buckets do not answer: a state and a cursor (one pass over the open items).
+    ["sla = overdue, deep", { sla: "overdue" }, { after: middle }],
   ];
 
   const [{ open }] = await db.$client<{ open: number }[]>`select count(*)::int as open from review_items where status <> 'decided'`;
@@ -107,7 +110,9 @@ try {
     }
     times.sort((a, b) => a - b);
     const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(1);
-    console.log(`  ${name.padEnd(42)} ${described.padStart(24)}: min ${at(0)} ms, p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms`);
+    console.log(
+      `  ${name.padEnd(42)} ${described.padStart(24)}: min ${at(0)} ms, p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms  (goal p95 < 200 ms)`,
+    );
   }
 } finally {
   await closeDatabase(db);

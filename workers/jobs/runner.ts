@@ -9,6 +9,7 @@ import { runMonitorWindows } from "./monitor-windows";
 import { runRetention } from "./retention";
 import { startTrafficImportance } from "./global-importance";
 import { runNextValidation } from "./validate-version";
+import { startReviewCountCompaction } from "./review-counts";
 import { startSummaryRefresh } from "./summaries";
 import { startBaselineValueRefresh } from "./baseline-value";
 
@@ -103,6 +104,7 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
   const firstRetentionPass = setTimeout(retentionPass, 60_000);
   const retention = setInterval(retentionPass, config.retention.intervalMs);
   const summaries = startSummaryRefresh({ db: options.db, log: options.log });
+  const reviewCounts = startReviewCountCompaction({ db: options.db, log: options.log });
   const baselines = startBaselineValueRefresh({ db: options.db, log: options.log });
   const trafficImportance = startTrafficImportance({ db: options.db, log: options.log });
   const anchoring = config.auditAnchor ? startAuditAnchoring({ db: options.db, log: options.log, ...config.auditAnchor }) : null;
@@ -114,6 +116,7 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
     stop: async () => {
       await anchoring?.stop();
       await summaries.stop();
+      await reviewCounts.stop();
       await baselines.stop();
       await trafficImportance.stop();
       clearTimeout(firstMonitorPass);
