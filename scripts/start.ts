@@ -71,27 +71,8 @@ async function main() {
 
   const db = createDatabase(databaseUrl, { maxConnections: 2 });
   await runMigrations(db);
-  const seed = await seedDemo(db);
-  // Past traffic on the first start (two days of credit, a week of fraud and churn), so the monitoring pages open with history.
-  // It loads in the background while the app is built, started and used: the worker's monitoring summarises what has arrived
-  // and catches up on its next pass (a minute later at most).
-  const history = seed.seeded ? seedDemoTraffic(db).then((count) => log(`Seeded ${count} past predictions.`)) : Promise.resolve();
-  void history.then(
-    () => closeDatabase(db),
-    (error: unknown) =>
-      log(`Could not seed the past traffic (the demo runs without history): ${error instanceof Error ? error.message : String(error)}`),
-  );
-  // Migrations and the seed ran as the owner; the worker and the web app connect as the runtime role, which owns nothing.
+  // Migrations and the seed run as the owner; the worker and the web app connect as the runtime role, which owns nothing.
   const runtimeUrl = await runtimeUrlFor(databaseUrl, (line) => log(line));
-  const apiKeyFile = path.resolve(".data", "demo-api-key");
-  if (seed.apiKey) {
-    fs.mkdirSync(path.dirname(apiKeyFile), { recursive: true });
-    fs.writeFileSync(apiKeyFile, seed.apiKey, { mode: 0o600 });
-    log("Seeded the demo data.");
-  }
-
-  await ensureProductionBuild(log);
-
   const url = process.env.NEXTAUTH_URL ?? `http://${["127.0.0.1", "0.0.0.0", "::"].includes(host) ? "localhost" : host}:${port}`;
   const env = {
     ...process.env,
@@ -103,18 +84,39 @@ async function main() {
     WORKER_PORT: String(workerPort),
     NEXT_TELEMETRY_DISABLED: "1",
   };
+  // The web app reads the database per request and needs nothing seeded to start, so it builds (if needed) and starts
+  // while the demo is seeded; the worker waits for the seed, whose validations must not race its own validation job.
   // A child that dies is restarted with backoff (0.5 s doubling to 15 s); only Ctrl-C stops them all.
-  supervisors.push(
-    ...(await Promise.all([
-      superviseProcess({ name: "worker", command: process.execPath, args: ["--import", "tsx", "workers/index.ts"], env, log }),
-      superviseProcess({
+  const startWeb = async () => {
+    await ensureProductionBuild(log);
+    supervisors.push(
+      await superviseProcess({
         name: "web",
         command: process.execPath,
         args: ["--import", "tsx", "scripts/web-server.ts", "--port", String(port), "--host", host],
         env,
         log,
       }),
-    ])),
+    );
+  };
+  const [seed] = await Promise.all([seedDemo(db), startWeb()]);
+  const apiKeyFile = path.resolve(".data", "demo-api-key");
+  if (seed.apiKey) {
+    fs.mkdirSync(path.dirname(apiKeyFile), { recursive: true });
+    fs.writeFileSync(apiKeyFile, seed.apiKey, { mode: 0o600 });
+    log("Seeded the demo data.");
+  }
+  supervisors.push(
+    await superviseProcess({ name: "worker", command: process.execPath, args: ["--import", "tsx", "workers/index.ts"], env, log }),
+  );
+  // Past traffic on the first start (two days of credit, a week of fraud and churn), so the monitoring pages open with history.
+  // It loads in the background while the app starts and is used: the worker's monitoring summarises what has arrived
+  // and catches up on its next pass (a minute later at most).
+  const history = seed.seeded ? seedDemoTraffic(db).then((count) => log(`Seeded ${count} past predictions.`)) : Promise.resolve();
+  void history.then(
+    () => closeDatabase(db),
+    (error: unknown) =>
+      log(`Could not seed the past traffic (the demo runs without history): ${error instanceof Error ? error.message : String(error)}`),
   );
 
   await waitForHttp(`${url}/signin`, 60_000);
