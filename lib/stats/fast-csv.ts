@@ -1,7 +1,11 @@
 // A CSV column reader over bytes for the drift report: numbers are read straight from the bytes
-// into Float64Arrays and categories are counted by their bytes, so a million rows make no strings.
-// Every value means what the general reader (papaparse + readNumber, lib/cli/csv-columns.ts) makes
-// of it: plain decimals take Clinger's exact fast path, anything else goes through readNumber.
+// and categories are counted by their bytes, so a million rows make no strings. Plain decimals of
+// up to 9 digits are read in one pass (four digits at a time where there are four) and kept as
+// 32-bit integers over a power of ten per column (TNumberRun: half the memory of doubles, and
+// unpacking divides an exact integer by an exact power of ten, Clinger's fast path, so each double
+// is the correctly rounded one); a column turns to doubles when a value does not fit. Every value
+// means what the general reader (papaparse + readNumber, lib/cli/csv-columns.ts) makes of it:
+// anything but a plain decimal goes through Clinger's path up to 15 digits, else readNumber.
 // It reads only plain CSV: a quote, a lone carriage return, mixed line endings or a row with the
 // wrong number of fields is a `problem`, and the caller falls back to the general reader, which
 // also words the error. Pure: the caller reads the file and hands over bytes.
@@ -15,6 +19,7 @@ const DOT = 46;
 const MINUS = 45;
 const PLUS = 43;
 const ZERO = 48;
+const NINE = 57;
 const LOWER_E = 101;
 
 /** 10^0 … 10^22: every one an exact double. */
@@ -29,8 +34,14 @@ export type TFastCsvPlan = {
   columns: { field: number; categorical: boolean }[];
 };
 
-/** A numerical column of one chunk: finite values in row order; NaN/blank counted as missing, ±∞ counted apart. */
-export type TNumericalPart = { kind: "numerical"; values: Float64Array; infinite: number; missing: number };
+/**
+ * A run of a numerical column's values in row order: plain decimals as integers over one power of
+ * ten (`digits[i] / 10^scale` is the value: half the bytes of doubles, and an exact integer over an
+ * exact power of ten divides to the correctly rounded double), or doubles once a value does not fit.
+ */
+export type TNumberRun = { kind: "decimal"; digits: Int32Array; scale: number } | { kind: "double"; values: Float64Array };
+/** A numerical column of one chunk: its finite values (`length` of them); NaN/blank counted as missing, ±∞ counted apart. */
+export type TNumericalPart = { kind: "numerical"; runs: TNumberRun[]; length: number; infinite: number; missing: number };
 /**
  * A categorical column of one chunk: category keys in order of first appearance with their counts.
  * A key is the trimmed text, or String(number) for a value that reads as a number, as drift sees it.
@@ -132,9 +143,7 @@ class ByteKeyTable {
   }
 }
 
-type TNumericalState = { kind: "numerical"; values: Float64Array; size: number; infinite: number; missing: number };
 type TCategoricalState = {
-  kind: "categorical";
   table: ByteKeyTable;
   keyIds: Map<string, number>;
   categories: string[];
@@ -143,6 +152,24 @@ type TCategoricalState = {
   firstText: { line: number; text: string } | null;
 };
 
+/** What the line loop does with a field (0, the kinds array's default: skip it). */
+const NUMERICAL = 1;
+const CATEGORICAL = 2;
+/** Digits the line loop adds up as a 32-bit integer (10^9 < 2^31); longer numbers take the slow path. */
+const MAX_INT_DIGITS = 9;
+const EMPTY_DOUBLES = new Float64Array(0);
+const EMPTY_DIGITS = new Int32Array(0);
+/** A numerical slot's scale before its first value, and once it holds doubles. */
+const NO_SCALE = -1;
+const DOUBLES = -2;
+const MAX_DIGITS_VALUE = 2 ** 31 - 1;
+/** Bytes per call of the line loop. */
+const PIECE_BYTES = 64 * 1024;
+/** Slots of FastCsvChunkReader's counters. */
+const LINES = 0;
+const CRLF = 1;
+const BLANKS = 2;
+
 /** Thrown inside the line loop to stop at a problem; caught by `feed`. */
 class Stop {
   constructor(readonly problem: TFastCsvProblem) {}
@@ -150,27 +177,47 @@ class Stop {
 
 /**
  * Reads chunks of complete lines (each region handed to `feed` ends with "\n") into the plan's
- * columns. `expectedRows` sizes the number arrays (they grow if it is short).
+ * columns. `expectedRows` sizes the number arrays (they grow if it is short). The state lives in
+ * flat typed arrays indexed by column slot so the line loop stays monomorphic and allocates nothing.
  */
 export class FastCsvChunkReader {
+  /** Per field of a row: SKIP, NUMERICAL or CATEGORICAL. */
+  private readonly kinds: Uint8Array;
   private readonly slotOfField: Int32Array;
-  private readonly states: (TNumericalState | TCategoricalState)[];
-  private lines = 0;
-  private blanks = 0;
-  private crlf = 0;
-  private lf = 0;
+  /**
+   * Per slot: a numerical column's values so far, as integers over 10^scales[slot] while they fit
+   * (digits), else as doubles (scales[slot] = DOUBLES); their count; ±∞ and missing counts.
+   */
+  private readonly digits: Int32Array[];
+  private readonly doubles: Float64Array[];
+  private readonly scales: Int32Array;
+  private readonly sizes: Int32Array;
+  private readonly infinite: Int32Array;
+  private readonly missing: Int32Array;
+  private readonly categorical: (TCategoricalState | null)[];
+  /** Lines read, lines ending in \r\n, blank lines: a typed array the line loop updates line by line. */
+  private readonly counters = new Float64Array(3);
   problem: TFastCsvProblem | null = null;
 
   constructor(
     private readonly plan: TFastCsvPlan,
     expectedRows = 1024,
   ) {
+    this.kinds = new Uint8Array(plan.fieldCount);
     this.slotOfField = new Int32Array(plan.fieldCount).fill(-1);
-    plan.columns.forEach((column, slot) => (this.slotOfField[column.field] = slot));
-    this.states = plan.columns.map((column) =>
-      column.categorical
-        ? { kind: "categorical", table: new ByteKeyTable(), keyIds: new Map(), categories: [], counts: [], missing: 0, firstText: null }
-        : { kind: "numerical", values: new Float64Array(Math.max(expectedRows, 16)), size: 0, infinite: 0, missing: 0 },
+    const slots = plan.columns.length;
+    this.sizes = new Int32Array(slots);
+    this.infinite = new Int32Array(slots);
+    this.missing = new Int32Array(slots);
+    plan.columns.forEach((column, slot) => {
+      this.slotOfField[column.field] = slot;
+      this.kinds[column.field] = column.categorical ? CATEGORICAL : NUMERICAL;
+    });
+    this.digits = plan.columns.map((column) => (column.categorical ? EMPTY_DIGITS : new Int32Array(Math.max(expectedRows, 16))));
+    this.doubles = plan.columns.map(() => EMPTY_DOUBLES);
+    this.scales = new Int32Array(slots).fill(NO_SCALE);
+    this.categorical = plan.columns.map((column) =>
+      column.categorical ? { table: new ByteKeyTable(), keyIds: new Map(), categories: [], counts: [], missing: 0, firstText: null } : null,
     );
   }
 
@@ -187,7 +234,7 @@ export class FastCsvChunkReader {
       this.problem = { kind: "quote" };
       return false;
     }
-    // A carriage return is allowed only before a newline (\r\n line ends).
+    // A carriage return is allowed only before a newline (\r\n line ends): the line loop relies on it.
     for (let at = region.indexOf(RETURN); at >= 0; at = region.indexOf(RETURN, at + 1)) {
       if (region[at + 1] !== NEWLINE) {
         this.problem = { kind: "carriage-return" };
@@ -195,13 +242,21 @@ export class FastCsvChunkReader {
       }
     }
     try {
-      this.readLines(bytes, start, end);
+      // Small pieces: the line loop then gets optimized as a whole function after a few calls instead of
+      // on stack replacement in the middle of its loop, whose code is several times slower.
+      for (let from = start; from < end;) {
+        let to = from + PIECE_BYTES;
+        to = to >= end ? end : bytes.indexOf(NEWLINE, to) + 1;
+        this.readLines(bytes, from, to);
+        from = to;
+      }
     } catch (error) {
       if (!(error instanceof Stop)) throw error;
       this.problem = error.problem;
       return false;
     }
-    if (this.crlf > 0 && this.lf > 0) {
+    const counters = this.counters;
+    if (counters[CRLF] > 0 && counters[CRLF] < counters[LINES]) {
       // papaparse would pick one line ending and keep the other inside fields.
       this.problem = { kind: "line-endings" };
       return false;
@@ -209,45 +264,128 @@ export class FastCsvChunkReader {
     return true;
   }
 
+  /**
+   * The line loop: one pass over the bytes, numbers of up to 9 digits without an exponent read
+   * inline as an integer over a power of ten, anything else handed to `readNumberSlow`.
+   */
   private readLines(bytes: Uint8Array, start: number, end: number): void {
-    const { slotOfField, states, plan } = this;
-    const fieldCount = plan.fieldCount;
+    const { kinds, slotOfField, digits: digitColumns, scales, sizes } = this;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const last = this.plan.fieldCount - 1;
     let pos = start;
+    const counters = this.counters;
+    let lines = counters[LINES];
     while (pos < end) {
-      this.lines += 1;
-      const line = this.lines;
+      lines += 1;
       const lineStart = pos;
       let field = 0;
-      let blankFirst = false;
+      let c = 0;
       for (;;) {
-        if (field >= fieldCount) throw new Stop({ kind: "fields", line, fields: this.countFields(bytes, lineStart) });
-        const slot = slotOfField[field];
+        const kind = kinds[field];
         const fieldStart = pos;
-        let c: number;
-        if (slot < 0) {
-          while ((c = bytes[pos]) !== COMMA && c !== NEWLINE) pos += 1;
+        if (kind === NUMERICAL) {
+          const slot = slotOfField[field];
+          let p = pos;
+          c = bytes[p];
+          let negative = false;
+          if (c === MINUS) {
+            negative = true;
+            c = bytes[++p];
+          } else if (c === PLUS) {
+            c = bytes[++p];
+          }
+          let mantissa = 0;
+          let digits = 0;
+          let scale = 0;
+          if (p + 4 <= end) {
+            // The leading digits among the next four bytes at once (SWAR, first byte lowest): the first byte that is
+            // not a digit ends them; a borrow from it in the subtraction only reaches the bytes after it.
+            const word = view.getUint32(p, true);
+            const notDigits = ((word & 0xf0f0f0f0) | (((word + 0x06060606) & 0xf0f0f0f0) >>> 4)) ^ 0x33333333;
+            const count = notDigits === 0 ? 4 : (31 - Math.clz32(notDigits & -notDigits)) >>> 3;
+            if (count > 0) {
+              const aligned = (word - 0x30303030) << (32 - 8 * count);
+              const pairs = Math.imul(aligned, 10) + (aligned >>> 8);
+              mantissa = (pairs & 0xff) * 100 + ((pairs >>> 16) & 0xff);
+              digits = count;
+              p += count;
+              c = bytes[p];
+            }
+          }
+          while (digits < MAX_INT_DIGITS && c >= ZERO && c <= NINE) {
+            mantissa = mantissa * 10 + (c - ZERO);
+            digits += 1;
+            c = bytes[++p];
+          }
+          if (c === DOT) {
+            p += 1;
+            // Four fraction digits at once while there are (SWAR on a little-endian word: first digit in the low byte).
+            while (digits <= MAX_INT_DIGITS - 4 && p + 4 <= end) {
+              const word = view.getUint32(p, true);
+              if (((word & 0xf0f0f0f0) | (((word + 0x06060606) & 0xf0f0f0f0) >>> 4)) !== 0x33333333) break;
+              const pairs = Math.imul(word - 0x30303030, 10) + ((word - 0x30303030) >>> 8);
+              mantissa = mantissa * 10000 + (pairs & 0xff) * 100 + ((pairs >>> 16) & 0xff);
+              digits += 4;
+              scale += 4;
+              p += 4;
+            }
+            c = bytes[p];
+            while (digits < MAX_INT_DIGITS && c >= ZERO && c <= NINE) {
+              mantissa = mantissa * 10 + (c - ZERO);
+              digits += 1;
+              scale += 1;
+              c = bytes[++p];
+            }
+          }
+          // A carriage return is always followed by a newline here (checked in `feed`).
+          if (c === RETURN) c = bytes[++p];
+          if (digits > 0 && (c === COMMA || c === NEWLINE)) {
+            // The column's scale, room, and not −0 (no integer keeps its sign): stored as is; else pushDecimal decides.
+            const column = digitColumns[slot];
+            const size = sizes[slot];
+            if (scales[slot] === scale && size < column.length && (mantissa !== 0 || !negative)) {
+              column[size] = negative ? -mantissa : mantissa;
+              sizes[slot] = size + 1;
+            } else {
+              this.pushDecimal(slot, mantissa, scale, negative);
+            }
+            pos = p;
+          } else {
+            pos = this.readNumberSlow(bytes, fieldStart, slot);
+            c = bytes[pos];
+          }
+        } else if (kind === CATEGORICAL) {
+          let hash = 0x811c9dc5 | 0;
+          while ((c = bytes[pos]) !== COMMA && c !== NEWLINE) {
+            hash = Math.imul(hash ^ c, 16777619);
+            pos += 1;
+          }
+          this.countCategory(bytes, fieldStart, pos, hash, slotOfField[field], lines);
         } else {
-          const state = states[slot];
-          if (state.kind === "numerical") pos = this.readNumberField(bytes, pos, state, slot);
-          else pos = this.readCategoryField(bytes, pos, state, line);
-          c = bytes[pos];
+          while ((c = bytes[pos]) !== COMMA && c !== NEWLINE) pos += 1;
         }
-        if (field === 0 && c === NEWLINE) blankFirst = isBlank(bytes, fieldStart, pos);
-        field += 1;
         if (c === NEWLINE) break;
+        if (field === last) throw new Stop({ kind: "fields", line: lines, fields: this.countFields(bytes, lineStart) });
+        field += 1;
         pos += 1;
       }
-      if (bytes[pos - 1] === RETURN) this.crlf += 1;
-      else this.lf += 1;
-      pos += 1;
-      if (field === 1 && blankFirst) {
+      // Counted line by line, not after the loop: code after a loop first optimized mid-loop (OSR) has no type
+      // feedback yet, and reaching it would throw the optimized code away at the end of every chunk.
+      counters[LINES] = lines;
+      counters[CRLF] += pos > lineStart && bytes[pos - 1] === RETURN ? 1 : 0;
+      if (field === 0 && isBlank(bytes, lineStart, pos)) {
         // A blank line is skipped, as the general reader does; its one (missing) value is taken back.
         const slot = slotOfField[0];
-        if (slot >= 0) states[slot].missing -= 1;
-        this.blanks += 1;
-        continue;
+        if (slot >= 0) {
+          const state = this.categorical[slot];
+          if (state === null) this.missing[slot] -= 1;
+          else state.missing -= 1;
+        }
+        counters[BLANKS] += 1;
+      } else if (field !== last) {
+        throw new Stop({ kind: "fields", line: lines, fields: field + 1 });
       }
-      if (field !== fieldCount) throw new Stop({ kind: "fields", line, fields: field });
+      pos += 1;
     }
   }
 
@@ -257,10 +395,83 @@ export class FastCsvChunkReader {
     return fields;
   }
 
-  /** Reads one numerical field from `pos`; returns the position of its comma or newline. */
-  private readNumberField(bytes: Uint8Array, pos: number, state: TNumericalState, slot: number): number {
-    const fieldStart = pos;
-    let p = pos;
+  /**
+   * A decimal the line loop read (mantissa < 10^9, scale ≤ 9) but did not store: the column's
+   * first value, another scale, a full array, −0, or a column of doubles.
+   */
+  private pushDecimal(slot: number, mantissa: number, scale: number, negative: boolean): void {
+    let columnScale = this.scales[slot];
+    if (columnScale === NO_SCALE) {
+      columnScale = scale;
+      this.scales[slot] = scale;
+    }
+    if (columnScale >= 0 && (mantissa !== 0 || !negative)) {
+      if (scale > columnScale && this.rescale(slot, scale)) columnScale = scale;
+      if (scale <= columnScale) {
+        const scaled = mantissa * POWERS_OF_TEN[columnScale - scale];
+        if (scaled <= MAX_DIGITS_VALUE) {
+          let column = this.digits[slot];
+          const size = this.sizes[slot];
+          if (size === column.length) {
+            column = grown(column);
+            this.digits[slot] = column;
+          }
+          column[size] = negative ? -scaled : scaled;
+          this.sizes[slot] = size + 1;
+          return;
+        }
+      }
+    }
+    // Clinger: an integer below 2^53 over an exact power of ten, rounded once, is the correctly rounded value.
+    const value = mantissa / POWERS_OF_TEN[scale];
+    this.pushDouble(slot, negative ? -value : value);
+  }
+
+  /** Raises a slot's scale to `scale` (its integers times a power of ten), or returns false when one would not fit. */
+  private rescale(slot: number, scale: number): boolean {
+    const column = this.digits[slot];
+    const size = this.sizes[slot];
+    const factor = POWERS_OF_TEN[scale - this.scales[slot]];
+    let largest = 0;
+    for (let i = 0; i < size; i += 1) largest = Math.max(largest, Math.abs(column[i]));
+    if (largest * factor > MAX_DIGITS_VALUE) return false;
+    for (let i = 0; i < size; i += 1) column[i] *= factor;
+    this.scales[slot] = scale;
+    return true;
+  }
+
+  private pushDouble(slot: number, value: number): void {
+    if (this.scales[slot] !== DOUBLES) this.switchToDoubles(slot);
+    let column = this.doubles[slot];
+    const size = this.sizes[slot];
+    if (size === column.length) {
+      column = grown(column);
+      this.doubles[slot] = column;
+    }
+    column[size] = value;
+    this.sizes[slot] = size + 1;
+  }
+
+  /** The slot's integers so far as doubles (each the correctly rounded value of its decimal); doubles from now on. */
+  private switchToDoubles(slot: number): void {
+    const column = this.digits[slot];
+    const size = this.sizes[slot];
+    const doubles = new Float64Array(Math.max(column.length, 16));
+    const scale = Math.max(this.scales[slot], 0);
+    const power = POWERS_OF_TEN[scale];
+    for (let i = 0; i < size; i += 1) doubles[i] = column[i] / power;
+    this.doubles[slot] = doubles;
+    this.digits[slot] = EMPTY_DIGITS;
+    this.scales[slot] = DOUBLES;
+  }
+
+  /**
+   * A numerical field the line loop did not take (more digits, an exponent, blanks, nan, inf,
+   * text): Clinger's fast path up to 15 digits and 10^±22, else the general reader's rules on the
+   * text. Returns the position of the field's comma or newline.
+   */
+  private readNumberSlow(bytes: Uint8Array, fieldStart: number, slot: number): number {
+    let p = fieldStart;
     let c = bytes[p];
     let negative = false;
     if (c === MINUS) {
@@ -271,23 +482,20 @@ export class FastCsvChunkReader {
     }
     let mantissa = 0;
     let digits = 0;
-    let digit = c - ZERO;
-    while (digit >= 0 && digit <= 9) {
-      mantissa = mantissa * 10 + digit;
+    while (c >= ZERO && c <= NINE) {
+      mantissa = mantissa * 10 + (c - ZERO);
       digits += 1;
-      digit = bytes[++p] - ZERO;
+      c = bytes[++p];
     }
     let exponent = 0;
-    c = bytes[p];
     if (c === DOT) {
-      digit = bytes[++p] - ZERO;
-      while (digit >= 0 && digit <= 9) {
-        mantissa = mantissa * 10 + digit;
+      c = bytes[++p];
+      while (c >= ZERO && c <= NINE) {
+        mantissa = mantissa * 10 + (c - ZERO);
         digits += 1;
         exponent -= 1;
-        digit = bytes[++p] - ZERO;
+        c = bytes[++p];
       }
-      c = bytes[p];
     }
     let exact = digits > 0 && digits <= MAX_FAST_DIGITS;
     if ((c | 32) === LOWER_E) {
@@ -299,88 +507,47 @@ export class FastCsvChunkReader {
       }
       let written = 0;
       let exponentDigits = 0;
-      digit = c - ZERO;
-      while (digit >= 0 && digit <= 9) {
-        if (written < 10000) written = written * 10 + digit;
+      while (c >= ZERO && c <= NINE) {
+        if (written < 10000) written = written * 10 + (c - ZERO);
         exponentDigits += 1;
-        digit = bytes[++p] - ZERO;
+        c = bytes[++p];
       }
       if (exponentDigits === 0) exact = false;
       exponent += exponentNegative ? -written : written;
-      c = bytes[p];
     }
-    if (c === RETURN && bytes[p + 1] === NEWLINE) c = NEWLINE;
-    if (exact && (c === COMMA || c === NEWLINE) && exponent >= -22 && exponent <= 22) {
-      // Clinger: an exact integer times or over an exact power of ten, rounded once, is the correctly rounded value.
+    const end = c === RETURN ? p + 1 : p;
+    if (exact && (bytes[end] === COMMA || bytes[end] === NEWLINE) && exponent >= -22 && exponent <= 22) {
       const value = exponent >= 0 ? mantissa * POWERS_OF_TEN[exponent] : mantissa / POWERS_OF_TEN[-exponent];
-      this.pushNumber(state, negative ? -value : value);
-      return bytes[p] === RETURN ? p + 1 : p;
+      this.pushDouble(slot, negative ? -value : value);
+      return end;
     }
     // Anything else (blanks, many digits, nan, inf, text): the general reader's rules on the text.
     while ((c = bytes[p]) !== COMMA && c !== NEWLINE) p += 1;
     const number = readNumber(decodeField(bytes, fieldStart, p));
     if (number === undefined) throw new Stop({ kind: "text", column: slot });
-    if (Number.isNaN(number)) state.missing += 1;
-    else if (number === Infinity || number === -Infinity) state.infinite += 1;
-    else this.pushNumber(state, number);
+    if (Number.isNaN(number)) this.missing[slot] += 1;
+    else if (number === Infinity || number === -Infinity) this.infinite[slot] += 1;
+    else this.pushDouble(slot, number);
     return p;
   }
 
-  private pushNumber(state: TNumericalState, value: number): void {
-    if (state.size === state.values.length) {
-      const grown = new Float64Array(Math.ceil(state.values.length * 1.5));
-      grown.set(state.values);
-      state.values = grown;
-    }
-    state.values[state.size] = value;
-    state.size += 1;
-  }
-
-  /** Reads one categorical field from `pos` (hashing its bytes); returns the position of its comma or newline. */
-  private readCategoryField(bytes: Uint8Array, pos: number, state: TCategoricalState, line: number): number {
-    let p = pos;
-    let hash = 0x811c9dc5 | 0;
-    let c: number;
-    while ((c = bytes[p]) !== COMMA && c !== NEWLINE) {
-      hash = Math.imul(hash ^ c, 16777619);
-      p += 1;
-    }
-    let id = state.table.find(bytes, pos, p, hash);
+  /** Counts one categorical field, bytes[start, end) with this hash, under its category. */
+  private countCategory(bytes: Uint8Array, start: number, end: number, hash: number, slot: number, line: number): void {
+    const state = this.categorical[slot]!;
+    let id = state.table.find(bytes, start, end, hash);
     if (id === -2) {
-      id = this.categoryId(state, decodeField(bytes, pos, p), line);
-      state.table.add(bytes, pos, p, hash, id);
+      id = categoryId(state, decodeField(bytes, start, end), line);
+      state.table.add(bytes, start, end, hash, id);
     }
     if (id < 0) state.missing += 1;
     else state.counts[id] += 1;
-    return p;
-  }
-
-  /** The category of a field's text as drift sees it: String(number), the trimmed text, or −1 for missing. */
-  private categoryId(state: TCategoricalState, text: string, line: number): number {
-    const number = readNumber(text);
-    let key: string;
-    if (number === undefined) {
-      key = text.trim();
-      if (state.firstText === null) state.firstText = { line, text: key };
-    } else if (Number.isNaN(number)) {
-      return -1;
-    } else {
-      key = String(number);
-    }
-    let id = state.keyIds.get(key);
-    if (id === undefined) {
-      id = state.categories.length;
-      state.keyIds.set(key, id);
-      state.categories.push(key);
-      state.counts.push(0);
-    }
-    return id;
   }
 
   /** The columns read so far (number arrays trimmed to their size when that saves much). */
   finish(): TChunkResult {
-    const columns = this.states.map((state): TColumnPart => {
-      if (state.kind === "categorical") {
+    const columns = this.plan.columns.map((_, slot): TColumnPart => {
+      const state = this.categorical[slot];
+      if (state !== null) {
         return {
           kind: "categorical",
           categories: state.categories,
@@ -389,12 +556,40 @@ export class FastCsvChunkReader {
           firstText: state.firstText,
         };
       }
-      const values =
-        state.values.length - state.size > state.size / 8 ? state.values.slice(0, state.size) : state.values.subarray(0, state.size);
-      return { kind: "numerical", values, infinite: state.infinite, missing: state.missing };
+      const size = this.sizes[slot];
+      const scale = this.scales[slot];
+      const run: TNumberRun =
+        scale === DOUBLES
+          ? { kind: "double", values: trimmed(this.doubles[slot], size) }
+          : { kind: "decimal", digits: trimmed(this.digits[slot], size), scale: Math.max(scale, 0) };
+      return { kind: "numerical", runs: [run], length: size, infinite: this.infinite[slot], missing: this.missing[slot] };
     });
-    return { lines: this.lines, rows: this.lines - this.blanks, crlf: this.crlf, lf: this.lf, columns };
+    const counters = this.counters;
+    const lines = counters[LINES];
+    return { lines, rows: lines - counters[BLANKS], crlf: counters[CRLF], lf: lines - counters[CRLF], columns };
   }
+}
+
+/** The category of a field's text as drift sees it: String(number), the trimmed text, or −1 for missing. */
+function categoryId(state: TCategoricalState, text: string, line: number): number {
+  const number = readNumber(text);
+  let key: string;
+  if (number === undefined) {
+    key = text.trim();
+    if (state.firstText === null) state.firstText = { line, text: key };
+  } else if (Number.isNaN(number)) {
+    return -1;
+  } else {
+    key = String(number);
+  }
+  let id = state.keyIds.get(key);
+  if (id === undefined) {
+    id = state.categories.length;
+    state.keyIds.set(key, id);
+    state.categories.push(key);
+    state.counts.push(0);
+  }
+  return id;
 }
 
 function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
@@ -412,8 +607,38 @@ function decodeField(bytes: Uint8Array, start: number, end: number): string {
   return textDecoder.decode(bytes.subarray(start, stop));
 }
 
+/** A numerical array grown by half (rows beyond the estimate). */
+function grown<T extends Int32Array | Float64Array>(values: T): T {
+  const larger = new (values.constructor as new (length: number) => T)(Math.ceil(values.length * 1.5));
+  larger.set(values);
+  return larger;
+}
+
+/** The first `size` values, copied when that frees much of the array. */
+function trimmed<T extends Int32Array | Float64Array>(values: T, size: number): T {
+  return (values.length - size > size / 8 ? values.slice(0, size) : values.subarray(0, size)) as T;
+}
+
+/** Writes runs' values, in order, as doubles into `target` (long enough); returns the written part. */
+export function unpackRuns(runs: TNumberRun[], target: Float64Array): Float64Array {
+  let at = 0;
+  for (const run of runs) {
+    if (run.kind === "double") {
+      target.set(run.values, at);
+      at += run.values.length;
+      continue;
+    }
+    const { digits, scale } = run;
+    // Each integer over the exact power of ten: the correctly rounded double of its decimal, as parseFloat gives.
+    const power = POWERS_OF_TEN[scale];
+    for (let i = 0; i < digits.length; i += 1) target[at + i] = digits[i] / power;
+    at += digits.length;
+  }
+  return target.subarray(0, at);
+}
+
 /** Chunk results of one file, in file order, as one column per kept column. */
-export type TMergedNumerical = { kind: "numerical"; values: Float64Array; infinite: number; missing: number };
+export type TMergedNumerical = TNumericalPart;
 export type TMergedCategorical = {
   kind: "categorical";
   categories: string[];
@@ -428,16 +653,11 @@ export function mergeColumnParts(parts: TColumnPart[], linesBefore: number[]): T
   if (parts.length === 0) throw new Error("mergeColumnParts: no parts");
   if (parts.every((part) => part.kind === "numerical")) {
     const numerical = parts as TNumericalPart[];
-    if (numerical.length === 1) return { ...numerical[0] };
-    const values = new Float64Array(numerical.reduce((sum, part) => sum + part.values.length, 0));
-    let at = 0;
-    for (const part of numerical) {
-      values.set(part.values, at);
-      at += part.values.length;
-    }
+    // The runs side by side, not copied: the measuring thread unpacks them.
     return {
       kind: "numerical",
-      values,
+      runs: numerical.flatMap((part) => part.runs),
+      length: numerical.reduce((sum, part) => sum + part.length, 0),
       infinite: numerical.reduce((sum, part) => sum + part.infinite, 0),
       missing: numerical.reduce((sum, part) => sum + part.missing, 0),
     };

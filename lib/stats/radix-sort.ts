@@ -22,7 +22,7 @@ export function radixSortFloat64(values: Float64Array, scratch?: Float64Array): 
     return values.sort();
   }
   if (countDecimals(values)) return values;
-  const other = scratch && scratch.length >= n ? scratch.subarray(0, n) : new Float64Array(n);
+  const other = scratch && scratch.length >= n ? scratch.subarray(0, n) : keptDoubles(n);
   // Little-endian words: [2i] low 32 bits, [2i + 1] high 32 bits (sign, exponent, top of the mantissa).
   const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
   const counts = new Uint32Array(6 * 2048);
@@ -129,6 +129,25 @@ function scatterByTop(words: Uint32Array, source: Float64Array, target: Float64A
   }
 }
 
+/**
+ * Work arrays kept between calls on this thread (sorts come in series, a column after another):
+ * memory touched for the first time costs a page fault per 4 KiB, which on a million values
+ * costs more than the sort's own passes.
+ */
+let doublesKept = new Float64Array(0);
+let countsKept = new Uint32Array(0);
+
+function keptDoubles(length: number): Float64Array {
+  if (doublesKept.length < length) doublesKept = new Float64Array(length);
+  return doublesKept.subarray(0, length);
+}
+
+function zeroedCounts(length: number): Uint32Array {
+  if (countsKept.length < length) countsKept = new Uint32Array(length);
+  else countsKept.fill(0, 0, length);
+  return countsKept.subarray(0, length);
+}
+
 /** 10^0 … 10^MAX_DECIMALS, each an exact double. */
 const MAX_DECIMALS = 9;
 const POWERS_OF_TEN = Float64Array.from({ length: MAX_DECIMALS + 1 }, (_, k) => 10 ** k);
@@ -175,7 +194,7 @@ function countDecimals(values: Float64Array): boolean {
   if (-low > MAX_KEY || high > MAX_KEY) return false;
   const span = high - low + 1;
   if (span > 2 * n + 65536) return false;
-  const counts = new Uint32Array(span);
+  const counts = zeroedCounts(span);
   for (let i = 0; i < n; i += 1) counts[Math.round(values[i] * scale) - low] += 1;
   let at = 0;
   for (let offset = 0; offset < span; offset += 1) {

@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unpackRuns, type TNumericalPart } from "@/lib/stats/fast-csv";
 import { bundledModule } from "./drift-bundle";
 
 let dir = "";
@@ -75,11 +76,12 @@ describe("bundledModule", () => {
       worker.postMessage({ id: 7, task: { kind: "parse", file, start: 8, end: fs.statSync(file).size, plan, expectedRows: 4 } });
       await done;
       expect(messages[0]).toEqual({ ready: true });
-      const answer = messages[1] as { id: number; outcome: { ok: boolean; result: { rows: number; columns: { values: Float64Array }[] } } };
+      const answer = messages[1] as { id: number; outcome: { ok: boolean; result: { rows: number; columns: TNumericalPart[] } } };
       expect(answer.id).toBe(7);
       expect(answer.outcome.ok).toBe(true);
       expect(answer.outcome.result.rows).toBe(3);
-      expect(Array.from(answer.outcome.result.columns[0].values)).toEqual([1.5, -2.25, 1000]);
+      const column = answer.outcome.result.columns[0];
+      expect(Array.from(unpackRuns(column.runs, new Float64Array(column.length)))).toEqual([1.5, -2.25, 1000]);
     } finally {
       await worker.terminate();
     }

@@ -1,6 +1,7 @@
 // The `drift` command's fast path: both CSV files read as bytes (lib/stats/fast-csv.ts) in byte
-// ranges on worker threads, one per core, then the numerical features measured on those threads
-// too (radix sort, lib/stats/radix-sort.ts), the number arrays handed over, never copied. The
+// ranges on worker threads (one per core, a few ranges each), then the numerical features measured
+// on those threads too (radix sort, lib/stats/radix-sort.ts), the number runs handed over, never
+// copied, and unpacked to doubles there into arrays each thread reuses. The
 // statistics are detectDrift's own code (featureDriftPrepared) on the same values, so the report
 // is the general path's to the bit. Files the byte reader does not take (quotes, lone carriage
 // returns, rows with the wrong number of fields, no data rows) give null: the caller reads them
@@ -11,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { InputError, readNumber } from "@/lib/cli/csv-columns";
 import { selectDriftColumns, type TDriftSelection } from "@/lib/cli/stats-input";
-import { summarizeDrift, type TDriftReport, type TFeatureDrift, type TPreparedColumn } from "@/lib/stats/drift";
+import { summarizeDrift, type TDriftReport, type TFeatureDrift } from "@/lib/stats/drift";
 import {
   mergeColumnParts,
   type TChunkResult,
@@ -21,12 +22,23 @@ import {
 } from "@/lib/stats/fast-csv";
 import { readCsvFileHeader } from "./csv-file";
 import { bundledModule } from "./drift-bundle";
-import { runMeasureTask, runParseTask, type TMeasureOutcome, type TMeasureTask, type TParseOutcome, type TParseTask } from "./drift-tasks";
+import {
+  runBuffers,
+  runMeasureTask,
+  runParseTask,
+  type TMeasureOutcome,
+  type TMeasureTask,
+  type TPackedColumn,
+  type TParseOutcome,
+  type TParseTask,
+} from "./drift-tasks";
 import type { TDriftOptions } from "./stats-commands";
 
 const PROBE_BYTES = 64 * 1024;
 /** Below this many bytes in both files together, starting threads costs more than it saves. */
 const THREADS_FROM_BYTES = 8 * 1024 * 1024;
+/** Byte ranges per thread in the parse. */
+const RANGES_PER_THREAD = 3;
 const quote = (text: string) => JSON.stringify(text);
 
 type TTask = TParseTask | TMeasureTask;
@@ -199,7 +211,7 @@ type TFileChunks = { layout: TFileLayout; tasks: TParseTask[]; results: TChunkRe
 export async function readDriftPrepared(
   pool: DriftPool,
   options: Omit<TDriftOptions, "json">,
-): Promise<{ columns: TPreparedColumn[]; selection: TDriftSelection } | null> {
+): Promise<{ columns: TPackedColumn[]; selection: TDriftSelection } | null> {
   const reference = fileLayout(options.reference, "--reference");
   const current = fileLayout(options.current, "--current");
   const selection = selectDriftColumns({
@@ -232,11 +244,13 @@ export async function readDriftPrepared(
     columns: selection.names.map((name) => ({ field: layout.header.indexOf(name), categorical: categorical.get(name)! })),
   });
 
-  // One range per thread, shared between the files by size.
+  // A few ranges per thread, shared between the files by size: on a shared machine a thread that
+  // gets less time leaves ranges to the others instead of holding up the end (the ranges' number
+  // runs are joined without copying).
   const dataBytes = layouts.map((layout) => Math.max(layout.size - layout.dataStart, 0));
   const totalBytes = dataBytes.reduce((sum, bytes) => sum + bytes, 0) || 1;
   const files: TFileChunks[] = layouts.map((layout, i) => {
-    const parts = Math.max(1, Math.round((pool.size * dataBytes[i]) / totalBytes));
+    const parts = Math.max(1, Math.round((RANGES_PER_THREAD * pool.size * dataBytes[i]) / totalBytes));
     const plan = planOf(layout);
     const tasks = lineRanges(layout, parts).map(([start, end]): TParseTask => ({
       kind: "parse",
@@ -305,7 +319,7 @@ export async function readDriftPrepared(
 type TMerged = TMergedNumerical | TMergedCategorical;
 
 /** buildDriftColumns's checks and messages on merged columns, then the prepared columns. */
-function buildPrepared(files: TFileChunks[], selection: TDriftSelection): TPreparedColumn[] {
+function buildPrepared(files: TFileChunks[], selection: TDriftSelection): TPackedColumn[] {
   const [reference, current] = files.map((chunks) => {
     const linesBefore: number[] = [];
     let lines = 0;
@@ -324,7 +338,7 @@ function buildPrepared(files: TFileChunks[], selection: TDriftSelection): TPrepa
     return { file: chunks.layout.file, merged };
   });
   const hasValue = (column: TMerged) =>
-    column.kind === "numerical" ? column.values.length + column.infinite > 0 : column.counts.some((count) => count > 0);
+    column.kind === "numerical" ? column.length + column.infinite > 0 : column.counts.some((count) => count > 0);
   // Data line k is row k + 1: the header is row 1.
   const firstText = (column: TMerged) =>
     column.kind === "categorical" && column.firstText !== null ? { row: column.firstText.line + 1, text: column.firstText.text } : null;
@@ -354,7 +368,14 @@ function buildPrepared(files: TFileChunks[], selection: TDriftSelection): TPrepa
       );
     }
     if (referenceColumn.kind === "numerical" && currentColumn.kind === "numerical") {
-      return { name, kind: "numerical", reference: referenceColumn.values, current: currentColumn.values };
+      return {
+        name,
+        kind: "numerical",
+        reference: referenceColumn.runs,
+        current: currentColumn.runs,
+        referenceLength: referenceColumn.length,
+        currentLength: currentColumn.length,
+      };
     }
     if (referenceColumn.kind !== "categorical" || currentColumn.kind !== "categorical") throw new Error(`column ${name}: kinds differ`);
     // countCategories's order: the reference's categories, then the current file's new ones.
@@ -384,7 +405,7 @@ function buildPrepared(files: TFileChunks[], selection: TDriftSelection): TPrepa
 }
 
 /** detectDrift on prepared columns: numerical features on the pool's threads (their arrays handed over), categorical ones here. */
-export async function measureDriftPrepared(pool: DriftPool, columns: TPreparedColumn[], selection: TDriftSelection): Promise<TDriftReport> {
+export async function measureDriftPrepared(pool: DriftPool, columns: TPackedColumn[], selection: TDriftSelection): Promise<TDriftReport> {
   const options = { tests: selection.tests, thresholds: selection.thresholds };
   // Largest first, so the threads finish together.
   const order = columns.map((column, index) => ({ column, index })).sort((a, b) => size(b.column) - size(a.column));
@@ -395,7 +416,7 @@ export async function measureDriftPrepared(pool: DriftPool, columns: TPreparedCo
         outcomes[index] = runMeasureTask({ kind: "measure", column, options });
         return;
       }
-      const transfer = [...new Set([column.reference.buffer, column.current.buffer])] as ArrayBuffer[];
+      const transfer = [...new Set([...runBuffers(column.reference), ...runBuffers(column.current)])];
       outcomes[index] = await pool.run({ kind: "measure", column, options }, transfer);
     }),
   );
@@ -408,8 +429,8 @@ export async function measureDriftPrepared(pool: DriftPool, columns: TPreparedCo
   return summarizeDrift(features, options);
 }
 
-function size(column: TPreparedColumn): number {
-  return column.kind === "numerical" ? column.reference.length + column.current.length : 0;
+function size(column: TPackedColumn): number {
+  return column.kind === "numerical" ? column.referenceLength + column.currentLength : 0;
 }
 
 /** The drift report by the fast path, or null when the general reader must read these files. */

@@ -2,25 +2,37 @@
 // read a byte range of a CSV file into columns, and measure one prepared feature. The same
 // functions run in process when worker threads are unavailable.
 import fs from "node:fs";
-import { FastCsvChunkReader, type TChunkResult, type TFastCsvPlan, type TFastCsvProblem } from "@/lib/stats/fast-csv";
+import {
+  FastCsvChunkReader,
+  unpackRuns,
+  type TChunkResult,
+  type TFastCsvPlan,
+  type TFastCsvProblem,
+  type TNumberRun,
+} from "@/lib/stats/fast-csv";
 import { featureDriftPrepared, type TDriftOptions, type TFeatureDrift, type TPreparedColumn } from "@/lib/stats/drift";
 
 /** A range of whole lines of one file: [start, end) starts after a newline and ends after one (or at the end of the file). */
 export type TParseTask = { kind: "parse"; file: string; start: number; end: number; plan: TFastCsvPlan; expectedRows: number };
 export type TParseOutcome =
   { ok: true; result: TChunkResult; plan: TFastCsvPlan } | { ok: false; problem: Exclude<TFastCsvProblem, { kind: "text" }> };
-export type TMeasureTask = { kind: "measure"; column: TPreparedColumn; options: TDriftOptions };
+/** A prepared column whose numbers are still the reader's runs (half the bytes for plain decimals); unpacked where measured. */
+export type TPackedColumn =
+  | { name: string; kind: "numerical"; reference: TNumberRun[]; current: TNumberRun[]; referenceLength: number; currentLength: number }
+  | Extract<TPreparedColumn, { kind: "categorical" }>;
+export type TMeasureTask = { kind: "measure"; column: TPackedColumn; options: TDriftOptions };
 export type TMeasureOutcome = { ok: true; feature: TFeatureDrift } | { ok: false; message: string };
 
 /** Bytes read per system call; a line longer than this grows the buffer. */
 const READ_BYTES = 4 * 1024 * 1024;
+/** Kept for the thread's next range (one spare byte: a last line without a newline gets one); grown for a long line. */
+let readBuffer = Buffer.allocUnsafe(READ_BYTES + 1);
 
 function readRange(task: TParseTask, plan: TFastCsvPlan): FastCsvChunkReader {
   const reader = new FastCsvChunkReader(plan, task.expectedRows);
   const handle = fs.openSync(task.file, "r");
   try {
-    // One spare byte: a last line without a newline gets one.
-    let buffer = Buffer.allocUnsafe(READ_BYTES + 1);
+    let buffer = readBuffer;
     let carry = 0;
     let position = task.start;
     while (position < task.end || carry > 0) {
@@ -41,6 +53,7 @@ function readRange(task: TParseTask, plan: TFastCsvPlan): FastCsvChunkReader {
           const grown = Buffer.allocUnsafe(2 * buffer.length);
           buffer.copy(grown, 0, 0, total);
           buffer = grown;
+          readBuffer = grown;
           carry = total;
           continue;
         }
@@ -68,9 +81,33 @@ export function runParseTask(task: TParseTask): TParseOutcome {
   }
 }
 
+/**
+ * Doubles the columns are unpacked into, kept for the next column on this thread: the measures
+ * sort them in place and keep nothing, and memory touched once is not paid for again.
+ */
+let referenceScratch = new Float64Array(0);
+let currentScratch = new Float64Array(0);
+
+function unpacked(column: TPackedColumn): TPreparedColumn {
+  if (column.kind === "categorical") return column;
+  if (referenceScratch.length < column.referenceLength) referenceScratch = new Float64Array(column.referenceLength);
+  if (currentScratch.length < column.currentLength) currentScratch = new Float64Array(column.currentLength);
+  return {
+    name: column.name,
+    kind: "numerical",
+    reference: unpackRuns(column.reference, referenceScratch),
+    current: unpackRuns(column.current, currentScratch),
+  };
+}
+
+/** The buffers of number runs, once each (for a transfer list). */
+export function runBuffers(runs: TNumberRun[]): ArrayBuffer[] {
+  return runs.map((run) => (run.kind === "double" ? run.values.buffer : run.digits.buffer) as ArrayBuffer);
+}
+
 export function runMeasureTask(task: TMeasureTask): TMeasureOutcome {
   try {
-    return { ok: true, feature: featureDriftPrepared(task.column, task.options) };
+    return { ok: true, feature: featureDriftPrepared(unpacked(task.column), task.options) };
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
@@ -80,6 +117,7 @@ export function runMeasureTask(task: TMeasureTask): TMeasureOutcome {
 export function transferables(outcome: TParseOutcome): ArrayBuffer[] {
   if (!outcome.ok) return [];
   const buffers = new Set<ArrayBuffer>();
-  for (const column of outcome.result.columns) if (column.kind === "numerical") buffers.add(column.values.buffer as ArrayBuffer);
+  for (const column of outcome.result.columns)
+    if (column.kind === "numerical") for (const buffer of runBuffers(column.runs)) buffers.add(buffer);
   return [...buffers];
 }
