@@ -3,7 +3,7 @@ import { slaState } from "@/lib/review/sla";
 import type { TQueueCursor } from "@/lib/review/queue-query";
 import type { TSlaState } from "@/lib/types/review";
 import { openTestDatabase } from "@/scripts/testing/database";
-import { aggregateQueueByScan, countOpenReviewItems, countReviewQueue } from "./review";
+import { aggregateQueue, aggregateQueueByScan, countOpenReviewItems } from "./review";
 import { compactReviewQueueCounts, countQueueFromBuckets } from "./review-counts";
 
 const { db, close } = openTestDatabase();
@@ -159,21 +159,19 @@ describe("review queue counts from hourly buckets", () => {
       select to_char(due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as key, id from review_items
       where model_id = ${modelId} and status <> 'decided' order by due_at, id offset 200 limit 1`;
     const cursor: TQueueCursor = { dueAt: middle.key, id: middle.id };
+    // A cursor among items due later than now (the middle one may be either side of now).
+    const [later] = await db.$client<{ key: string; id: string }[]>`
+      select to_char(due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as key, id from review_items
+      where model_id = ${modelId} and status <> 'decided' and due_at > now() + interval '3 hours' order by due_at, id offset 20 limit 1`;
+    const future: TQueueCursor = { dueAt: later.key, id: later.id };
+    const cursors = [{}, { after: cursor }, { before: cursor }, { after: future }, { before: future }];
     for (const status of [undefined, "available"] as const)
       for (const reason of [undefined, "random_sample"] as const)
-        for (const page of [{}, { after: cursor }, { before: cursor }]) {
-          const filter = { modelSlug: SLUG, status, reason };
-          const scan = await aggregateQueueByScan(db, filter, page);
-          const { ahead: _ahead, ...scanCounts } = scan;
-          expect(await countReviewQueue(db, filter)).toEqual(scanCounts);
-          const bucket = await countQueueFromBuckets(
-            db,
-            { modelSlug: SLUG, reason },
-            { cursor: "after" in page ? { at: cursor, inclusive: true } : "before" in page ? { at: cursor, inclusive: false } : undefined },
-          );
-          const ahead = bucket.ahead.undecided - (status === "available" ? bucket.ahead.held : 0);
-          expect(ahead).toBe(scan.ahead);
-        }
+        for (const sla of [undefined, "overdue", "due_soon", "on_track"] as const)
+          for (const page of cursors) {
+            const filter = { modelSlug: SLUG, status, reason, sla };
+            expect(await aggregateQueue(db, filter, page)).toEqual(await aggregateQueueByScan(db, filter, page));
+          }
     const open = await countOpenReviewItems(db, { modelSlug: SLUG, userId: analystId });
     const expected = await expectedCounts();
     expect(open).toEqual({

@@ -20,8 +20,8 @@ export type TBucketCounts = {
   undecided: TStateCounts;
   /** Those held now (claimed, claim not expired): few, so read one by one. */
   held: TStateCounts & { mine: number };
-  /** Items at or before (`inclusive`) or strictly before the cursor, among the undecided and the held. */
-  ahead: { undecided: number; held: number };
+  /** Items at or before (`inclusive`) or strictly before the cursor, among the undecided and the held: in all and by state. */
+  ahead: { undecided: TStateCounts; held: TStateCounts };
 };
 
 export type TBucketScope = { modelSlug?: string; reason?: TReviewReasonCode };
@@ -55,18 +55,25 @@ export async function countQueueFromBuckets(
     overdue_edge: number;
     on_track_edge: number;
     ahead_edge: number;
+    cursor_past: boolean;
+    ahead_on_track_whole: number;
+    ahead_on_track_cursor_edge: number;
+    ahead_on_track_soon_edge: number;
     held_total: number;
     held_overdue: number;
     held_on_track: number;
     held_mine: number;
     held_ahead: number;
+    held_ahead_overdue: number;
+    held_ahead_on_track: number;
   }>(sql`
     with clock as (select ${epochHour(sql`now()`)} as hour, ${epochHour(cursorAt)} as cursor_hour),
     buckets as (
       select coalesce(sum(c.items), 0)::int as total,
         coalesce(sum(c.items) filter (where c.due_hour < clock.hour), 0)::int as overdue_whole,
         coalesce(sum(c.items) filter (where c.soon_hour > clock.hour), 0)::int as on_track_whole,
-        coalesce(sum(c.items) filter (where c.due_hour < clock.cursor_hour), 0)::int as ahead_whole
+        coalesce(sum(c.items) filter (where c.due_hour < clock.cursor_hour), 0)::int as ahead_whole,
+        coalesce(sum(c.items) filter (where c.soon_hour > clock.hour and c.due_hour < clock.cursor_hour), 0)::int as ahead_on_track_whole
       from review_queue_counts c, clock where ${inBuckets}
     ),
     held as (
@@ -74,7 +81,9 @@ export async function countQueueFromBuckets(
         count(*) filter (where r.due_at <= now())::int as held_overdue,
         count(*) filter (where r.due_at > now() and r.due_soon_at > now())::int as held_on_track,
         count(*) filter (where r.claimed_by = ${options.userId ?? null}::uuid)::int as held_mine,
-        count(*) filter (where ${position})::int as held_ahead
+        count(*) filter (where ${position})::int as held_ahead,
+        count(*) filter (where ${position} and r.due_at <= now())::int as held_ahead_overdue,
+        count(*) filter (where ${position} and r.due_at > now() and r.due_soon_at > now())::int as held_ahead_on_track
       from review_items r where r.status = 'claimed' and r.claim_expires_at >= now() and ${inItems}
     )
     select buckets.*, held.*,
@@ -83,21 +92,36 @@ export async function countQueueFromBuckets(
       (select count(*)::int from review_items r where r.status <> 'decided' and ${inItems}
         and r.due_soon_at > now() and r.due_soon_at < to_timestamp((clock.hour + 1) * 3600)) as on_track_edge,
       (select count(*)::int from review_items r where r.status <> 'decided' and ${inItems}
-        and r.due_at >= to_timestamp(clock.cursor_hour * 3600) and ${position}) as ahead_edge
+        and r.due_at >= to_timestamp(clock.cursor_hour * 3600) and ${position}) as ahead_edge,
+      coalesce(${cursorAt} <= now(), false) as cursor_past,
+      -- On track and before the cursor: the cursor's hour read for due-soon times past now, and this
+      -- hour's due-soon times past now read for items due before the cursor's hour (disjoint).
+      (select count(*)::int from review_items r where r.status <> 'decided' and ${inItems}
+        and r.due_at >= to_timestamp(clock.cursor_hour * 3600) and ${position} and r.due_soon_at > now()) as ahead_on_track_cursor_edge,
+      (select count(*)::int from review_items r where r.status <> 'decided' and ${inItems}
+        and r.due_soon_at > now() and r.due_soon_at < to_timestamp((clock.hour + 1) * 3600)
+        and r.due_at < to_timestamp(clock.cursor_hour * 3600)) as ahead_on_track_soon_edge
     from buckets, held, clock`);
   const row = rows[0]!;
   const overdue = row.overdue_whole + row.overdue_edge;
   const onTrack = row.on_track_whole + row.on_track_edge;
+  const aheadAll = cursor ? row.ahead_whole + row.ahead_edge : 0;
+  // A cursor at or before now has only overdue items before it; one after now has every overdue item before it.
+  const aheadOverdue = !cursor ? 0 : row.cursor_past ? aheadAll : overdue;
+  const aheadOnTrack = cursor ? row.ahead_on_track_whole + row.ahead_on_track_cursor_edge + row.ahead_on_track_soon_edge : 0;
+  const heldDueSoon = row.held_total - row.held_overdue - row.held_on_track;
   return {
     undecided: { total: row.total, overdue, on_track: onTrack, due_soon: row.total - overdue - onTrack },
-    held: {
-      total: row.held_total,
-      overdue: row.held_overdue,
-      on_track: row.held_on_track,
-      due_soon: row.held_total - row.held_overdue - row.held_on_track,
-      mine: row.held_mine,
+    held: { total: row.held_total, overdue: row.held_overdue, on_track: row.held_on_track, due_soon: heldDueSoon, mine: row.held_mine },
+    ahead: {
+      undecided: { total: aheadAll, overdue: aheadOverdue, on_track: aheadOnTrack, due_soon: aheadAll - aheadOverdue - aheadOnTrack },
+      held: {
+        total: row.held_ahead,
+        overdue: row.held_ahead_overdue,
+        on_track: row.held_ahead_on_track,
+        due_soon: row.held_ahead - row.held_ahead_overdue - row.held_ahead_on_track,
+      },
     },
-    ahead: { undecided: cursor ? row.ahead_whole + row.ahead_edge : 0, held: row.held_ahead },
   };
 }
 

@@ -5,7 +5,7 @@ import { markUnusual, summarizeReference } from "@/lib/explain/reference";
 import type { TQueueCursor } from "@/lib/review/queue-query";
 import type { TReviewItemDetail, TReviewQueueItem, TReviewReasonCode, TSimilarCase, TSlaState } from "@/lib/types/review";
 import type { TDb } from "../connection";
-import { countQueueFromBuckets } from "./review-counts";
+import { countQueueFromBuckets, type TStateCounts } from "./review-counts";
 import { modelVersions, models, outcomes, predictions, reviewItems, users } from "../schema";
 
 export type TQueueFilter = {
@@ -127,22 +127,25 @@ type TPageBound = Omit<TPageRequest, "limit">;
  * before it. The SLA filter is left out of the per-state counts, so the page can show every state
  * beside the one chosen; `total` and `ahead` honour it. Read from the hourly buckets
  * (review-counts.ts) whatever the backlog, except for the rarer filters those cannot answer (an
- * age, claimed or mine, an SLA state with a cursor), which take one pass over the open items.
+ * age, claimed or mine), which take one pass over the open items.
  */
-async function aggregateQueue(db: TDb, filter: TQueueFilter, page: TPageBound = {}): Promise<TQueueCounts & { ahead: number }> {
-  const cursorGiven = Boolean(page.after ?? page.before);
-  const bucketed =
-    !filter.includeDecided && !filter.minAgeHours && (!filter.status || filter.status === "available") && !(filter.sla && cursorGiven);
+export async function aggregateQueue(db: TDb, filter: TQueueFilter, page: TPageBound = {}): Promise<TQueueCounts & { ahead: number }> {
+  const bucketed = !filter.includeDecided && !filter.minAgeHours && (!filter.status || filter.status === "available");
   if (!bucketed) return aggregateQueueByScan(db, filter, page);
   const cursor = page.after ? { at: page.after, inclusive: true } : page.before ? { at: page.before, inclusive: false } : undefined;
   const counts = await countQueueFromBuckets(db, { modelSlug: filter.modelSlug, reason: filter.reason }, { cursor });
   // Available = undecided less what is held now.
-  const minusHeld = filter.status === "available";
-  const byState = Object.fromEntries(
-    (["overdue", "due_soon", "on_track"] as const).map((state) => [state, counts.undecided[state] - (minusHeld ? counts.held[state] : 0)]),
-  ) as Record<TSlaState, number>;
-  const total = filter.sla ? byState[filter.sla] : byState.overdue + byState.due_soon + byState.on_track;
-  return { ...byState, total, ahead: counts.ahead.undecided - (minusHeld ? counts.ahead.held : 0) };
+  const held = filter.status === "available";
+  const less = (all: TStateCounts, heldNow: TStateCounts): TStateCounts => ({
+    total: all.total - (held ? heldNow.total : 0),
+    overdue: all.overdue - (held ? heldNow.overdue : 0),
+    due_soon: all.due_soon - (held ? heldNow.due_soon : 0),
+    on_track: all.on_track - (held ? heldNow.on_track : 0),
+  });
+  const byState = less(counts.undecided, counts.held);
+  const ahead = less(counts.ahead.undecided, counts.ahead.held);
+  const chosen = filter.sla ?? "total";
+  return { ...byState, total: byState[chosen], ahead: ahead[chosen] };
 }
 
 /** aggregateQueue by one pass over the open items: the plain definition, and what the buckets cannot answer. */

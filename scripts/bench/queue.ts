@@ -90,7 +90,7 @@ try {
     [`model = ${modelRows[0].slug}, sla = on_track`, { modelSlug: modelRows[0].slug, sla: "on_track" }, {}],
     ["status = available, deep", { status: "available" }, { after: middle }],
     ["status = mine", { status: "mine", userId: analyst.id }, {}],
-    // The one combination the hourly buckets do not answer: a state and a cursor (one pass over the open items).
+    // A state and a cursor: the count before the cursor by state, from the buckets too.
     ["sla = overdue, deep", { sla: "overdue" }, { after: middle }],
   ];
 
