@@ -4,6 +4,7 @@ import type { TKpiPoint, TMonitorPoint, TPortfolioModel } from "@/lib/types/kpis
 import type { TMonitorStatus } from "@/lib/types/monitoring";
 import type { TDb } from "../connection";
 import { kpiValues, models } from "../schema";
+import { countOpenReviewItems } from "./review";
 
 // 5 parameters a row: 2,000 rows stay far below PostgreSQL's 65,535 bind parameters.
 const UPSERT_CHUNK = 2_000;
@@ -142,7 +143,6 @@ export async function listPortfolioModels(db: TDb): Promise<TPortfolioModel[]> {
     critical: number;
     warning: number;
     info: number;
-    review: number;
     drift_day: string | null;
     drift_status: TMonitorStatus | null;
     incidents: TPortfolioModel["openIncidents"];
@@ -158,7 +158,6 @@ export async function listPortfolioModels(db: TDb): Promise<TPortfolioModel[]> {
            (select count(*)::int from alerts a where a.model_id = m.id and a.status <> 'resolved' and a.severity = 'critical') as critical,
            (select count(*)::int from alerts a where a.model_id = m.id and a.status <> 'resolved' and a.severity = 'warning') as warning,
            (select count(*)::int from alerts a where a.model_id = m.id and a.status <> 'resolved' and a.severity = 'info') as info,
-           (select count(*)::int from review_items i where i.model_id = m.id and i.status in ('open', 'claimed')) as review,
            (select coalesce(json_agg(json_build_object('id', n.id, 'title', n.title, 'severity', n.severity) order by n.opened_at), '[]'::json)
               from incidents n where n.model_id = m.id and n.status <> 'resolved') as incidents,
            ld.day as drift_day, ld.status as drift_status
@@ -167,7 +166,9 @@ export async function listPortfolioModels(db: TDb): Promise<TPortfolioModel[]> {
     left join model_versions v on v.id = d.champion_version_id
     left join latest_drift ld on ld.model_id = m.id
     order by (d.champion_version_id is null), m.display_name`);
-  return rows.map((row) => ({
+  // The review queue's own count (db/queries/review.ts: from its hourly buckets, not a pass over the backlog), as in the navigation.
+  const reviews = await Promise.all(rows.map((row) => countOpenReviewItems(db, { modelSlug: row.slug })));
+  return rows.map((row, index) => ({
     id: row.id,
     slug: row.slug,
     displayName: row.display_name,
@@ -179,7 +180,7 @@ export async function listPortfolioModels(db: TDb): Promise<TPortfolioModel[]> {
     openCriticalAlerts: row.critical,
     openWarningAlerts: row.warning,
     openInfoAlerts: row.info,
-    openReviewItems: row.review,
+    openReviewItems: reviews[index].total,
     latestDrift: row.drift_day && row.drift_status ? { day: row.drift_day, status: row.drift_status } : null,
     openIncidents: row.incidents ?? [],
   }));

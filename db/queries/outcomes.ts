@@ -1,5 +1,6 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import type { TDb } from "../connection";
+import { withQuickPlan } from "./quick-reads";
 import { modelVersions, outcomes, predictions } from "../schema";
 
 export type TPredictionForOutcome = {
@@ -73,36 +74,63 @@ export async function getPredictionStatus(db: TDb, id: string) {
   return rows[0] ?? null;
 }
 
-/** Predictions with a true label (from the calling application or a review decision), for retraining. */
+/** Where a page of the labelled export ends: the last outcome's prediction time (as text, to the microsecond) and id. */
+export type TLabelledCursor = { createdAt: string; id: string };
+
+/**
+ * Predictions with a true label (from the calling application or a review decision), for retraining:
+ * one page of `limit` outcomes after `after`, oldest prediction first (by time, then id). The page
+ * is taken from the outcomes index alone, then its predictions are looked up by key, so a page
+ * costs its own rows whatever the history. Shadow answers are dropped from the page, so it can hold
+ * fewer rows than `limit`; `next` is null when no outcome follows.
+ */
 export async function listLabelledPredictions(
   db: TDb,
-  input: { modelId: string; versionId?: string; from?: Date; to?: Date; limit: number },
+  input: { modelId: string; versionId?: string; from?: Date; to?: Date; after?: TLabelledCursor; limit: number },
 ) {
-  return db.execute<{
-    prediction_id: string;
-    created_at: string;
-    version: string | null;
-    role: string;
-    features: number[];
-    attributes: Record<string, unknown>;
-    probability: number;
-    model_label: string;
-    true_label: string;
-    label_value: number;
-    source: string;
-    input_schema: { features?: Array<{ name: string; modelInput?: boolean }> } | null;
-  }>(sql`
-    select p.id as prediction_id, p.created_at, v.version, p.role, p.features, p.attributes, p.probability, p.label as model_label,
+  // A page is a few thousand reads by key: JIT compiling it would cost more than running it (quick-reads.ts).
+  const rows = await withQuickPlan(db, (tx) =>
+    tx.execute<{
+      prediction_id: string;
+      created_at: string;
+      cursor_at: string;
+      version: string | null;
+      /** Null for an outcome whose prediction is not exported (a shadow answer, another version, purged). */
+      role: string | null;
+      features: number[];
+      attributes: Record<string, unknown>;
+      probability: number;
+      model_label: string;
+      true_label: string;
+      label_value: number;
+      source: string;
+      input_schema: { features?: Array<{ name: string; modelInput?: boolean }> } | null;
+    }>(sql`
+    with page as materialized (
+      select o.prediction_id, o.prediction_created_at, o.label, o.label_value, o.source from outcomes o
+      where o.model_id = ${input.modelId}
+        ${input.from ? sql`and o.prediction_created_at >= ${input.from.toISOString()}` : sql``}
+        ${input.to ? sql`and o.prediction_created_at < ${input.to.toISOString()}` : sql``}
+        ${input.after ? sql`and (o.prediction_created_at, o.prediction_id) > (${input.after.createdAt}::timestamptz, ${input.after.id}::uuid)` : sql``}
+      order by o.prediction_created_at, o.prediction_id
+      -- A literal, not a parameter: a prepared statement's generic plan would not know how few rows a page is.
+      limit ${sql.raw(String(Math.max(1, Math.trunc(input.limit))))}
+    )
+    select o.prediction_id, o.prediction_created_at as created_at, o.prediction_created_at::text as cursor_at, v.version,
+           p.role, p.features, p.attributes, p.probability, p.label as model_label,
            o.label as true_label, o.label_value, o.source, v.input_schema
-    from outcomes o
-    join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at
-    left join model_versions v on v.id = p.model_version_id
-    where o.model_id = ${input.modelId} and p.role <> 'shadow'
+    from page o
+    -- A left join, so the page's last key is known even when its last rows are not exported (role null).
+    left join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at and p.role <> 'shadow'
       ${input.versionId ? sql`and p.model_version_id = ${input.versionId}` : sql``}
-      ${input.from ? sql`and p.created_at >= ${input.from.toISOString()}` : sql``}
-      ${input.to ? sql`and p.created_at < ${input.to.toISOString()}` : sql``}
-    order by p.created_at
-    limit ${input.limit}`);
+    left join model_versions v on v.id = p.model_version_id
+    order by o.prediction_created_at, o.prediction_id`),
+  );
+  const last = rows.at(-1);
+  return {
+    rows: rows.filter((row) => row.role !== null),
+    next: rows.length === input.limit && last ? { createdAt: last.cursor_at, id: last.prediction_id } : null,
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { TReviewReasonCode, TSlaState } from "@/lib/types/review";
 import type { TDb } from "../connection";
 
 /**
- * The review queue's counts from the hourly buckets of migration 0019, so a count costs the
+ * The review queue's counts from the hourly buckets of migration 0018, so a count costs the
  * buckets (a few per model, reason and hour of backlog) plus the items of the current hour, however
  * large the backlog. Every figure is exact: a bucket wholly before (or after) this hour is all on
  * one side of now, and the current hour's items are compared with now one by one.

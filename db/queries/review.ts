@@ -26,7 +26,7 @@ const decidedBy = alias(users, "decided_by_user");
 const isAvailable = sql`(${reviewItems.status} = 'open' or (${reviewItems.status} = 'claimed' and ${reviewItems.claimExpiresAt} < now()))`;
 const isHeld = sql`(${reviewItems.status} = 'claimed' and ${reviewItems.claimExpiresAt} >= now())`;
 // The SQL twin of slaState (lib/review/sla.ts): due soon from due_soon_at, the start of the window's last quarter
-// (migration 0019). Plain comparisons with now(), so each state is an index range of due_at or due_soon_at.
+// (migration 0018). Plain comparisons with now(), so each state is an index range of due_at or due_soon_at.
 const isOverdue = sql`${reviewItems.dueAt} <= now()`;
 const isDueSoon = sql`(${reviewItems.dueAt} > now() and ${reviewItems.dueSoonAt} <= now())`;
 const isOnTrack = sql`(${reviewItems.dueAt} > now() and ${reviewItems.dueSoonAt} > now())`;

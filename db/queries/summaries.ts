@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { TDb } from "../connection";
+import { withQuickPlan } from "./quick-reads";
 
 /*
  * Reads over the hourly summaries (migration 0017) that stay exact: each adds up the summary rows
@@ -45,6 +46,10 @@ export async function sumServedVolume(
   db: TDb,
   input: { modelId: string; span: string },
 ): Promise<{ predictions: number; reviewed: number; observed_days: number | null }> {
+  return withQuickPlan(db, (tx) => servedVolume(tx, input));
+}
+
+async function servedVolume(db: TDb, input: { modelId: string; span: string }) {
   const w = await loadWindow(db, input);
   const [row] = await db.execute<{ predictions: number; reviewed: number; observed_days: number | null }>(sql`
     select coalesce(sum(n), 0)::int as predictions, coalesce(sum(reviewed), 0)::int as reviewed,
@@ -80,6 +85,10 @@ export async function sumLabelledCells(
   db: TDb,
   input: { modelId: string; span: string; cells: SQL; cellsKey: string },
 ): Promise<TCellRow[]> {
+  return withQuickPlan(db, (tx) => labelledCells(tx, input));
+}
+
+async function labelledCells(db: TDb, input: { modelId: string; span: string; cells: SQL; cellsKey: string }) {
   const w = await loadWindow(db, input);
   const served = sql`p.model_id = ${input.modelId} and p.role in ${SERVED}`;
   return db.execute<TCellRow>(sql`
@@ -107,6 +116,10 @@ export async function sumLabelledCells(
 
 /** The most predictions (shadow excepted) a model answered in one clock hour (UTC) over (now − span, now]; null with none. */
 export async function getBusiestHour(db: TDb, input: { modelId: string; span: string }): Promise<number | null> {
+  return withQuickPlan(db, (tx) => busiestHour(tx, input));
+}
+
+async function busiestHour(db: TDb, input: { modelId: string; span: string }) {
   const w = await loadWindow(db, input);
   const [row] = await db.execute<{ busiest_hour: number | null }>(sql`
     select max(n)::int as busiest_hour from (
@@ -127,6 +140,10 @@ export async function getVersionLiveCounts(
   db: TDb,
   input: { modelId: string; versionId: string; span: string },
 ): Promise<{ predictions: number; outcomes: number }> {
+  return withQuickPlan(db, (tx) => versionLiveCounts(tx, input));
+}
+
+async function versionLiveCounts(db: TDb, input: { modelId: string; versionId: string; span: string }) {
   const [recent, ever] = await Promise.all([loadWindow(db, input), loadWindow(db, { modelId: input.modelId, span: null })]);
   const [row] = await db.execute<{ predictions: number; outcomes: number }>(sql`
     select
@@ -149,6 +166,13 @@ export async function hasVersionPredictions(
   db: TDb,
   input: { modelId: string; versionId: string; role: "champion" | "challenger" | "shadow"; span: string },
 ): Promise<boolean> {
+  return withQuickPlan(db, (tx) => versionPredictionsExist(tx, input));
+}
+
+async function versionPredictionsExist(
+  db: TDb,
+  input: { modelId: string; versionId: string; role: "champion" | "challenger" | "shadow"; span: string },
+) {
   const w = await loadWindow(db, input);
   const [row] = await db.execute<{ found: boolean }>(sql`
     select exists (

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { TTransparencyReport } from "@/lib/review/transparency";
 import type { TDb } from "../connection";
+import { withQuickPlan } from "./quick-reads";
 
 /** The review transparency report of a model over [from, to) (whole UTC days). */
 export async function getTransparencyReport(
@@ -13,22 +14,26 @@ export async function getTransparencyReport(
       select r.reason, count(*)::int as routed, count(*) filter (where r.status = 'decided')::int as decided,
              count(*) filter (where r.decision = 'override')::int as overridden
       from review_items r where ${range} group by r.reason order by r.reason`),
-    db.execute<{ attribute: string; group: string; decided: number; overridden: number }>(sql`
+    // One prediction read by key per item: JIT and parallel workers only add to it (quick-reads.ts).
+    withQuickPlan(db, (tx) =>
+      tx.execute<{ attribute: string; group: string; decided: number; overridden: number }>(sql`
       select a.key as attribute, a.value as "group", count(*) filter (where r.status = 'decided')::int as decided,
              count(*) filter (where r.decision = 'override')::int as overridden
       from review_items r
       join predictions p on p.id = r.prediction_id and p.created_at = r.prediction_created_at
       cross join lateral jsonb_each_text(p.attributes) a
       where ${range} group by 1, 2 order by 1, 2`),
+    ),
     db.execute<{ median: number | null; p90: number | null }>(sql`
       select percentile_cont(0.5) within group (order by extract(epoch from r.decided_at - r.created_at) / 60) as median,
              percentile_cont(0.9) within group (order by extract(epoch from r.decided_at - r.created_at) / 60) as p90
       from review_items r where ${range} and r.status = 'decided'`),
     // Open at the end of day d: created before d + 1 day and not decided before it. One pass over the items:
     // each opens on its creation day and closes on its decision day (never before it opened), and a day's
-    // backlog is the running sum up to it, instead of a count over every item for every day.
+    // backlog is the running sum up to it, instead of a count over every item for every day. Materialized,
+    // so the pass runs once (inlined, it ran again for every day of the period).
     db.execute<{ day: string; open: number }>(sql`
-      with changes as (
+      with changes as materialized (
         select day, sum(delta) as delta from (
           select date_trunc('day', r.created_at, 'UTC') as day, 1 as delta
           from review_items r where r.model_id = ${input.modelId} and r.created_at < ${input.to.toISOString()}

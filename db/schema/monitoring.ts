@@ -43,6 +43,10 @@ export const monitorResults = pgTable(
       table.statistic,
     ),
     index("monitor_results_model_time_idx").on(table.modelId, table.kind, table.windowStart),
+    // The daily rows only (migration 0019): what the KPI and cost pages read.
+    index("monitor_results_daily_idx")
+      .on(table.modelId, table.kind, table.windowStart)
+      .where(sql`${table.granularity} = 'day'`),
   ],
 );
 

@@ -67,6 +67,10 @@ export const outcomes = pgTable(
     index("outcomes_model_time_idx").on(table.modelId, table.predictionCreatedAt),
     // Outcomes recorded after the hourly summaries were made (migration 0017, db/queries/summaries.ts).
     index("outcomes_model_recorded_idx").on(table.modelId, table.createdAt),
+    // Outcomes with a business value, in the order they arrived: the A/B panel's (migration 0019).
+    index("outcomes_valued_idx")
+      .on(table.modelId, table.createdAt)
+      .where(sql`${table.value} is not null`),
   ],
 );
 
@@ -85,7 +89,7 @@ export const reviewItems = pgTable(
     claimedBy: uuid("claimed_by").references(() => users.id),
     claimExpiresAt: timestamp("claim_expires_at", { withTimezone: true }),
     dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
-    /** When the item turns "due soon": set by a trigger from due_at and created_at (migration 0019), never written here. */
+    /** When the item turns "due soon": set by a trigger from due_at and created_at (migration 0018), never written here. */
     dueSoonAt: timestamp("due_soon_at", { withTimezone: true }),
     decision: text("decision").$type<"accept" | "override">(),
     finalLabel: text("final_label"),

@@ -12,12 +12,17 @@
  * route that streams a download (the labelled export) is judged by its time to the first byte, since
  * its last byte depends on how much the caller asked for. Prints p50 / p95 per route beside the goal
  * (p95 < 200 ms); asserts nothing.
+ *
+ * To seed once and time many times: BENCH_KEEP_DATABASE=1 keeps the seeded database and prints its
+ * URL; BENCH_DATABASE_URL=<it> times it again without seeding (the worker's summary pass brings the
+ * summaries up to date first); BENCH_RUNS=0 seeds without timing. BENCH_ONLY=<substring> times only the routes whose URL contains it.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import bcrypt from "bcryptjs";
 import { closeDatabase, createDatabase } from "@/db/connection";
+import { runMigrations } from "@/db/migrate";
 import { createApiKey } from "@/db/queries/api-keys";
 import { insertUser } from "@/db/writes/users";
 import { API_KEY_SCOPES } from "@/lib/permissions";
@@ -25,7 +30,7 @@ import { ROLES } from "@/lib/roles";
 import { refreshPredictionSummaries } from "@/db/queries/summaries-refresh";
 import { computeWindows } from "@/workers/jobs/monitor-windows";
 import { ensureProductionBuild } from "../lib/build";
-import { createTestDatabase, openDatabaseServer } from "../lib/database";
+import { createTestDatabase, openDatabaseServer, runtimeUrlFor } from "../lib/database";
 import { startProcess, stopProcess, waitForHttp } from "../lib/processes";
 import { seedDemo } from "../seed/demo-seed";
 import { freePort, startWorkerProcess } from "../testing/worker-process";
@@ -60,12 +65,19 @@ function quantile(sorted: number[], q: number): number {
 }
 
 async function main() {
-  const server = await openDatabaseServer({ dataDirName: "bench-pg", port: Number(process.env.BENCH_EMBEDDED_PG_PORT ?? 54349) });
-  const database = await createTestDatabase(server, "bench_pages");
+  const reuse = process.env.BENCH_DATABASE_URL;
+  const server = reuse
+    ? null
+    : await openDatabaseServer({ dataDirName: "bench-pg", port: Number(process.env.BENCH_EMBEDDED_PG_PORT ?? 54349) });
+  const database = server
+    ? await createTestDatabase(server, "bench_pages")
+    : { url: reuse!, runtimeUrl: await runtimeUrlFor(reuse!), drop: async () => {} };
   const db = createDatabase(database.url, { maxConnections: 4, applicationName: "oversight-bench" });
   const stops: Array<() => Promise<void>> = [];
   try {
-    await seedDemo(db);
+    // A kept database is migrated to the current schema (new migrations), not seeded again.
+    if (reuse) await runMigrations(db);
+    else await seedDemo(db);
     const models = await db.$client<Array<{ id: string; slug: string; versionId: string; version: string }>>`
       select m.id, m.slug, v.id as "versionId", v.version from models m join deployments d on d.model_id = m.id
       join model_versions v on v.id = d.champion_version_id order by m.slug`;
@@ -73,7 +85,7 @@ async function main() {
     const start = end - DAYS * 24 * HOUR_MS;
 
     let started = performance.now();
-    for (const model of models) {
+    for (const model of reuse ? [] : models) {
       // Batches of 1 M rows, in the demo's value ranges; a fifth get an outcome, a fiftieth wait for review.
       for (let offset = 0; offset < PER_MODEL; offset += 1_000_000) {
         const count = Math.min(1_000_000, PER_MODEL - offset);
@@ -100,11 +112,11 @@ async function main() {
       }
       process.stdout.write("\n");
     }
-    await db.$client`analyze`;
-    log(`insert: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (!reuse) await db.$client`analyze`;
+    if (!reuse) log(`insert: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     started = performance.now();
-    for (const model of models) {
+    for (const model of reuse ? [] : models) {
       await computeWindows(
         db,
         Array.from({ length: (end - start) / HOUR_MS }, (_, index) => ({
@@ -113,20 +125,25 @@ async function main() {
         })),
       );
     }
-    log(`monitoring windows for ${DAYS} days: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (!reuse) log(`monitoring windows for ${DAYS} days: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     // The summary pass the worker runs soon after it starts, timed here: it reads every model's whole history once.
     started = performance.now();
     await refreshPredictionSummaries(db);
     log(`prediction summaries (first pass): ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
+    // BENCH_RUNS=0 only seeds (with BENCH_KEEP_DATABASE=1, to time it later).
+    if (RUNS === 0) return;
     const password = "bench-pages-password";
-    await insertUser(db, {
-      email: "bench@oversight.test",
-      name: "Bench (every role)",
-      passwordHash: await bcrypt.hash(password, 10),
-      roles: [...ROLES],
-    });
+    const [benchUser] = reuse ? await db.$client`select id from users where email = 'bench@oversight.test'` : [];
+    if (!benchUser) {
+      await insertUser(db, {
+        email: "bench@oversight.test",
+        name: "Bench (every role)",
+        passwordHash: await bcrypt.hash(password, 10),
+        roles: [...ROLES],
+      });
+    }
     const apiKey = (await createApiKey(db, { name: "bench", scopes: [...API_KEY_SCOPES], modelIds: null, createdBy: null })).key;
     const [review] = await db.$client<Array<{ id: string }>>`select id from review_items where status = 'open' order by due_at limit 1`;
 
@@ -179,7 +196,7 @@ async function main() {
         .filter((route) => route.startsWith("/api/v1"))
         .flatMap((route) => (route.includes("[") ? models.map((model) => fill(route, model)) : [route]))
         .map((url) => ({ url, headers: { authorization: `Bearer ${apiKey}` } })),
-    ];
+    ].filter((target) => !process.env.BENCH_ONLY || target.url.includes(process.env.BENCH_ONLY));
 
     const results: Array<{ url: string; status: number; p50: number; p95: number; judged: string }> = [];
     for (const target of targets) {
@@ -214,9 +231,13 @@ async function main() {
         p95: quantile(times, 0.95),
         judged: streamed ? "first byte" : "",
       });
+      log(`${target.url}: p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms`);
     }
 
-    const volume = `${models.length} model(s) × ${PER_MODEL.toLocaleString("en-US")} predictions over ${DAYS} days`;
+    // A kept database holds what it was seeded with, whatever BENCH_PREDICTIONS says now: read it from the summaries.
+    const [seeded] = await db.$client<Array<{ n: number }>>`select coalesce(sum(predictions), 0)::float8 as n from prediction_hours`;
+    const perModel = reuse ? Math.round(seeded.n / Math.max(1, models.length)) : PER_MODEL;
+    const volume = `${models.length} model(s) × ${perModel.toLocaleString("en-US")} predictions over ${DAYS} days`;
     console.log(
       `\nserver time per route over ${volume} (${RUNS} runs each after a warm-up; time to last byte over loopback, a streamed download to its first):`,
     );
@@ -233,8 +254,9 @@ async function main() {
   } finally {
     for (const stop of stops.reverse()) await stop();
     await closeDatabase(db);
-    await database.drop();
-    await server.stop();
+    if (process.env.BENCH_KEEP_DATABASE) console.log(`kept: BENCH_DATABASE_URL=${database.url}`);
+    else await database.drop();
+    await server?.stop();
   }
 }
 

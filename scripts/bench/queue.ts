@@ -6,7 +6,7 @@
  * spread so that every SLA state is well represented, plus BENCH_DECIDED_ITEMS decided ones
  * (default 100,000: a queue's history outgrows its backlog). Each item has its prediction row, as
  * in production. Then it times `loadReviewQueueView` — what /review reads: the per-SLA counts (from
- * the hourly buckets of migration 0019, db/queries/review-counts.ts), one page by keyset and the
+ * the hourly buckets of migration 0018, db/queries/review-counts.ts), one page by keyset and the
  * model filter's options — for the first page, a page deep in the queue, a page back, and the
  * filters, and prints min / p50 / p95 / max beside the goal (p95 < 200 ms).
  */

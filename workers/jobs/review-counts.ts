@@ -4,7 +4,7 @@ import { compactReviewQueueCounts } from "@/db/queries/review-counts";
 import { startPeriodicPass } from "./periodic";
 
 /**
- * Folds the review queue's appended count rows (migration 0019) into one per bucket every minute,
+ * Folds the review queue's appended count rows (migration 0018) into one per bucket every minute,
  * so a count reads a few rows per hour of backlog however many items came and went.
  */
 export function startReviewCountCompaction(options: { db: TDatabase; log: FastifyBaseLogger; intervalMs?: number }) {
