@@ -2,13 +2,16 @@ import { describe, expect, it } from "vitest";
 import {
   chiSquareTest,
   detectDrift,
+  featureDriftPrepared,
   jensenShannonCategorical,
   jensenShannonNumerical,
   ksTwoSample,
   normedWasserstein,
+  numericalTestSorts,
   sturgesEdges,
   wassersteinDistance,
   type TColumn,
+  type TDriftOptions,
 } from "./drift";
 
 // Expected values were printed by scipy 1.10.1 / numpy 1.24.2 (Debian python3-scipy) with the call
@@ -330,5 +333,25 @@ describe("detectDrift", () => {
 
   it("reports no drift for no columns", () => {
     expect(detectDrift([])).toEqual({ features: [], driftedShare: 0, datasetDrift: false });
+  });
+});
+
+describe("featureDriftPrepared with values sorted by the caller", () => {
+  it("gives detectDrift's feature for the tests that sort, and refuses the ones that need row order", () => {
+    const reference = lattice(2_000, 7, 101, 4);
+    const current = lattice(1_500, 11, 97, 4, 0.5);
+    const sorted = (values: number[]) => Float64Array.from(values).sort();
+    for (const test of ["ks", "psi", "wasserstein", undefined] as const) {
+      const options: TDriftOptions = test === undefined ? {} : { tests: { x: test } };
+      expect(numericalTestSorts("x", reference.length, options)).toBe(true);
+      const expected = detectDrift([{ name: "x", kind: "numerical", reference, current }], options).features[0];
+      const column = { name: "x", kind: "numerical" as const, reference: sorted(reference), current: sorted(current), sorted: true };
+      expect(featureDriftPrepared(column, options)).toEqual(expected);
+    }
+    // Small references may get chi-square (row order decides its categories' order); JS bins in row order too.
+    expect(numericalTestSorts("x", 1_000, {})).toBe(false);
+    expect(numericalTestSorts("x", 2_000, { tests: { x: "jensenshannon" } })).toBe(false);
+    const column = { name: "x", kind: "numerical" as const, reference: sorted(reference), current: sorted(current), sorted: true };
+    expect(() => featureDriftPrepared(column, { tests: { x: "chisquare" } })).toThrow("the chisquare test needs the values in row order");
   });
 });

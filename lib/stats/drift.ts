@@ -458,17 +458,21 @@ function floatsToStrings(values: Float64Array): string[] {
 
 type TMeasurement = { statistic: number | null; pValue: number | null; reason?: string; undefinedDrift?: boolean };
 
-/** `reference` and `current` are this column's own copies; tests that need order sort them in place. */
-function measureNumerical(test: TDriftTest, reference: Float64Array, current: Float64Array): TMeasurement {
+/**
+ * `reference` and `current` are this column's own copies; tests that need order sort them in place
+ * (or not at all when the caller has them sorted already, `sorted`).
+ */
+function measureNumerical(test: TDriftTest, reference: Float64Array, current: Float64Array, sorted = false): TMeasurement {
+  const sort = sorted ? (values: Float64Array) => values : (values: Float64Array) => radixSortFloat64(values);
   switch (test) {
     case "ks": {
-      const result = ksFromSorted(radixSortFloat64(reference), radixSortFloat64(current));
+      const result = ksFromSorted(sort(reference), sort(current));
       return { statistic: result.statistic, pValue: result.pValue };
     }
     case "psi":
-      return { statistic: populationStabilityIndexSorted(radixSortFloat64(reference), radixSortFloat64(current)), pValue: null };
+      return { statistic: populationStabilityIndexSorted(sort(reference), sort(current)), pValue: null };
     case "wasserstein": {
-      const statistic = normedWassersteinFromSorted(radixSortFloat64(reference), radixSortFloat64(current));
+      const statistic = normedWassersteinFromSorted(sort(reference), sort(current));
       if (statistic !== null) return { statistic, pValue: null };
       const constant = reference[0];
       const spread = current.some((value) => value !== constant);
@@ -513,7 +517,8 @@ function measureCategorical(column: TPreparedColumn & { kind: "categorical" }, t
  * detectDrift builds these from TColumn; the CLI's byte reader builds them straight from the file.
  */
 export type TPreparedColumn =
-  | { name: string; kind: "numerical"; reference: Float64Array; current: Float64Array }
+  /** `sorted`: both arrays are ascending already (allowed only when sortedTestOrNull gave a test). */
+  | { name: string; kind: "numerical"; reference: Float64Array; current: Float64Array; sorted?: boolean }
   | { name: string; kind: "categorical"; counts: TCategoryCounts; referenceRows: number; currentRows: number };
 
 function forcedTestOrThrow(name: string, options: TDriftOptions): TDriftTest | undefined {
@@ -544,6 +549,19 @@ function featureDrift(column: TColumn, options: TDriftOptions): TFeatureDrift {
   return featureDriftPrepared(prepareColumn(column), options);
 }
 
+/** Tests that see numerical values only sorted: their values may be handed over sorted already. */
+const SORTING_TESTS: ReadonlySet<TDriftTest> = new Set(["ks", "psi", "wasserstein"]);
+
+/**
+ * Whether a numerical column's test is known from its size alone and is one that sorts its values
+ * (so a caller that can sort them more cheaply may pass them sorted); false when unsure.
+ */
+export function numericalTestSorts(name: string, referenceRows: number, options: TDriftOptions): boolean {
+  const forced = forcedTestOrThrow(name, options);
+  if (forced !== undefined) return SORTING_TESTS.has(forced);
+  return referenceRows > SMALL_REFERENCE_ROWS && SORTING_TESTS.has(defaultTest("numerical", referenceRows, () => false));
+}
+
 /** One feature's test and verdict, as detectDrift gives it. Numerical arrays are sorted in place. */
 export function featureDriftPrepared(column: TPreparedColumn, options: TDriftOptions): TFeatureDrift {
   const forced = forcedTestOrThrow(column.name, options);
@@ -554,7 +572,9 @@ export function featureDriftPrepared(column: TPreparedColumn, options: TDriftOpt
     if (reference.length === 0) throw new Error(`Column "${column.name}": reference data is empty`);
     if (current.length === 0) throw new Error(`Column "${column.name}": current data is empty`);
     test = forced ?? defaultTest("numerical", reference.length, () => hasAtMostDistinct(reference, current, FEW_DISTINCT_VALUES));
-    measurement = measureNumerical(test, reference, current);
+    if (column.sorted === true && !SORTING_TESTS.has(test))
+      throw new Error(`Column "${column.name}": the ${test} test needs the values in row order`);
+    measurement = measureNumerical(test, reference, current, column.sorted === true);
   } else {
     if (column.referenceRows === 0) throw new Error(`Column "${column.name}": reference data is empty`);
     if (column.currentRows === 0) throw new Error(`Column "${column.name}": current data is empty`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "@/lib/random";
-import { radixSortFloat64 } from "./radix-sort";
+import { countingSortDecimals, radixSortFloat64 } from "./radix-sort";
 
 /** The built-in typed-array sort is the reference order (−∞ < … < −0 < +0 < … < +∞). */
 function expectSameOrder(values: Float64Array) {
@@ -118,5 +118,39 @@ describe("radixSortFloat64", () => {
     expect(Array.from(large)).toEqual(Array.from(before));
     expect(() => radixSortFloat64(Float64Array.of(1, NaN))).toThrow("NaN at index 1");
     expect(() => radixSortFloat64(Float64Array.of(NaN))).toThrow("NaN at index 0");
+  });
+});
+
+describe("countingSortDecimals", () => {
+  /** The reference: each integer divided by its power of ten (as the CSV reader unpacks it), then the built-in sort. */
+  function expectAsDoubles(parts: { digits: Int32Array; scale: number }[]) {
+    const expected = Float64Array.from(parts.flatMap(({ digits, scale }) => Array.from(digits, (digit) => digit / 10 ** scale))).sort();
+    const actual = countingSortDecimals(parts, new Float64Array(expected.length + 3));
+    if (actual === null) throw new Error("refused");
+    expect(actual.length).toBe(expected.length);
+    for (let i = 0; i < expected.length; i += 1) {
+      if (!Object.is(actual[i], expected[i])) throw new Error(`index ${i}: ${actual[i]} ≠ ${expected[i]}`);
+    }
+  }
+
+  it("gives the doubles' sorted order bit for bit, parts at different scales brought together", () => {
+    const { uniform } = createRandom(11);
+    const digits = (size: number, range: number) => Int32Array.from({ length: size }, () => Math.round((uniform() - 0.5) * range));
+    expectAsDoubles([{ digits: digits(5_000, 20_000), scale: 4 }]);
+    expectAsDoubles([
+      { digits: digits(3_000, 40_000), scale: 3 },
+      { digits: digits(2_000, 200), scale: 1 },
+      { digits: digits(4_000, 30), scale: 0 },
+      { digits: new Int32Array(0), scale: 9 },
+    ]);
+    // 0.1 + 0.2-style values whose doubles are not the integer times 10^−k: the division decides.
+    expectAsDoubles([{ digits: Int32Array.from({ length: 3_000 }, (_, i) => (i % 97) * 3 + 1), scale: 9 }]);
+    expectAsDoubles([{ digits: Int32Array.of(-7, 0, 7, 0), scale: 1 }]);
+  });
+
+  it("refuses a span too wide for counting, or a target too short", () => {
+    const wide = Int32Array.from({ length: 1_000 }, (_, i) => i * 1_000_000);
+    expect(countingSortDecimals([{ digits: wide, scale: 0 }], new Float64Array(1_000))).toBeNull();
+    expect(countingSortDecimals([{ digits: Int32Array.of(1, 2, 3), scale: 0 }], new Float64Array(2))).toBeNull();
   });
 });

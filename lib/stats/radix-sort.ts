@@ -205,3 +205,60 @@ function countDecimals(values: Float64Array): boolean {
   }
   return true;
 }
+
+/**
+ * Sorts values given as integers over powers of ten (`digits[i] / 10^scale`, scale ≤ 9, as the CSV
+ * reader keeps plain decimals) into `target`, as doubles, by counting the integers brought to the
+ * largest scale: the same array radixSortFloat64 gives for those doubles, bit for bit (an exact
+ * integer over an exact power of ten divides to the correctly rounded double whatever scale the
+ * same number is written at, and integers never make −0), without making the doubles first.
+ * Returns the written part of `target`, or null (nothing promised about `target`) when the
+ * integers span too wide a range for counting.
+ */
+export function countingSortDecimals(parts: { digits: Int32Array; scale: number }[], target: Float64Array): Float64Array | null {
+  let scale = 0;
+  let n = 0;
+  for (const part of parts) {
+    if (part.digits.length === 0) continue;
+    if (part.scale > MAX_DECIMALS || part.scale < 0) return null;
+    scale = Math.max(scale, part.scale);
+    n += part.digits.length;
+  }
+  if (n === 0 || target.length < n) return null;
+  let low = Infinity;
+  let high = -Infinity;
+  for (const { digits, scale: own } of parts) {
+    if (digits.length === 0) continue;
+    let min = digits[0];
+    let max = digits[0];
+    for (let i = 1; i < digits.length; i += 1) {
+      const digit = digits[i];
+      if (digit < min) min = digit;
+      else if (digit > max) max = digit;
+    }
+    const factor = POWERS_OF_TEN[scale - own];
+    low = Math.min(low, min * factor);
+    high = Math.max(high, max * factor);
+  }
+  if (-low > MAX_KEY || high > MAX_KEY) return null;
+  const span = high - low + 1;
+  if (span > 2 * n + 65536) return null;
+  const counts = zeroedCounts(span);
+  for (const { digits, scale: own } of parts) {
+    if (own === scale) {
+      for (let i = 0; i < digits.length; i += 1) counts[digits[i] - low] += 1;
+    } else {
+      const factor = POWERS_OF_TEN[scale - own];
+      for (let i = 0; i < digits.length; i += 1) counts[digits[i] * factor - low] += 1;
+    }
+  }
+  const power = POWERS_OF_TEN[scale];
+  let at = 0;
+  for (let offset = 0; offset < span; offset += 1) {
+    const count = counts[offset];
+    if (count === 0) continue;
+    const value = (offset + low) / power;
+    for (const end = at + count; at < end; at += 1) target[at] = value;
+  }
+  return target.subarray(0, n);
+}

@@ -1,7 +1,8 @@
 // The `drift` command's fast path: both CSV files read as bytes (lib/stats/fast-csv.ts) in byte
-// ranges on worker threads (one per core, a few ranges each), then the numerical features measured
-// on those threads too (radix sort, lib/stats/radix-sort.ts), the number runs handed over, never
-// copied, and unpacked to doubles there into arrays each thread reuses. The
+// ranges on this thread and worker threads (one thread per core, a few ranges each), then the
+// numerical features measured on those threads too (counting or radix sort, lib/stats/radix-sort.ts),
+// the number runs handed over, never copied, and sorted straight from their integers or unpacked to
+// doubles there into arrays each thread reuses. The
 // statistics are detectDrift's own code (featureDriftPrepared) on the same values, so the report
 // is the general path's to the bit. Files the byte reader does not take (quotes, lone carriage
 // returns, rows with the wrong number of fields, no data rows) give null: the caller reads them
@@ -44,39 +45,40 @@ const quote = (text: string) => JSON.stringify(text);
 type TTask = TParseTask | TMeasureTask;
 type TJob = { task: TTask; transfer: ArrayBuffer[]; resolve: (outcome: unknown) => void; reject: (error: unknown) => void };
 
-/** Worker threads that run drift tasks one at a time each; with no threads, tasks run in process. */
+/**
+ * Threads that run drift tasks: worker threads, one task at a time each, and this thread as one
+ * more (a share of the work instead of idling saves starting a thread). With no workers, tasks
+ * run here only.
+ */
 export class DriftPool {
-  private readonly idle: Worker[] = [];
   private readonly queue: TJob[] = [];
-  private readonly running = new Map<Worker, TJob>();
+  /** Each worker's jobs in the order posted (it answers in that order). */
+  private readonly running = new Map<Worker, TJob[]>();
+  private hereBusy = false;
 
   private constructor(private readonly workers: Worker[]) {
     for (const worker of workers) {
+      this.running.set(worker, []);
       worker.on("message", (message: { outcome: unknown }) => {
-        const job = this.running.get(worker);
-        this.running.delete(worker);
-        this.idle.push(worker);
-        job?.resolve(message.outcome);
+        this.running.get(worker)!.shift()?.resolve(message.outcome);
         this.next();
       });
       worker.on("error", (error) => {
-        this.running.get(worker)?.reject(error);
-        this.running.delete(worker);
+        for (const job of this.running.get(worker)!.splice(0)) job.reject(error);
       });
-      this.idle.push(worker);
     }
   }
 
-  /** Threads in the pool (1 when tasks run in process). */
+  /** Threads in the pool, this one included. */
   get size(): number {
-    return Math.max(this.workers.length, 1);
+    return this.workers.length + 1;
   }
 
-  /** `threads` worker threads (default: the available cores, at least 2 to read two files at once); 0 runs in process. */
+  /** `threads` threads in all (default: the available cores, at least 2 to read two files at once): this one and threads − 1 workers; 0 or 1: this one only. */
   static async open(threads = Math.max(os.availableParallelism(), 2)): Promise<DriftPool> {
-    if (threads <= 0) return new DriftPool([]);
+    if (threads <= 1) return new DriftPool([]);
     const start = await workerStarter();
-    const started = Array.from({ length: threads }, () => {
+    const started = Array.from({ length: threads - 1 }, () => {
       const worker = start();
       return new Promise<Worker>((resolve, reject) => {
         const failed = (error: unknown) => {
@@ -97,7 +99,7 @@ export class DriftPool {
     });
     const settled = await Promise.allSettled(started);
     const workers = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
-    if (workers.length < threads) {
+    if (workers.length < threads - 1) {
       // Threads could not start (no tsx, a sandbox): run in process rather than fail.
       await Promise.all(workers.map((worker) => worker.terminate()));
       return new DriftPool([]);
@@ -108,9 +110,6 @@ export class DriftPool {
   run(task: TParseTask, transfer?: ArrayBuffer[]): Promise<TParseOutcome>;
   run(task: TMeasureTask, transfer?: ArrayBuffer[]): Promise<TMeasureOutcome>;
   run(task: TTask, transfer: ArrayBuffer[] = []): Promise<unknown> {
-    if (this.workers.length === 0) {
-      return new Promise((resolve) => setImmediate(() => resolve(task.kind === "parse" ? runParseTask(task) : runMeasureTask(task))));
-    }
     return new Promise((resolve, reject) => {
       this.queue.push({ task, transfer, resolve, reject });
       this.next();
@@ -118,12 +117,29 @@ export class DriftPool {
   }
 
   private next(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.pop()!;
+    // Idle workers first; then this thread; then a second job to each worker while more are
+    // waiting than there are workers, so a worker does not wait for this thread to hand it one.
+    for (const [worker, jobs] of this.running) if (jobs.length === 0 && this.queue.length > 0) this.post(worker, jobs);
+    if (!this.hereBusy && this.queue.length > 0) {
       const job = this.queue.shift()!;
-      this.running.set(worker, job);
-      worker.postMessage({ id: 0, task: job.task }, job.transfer);
+      this.hereBusy = true;
+      setImmediate(() => {
+        try {
+          job.resolve(job.task.kind === "parse" ? runParseTask(job.task) : runMeasureTask(job.task));
+        } catch (error) {
+          job.reject(error);
+        }
+        this.hereBusy = false;
+        this.next();
+      });
     }
+    for (const [worker, jobs] of this.running) if (jobs.length === 1 && this.queue.length > this.workers.length) this.post(worker, jobs);
+  }
+
+  private post(worker: Worker, jobs: TJob[]): void {
+    const job = this.queue.shift()!;
+    jobs.push(job);
+    worker.postMessage({ id: 0, task: job.task }, job.transfer);
   }
 
   async close(): Promise<void> {
@@ -436,7 +452,7 @@ function size(column: TPackedColumn): number {
 /** The drift report by the fast path, or null when the general reader must read these files. */
 export async function fastDriftReport(options: Omit<TDriftOptions, "json">): Promise<TDriftReport | null> {
   const bytes = [options.reference, options.current].reduce((sum, file) => sum + (fs.existsSync(file) ? fs.statSync(file).size : 0), 0);
-  const pool = await DriftPool.open(bytes < THREADS_FROM_BYTES ? 0 : undefined);
+  const pool = await DriftPool.open(bytes < THREADS_FROM_BYTES ? 1 : undefined);
   try {
     const prepared = await readDriftPrepared(pool, options);
     return prepared === null ? null : await measureDriftPrepared(pool, prepared.columns, prepared.selection);

@@ -10,7 +10,8 @@ import {
   type TFastCsvProblem,
   type TNumberRun,
 } from "@/lib/stats/fast-csv";
-import { featureDriftPrepared, type TDriftOptions, type TFeatureDrift, type TPreparedColumn } from "@/lib/stats/drift";
+import { featureDriftPrepared, numericalTestSorts, type TDriftOptions, type TFeatureDrift, type TPreparedColumn } from "@/lib/stats/drift";
+import { countingSortDecimals } from "@/lib/stats/radix-sort";
 
 /** A range of whole lines of one file: [start, end) starts after a newline and ends after one (or at the end of the file). */
 export type TParseTask = { kind: "parse"; file: string; start: number; end: number; plan: TFastCsvPlan; expectedRows: number };
@@ -88,10 +89,25 @@ export function runParseTask(task: TParseTask): TParseOutcome {
 let referenceScratch = new Float64Array(0);
 let currentScratch = new Float64Array(0);
 
-function unpacked(column: TPackedColumn): TPreparedColumn {
+const decimalRuns = (runs: TNumberRun[]) => runs.flatMap((run) => (run.kind === "decimal" ? [run] : []));
+
+function unpacked(column: TPackedColumn, options: TDriftOptions): TPreparedColumn {
   if (column.kind === "categorical") return column;
   if (referenceScratch.length < column.referenceLength) referenceScratch = new Float64Array(column.referenceLength);
   if (currentScratch.length < column.currentLength) currentScratch = new Float64Array(column.currentLength);
+  // A test that sees the values only sorted gets them sorted straight from the integers (no doubles made and sorted after).
+  const reference = decimalRuns(column.reference);
+  const current = decimalRuns(column.current);
+  if (
+    reference.length === column.reference.length &&
+    current.length === column.current.length &&
+    numericalTestSorts(column.name, column.referenceLength, options)
+  ) {
+    const sortedReference = countingSortDecimals(reference, referenceScratch);
+    const sortedCurrent = sortedReference && countingSortDecimals(current, currentScratch);
+    if (sortedReference && sortedCurrent)
+      return { name: column.name, kind: "numerical", reference: sortedReference, current: sortedCurrent, sorted: true };
+  }
   return {
     name: column.name,
     kind: "numerical",
@@ -107,7 +123,7 @@ export function runBuffers(runs: TNumberRun[]): ArrayBuffer[] {
 
 export function runMeasureTask(task: TMeasureTask): TMeasureOutcome {
   try {
-    return { ok: true, feature: featureDriftPrepared(unpacked(task.column), task.options) };
+    return { ok: true, feature: featureDriftPrepared(unpacked(task.column, task.options), task.options) };
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
