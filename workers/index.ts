@@ -24,7 +24,10 @@ async function main() {
   const server = buildWorkerServer({ db, logLevel: config.logLevel, isReady: () => ready });
   const metrics = createWorkerMetrics();
   const state = createServingState({ db, log: server.log });
-  const recorder = createRecorder({ db, onFlush: (rows) => metrics.batchSize.observe(rows) });
+  // BENCH_DISCARD_PREDICTIONS=1 is set only by `npm run bench:serve` for its audit-off comparison: nothing is recorded.
+  const discardForBenchmark = process.env.BENCH_DISCARD_PREDICTIONS === "1";
+  if (discardForBenchmark) server.log.warn("BENCH_DISCARD_PREDICTIONS=1: predictions are NOT recorded (benchmark only)");
+  const recorder = createRecorder({ db, onFlush: (rows) => metrics.batchSize.observe(rows), discardForBenchmark });
   registerInferenceRoutes(server, {
     db,
     state,

@@ -1,9 +1,13 @@
-import { and, asc, eq, gt, inArray, ne, sql } from "drizzle-orm";
-import type { TDb } from "../connection";
-import { modelVersions, predictions, reviewItems } from "../schema";
+import { and, inArray, ne, sql } from "drizzle-orm";
+import type { TDatabase, TDb } from "../connection";
+import { predictions, reviewItems } from "../schema";
 
 export type TPredictionRecord = typeof predictions.$inferInsert & { id: string; createdAt: Date };
-export type TReviewRecord = typeof reviewItems.$inferInsert;
+/** The review item a prediction raised; the other columns take their defaults. */
+export type TReviewRecord = Pick<
+  typeof reviewItems.$inferInsert,
+  "predictionId" | "predictionCreatedAt" | "modelId" | "modelVersionId" | "reason" | "dueAt"
+>;
 
 /** A `requestId` seen again within this window is answered with its first answer and stores nothing new (see db/README.md). */
 const IDEMPOTENCY_WINDOW_HOURS = 24;
@@ -22,75 +26,145 @@ export type TStoredAnswer = {
 };
 
 /**
- * Writes a batch of predictions and the review items they raised in one transaction: one multi-row
- * INSERT per table (the worker's group commit), so a prediction is never stored without its review item.
+ * Writes a batch of predictions and the review items they raised in one transaction, so a prediction
+ * is never stored without its review item (the worker's group commit).
  *
  * Idempotent per (model, requestId) within IDEMPOTENCY_WINDOW_HOURS: a request id already answered is not
  * stored again (nor its shadow row or review item), and its first answer is returned instead. A
  * transaction-scoped advisory lock per key makes concurrent retries (other flushes, other workers)
  * wait for the first to commit, with no unique index (a partitioned table's would need created_at in it).
  * Each (model, requestId) must appear at most once per call among the answered (non-shadow) rows.
+ *
+ * `generatedRequestIds` are ids the worker made up itself (UUIDs with 74 random bits, for requests that sent none): no
+ * earlier answer can exist and no concurrent retry can hold one (a caller learns it only from the
+ * committed answer), so their rows skip the locks and the lookup. A batch of only those is one statement.
+ * Otherwise one round trip: BEGIN, the locks, one statement that finds earlier answers and inserts the
+ * rest, and COMMIT, pipelined on one connection. Rows travel as JSON parameters, so each statement is
+ * prepared once per connection whatever the batch size, and no SQL is built per row.
  */
 export async function insertPredictionBatch(
-  db: TDb,
-  batch: { predictions: TPredictionRecord[]; reviews: TReviewRecord[] },
+  db: TDatabase,
+  batch: { predictions: TPredictionRecord[]; reviews: TReviewRecord[]; generatedRequestIds?: ReadonlySet<string> },
 ): Promise<{ firstAnswers: TFirstAnswer[] }> {
-  const keyOf = (row: { modelId: string; requestId: string }) => `${row.modelId}\u0000${row.requestId}`;
-  return db.transaction(async (tx) => {
-    const answered = batch.predictions.filter((row) => row.role !== "shadow");
-    if (answered.length === 0) {
-      if (batch.predictions.length) await tx.insert(predictions).values(batch.predictions);
-      return { firstAnswers: [] };
-    }
-    const keys = answered.map((row) => sql`(${row.modelId}::uuid, ${row.requestId}::text)`);
-    // Locks taken in key order, so two flushes holding common keys cannot deadlock.
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(key) from (select distinct hashtextextended(model_id::text || ':' || request_id, 0) as key
-        from (values ${sql.join(keys, sql`, `)}) as batch(model_id, request_id) order by key) as keys`,
-    );
-    const wanted = new Set(answered.map(keyOf));
-    const earlier = await tx
-      .select({
-        modelId: predictions.modelId,
-        requestId: predictions.requestId,
-        predictionId: predictions.id,
-        probability: predictions.probability,
-        label: predictions.label,
-        modelVersion: modelVersions.version,
-        role: predictions.role,
-        sentToReview: predictions.sentToReview,
-        reviewReason: reviewItems.reason,
-      })
-      .from(predictions)
-      .leftJoin(modelVersions, eq(modelVersions.id, predictions.modelVersionId))
-      .leftJoin(reviewItems, eq(reviewItems.predictionId, predictions.id))
-      .where(
-        and(
-          // request_id first: its index finds the few candidate rows; the model is checked below.
-          inArray(predictions.requestId, [...new Set(answered.map((row) => row.requestId))]),
-          // A bound parameter, not now() - …: PostgreSQL then prunes partitions when planning and locks ~10 relations,
-          // not every partition and index (126 at 30 partitions, past the fast-path slots; `npm run bench:partitions`).
-          gt(predictions.createdAt, new Date(Date.now() - IDEMPOTENCY_WINDOW_HOURS * 3_600_000)),
-          ne(predictions.role, "shadow"),
-        ),
-      )
-      .orderBy(asc(predictions.createdAt));
+  const generated = batch.generatedRequestIds;
+  const checked = (row: TPredictionRecord) => row.role !== "shadow" && !generated?.has(row.requestId);
+  const keys = batch.predictions.filter(checked).map((row) => [row.modelId, row.requestId]);
+  const predictionsJson = JSON.stringify(batch.predictions.map((row) => predictionJson(row, checked(row))));
+  const reviewsJson = JSON.stringify(batch.reviews.map(reviewJson));
+  // A single statement is its own transaction. Without review items it leaves review_items alone (whose
+  // statement trigger would fire even for no rows).
+  if (keys.length === 0) {
+    if (batch.reviews.length === 0) await db.$client.unsafe(INSERT_STATEMENT, [predictionsJson], { prepare: true });
+    else await db.$client.unsafe(INSERT_WITH_REVIEWS_STATEMENT, [predictionsJson, reviewsJson], { prepare: true });
+    return { firstAnswers: [] };
+  }
+  const since = new Date(Date.now() - IDEMPOTENCY_WINDOW_HOURS * 3_600_000).toISOString();
+  const connection = await db.$client.reserve();
+  try {
+    // Queued without awaiting each, so postgres.js sends them back to back. After a failure the later
+    // statements fail too (25P02) and COMMIT only rolls back; the first failure is what is thrown.
+    const steps = [
+      connection`begin`,
+      // A custom plan each time: with the window bound known, PostgreSQL prunes partitions when planning and
+      // locks ~10 relations, not every partition and index (126 at 30 partitions; `npm run bench:partitions`).
+      connection`set local plan_cache_mode = force_custom_plan`,
+      // Locks taken in key order, so two flushes holding common keys cannot deadlock. A statement of its own:
+      // the next one's snapshot is taken after the locks, so it sees what a concurrent holder committed.
+      connection`select pg_advisory_xact_lock(key) from (select distinct hashtextextended((k->>0) || ':' || (k->>1), 0) as key
+        from jsonb_array_elements(${JSON.stringify(keys)}::text::jsonb) as k order by key) as keys`,
+      connection.unsafe<TEarlierRow[]>(RECORD_STATEMENT, [predictionsJson, reviewsJson, since], { prepare: true }),
+      connection`commit`,
+    ];
+    const settled = await Promise.allSettled(steps);
+    const failed = settled.find((step) => step.status === "rejected");
+    if (failed) throw failed.reason;
+    const earlier = (settled[3] as PromiseFulfilledResult<TEarlierRow[]>).value;
     const firstByKey = new Map<string, TFirstAnswer>();
-    for (const row of earlier) {
-      const key = keyOf(row);
-      const { modelId, role, ...answer } = row;
-      if (wanted.has(key) && !firstByKey.has(key))
-        firstByKey.set(key, { modelId, answer: { ...answer, role: role as TStoredAnswer["role"] } });
+    for (const { modelId, role, ...answer } of earlier) {
+      const key = `${modelId}\u0000${answer.requestId}`;
+      // Rows come oldest first; a prediction with several review items appears once per item.
+      if (!firstByKey.has(key)) firstByKey.set(key, { modelId, answer: { ...answer, role: role as TStoredAnswer["role"] } });
     }
-
-    const fresh = batch.predictions.filter((row) => !firstByKey.has(keyOf(row)));
-    const freshIds = new Set(fresh.map((row) => row.id));
-    const freshReviews = batch.reviews.filter((review) => freshIds.has(review.predictionId));
-    if (fresh.length) await tx.insert(predictions).values(fresh);
-    if (freshReviews.length) await tx.insert(reviewItems).values(freshReviews);
     return { firstAnswers: [...firstByKey.values()] };
-  });
+  } finally {
+    connection.release();
+  }
 }
+
+type TEarlierRow = Omit<TStoredAnswer, "role"> & { modelId: string; role: string };
+
+const predictionJson = (row: TPredictionRecord, check: boolean) => ({
+  id: row.id,
+  created_at: row.createdAt,
+  model_id: row.modelId,
+  model_version_id: row.modelVersionId ?? null,
+  role: row.role,
+  request_id: row.requestId,
+  api_key_id: row.apiKeyId ?? null,
+  features: row.features,
+  attributes: row.attributes ?? {},
+  probability: row.probability,
+  label: row.label,
+  confidence: row.confidence,
+  latency_ms: row.latencyMs,
+  sent_to_review: row.sentToReview ?? false,
+  check,
+});
+
+const reviewJson = (row: TReviewRecord) => ({
+  prediction_id: row.predictionId,
+  prediction_created_at: row.predictionCreatedAt,
+  model_id: row.modelId,
+  model_version_id: row.modelVersionId ?? null,
+  reason: row.reason,
+  due_at: row.dueAt,
+});
+
+const PREDICTION_COLUMNS =
+  "id, created_at, model_id, model_version_id, role, request_id, api_key_id, features, attributes, probability, label, confidence, latency_ms, sent_to_review";
+const BATCH_ROWS = `jsonb_to_recordset($1::text::jsonb) as b(id uuid, created_at timestamptz, model_id uuid, model_version_id uuid,
+  role text, request_id text, api_key_id uuid, features real[], attributes jsonb, probability float8, label text,
+  confidence float8, latency_ms real, sent_to_review boolean, "check" boolean)`;
+const REVIEW_INSERT = `insert into review_items (prediction_id, prediction_created_at, model_id, model_version_id, reason, due_at)
+  select r.prediction_id, r.prediction_created_at, r.model_id, r.model_version_id, r.reason, r.due_at
+  from jsonb_to_recordset($2::text::jsonb) as r(prediction_id uuid, prediction_created_at timestamptz, model_id uuid,
+    model_version_id uuid, reason text, due_at timestamptz)`;
+
+/** $1 the predictions (a JSON array): every row is stored. */
+const INSERT_STATEMENT = `insert into predictions (${PREDICTION_COLUMNS}) select ${PREDICTION_COLUMNS} from ${BATCH_ROWS}`;
+/** As INSERT_STATEMENT, with $2 the review items they raised. */
+const INSERT_WITH_REVIEWS_STATEMENT = `with reviews as (${REVIEW_INSERT}) ${INSERT_STATEMENT}`;
+
+/**
+ * As INSERT_STATEMENT, after looking up earlier answers to the rows marked `check` ($3: the start of the
+ * idempotency window); their rows are not stored, and the earlier answers come back, oldest first. One
+ * statement: its CTEs share one snapshot, so `earlier` does not see this statement's inserts.
+ */
+const RECORD_STATEMENT = `with batch as (
+  select * from ${BATCH_ROWS}
+), answered as (
+  select model_id, request_id from batch where "check"
+), earlier as (
+  -- request_id first: its index finds the few candidate rows; the model is checked after.
+  select p.id, p.created_at, p.model_id, p.request_id, p.probability, p.label, p.model_version_id, p.role, p.sent_to_review
+  from predictions p
+  where p.request_id = any(array(select request_id from answered)) and p.created_at > $3::timestamptz and p.role <> 'shadow'
+    and (p.model_id, p.request_id) in (select model_id, request_id from answered)
+), inserted as (
+  insert into predictions (${PREDICTION_COLUMNS})
+  select ${PREDICTION_COLUMNS} from batch b
+  where not exists (select 1 from earlier e where e.model_id = b.model_id and e.request_id = b.request_id)
+  returning id
+), reviews as (
+  ${REVIEW_INSERT}
+  where r.prediction_id in (select id from inserted)
+)
+select e.model_id as "modelId", e.request_id as "requestId", e.id as "predictionId", e.probability, e.label,
+  v.version as "modelVersion", e.role, e.sent_to_review as "sentToReview", ri.reason as "reviewReason"
+from earlier e
+left join model_versions v on v.id = e.model_version_id
+left join review_items ri on ri.prediction_id = e.id
+order by e.created_at`;
 
 /** Creates the current month's partition of `predictions` and `monthsAhead` more (a no-op for those that exist). */
 export async function ensurePredictionPartitions(db: TDb, monthsAhead: number): Promise<void> {

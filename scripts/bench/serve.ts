@@ -7,9 +7,12 @@
  *  4. CPU time per request: the worker process's and PostgreSQL's CPU-seconds (read from /proc)
  *     per answered request, beside raw session.run's CPU per call. Unlike requests/s, this does not
  *     depend on the load generator, which shares the machine's cores.
- * Prints figures and ratios; asserts nothing (targets are judged by reading them).
+ *  5. the same levels against a worker that records nothing (BENCH_DISCARD_PREDICTIONS=1, a switch
+ *     only this benchmark sets), so audit-on / audit-off throughput is compared within one run.
+ * Prints each goal's figure beside its goal; asserts nothing (targets are judged by reading them).
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { Tensor } from "onnxruntime-node";
@@ -102,13 +105,7 @@ async function main() {
       `raw in-process session.run, batch 1: ${Math.round(raw).toLocaleString("en-US")} calls/s, ${(rawRun.cpuMsPerCall * 1000).toFixed(1)} µs CPU per call`,
     );
 
-    worker = await startWorkerProcess({ databaseUrl: database.url, env: { LOG_LEVEL: "error" } });
-    await load(worker.url, apiKey, { connections: 8 }); // warm-up: JIT, pools, sessions
-    const workerPid = worker.process.child.pid ?? 0;
-    const pgPids = await databasePids(db);
-    const workerCpu = cpuMeter(() => [workerPid]);
-    const databaseCpu = cpuMeter(() => pgPids);
-    const rows: Array<{
+    type TLevel = {
       connections: number;
       rps: number;
       p50: number;
@@ -117,47 +114,80 @@ async function main() {
       errors: number;
       workerCpuMs: number;
       databaseCpuMs: number;
-    }> = [];
-    for (const connections of CONCURRENCY) {
-      const [workerBefore, databaseBefore] = [workerCpu.read(), databaseCpu.read()];
-      const result = await load(worker.url, apiKey, { connections });
-      const answered = Math.max(1, result.requests.total - result.non2xx);
-      rows.push({
-        workerCpuMs: ((workerCpu.read() - workerBefore) * 1000) / answered,
-        databaseCpuMs: ((databaseCpu.read() - databaseBefore) * 1000) / answered,
-        connections,
-        rps: result.requests.average,
-        p50: result.latency.p50,
-        p95: result.latency.p97_5 ?? result.latency.p99,
-        p99: result.latency.p99,
-        errors: result.non2xx + result.errors,
-      });
-    }
-    const peak = rows.reduce((best, row) => (row.rps > best.rps ? row : best));
+    };
+    /** Each concurrency level against a worker: throughput, latency and CPU per answered request. */
+    const measureLevels = async (url: string, workerPid: number): Promise<TLevel[]> => {
+      await load(url, apiKey, { connections: 8 }); // warm-up: JIT, pools, sessions
+      const workerCpu = cpuMeter(() => [workerPid]);
+      // After the warm-up, so the worker's backends are among them.
+      const pgPids = await databasePids(db);
+      const databaseCpu = cpuMeter(() => pgPids);
+      const levels: TLevel[] = [];
+      for (const connections of CONCURRENCY) {
+        const [workerBefore, databaseBefore] = [workerCpu.read(), databaseCpu.read()];
+        const result = await load(url, apiKey, { connections });
+        const answered = Math.max(1, result.requests.total - result.non2xx);
+        levels.push({
+          workerCpuMs: ((workerCpu.read() - workerBefore) * 1000) / answered,
+          databaseCpuMs: ((databaseCpu.read() - databaseBefore) * 1000) / answered,
+          connections,
+          rps: result.requests.average,
+          p50: result.latency.p50,
+          p95: result.latency.p97_5 ?? result.latency.p99,
+          p99: result.latency.p99,
+          errors: result.non2xx + result.errors,
+        });
+      }
+      return levels;
+    };
+    const printLevels = (title: string, levels: TLevel[]) => {
+      console.log(`\n${title}`);
+      console.log(
+        "connections  requests/s   p50 ms   p97.5 ms   p99 ms   non-2xx+errors   worker µs CPU/req   PostgreSQL µs CPU/req   × raw call",
+      );
+      for (const row of levels) {
+        const cpuRatio = (row.workerCpuMs + row.databaseCpuMs) / rawRun.cpuMsPerCall;
+        console.log(
+          `${String(row.connections).padStart(11)}  ${Math.round(row.rps).toString().padStart(10)}  ${row.p50.toFixed(2).padStart(7)}  ${row.p95.toFixed(2).padStart(9)}  ${row.p99.toFixed(2).padStart(7)}  ${String(row.errors).padStart(15)}  ${(row.workerCpuMs * 1000).toFixed(0).padStart(18)}  ${(row.databaseCpuMs * 1000).toFixed(0).padStart(22)}  ${cpuRatio.toFixed(1).padStart(9)}`,
+        );
+      }
+    };
+    const fastest = (levels: TLevel[]) => levels.reduce((best, row) => (row.rps > best.rps ? row : best));
+
+    worker = await startWorkerProcess({ databaseUrl: database.url, env: { LOG_LEVEL: "error" } });
+    const rows = await measureLevels(worker.url, worker.process.child.pid ?? 0);
+    const peak = fastest(rows);
     const half = await load(worker.url, apiKey, { connections: peak.connections, overallRate: Math.round(peak.rps / 2) });
+    await worker.stop();
+    worker = undefined;
     const stored = (await db.$client`select count(*)::int as count from predictions`)[0].count;
 
-    console.log("\nworker over HTTP, audit on (answer after commit), one instance per request:");
-    console.log(
-      "connections  requests/s   p50 ms   p97.5 ms   p99 ms   non-2xx+errors   worker µs CPU/req   PostgreSQL µs CPU/req   × raw call",
-    );
-    for (const row of rows) {
-      const cpuRatio = (row.workerCpuMs + row.databaseCpuMs) / rawRun.cpuMsPerCall;
-      console.log(
-        `${String(row.connections).padStart(11)}  ${Math.round(row.rps).toString().padStart(10)}  ${row.p50.toFixed(2).padStart(7)}  ${row.p95.toFixed(2).padStart(9)}  ${row.p99.toFixed(2).padStart(7)}  ${String(row.errors).padStart(15)}  ${(row.workerCpuMs * 1000).toFixed(0).padStart(18)}  ${(row.databaseCpuMs * 1000).toFixed(0).padStart(22)}  ${cpuRatio.toFixed(1).padStart(9)}`,
-      );
-    }
+    // The same worker with nothing recorded (BENCH_DISCARD_PREDICTIONS, read only for this): what durable audit costs.
+    worker = await startWorkerProcess({ databaseUrl: database.url, env: { LOG_LEVEL: "error", BENCH_DISCARD_PREDICTIONS: "1" } });
+    const auditOff = await measureLevels(worker.url, worker.process.child.pid ?? 0);
+    const auditOffPeak = fastest(auditOff);
+    await worker.stop();
+    worker = undefined;
+    const storedAfter = (await db.$client`select count(*)::int as count from predictions`)[0].count;
+
+    printLevels("worker over HTTP, audit on (answer after commit), one instance per request:", rows);
+    printLevels("the same worker, audit off (BENCH_DISCARD_PREDICTIONS=1: nothing recorded; for comparison only):", auditOff);
     const leanest = rows.reduce((best, row) => (row.workerCpuMs + row.databaseCpuMs < best.workerCpuMs + best.databaseCpuMs ? row : best));
+    const [load1, load5] = os.loadavg();
+    console.log(`\nload average while measuring: ${load1.toFixed(2)} (1 min), ${load5.toFixed(2)} (5 min) on ${os.cpus().length} cores`);
     console.log(
-      `\nCPU per durable request (worker + PostgreSQL), best level: ${((leanest.workerCpuMs + leanest.databaseCpuMs) / rawRun.cpuMsPerCall).toFixed(1)}× raw session.run's CPU per call (goal ≤ 10×)`,
+      `CPU per durable request (worker + PostgreSQL), best level (${leanest.connections} connections): ${((leanest.workerCpuMs + leanest.databaseCpuMs) / rawRun.cpuMsPerCall).toFixed(1)}× raw session.run's CPU per call (goal ≤ 10×)`,
     );
     console.log(
-      `\npeak: ${Math.round(peak.rps)} requests/s at ${peak.connections} connections = ${((peak.rps / raw) * 100).toFixed(1)} % of raw in-process throughput (target ≥ 50 %)`,
+      `at half of peak (${Math.round(peak.rps / 2)} requests/s offered): ${Math.round(half.requests.average)} requests/s, p50 ${half.latency.p50.toFixed(2)} ms, p99 ${half.latency.p99.toFixed(2)} ms (goal ≤ 5 ms)`,
     );
     console.log(
-      `at half of peak (${Math.round(peak.rps / 2)} requests/s offered): ${Math.round(half.requests.average)} requests/s, p50 ${half.latency.p50.toFixed(2)} ms, p99 ${half.latency.p99.toFixed(2)} ms (target ≤ 5 ms)`,
+      `audit on / audit off peak throughput: ${Math.round(peak.rps)} / ${Math.round(auditOffPeak.rps)} requests/s = ${(peak.rps / auditOffPeak.rps).toFixed(2)}× (goal ≥ 0.8×)`,
     );
-    console.log(`prediction rows stored during the run: ${stored}`);
+    console.log(
+      `peak: ${Math.round(peak.rps)} requests/s at ${peak.connections} connections = ${((peak.rps / raw) * 100).toFixed(1)} % of raw in-process throughput (target ≥ 50 %)`,
+    );
+    console.log(`prediction rows stored: ${stored} with audit on, ${storedAfter - stored} with audit off`);
     fs.mkdirSync(".data", { recursive: true });
     fs.writeFileSync(
       ".data/bench-serve.json",
@@ -166,6 +196,7 @@ async function main() {
           raw,
           rawCpuMsPerCall: rawRun.cpuMsPerCall,
           rows,
+          auditOff,
           half: { rps: half.requests.average, p50: half.latency.p50, p99: half.latency.p99 },
         },
         null,

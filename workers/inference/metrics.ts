@@ -37,6 +37,12 @@ export function createWorkerMetrics() {
       labelNames: ["model", "reason"] as const,
       registers: [registry],
     }),
+    inferenceBatchRows: new Histogram({
+      name: "oversight_inference_batch_rows",
+      help: "Rows per session.run of feature-JSON requests; concurrent requests share runs (workers/inference/batcher.ts)",
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: [registry],
+    }),
     batchSize: new Histogram({
       name: "oversight_record_batch_rows",
       help: "Prediction rows written per group commit",

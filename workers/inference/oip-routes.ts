@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { v7 as timeOrderedUuid } from "uuid";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { InferenceSession } from "onnxruntime-node";
 import { z } from "zod";
@@ -316,7 +316,7 @@ function registerScope(app: FastifyInstance, options: TInferenceRouteOptions) {
     const routed: TServedModel = explicit
       ? { ...model, mode: "off", killSwitch: model.killSwitch, champion: explicit, challenger: null }
       : model;
-    const baseId = body.data.id ?? randomUUID();
+    const baseId = body.data.id ?? timeOrderedUuid();
     const plan = planRouting(
       {
         mode: routed.mode,
@@ -391,6 +391,7 @@ function registerScope(app: FastifyInstance, options: TInferenceRouteOptions) {
       instances,
       requestIds,
       routingIds: rows.map(() => baseId),
+      requestIdsGenerated: body.data.id === undefined,
       apiKeyId: caller.apiKeyId,
       receivedAt,
     });

@@ -1,8 +1,10 @@
-import { randomUUID } from "node:crypto";
+import { v7 as timeOrderedUuid } from "uuid";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { encodeInstance } from "@/lib/registry";
-import type { TEncodedInstance } from "./predict";
+import { createInferenceBatcher } from "./batcher";
+import { runVersion, type TEncodedInstance } from "./predict";
+import type { TLoadedVersion } from "./serving-state";
 import { answerBatch, sendValidationError, zodDetails, type TInferenceRouteOptions } from "./route-helpers";
 
 const ZPredictBody = z.object({
@@ -15,6 +17,10 @@ const ZPredictBody = z.object({
 /** Feature JSON: `POST /api/v1/models/:name/predict` with instances named by feature. */
 export function registerPredictRoutes(app: FastifyInstance, options: TInferenceRouteOptions) {
   const { state, authenticate, maxBatchInstances } = options;
+  const batcher = createInferenceBatcher<TLoadedVersion>({
+    run: runVersion,
+    onRun: (rows) => options.metrics.inferenceBatchRows.observe(rows),
+  });
 
   app.post<{ Params: { name: string } }>("/api/v1/models/:name/predict", async (request, reply) => {
     const receivedAt = performance.now();
@@ -50,8 +56,16 @@ export function registerPredictRoutes(app: FastifyInstance, options: TInferenceR
     if (errors.length > 0) return sendValidationError(reply, `${errors.length} field(s) are not valid; nothing was recorded.`, errors);
 
     const baseId = body.data.requestId;
-    const requestIds = encoded.map((_, index) => (baseId ? (encoded.length > 1 ? `${baseId}:${index}` : baseId) : randomUUID()));
-    const results = await answerBatch(options, { model, instances: encoded, requestIds, apiKeyId: caller.apiKeyId, receivedAt });
+    const requestIds = encoded.map((_, index) => (baseId ? (encoded.length > 1 ? `${baseId}:${index}` : baseId) : timeOrderedUuid()));
+    const results = await answerBatch(options, {
+      model,
+      instances: encoded,
+      requestIds,
+      requestIdsGenerated: baseId === undefined,
+      runRows: batcher.run,
+      apiKeyId: caller.apiKeyId,
+      receivedAt,
+    });
     return { model: model.slug, predictions: results };
   });
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { v7 as timeOrderedUuid } from "uuid";
 import {
   binaryConfidence,
   evaluateFallback,
@@ -80,6 +80,12 @@ export async function predictBatch(input: {
   apiKeyId: string | null;
   receivedAt: number;
   random?: () => number;
+  /**
+   * Runs a version on rows, shared with other requests (workers/inference/batcher.ts). When given,
+   * only probabilities are read and `modelOutputs` stays empty (the Open Inference Protocol needs them
+   * and runs its own batches).
+   */
+  runRows?: (version: TLoadedVersion, rows: TInputRow[]) => Promise<number[]>;
 }): Promise<{
   results: TPredictionResult[];
   predictions: TPredictionRecord[];
@@ -110,12 +116,15 @@ export async function predictBatch(input: {
     const indexes = plans.flatMap((plan, index) => (plan.answeredBy === role ? [index] : []));
     if (indexes.length === 0 || !version) return;
     try {
-      const { probabilities, outputs } = await runVersionOutputs(
-        version,
-        indexes.map((index) => modelRow(instances[index])),
-      );
+      const rows = indexes.map((index) => modelRow(instances[index]));
+      let probabilities: number[];
+      if (input.runRows) probabilities = await input.runRows(version, rows);
+      else {
+        const run = await runVersionOutputs(version, rows);
+        probabilities = run.probabilities;
+        modelOutputs.push({ role, version, indexes, outputs: run.outputs });
+      }
       indexes.forEach((index, position) => (answered[index] = { probability: probabilities[position], role, version }));
-      modelOutputs.push({ role, version, indexes, outputs });
     } catch {
       // A failing model must not fail the caller: the rule-based fallback answers instead.
       for (const index of indexes) {
@@ -130,7 +139,7 @@ export async function predictBatch(input: {
   const shadowIndexes = plans.flatMap((plan, index) => (plan.runShadow ? [index] : []));
   if (shadowIndexes.length > 0 && model.challenger) {
     try {
-      const probabilities = await runVersion(
+      const probabilities = await (input.runRows ?? runVersion)(
         model.challenger,
         shadowIndexes.map((index) => modelRow(instances[index])),
       );
@@ -165,7 +174,8 @@ export async function predictBatch(input: {
   const reviews: TReviewRecord[] = [];
   const results = instances.map((instance, index): TPredictionResult => {
     const { probability, role, version } = answered[index];
-    const predictionId = randomUUID();
+    // Time-ordered: the rows of a flush land at the right edge of the id and request_id indexes.
+    const predictionId = timeOrderedUuid();
     const confidence = binaryConfidence(probability);
     const label = labelOf(probability, version);
     const shadowProbability = shadowProbabilities.get(index);
@@ -209,7 +219,7 @@ export async function predictBatch(input: {
     if (shadowProbability !== undefined && shadowLabel !== null && model.challenger) {
       predictions.push(
         record({
-          id: randomUUID(),
+          id: timeOrderedUuid(),
           createdAt,
           model,
           versionId: model.challenger.id,

@@ -6,6 +6,7 @@ export type { TPredictionRecord, TReviewRecord };
 type TPending = {
   predictions: TPredictionRecord[];
   reviews: TReviewRecord[];
+  requestIdsGenerated?: boolean;
   keys: string[];
   resolve: (firstAnswers: TStoredAnswer[]) => void;
   reject: (error: unknown) => void;
@@ -15,8 +16,13 @@ export type TRecorder = {
   /**
    * Resolves once the records are committed: answer the caller only after that. Request ids answered
    * before (within the idempotency window) are not stored again; their first answers come back instead.
+   * `requestIdsGenerated`: the worker made the request ids up (the caller sent none), so that check is skipped.
    */
-  record: (entry: { predictions: TPredictionRecord[]; reviews: TReviewRecord[] }) => Promise<TStoredAnswer[]>;
+  record: (entry: {
+    predictions: TPredictionRecord[];
+    reviews: TReviewRecord[];
+    requestIdsGenerated?: boolean;
+  }) => Promise<TStoredAnswer[]>;
   /** Waits for everything queued to be committed. */
   drain: () => Promise<void>;
   stats: () => { flushes: number; rows: number };
@@ -32,6 +38,11 @@ export function createRecorder(options: {
   maxBatchRows?: number;
   maxInFlight?: number;
   onFlush?: (rows: number) => void;
+  /**
+   * Benchmark only (`npm run bench:serve` compares against it): batches are dropped instead of written,
+   * so the cost of durable audit can be measured. Never on in a served worker.
+   */
+  discardForBenchmark?: boolean;
 }): TRecorder {
   const maxBatchRows = options.maxBatchRows ?? 500;
   const maxInFlight = options.maxInFlight ?? 2;
@@ -64,8 +75,13 @@ export function createRecorder(options: {
   const flush = async (batch: TPending[]) => {
     const predictionRows = batch.flatMap((pending) => pending.predictions);
     const reviewRows = batch.flatMap((pending) => pending.reviews);
+    const generatedRequestIds = new Set(
+      batch.flatMap((pending) => (pending.requestIdsGenerated ? pending.predictions.map((row) => row.requestId) : [])),
+    );
     try {
-      const { firstAnswers } = await insertPredictionBatch(options.db, { predictions: predictionRows, reviews: reviewRows });
+      const { firstAnswers } = options.discardForBenchmark
+        ? { firstAnswers: [] }
+        : await insertPredictionBatch(options.db, { predictions: predictionRows, reviews: reviewRows, generatedRequestIds });
       flushes += 1;
       rows += predictionRows.length;
       options.onFlush?.(predictionRows.length);
@@ -92,7 +108,8 @@ export function createRecorder(options: {
   return {
     record: (entry) =>
       new Promise<TStoredAnswer[]>((resolve, reject) => {
-        const keys = entry.predictions.filter((row) => row.role !== "shadow").map(keyOf);
+        // Generated ids are new: they cannot be a retry of anything queued.
+        const keys = entry.requestIdsGenerated ? [] : entry.predictions.filter((row) => row.role !== "shadow").map(keyOf);
         queue.push({ ...entry, keys, resolve, reject });
         // Wait one tick so requests arriving together share a flush.
         if (!scheduled) {

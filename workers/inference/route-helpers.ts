@@ -1,11 +1,12 @@
 import type { FastifyReply } from "fastify";
 import type { z } from "zod";
 import type { TDatabase } from "@/db/connection";
+import type { TInputRow } from "@/lib/registry";
 import type { TAuthenticate } from "./api-key-auth";
 import type { TWorkerMetrics } from "./metrics";
 import { predictBatch, type TEncodedInstance, type TModelOutputs, type TPredictionResult } from "./predict";
 import type { TRecorder } from "./recorder";
-import type { TServedModel, TServingState } from "./serving-state";
+import type { TLoadedVersion, TServedModel, TServingState } from "./serving-state";
 
 export type TInferenceRouteOptions = {
   db: TDatabase;
@@ -34,7 +35,15 @@ export function sendValidationError(
  */
 export async function answerBatch(
   options: Pick<TInferenceRouteOptions, "recorder" | "metrics">,
-  input: { model: TServedModel; instances: TEncodedInstance[]; requestIds: string[]; apiKeyId: string | null; receivedAt: number },
+  input: {
+    model: TServedModel;
+    instances: TEncodedInstance[];
+    requestIds: string[];
+    requestIdsGenerated?: boolean;
+    apiKeyId: string | null;
+    receivedAt: number;
+    runRows?: (version: TLoadedVersion, rows: TInputRow[]) => Promise<number[]>;
+  },
 ): Promise<TPredictionResult[]> {
   return (await answerBatchWithOutputs(options, input)).results;
 }
@@ -50,15 +59,25 @@ export async function answerBatchWithOutputs(
     instances: TEncodedInstance[];
     requestIds: string[];
     routingIds?: string[];
+    /** True when the worker made the request ids up (random UUIDs): no earlier answer to look for. */
+    requestIdsGenerated?: boolean;
     apiKeyId: string | null;
     receivedAt: number;
+    /** Shares session.run with other requests (predictBatch's runRows); modelOutputs then stays empty. */
+    runRows?: (version: TLoadedVersion, rows: TInputRow[]) => Promise<number[]>;
   },
 ): Promise<{ results: TPredictionResult[]; modelOutputs: TModelOutputs[]; replayed: boolean }> {
   const { model } = input;
   const outcome = await predictBatch(input);
   // A retried requestId gets its first answer back; the new one was not stored.
   const firstAnswers = new Map(
-    (await recorder.record({ predictions: outcome.predictions, reviews: outcome.reviews })).map((answer) => [answer.requestId, answer]),
+    (
+      await recorder.record({
+        predictions: outcome.predictions,
+        reviews: outcome.reviews,
+        requestIdsGenerated: input.requestIdsGenerated,
+      })
+    ).map((answer) => [answer.requestId, answer]),
   );
   let replayed = false;
   const results = outcome.results.map((fresh) => {

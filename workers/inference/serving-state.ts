@@ -46,6 +46,8 @@ export type TServedModel = {
 export function createServingState(options: { db: TDatabase; log: FastifyBaseLogger }) {
   const bySlug = new Map<string, TServedModel>();
   const sessions = new Map<string, Promise<TLoadedVersion>>();
+  // Versions an apply() is loading and has not yet put in bySlug: not unused, though no entry holds them yet.
+  const applying = new Map<string, number>();
 
   async function loadVersion(row: TServingVersionRow): Promise<TLoadedVersion> {
     let pending = sessions.get(row.id);
@@ -83,45 +85,58 @@ export function createServingState(options: { db: TDatabase; log: FastifyBaseLog
     let champion: TLoadedVersion | null = null;
     let challenger: TLoadedVersion | null = null;
     let championLoadError: string | null = null;
-    if (championRow) {
-      try {
-        champion = await loadVersion(championRow);
-      } catch (error) {
-        championLoadError = error instanceof Error ? error.message : String(error);
-        options.log.error({ model: row.slug, version: championRow.version, err: error }, "champion failed to load; the fallback answers");
+    const pinned = [championRow?.id, challengerRow?.id].filter((id): id is string => id !== undefined);
+    for (const id of pinned) applying.set(id, (applying.get(id) ?? 0) + 1);
+    try {
+      if (championRow) {
+        try {
+          champion = await loadVersion(championRow);
+        } catch (error) {
+          championLoadError = error instanceof Error ? error.message : String(error);
+          options.log.error({ model: row.slug, version: championRow.version, err: error }, "champion failed to load; the fallback answers");
+        }
+      }
+      if (challengerRow) {
+        try {
+          challenger = await loadVersion(challengerRow);
+        } catch (error) {
+          options.log.error(
+            { model: row.slug, version: challengerRow.version, err: error },
+            "challenger failed to load; it gets no traffic",
+          );
+        }
+      }
+      const current = bySlug.get(row.slug);
+      // A slower, older reload must not overwrite a newer one.
+      if (current && deployment && current.revision > deployment.revision) return;
+      bySlug.set(row.slug, {
+        modelId: row.modelId,
+        slug: row.slug,
+        revision: deployment?.revision ?? 0,
+        mode: deployment?.mode ?? "off",
+        canaryPercent: deployment?.canaryPercent ?? 0,
+        killSwitch: deployment?.killSwitch ?? false,
+        confidenceThreshold: deployment?.confidenceThreshold ?? 0.6,
+        reviewSampleRate: deployment?.reviewSampleRate ?? 0,
+        champion,
+        challenger,
+        championLoadError,
+        inputSchema: champion?.inputSchema ?? challenger?.inputSchema ?? (championRow ? safeSchema(championRow.inputSchema) : null),
+        fallback: ZFallbackRules.parse(row.fallbackRules ?? {}),
+        review: ZReviewSettings.parse(row.reviewSettings ?? {}),
+      });
+    } finally {
+      for (const id of pinned) {
+        const count = (applying.get(id) ?? 1) - 1;
+        if (count === 0) applying.delete(id);
+        else applying.set(id, count);
       }
     }
-    if (challengerRow) {
-      try {
-        challenger = await loadVersion(challengerRow);
-      } catch (error) {
-        options.log.error({ model: row.slug, version: challengerRow.version, err: error }, "challenger failed to load; it gets no traffic");
-      }
-    }
-    const current = bySlug.get(row.slug);
-    // A slower, older reload must not overwrite a newer one.
-    if (current && deployment && current.revision > deployment.revision) return;
-    bySlug.set(row.slug, {
-      modelId: row.modelId,
-      slug: row.slug,
-      revision: deployment?.revision ?? 0,
-      mode: deployment?.mode ?? "off",
-      canaryPercent: deployment?.canaryPercent ?? 0,
-      killSwitch: deployment?.killSwitch ?? false,
-      confidenceThreshold: deployment?.confidenceThreshold ?? 0.6,
-      reviewSampleRate: deployment?.reviewSampleRate ?? 0,
-      champion,
-      challenger,
-      championLoadError,
-      inputSchema: champion?.inputSchema ?? challenger?.inputSchema ?? (championRow ? safeSchema(championRow.inputSchema) : null),
-      fallback: ZFallbackRules.parse(row.fallbackRules ?? {}),
-      review: ZReviewSettings.parse(row.reviewSettings ?? {}),
-    });
     releaseUnused();
   }
 
   function releaseUnused() {
-    const inUse = new Set<string>();
+    const inUse = new Set<string>(applying.keys());
     for (const model of bySlug.values()) {
       if (model.champion) inUse.add(model.champion.id);
       if (model.challenger) inUse.add(model.challenger.id);
