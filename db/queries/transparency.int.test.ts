@@ -14,9 +14,11 @@ beforeAll(async () => {
   // report's first day, some after its last), with creation times on exact midnights among them.
   await db.$client`
     with made as (
-      insert into predictions (id, created_at, model_id, role, request_id, features, probability, label, confidence, latency_ms, sent_to_review)
+      insert into predictions (id, created_at, model_id, role, request_id, features, attributes, probability, label, confidence, latency_ms, sent_to_review)
       select gen_random_uuid(), case when g % 50 = 0 then date_trunc('day', now() - make_interval(days => g % 45)) else now() - make_interval(secs => random() * 45 * 86400) end,
-        ${modelId}, 'fallback', 'transparency-' || g, array[1]::real[], 0.5, 'default', 0.5, 1, true
+        ${modelId}, 'fallback', 'transparency-' || g, array[1]::real[],
+        jsonb_build_object('sex', (array['female', 'male'])[1 + g % 2], 'age_band', (array['under_25', '25_39', '40_59'])[1 + g % 3]),
+        0.5, 'default', 0.5, 1, true
       from generate_series(1, 3000) g
       returning id, created_at, model_id
     )
@@ -48,5 +50,31 @@ describe("getTransparencyReport", () => {
       expect(report.backlog.length).toBe(fromDaysAgo - toDaysAgo);
       expect(report.backlog.some((row) => row.open > 0)).toBe(true);
     }
+  });
+
+  it("counts decisions per sensitive group from the attributes copied onto the items, as from their predictions", async () => {
+    const from = new Date(Date.now() - 50 * 86_400_000);
+    const to = new Date(Date.now() + 86_400_000);
+    // The report before migration 0020: every item joined to its prediction.
+    const joined = await db.$client<Array<{ attribute: string; group: string; decided: number; overridden: number }>>`
+      select a.key as attribute, a.value as "group", count(*) filter (where r.status = 'decided')::int as decided,
+             count(*) filter (where r.decision = 'override')::int as overridden
+      from review_items r join predictions p on p.id = r.prediction_id and p.created_at = r.prediction_created_at
+      cross join lateral jsonb_each_text(p.attributes) a
+      where r.model_id = ${modelId} and r.created_at >= ${from.toISOString()} and r.created_at < ${to.toISOString()}
+      group by 1, 2 order by 1, 2`;
+    expect(joined).toHaveLength(5);
+    // Written by SQL above, the items carry no attributes: the report reads their predictions.
+    const [{ missing }] =
+      await db.$client`select count(*)::int as missing from review_items where model_id = ${modelId} and attributes is null`;
+    expect(missing).toBe(3000);
+    const fromPredictions = await getTransparencyReport(db, { modelId, modelSlug: "transparency-backlog", from, to });
+    expect(fromPredictions.byGroup).toEqual([...joined]);
+    // Copied onto the items, and the predictions' changed to tell them apart: the report reads the items' own.
+    await db.$client`update review_items r set attributes = p.attributes from predictions p
+      where p.id = r.prediction_id and p.created_at = r.prediction_created_at and r.model_id = ${modelId}`;
+    await db.$client`update predictions set attributes = '{"sex": "unknown"}' where model_id = ${modelId}`;
+    const fromItems = await getTransparencyReport(db, { modelId, modelSlug: "transparency-backlog", from, to });
+    expect(fromItems.byGroup).toEqual([...joined]);
   });
 });

@@ -91,6 +91,8 @@ export const reviewItems = pgTable(
     dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
     /** When the item turns "due soon": set by a trigger from due_at and created_at (migration 0018), never written here. */
     dueSoonAt: timestamp("due_soon_at", { withTimezone: true }),
+    /** The prediction's attributes, copied when both are written (migration 0020); null where a writer left them out. */
+    attributes: jsonb("attributes").$type<Record<string, unknown>>(),
     decision: text("decision").$type<"accept" | "override">(),
     finalLabel: text("final_label"),
     reasonCode: text("reason_code"),

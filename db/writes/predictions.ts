@@ -125,10 +125,12 @@ const PREDICTION_COLUMNS =
 const BATCH_ROWS = `jsonb_to_recordset($1::text::jsonb) as b(id uuid, created_at timestamptz, model_id uuid, model_version_id uuid,
   role text, request_id text, api_key_id uuid, features real[], attributes jsonb, probability float8, label text,
   confidence float8, latency_ms real, sent_to_review boolean, "check" boolean)`;
-const REVIEW_INSERT = `insert into review_items (prediction_id, prediction_created_at, model_id, model_version_id, reason, due_at)
-  select r.prediction_id, r.prediction_created_at, r.model_id, r.model_version_id, r.reason, r.due_at
+// Each item carries its prediction's attributes (from $1, the same batch), for the transparency report's groups.
+const REVIEW_INSERT = `insert into review_items (prediction_id, prediction_created_at, model_id, model_version_id, reason, due_at, attributes)
+  select r.prediction_id, r.prediction_created_at, r.model_id, r.model_version_id, r.reason, r.due_at, pa.attributes
   from jsonb_to_recordset($2::text::jsonb) as r(prediction_id uuid, prediction_created_at timestamptz, model_id uuid,
-    model_version_id uuid, reason text, due_at timestamptz)`;
+    model_version_id uuid, reason text, due_at timestamptz)
+  left join jsonb_to_recordset($1::text::jsonb) as pa(id uuid, attributes jsonb) on pa.id = r.prediction_id`;
 
 /** $1 the predictions (a JSON array): every row is stored. */
 const INSERT_STATEMENT = `insert into predictions (${PREDICTION_COLUMNS}) select ${PREDICTION_COLUMNS} from ${BATCH_ROWS}`;

@@ -98,7 +98,7 @@ async function main() {
               jsonb_build_object('sex', case when random() < 0.48 then 'female' else 'male' end, 'age_band', (array['under_25', '25_39', '40_59', '60_plus'])[1 + floor(random() * 4)::int]),
               p, case when p >= 0.3 then 'default' else 'repay' end, greatest(p, 1 - p), 1 + random() * 5, g % 50 = 0
             from (select g, random() * 0.6 as p from generate_series(${offset + 1}::bigint, ${offset + count}::bigint) g) s
-            returning id, created_at, model_id, model_version_id, probability, sent_to_review
+            returning id, created_at, model_id, model_version_id, probability, sent_to_review, attributes
           ),
           labelled as (
             insert into outcomes (prediction_id, prediction_created_at, model_id, label, label_value, source, observed_at)
@@ -106,8 +106,8 @@ async function main() {
             from (select *, random() < probability as positive from inserted where random() < 0.2) drawn
             returning 1
           )
-          insert into review_items (prediction_id, prediction_created_at, model_id, model_version_id, reason, due_at)
-          select id, created_at, model_id, model_version_id, 'low_confidence', created_at + interval '4 hours' from inserted where sent_to_review`;
+          insert into review_items (prediction_id, prediction_created_at, model_id, model_version_id, reason, due_at, attributes)
+          select id, created_at, model_id, model_version_id, 'low_confidence', created_at + interval '4 hours', attributes from inserted where sent_to_review`;
         process.stdout.write(`\r[bench:pages] ${model.slug}: ${(offset + count).toLocaleString("en-US")} predictions`);
       }
       process.stdout.write("\n");

@@ -101,11 +101,12 @@ it("one flush holding generated ids, a retried id and review items stores each a
   // real[] prints float32 values in their shortest exact form, so 0.29 reads back as 0.29.
   expect(storedA.features).toEqual([65_445, 3, 14_000, 36, 0.29, 12.5, 1, 5, 1]);
   const reviews =
-    await db.$client`select prediction_id, reason from review_items where prediction_id in ${db.$client([first.id, generatedA.id])}`;
-  expect(reviews.map((row) => [row.prediction_id, row.reason]).sort()).toEqual(
+    await db.$client`select prediction_id, reason, attributes from review_items where prediction_id in ${db.$client([first.id, generatedA.id])}`;
+  // Each item carries its prediction's attributes, for the transparency report's groups.
+  expect(reviews.map((row) => [row.prediction_id, row.reason, row.attributes]).sort()).toEqual(
     [
-      [first.id, "low_confidence"],
-      [generatedA.id, "random_sample"],
+      [first.id, "low_confidence", { sex: "female" }],
+      [generatedA.id, "random_sample", { sex: "female" }],
     ].sort(),
   );
 });
