@@ -15,17 +15,16 @@ export async function getTransparencyReport(
              count(*) filter (where r.decision = 'override')::int as overridden
       from review_items r where ${range} group by r.reason order by r.reason`),
     // The attributes copied onto each item (migration 0020); the prediction is read by key only for an item
-    // written without them, and must exist, as with the inner join this replaces. JIT and parallel workers
-    // only add to such reads (quick-reads.ts).
+    // written without them (coalesce evaluates the sub-select only then; a lateral join read it for every item,
+    // filtering afterwards). An item whose prediction is gone has no groups, as with the inner join this
+    // replaces. JIT and parallel workers only add to such reads (quick-reads.ts).
     withQuickPlan(db, (tx) =>
       tx.execute<{ attribute: string; group: string; decided: number; overridden: number }>(sql`
       select a.key as attribute, a.value as "group", count(*) filter (where r.status = 'decided')::int as decided,
              count(*) filter (where r.decision = 'override')::int as overridden
       from review_items r
-      left join lateral (
-        select p.attributes from predictions p
-        where r.attributes is null and p.id = r.prediction_id and p.created_at = r.prediction_created_at) p on true
-      cross join lateral jsonb_each_text(coalesce(r.attributes, p.attributes)) a
+      cross join lateral jsonb_each_text(coalesce(r.attributes,
+        (select p.attributes from predictions p where p.id = r.prediction_id and p.created_at = r.prediction_created_at))) a
       where ${range} group by 1, 2 order by 1, 2`),
     ),
     db.execute<{ median: number | null; p90: number | null }>(sql`
