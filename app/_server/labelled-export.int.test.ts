@@ -23,16 +23,25 @@ beforeAll(async () => {
   await seedDemo(db);
   [{ id: modelId }] = await db.$client`
     insert into models (slug, display_name, risk_tier, business_kpi) values (${SLUG}, 'Labelled export stream', 'low', 'Approvals') returning id`;
-  // The demo champion's version gives the rows its feature names; every fifth prediction is the fallback's (no version).
-  const [{ id: versionId }] = await db.$client`
-    select v.id from model_versions v join models m on m.id = v.model_id where m.slug = 'credit-default' and v.version = '1.0.0'`;
+  // Two versions with the demo champion's schema (its feature names): 1.0.0 answers most predictions, 2.0.0 about one in fifty
+  // (a rare version to filter by); every fifth prediction is the fallback's (no version).
+  const copyDemoVersion = async (version: string, major: number) => {
+    const [{ id }] = await db.$client`
+      insert into model_versions (model_id, version, version_major, version_minor, version_patch, status, artifact_sha256, input_schema, output_schema)
+      select ${modelId}, ${version}, ${major}, 0, 0, v.status, v.artifact_sha256, v.input_schema, v.output_schema
+      from model_versions v join models m on m.id = v.model_id where m.slug = 'credit-default' and v.version = '1.0.0'
+      returning id`;
+    return id as string;
+  };
+  const versionId = await copyDemoVersion("1.0.0", 1);
+  const rareVersionId = await copyDemoVersion("2.0.0", 2);
   // 17,000 predictions over 20 days, many sharing their second (ties in time), a tenth in shadow; four in five labelled,
   // so the export spans many pages (100, then 2,000 each) and pages end among rows it leaves out.
   await db.$client`
     with made as (
       insert into predictions (id, created_at, model_id, model_version_id, role, request_id, features, attributes, probability, label, confidence, latency_ms)
       select gen_random_uuid(), date_trunc('second', now() - make_interval(secs => (g % 4000) * 432)),
-        ${modelId}, case when g % 5 = 0 then null else ${versionId}::uuid end,
+        ${modelId}, case when g % 5 = 0 then null when g % 53 = 1 then ${rareVersionId}::uuid else ${versionId}::uuid end,
         case when g % 10 = 3 then 'shadow' when g % 5 = 0 then 'fallback' else 'champion' end, 'export-' || g,
         array[55000 + g, g % 20, 12000, 36, 0.25, 7, 1, 3, 0]::real[],
         jsonb_build_object('sex', case when g % 2 = 0 then 'female' else 'male' end, 'note', 'a, "quoted" value'),
@@ -52,7 +61,7 @@ afterAll(async () => {
 });
 
 /** The export as one query and one Papa.unparse, as the route wrote it before it streamed. */
-async function oneShot(from?: string, to?: string) {
+async function oneShot(from?: string, to?: string, version?: string) {
   const rows = await db.$client<
     Array<{
       prediction_id: string;
@@ -74,7 +83,7 @@ async function oneShot(from?: string, to?: string) {
     from outcomes o
     join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at
     left join model_versions v on v.id = p.model_version_id
-    where o.model_id = ${modelId} and p.role <> 'shadow'
+    where o.model_id = ${modelId} and p.role <> 'shadow' and (${version ?? null}::text is null or v.version = ${version ?? null})
       and p.created_at >= ${from ? `${from}T00:00:00Z` : "-infinity"}::timestamptz
       and p.created_at < ${to ? new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString() : "infinity"}::timestamptz
     order by p.created_at, p.id`;
@@ -114,6 +123,21 @@ describe("GET /api/v1/models/{name}/labelled", () => {
     // More rows than two pages, or the test would not cross a page boundary.
     expect(expected.count).toBeGreaterThan(2_100);
     expect(await exported("")).toBe(expected.csv);
+  });
+
+  it("keeps to one version, a rare one too, across pages, and with a period", async () => {
+    const rare = await oneShot(undefined, undefined, "2.0.0");
+    // 17,000 / 53 predictions, ~0.7 of them neither fallback nor shadow, 0.8 of those labelled: more than the first page of 100.
+    expect(rare.count).toBeGreaterThan(100);
+    expect(await exported("?version=2.0.0")).toBe(rare.csv);
+    const common = await oneShot(undefined, undefined, "1.0.0");
+    expect(common.count).toBeGreaterThan(2_100);
+    expect(await exported("?version=1.0.0")).toBe(common.csv);
+    const from = new Date(Date.now() - 9 * 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+    const period = await oneShot(from, to, "2.0.0");
+    expect(period.count).toBeGreaterThan(0);
+    expect(await exported(`?version=2.0.0&from=${from}&to=${to}`)).toBe(period.csv);
   });
 
   it("keeps to a period, and sends only the header for an empty one", async () => {

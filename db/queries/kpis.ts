@@ -4,7 +4,7 @@ import type { TKpiPoint, TMonitorPoint, TPortfolioModel } from "@/lib/types/kpis
 import type { TMonitorStatus } from "@/lib/types/monitoring";
 import type { TDb } from "../connection";
 import { kpiValues, models } from "../schema";
-import { countOpenReviewItems } from "./review";
+import { undecidedItemsOfModel } from "./review-counts";
 
 // 5 parameters a row: 2,000 rows stay far below PostgreSQL's 65,535 bind parameters.
 const UPSERT_CHUNK = 2_000;
@@ -146,6 +146,7 @@ export async function listPortfolioModels(db: TDb): Promise<TPortfolioModel[]> {
     drift_day: string | null;
     drift_status: TMonitorStatus | null;
     incidents: TPortfolioModel["openIncidents"];
+    open_review_items: number;
   }>(sql`
     with latest_drift as (
       select distinct on (model_id) model_id, day, status from (${DAILY_RESULTS} ${CHAMPION_FIRST}) daily
@@ -160,15 +161,15 @@ export async function listPortfolioModels(db: TDb): Promise<TPortfolioModel[]> {
            (select count(*)::int from alerts a where a.model_id = m.id and a.status <> 'resolved' and a.severity = 'info') as info,
            (select coalesce(json_agg(json_build_object('id', n.id, 'title', n.title, 'severity', n.severity) order by n.opened_at), '[]'::json)
               from incidents n where n.model_id = m.id and n.status <> 'resolved') as incidents,
-           ld.day as drift_day, ld.status as drift_status
+           ld.day as drift_day, ld.status as drift_status,
+           -- The review queue's own count (from its hourly buckets, not a pass over the backlog), as in the navigation.
+           ${undecidedItemsOfModel(sql`m.id`)} as open_review_items
     from models m
     left join deployments d on d.model_id = m.id
     left join model_versions v on v.id = d.champion_version_id
     left join latest_drift ld on ld.model_id = m.id
     order by (d.champion_version_id is null), m.display_name`);
-  // The review queue's own count (db/queries/review.ts: from its hourly buckets, not a pass over the backlog), as in the navigation.
-  const reviews = await Promise.all(rows.map((row) => countOpenReviewItems(db, { modelSlug: row.slug })));
-  return rows.map((row, index) => ({
+  return rows.map((row) => ({
     id: row.id,
     slug: row.slug,
     displayName: row.display_name,
@@ -180,7 +181,7 @@ export async function listPortfolioModels(db: TDb): Promise<TPortfolioModel[]> {
     openCriticalAlerts: row.critical,
     openWarningAlerts: row.warning,
     openInfoAlerts: row.info,
-    openReviewItems: reviews[index].total,
+    openReviewItems: row.open_review_items,
     latestDrift: row.drift_day && row.drift_status ? { day: row.drift_day, status: row.drift_status } : null,
     openIncidents: row.incidents ?? [],
   }));

@@ -77,6 +77,40 @@ export async function getPredictionStatus(db: TDb, id: string) {
 /** Where a page of the labelled export ends: the last outcome's prediction time (as text, to the microsecond) and id. */
 export type TLabelledCursor = { createdAt: string; id: string };
 
+type TPageInput = { modelId: string; from?: Date; to?: Date; after?: TLabelledCursor; limit: number };
+
+// A literal, not a parameter: a prepared statement's generic plan would not know how few rows a page is.
+const pageLimit = (input: TPageInput) => sql.raw(String(Math.max(1, Math.trunc(input.limit))));
+
+/** A page of a model's outcomes, from the outcomes index alone (time, then prediction id). */
+function modelPage(input: TPageInput) {
+  return sql`
+      select o.prediction_id, o.prediction_created_at, o.label, o.label_value, o.source from outcomes o
+      where o.model_id = ${input.modelId}
+        ${input.from ? sql`and o.prediction_created_at >= ${input.from.toISOString()}` : sql``}
+        ${input.to ? sql`and o.prediction_created_at < ${input.to.toISOString()}` : sql``}
+        ${input.after ? sql`and (o.prediction_created_at, o.prediction_id) > (${input.after.createdAt}::timestamptz, ${input.after.id}::uuid)` : sql``}
+      order by o.prediction_created_at, o.prediction_id
+      limit ${pageLimit(input)}`;
+}
+
+/**
+ * A page of one version's labelled predictions, in the same order: walked from the version's own
+ * predictions (its time index) with each one's outcome looked up by key, so a version that answered
+ * a small share of the traffic does not page through every outcome of the model to fill one page.
+ */
+function versionPage(input: TPageInput, versionId: string) {
+  return sql`
+      select o.prediction_id, o.prediction_created_at, o.label, o.label_value, o.source
+      from predictions p join outcomes o on o.prediction_id = p.id and o.prediction_created_at = p.created_at
+      where p.model_version_id = ${versionId} and p.model_id = ${input.modelId} and p.role <> 'shadow'
+        ${input.from ? sql`and p.created_at >= ${input.from.toISOString()}` : sql``}
+        ${input.to ? sql`and p.created_at < ${input.to.toISOString()}` : sql``}
+        ${input.after ? sql`and (p.created_at, p.id) > (${input.after.createdAt}::timestamptz, ${input.after.id}::uuid)` : sql``}
+      order by p.created_at, p.id
+      limit ${pageLimit(input)}`;
+}
+
 /**
  * Predictions with a true label (from the calling application or a review decision), for retraining:
  * one page of `limit` outcomes after `after`, oldest prediction first (by time, then id). The page
@@ -106,16 +140,7 @@ export async function listLabelledPredictions(
       source: string;
       input_schema: { features?: Array<{ name: string; modelInput?: boolean }> } | null;
     }>(sql`
-    with page as materialized (
-      select o.prediction_id, o.prediction_created_at, o.label, o.label_value, o.source from outcomes o
-      where o.model_id = ${input.modelId}
-        ${input.from ? sql`and o.prediction_created_at >= ${input.from.toISOString()}` : sql``}
-        ${input.to ? sql`and o.prediction_created_at < ${input.to.toISOString()}` : sql``}
-        ${input.after ? sql`and (o.prediction_created_at, o.prediction_id) > (${input.after.createdAt}::timestamptz, ${input.after.id}::uuid)` : sql``}
-      order by o.prediction_created_at, o.prediction_id
-      -- A literal, not a parameter: a prepared statement's generic plan would not know how few rows a page is.
-      limit ${sql.raw(String(Math.max(1, Math.trunc(input.limit))))}
-    )
+    with page as materialized (${input.versionId ? versionPage(input, input.versionId) : modelPage(input)})
     select o.prediction_id, o.prediction_created_at as created_at, o.prediction_created_at::text as cursor_at, v.version,
            p.role, p.features, p.attributes, p.probability, p.label as model_label,
            o.label as true_label, o.label_value, o.source, v.input_schema

@@ -33,6 +33,13 @@ function scopeConditions(scope: TBucketScope, columns: { modelId: SQL; reason: S
   return sql.join(parts, sql` and `);
 }
 
+/**
+ * A model's undecided items as an SQL expression (for a query over models): the sum of its buckets,
+ * exactly `undecided.total` of countQueueFromBuckets, since the total needs no comparison with now.
+ */
+export const undecidedItemsOfModel = (modelId: SQL) =>
+  sql`(select coalesce(sum(c.items), 0)::int from review_queue_counts c where c.model_id = ${modelId})`;
+
 const epochHour = (timestamp: SQL) => sql`floor(extract(epoch from ${timestamp}) / 3600)::bigint`;
 
 export async function countQueueFromBuckets(
