@@ -7,7 +7,7 @@
  *  4. CPU time per request: the worker process's and PostgreSQL's CPU-seconds (read from /proc)
  *     per answered request, beside raw session.run's CPU per call. Unlike requests/s, this does not
  *     depend on the load generator, which shares the machine's cores.
- *  5. the same levels against a worker that records nothing (BENCH_DISCARD_PREDICTIONS=1, a switch
+ *  5. the same levels against a worker that records nothing (scripts/bench/discarding-worker.ts, an entry
  *     only this benchmark sets), so audit-on / audit-off throughput is compared within one run.
  * Prints each goal's figure beside its goal; asserts nothing (targets are judged by reading them).
  */
@@ -187,8 +187,12 @@ async function main() {
     worker = undefined;
     const stored = (await db.$client`select count(*)::int as count from predictions`)[0].count;
 
-    // The same worker with nothing recorded (BENCH_DISCARD_PREDICTIONS, read only for this): what durable audit costs.
-    worker = await startWorkerProcess({ databaseUrl: database.url, env: { LOG_LEVEL: "error", BENCH_DISCARD_PREDICTIONS: "1" } });
+    // The same worker with nothing recorded (its own entry, discarding-worker.ts): what durable audit costs.
+    worker = await startWorkerProcess({
+      databaseUrl: database.url,
+      env: { LOG_LEVEL: "error" },
+      entry: "scripts/bench/discarding-worker.ts",
+    });
     const auditOff = await measureLevels(worker.url, worker.process.child.pid ?? 0);
     const auditOffPeak = fastest(auditOff);
     await worker.stop();
@@ -196,7 +200,7 @@ async function main() {
     const storedAfter = (await db.$client`select count(*)::int as count from predictions`)[0].count;
 
     printLevels("worker over HTTP, audit on (answer after commit), one instance per request:", rows);
-    printLevels("the same worker, audit off (BENCH_DISCARD_PREDICTIONS=1: nothing recorded; for comparison only):", auditOff);
+    printLevels("the same worker, audit off (scripts/bench/discarding-worker.ts: nothing recorded; for comparison only):", auditOff);
     const leanest = rows.reduce((best, row) => (row.workerCpuMs + row.databaseCpuMs < best.workerCpuMs + best.databaseCpuMs ? row : best));
     const [load1, load5] = os.loadavg();
     console.log(`\nload average while measuring: ${load1.toFixed(2)} (1 min), ${load5.toFixed(2)} (5 min) on ${os.cpus().length} cores`);

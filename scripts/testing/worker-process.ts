@@ -20,13 +20,15 @@ export function freePort(): Promise<number> {
 export async function startWorkerProcess(options: {
   databaseUrl: string;
   env?: Record<string, string>;
+  /** Another entry that runs the worker (a benchmark's); workers/index.ts by default. */
+  entry?: string;
 }): Promise<{ url: string; process: TManagedProcess; stop: () => Promise<void> }> {
   const port = await freePort();
   const managed = startProcess({
     name: "worker",
     command: process.execPath,
     // One process (no tsx wrapper), so signals reach the worker itself.
-    args: ["--import", "tsx", "workers/index.ts"],
+    args: ["--import", "tsx", options.entry ?? "workers/index.ts"],
     env: {
       ...process.env,
       DATABASE_URL: await runtimeUrlFor(options.databaseUrl),
