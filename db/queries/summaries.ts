@@ -99,9 +99,12 @@ async function labelledCells(db: TDb, input: { modelId: string; span: string; ce
       union all
       select predicted, actual, baseline, count(*)::int, coalesce(sum(scale), 0)::float8, min(created_at), max(created_at)
       from (
+        -- Driven from the outcomes (their time index), so the edge hours probe only the labelled predictions, not all of
+        -- them (4 vs 24 ms with 1 M predictions a month, a fifth labelled: bench:pages' database).
         select ${input.cells}, p.created_at
-        from predictions p join outcomes o on o.prediction_id = p.id and o.prediction_created_at = p.created_at
-        where ${served} and ((p.created_at > ${at(w.t0)} and p.created_at < ${at(w.a)}) or p.created_at >= ${at(w.bc)})
+        from outcomes o join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at
+        where o.model_id = ${input.modelId} and ${served}
+          and ((o.prediction_created_at > ${at(w.t0)} and o.prediction_created_at < ${at(w.a)}) or o.prediction_created_at >= ${at(w.bc)})
         union all
         -- Outcomes recorded since the summaries were made, of predictions in summarised hours.
         select ${input.cells}, p.created_at

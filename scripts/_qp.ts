@@ -1,0 +1,14 @@
+import { performance } from "node:perf_hooks";
+import { sumServedVolume, sumLabelledCells, getBusiestHour } from "@/db/queries/summaries";
+import { getCellInputs, getMeasuredCostInputs } from "@/db/queries/cost-inputs";
+import { createDatabase, closeDatabase } from "@/db/connection";
+const db = createDatabase(process.env.URL!, { maxConnections: 1 });
+const [{ id }] = await db.$client`select id from models where slug = 'card-fraud'`;
+const time = async (label: string, f: () => Promise<unknown>) => { for (let i = 0; i < 5; i++) await f(); const t = performance.now(); const N = 40; for (let i = 0; i < N; i++) await f(); console.log(label.padEnd(30), ((performance.now() - t) / N).toFixed(2), "ms"); };
+const c = await getCellInputs(db, id);
+await time("getCellInputs", () => getCellInputs(db, id));
+await time("sumServedVolume", () => sumServedVolume(db, { modelId: id, span: "30 days" }));
+await time("sumLabelledCells", () => sumLabelledCells(db, { modelId: id, span: "30 days", cells: c.cells, cellsKey: c.cellsKey }));
+await time("getMeasuredCostInputs", () => getMeasuredCostInputs(db, id));
+await time("getBusiestHour", () => getBusiestHour(db, { modelId: id, span: "30 days" }));
+await closeDatabase(db);
