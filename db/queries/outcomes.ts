@@ -95,28 +95,33 @@ function modelPage(input: TPageInput) {
 }
 
 /**
- * A page of one version's labelled predictions, in the same order: walked from the version's own
- * predictions (its time index) with each one's outcome looked up by key, so a version that answered
- * a small share of the traffic does not page through every outcome of the model to fill one page.
+ * A page of one version's predictions, in the same order, each with its outcome if it has one: walked
+ * from the version's own predictions (its time index; the planner keeps to it under the inner limit)
+ * with each outcome looked up by key, so a version that answered a small share of the traffic does not
+ * page through every outcome of the model. Rows without an outcome are read but not exported.
  */
 function versionPage(input: TPageInput, versionId: string) {
   return sql`
-      select o.prediction_id, o.prediction_created_at, o.label, o.label_value, o.source
-      from predictions p join outcomes o on o.prediction_id = p.id and o.prediction_created_at = p.created_at
-      where p.model_version_id = ${versionId} and p.model_id = ${input.modelId} and p.role <> 'shadow'
-        ${input.from ? sql`and p.created_at >= ${input.from.toISOString()}` : sql``}
-        ${input.to ? sql`and p.created_at < ${input.to.toISOString()}` : sql``}
-        ${input.after ? sql`and (p.created_at, p.id) > (${input.after.createdAt}::timestamptz, ${input.after.id}::uuid)` : sql``}
-      order by p.created_at, p.id
-      limit ${pageLimit(input)}`;
+      select c.id as prediction_id, c.created_at as prediction_created_at, o.label, o.label_value, o.source
+      from (
+        select p.id, p.created_at from predictions p
+        where p.model_version_id = ${versionId} and p.model_id = ${input.modelId} and p.role <> 'shadow'
+          ${input.from ? sql`and p.created_at >= ${input.from.toISOString()}` : sql``}
+          ${input.to ? sql`and p.created_at < ${input.to.toISOString()}` : sql``}
+          ${input.after ? sql`and (p.created_at, p.id) > (${input.after.createdAt}::timestamptz, ${input.after.id}::uuid)` : sql``}
+        order by p.created_at, p.id
+        limit ${pageLimit(input)}
+      ) c
+      left join outcomes o on o.prediction_id = c.id and o.prediction_created_at = c.created_at`;
 }
 
 /**
  * Predictions with a true label (from the calling application or a review decision), for retraining:
  * one page of `limit` outcomes after `after`, oldest prediction first (by time, then id). The page
- * is taken from the outcomes index alone, then its predictions are looked up by key, so a page
- * costs its own rows whatever the history. Shadow answers are dropped from the page, so it can hold
- * fewer rows than `limit`; `next` is null when no outcome follows.
+ * is taken from the outcomes index alone (or, for one version, from that version's predictions), then
+ * the rest is looked up by key, so a page costs its own rows whatever the history. Rows not exported
+ * (shadow answers, other versions, predictions without an outcome) are dropped from the page, so it
+ * can hold fewer rows than `limit`, none even; `next` is null when nothing follows.
  */
 export async function listLabelledPredictions(
   db: TDb,
@@ -135,7 +140,8 @@ export async function listLabelledPredictions(
       attributes: Record<string, unknown>;
       probability: number;
       model_label: string;
-      true_label: string;
+      /** Null for a prediction without an outcome (a version's page reads those too). */
+      true_label: string | null;
       label_value: number;
       source: string;
       input_schema: { features?: Array<{ name: string; modelInput?: boolean }> } | null;
@@ -153,7 +159,7 @@ export async function listLabelledPredictions(
   );
   const last = rows.at(-1);
   return {
-    rows: rows.filter((row) => row.role !== null),
+    rows: rows.filter((row): row is typeof row & { role: string; true_label: string } => row.role !== null && row.true_label !== null),
     next: rows.length === input.limit && last ? { createdAt: last.cursor_at, id: last.prediction_id } : null,
   };
 }
