@@ -67,6 +67,8 @@ export async function findVersionByArtifact(db: TDb, sha256s: string[]): Promise
     .innerJoin(models, eq(models.id, modelVersions.modelId))
     .innerJoin(artifacts, eq(artifacts.sha256, modelVersions.artifactSha256))
     .where(or(inArray(artifacts.sha256, sha256s), inArray(artifacts.originalSha256, sha256s)))
+    // The version that registered the file first, so the message names the same one every time.
+    .orderBy(asc(modelVersions.createdAt), asc(modelVersions.id))
     .limit(1);
   return row ?? null;
 }
