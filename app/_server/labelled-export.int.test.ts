@@ -9,6 +9,8 @@ import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as exportLabelled } from "@/app/api/v1/models/[name]/labelled/route";
 import { createApiKey } from "@/db/queries/api-keys";
+import { chooseLabelledWalk, listLabelledPredictions, type TLabelledCursor, type TLabelledWalk } from "@/db/queries/outcomes";
+import { refreshPredictionSummaries } from "@/db/queries/summaries-refresh";
 import { seedDemo } from "@/scripts/seed/demo-seed";
 import { useTestDatabaseForApp } from "@/scripts/testing/app-session";
 import { openTestDatabase } from "@/scripts/testing/database";
@@ -18,6 +20,7 @@ const closeAppDatabase = useTestDatabaseForApp();
 const SLUG = "labelled-export-stream";
 let key = "";
 let modelId = "";
+const versionIds: Record<string, string> = {};
 
 beforeAll(async () => {
   await seedDemo(db);
@@ -35,6 +38,7 @@ beforeAll(async () => {
   };
   const versionId = await copyDemoVersion("1.0.0", 1);
   const rareVersionId = await copyDemoVersion("2.0.0", 2);
+  Object.assign(versionIds, { "1.0.0": versionId, "2.0.0": rareVersionId });
   // 17,000 predictions over 20 days, many sharing their second (ties in time), a tenth in shadow; four in five labelled,
   // so the export spans many pages (100, then 2,000 each) and pages end among rows it leaves out.
   await db.$client`
@@ -49,8 +53,10 @@ beforeAll(async () => {
       from generate_series(1, 17000) g
       returning id, created_at, model_id, probability
     )
-    insert into outcomes (prediction_id, prediction_created_at, model_id, label, label_value, source)
-    select id, created_at, model_id, case when probability > 0.5 then 'default' else 'repay' end, (probability > 0.5)::int, 'api'
+    -- Recorded an hour after the prediction (but not within the summaries' five-minute margin), as a caller sends them.
+    insert into outcomes (prediction_id, prediction_created_at, model_id, label, label_value, source, created_at)
+    select id, created_at, model_id, case when probability > 0.5 then 'default' else 'repay' end, (probability > 0.5)::int, 'api',
+      greatest(created_at, least(created_at + interval '1 hour', now() - interval '10 minutes'))
     from made where random() < 0.8`;
   key = (await createApiKey(db, { name: "labelled-export", scopes: ["read"], modelIds: null, createdBy: null })).key;
 }, 300_000);
@@ -104,7 +110,7 @@ async function oneShot(from?: string, to?: string, version?: string) {
       label_source: row.source,
     };
   });
-  return { count: rows.length, csv: Papa.unparse(records) };
+  return { count: rows.length, csv: Papa.unparse(records), ids: rows.map((row) => row.prediction_id) };
 }
 
 async function exported(query: string) {
@@ -138,6 +144,32 @@ describe("GET /api/v1/models/{name}/labelled", () => {
     const period = await oneShot(from, to, "2.0.0");
     expect(period.count).toBeGreaterThan(0);
     expect(await exported(`?version=2.0.0&from=${from}&to=${to}`)).toBe(period.csv);
+  });
+
+  it("walks a version's export from either side to the same rows, and picks the side with fewer rows", async () => {
+    const walked = async (version: string, walk: TLabelledWalk) => {
+      const ids: string[] = [];
+      let after: TLabelledCursor | undefined;
+      for (let limit = 100; ; limit = 2_000) {
+        const page = await listLabelledPredictions(db, { modelId, versionId: versionIds[version], walk, after, limit });
+        ids.push(...page.rows.map((row) => row.prediction_id));
+        if (!page.next) return ids;
+        after = page.next;
+      }
+    };
+    for (const version of ["1.0.0", "2.0.0"]) {
+      const expected = (await oneShot(undefined, undefined, version)).ids;
+      expect(await walked(version, "version"), `${version} by its predictions`).toEqual(expected);
+      expect(await walked(version, "outcomes"), `${version} by the outcomes`).toEqual(expected);
+    }
+    // The default margin: hours up to five minutes ago, so a row another test file commits late is not missed.
+    await refreshPredictionSummaries(db);
+    // ~320 predictions of 2.0.0 against ~12,000 labelled predictions of the model.
+    expect(await chooseLabelledWalk(db, { modelId, versionId: versionIds["2.0.0"] })).toBe("version");
+    // A period with no prediction at all: nothing is fewer, so the outcomes.
+    expect(
+      await chooseLabelledWalk(db, { modelId, versionId: versionIds["2.0.0"], from: new Date("2001-01-01"), to: new Date("2001-02-01") }),
+    ).toBe("outcomes");
   });
 
   it("keeps to a period, and sends only the header for an empty one", async () => {

@@ -115,17 +115,48 @@ function versionPage(input: TPageInput, versionId: string) {
       left join outcomes o on o.prediction_id = c.id and o.prediction_created_at = c.created_at`;
 }
 
+/** Which rows a labelled export filtered by version walks: the model's outcomes, or the version's predictions. */
+export type TLabelledWalk = "outcomes" | "version";
+
+/**
+ * The cheaper walk for a version's labelled export, from the hourly summaries (a plan choice only: both
+ * walks give the same rows): the version's predictions when there are fewer of them than the model's
+ * labelled predictions (a rare version), else the model's outcomes (a version with many predictions and
+ * few or no outcomes, which walking its predictions would read to the end before the first row).
+ */
+export async function chooseLabelledWalk(db: TDb, input: { modelId: string; versionId: string; from?: Date; to?: Date }) {
+  const [row] = await db.execute<{ version_predictions: number; model_labelled: number }>(sql`
+    select coalesce(sum(h.predictions) filter (where h.model_version_id = ${input.versionId}), 0)::float8 as version_predictions,
+           coalesce(sum(h.labelled), 0)::float8 as model_labelled
+    from prediction_hours h
+    where h.model_id = ${input.modelId} and h.role <> 'shadow'
+      ${input.from ? sql`and h.hour >= date_trunc('hour', ${input.from.toISOString()}::timestamptz, 'UTC')` : sql``}
+      ${input.to ? sql`and h.hour < ${input.to.toISOString()}::timestamptz` : sql``}`);
+  const walk: TLabelledWalk = row && row.version_predictions < row.model_labelled ? "version" : "outcomes";
+  return walk;
+}
+
 /**
  * Predictions with a true label (from the calling application or a review decision), for retraining:
  * one page of `limit` outcomes after `after`, oldest prediction first (by time, then id). The page
- * is taken from the outcomes index alone (or, for one version, from that version's predictions), then
+ * is taken from the outcomes index alone (or, for one version, from that version's predictions when
+ * chooseLabelledWalk says so), then
  * the rest is looked up by key, so a page costs its own rows whatever the history. Rows not exported
  * (shadow answers, other versions, predictions without an outcome) are dropped from the page, so it
  * can hold fewer rows than `limit`, none even; `next` is null when nothing follows.
  */
 export async function listLabelledPredictions(
   db: TDb,
-  input: { modelId: string; versionId?: string; from?: Date; to?: Date; after?: TLabelledCursor; limit: number },
+  input: {
+    modelId: string;
+    versionId?: string;
+    /** For a version: the walk chooseLabelledWalk picked (the model's outcomes when absent). */
+    walk?: TLabelledWalk;
+    from?: Date;
+    to?: Date;
+    after?: TLabelledCursor;
+    limit: number;
+  },
 ) {
   // A page is a few thousand reads by key: JIT compiling it would cost more than running it (quick-reads.ts).
   const rows = await withQuickPlan(db, (tx) =>
@@ -146,7 +177,7 @@ export async function listLabelledPredictions(
       source: string;
       input_schema: { features?: Array<{ name: string; modelInput?: boolean }> } | null;
     }>(sql`
-    with page as materialized (${input.versionId ? versionPage(input, input.versionId) : modelPage(input)})
+    with page as materialized (${input.versionId && input.walk === "version" ? versionPage(input, input.versionId) : modelPage(input)})
     select o.prediction_id, o.prediction_created_at as created_at, o.prediction_created_at::text as cursor_at, v.version,
            p.role, p.features, p.attributes, p.probability, p.label as model_label,
            o.label as true_label, o.label_value, o.source, v.input_schema

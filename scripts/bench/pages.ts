@@ -68,15 +68,17 @@ function quantile(sorted: number[], q: number): number {
  * Waits until the worker has had no statement running for 3 s in a row, counting from 10 s after it
  * started (its first monitoring pass begins 5 s after start; workers/jobs/runner.ts), at most 10 min.
  */
-async function waitForIdleWorker(db: ReturnType<typeof createDatabase>, workerStartedAt: number) {
+async function waitForIdleWorker(db: ReturnType<typeof createDatabase>, workerStartedAt: number): Promise<boolean> {
   const deadline = Date.now() + 10 * 60_000;
-  for (let quiet = 0; quiet < 6 && Date.now() < deadline;) {
+  let quiet = 0;
+  while (quiet < 6 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     if (Date.now() - workerStartedAt < 10_000) continue;
     const [{ active }] = await db.$client<Array<{ active: number }>>`
       select count(*)::int as active from pg_stat_activity where application_name = 'oversight-worker' and state = 'active'`;
     quiet = active === 0 ? quiet + 1 : 0;
   }
+  return quiet >= 6;
 }
 
 async function main() {
@@ -193,8 +195,10 @@ async function main() {
     // Pages are timed against a worker in its steady state: its first monitoring pass recomputes every hour with
     // outcomes recorded in the last 7 days (a catch-up after any restart) and would otherwise run beside the timing.
     started = performance.now();
-    await waitForIdleWorker(db, workerStartedAt);
-    log(`worker's start-up passes: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const idle = await waitForIdleWorker(db, workerStartedAt);
+    log(
+      `worker's start-up passes: ${((performance.now() - started) / 1000).toFixed(1)} s${idle ? "" : " (still busy after 10 min: timing beside it)"}`,
+    );
 
     // Sign in through next-auth's credentials callback, as the sign-in form does.
     const csrf = await fetch(`${baseUrl}/api/auth/csrf`);

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ApiError, authenticateApi, handleApi, parseQuery } from "@/app/_server/api";
 import { logger } from "@/app/_server/logger";
 import { getDb } from "@/db/client";
-import { listLabelledPredictions, type TLabelledCursor } from "@/db/queries/outcomes";
+import { chooseLabelledWalk, listLabelledPredictions, type TLabelledCursor } from "@/db/queries/outcomes";
 import { findVersionId } from "@/db/queries/versions";
 
 const MAX_ROWS = 1_000_000;
@@ -54,12 +54,13 @@ export async function GET(request: Request, context: { params: Promise<{ name: s
       if (!id) throw new ApiError(404, "unknown_version", `No version ${query.version} of '${slug}'.`);
       versionId = id;
     }
-    const selection = {
-      modelId: model.id,
-      versionId,
+    const period = {
       from: query.from ? new Date(`${query.from}T00:00:00Z`) : undefined,
       to: query.to ? new Date(new Date(`${query.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
     };
+    // Chosen once per export: which side of a version filter is fewer rows to walk.
+    const walk = versionId ? await chooseLabelledWalk(db, { modelId: model.id, versionId, ...period }) : undefined;
+    const selection = { modelId: model.id, versionId, walk, ...period };
     // The first page is read before the response starts, so a failing query is still an error response. The next one is
     // read only when the client has taken the last (a download stopped early leaves no large read running behind it).
     let page: TPage | null = await listLabelledPredictions(db, { ...selection, limit: FIRST_PAGE });
