@@ -16,8 +16,8 @@ const SERVED = sql`('champion', 'challenger', 'fallback')`;
 export type TSummaryRefresh = { modelId: string; predictionsUntil: string; outcomesUntil: string; cellsRebuilt: boolean };
 
 /**
- * Brings every model's hourly summaries (migration 0017) up to now − margin: the whole hours not
- * yet summarised, the outcomes recorded since the last pass, and all the cells again when the
+ * Brings every model's hourly summaries (migration 0017) up to now − margin: the predictions not
+ * yet summarised (the hour now − margin falls in, in part), the outcomes recorded since the last pass, and all the cells again when the
  * value matrix's inputs changed. One transaction per model, its state row locked, so it is
  * idempotent, safe to run from several workers at once, and catches up after any downtime.
  */
@@ -48,7 +48,7 @@ async function refreshModel(db: TDb, modelId: string, marginMs: number): Promise
       dirty: string[] | null;
     }>(sql`
       select least(s.predictions_until, d.earliest)::text as p, s.outcomes_until::text as o, s.cells_key,
-             greatest(s.predictions_until, date_trunc('hour', now() - ${`${marginMs} milliseconds`}::interval, 'UTC'))::text as new_p,
+             greatest(s.predictions_until, now() - ${`${marginMs} milliseconds`}::interval)::text as new_p,
              greatest(s.outcomes_until, now() - ${`${marginMs} milliseconds`}::interval)::text as new_o,
              coalesce(d.earliest < s.predictions_until, false) as rewind, d.ids::text[] as dirty
       from prediction_summary_state s
@@ -66,7 +66,8 @@ async function refreshModel(db: TDb, modelId: string, marginMs: number): Promise
       await tx.execute(sql`delete from prediction_hours where model_id = ${modelId} and hour >= ${p}`);
       await tx.execute(sql`delete from outcome_cell_hours where model_id = ${modelId} and hour >= ${p}`);
     }
-    // Whole hours made since the last pass, with the outcomes recorded so far.
+    // Predictions made since the last pass, with the outcomes recorded so far, added to their hour: the hour a pass
+    // ends in is summarised up to newP and completed by the next, so readers count only minutes raw, not most of an hour.
     await tx.execute(sql`
       insert into prediction_hours (model_id, model_version_id, role, hour, predictions, reviewed, labelled, first_at)
       select p.model_id, p.model_version_id, p.role, date_trunc('hour', p.created_at, 'UTC'), count(*)::int,
@@ -75,7 +76,8 @@ async function refreshModel(db: TDb, modelId: string, marginMs: number): Promise
       where p.model_id = ${modelId} and p.created_at >= ${p} and p.created_at < ${newP}
       group by 1, 2, 3, 4
       on conflict on constraint prediction_hours_key do update
-        set predictions = excluded.predictions, reviewed = excluded.reviewed, labelled = excluded.labelled, first_at = excluded.first_at`);
+        set predictions = prediction_hours.predictions + excluded.predictions, reviewed = prediction_hours.reviewed + excluded.reviewed,
+            labelled = prediction_hours.labelled + excluded.labelled, first_at = least(prediction_hours.first_at, excluded.first_at)`);
     // Outcomes recorded since the last pass for predictions of hours summarised before it.
     await tx.execute(sql`
       update prediction_hours h set labelled = h.labelled + late.n

@@ -171,6 +171,26 @@ describe("summarised page figures", () => {
     }
     await expectSameAsScan();
   });
+  it("add up an hour a pass ended inside: its summarised part and the rest, raw", async () => {
+    // Enough in the current hour that it is the busiest, and neither part alone is: a max taken per part would show.
+    const insertNow = (at: string) => db.$client`
+      insert into predictions (id, created_at, model_id, model_version_id, role, request_id, features, attributes, probability, label, confidence, latency_ms, sent_to_review)
+      select gen_random_uuid(), ${at}::timestamptz, ${ids.model}, ${ids.version}, 'champion', 'split-hour-' || g,
+        array[55000, 1, 5000, 36, 0.2, 3, 0, 2, 0]::real[], '{}'::jsonb, 0.4, 'default', 0.6, 2, false
+      from generate_series(1, 400) g`;
+    const [{ halfway }] = await db.$client<Array<{ halfway: string }>>`
+      select (date_trunc('hour', now(), 'UTC') + (now() - date_trunc('hour', now(), 'UTC')) / 2)::text as halfway`;
+    await insertNow(halfway);
+    await refreshPredictionSummaries(db, { marginMs: 0 });
+    const [{ inside }] = await db.$client<Array<{ inside: boolean }>>`
+      select predictions_until <> date_trunc('hour', predictions_until, 'UTC') as inside from prediction_summary_state where model_id = ${ids.model}`;
+    expect(inside).toBe(true);
+    await insertNow(new Date().toISOString());
+    const reference = await expectSameAsScan();
+    expect(reference.busiest).toBeGreaterThanOrEqual(800);
+    await refreshPredictionSummaries(db, { marginMs: 0 });
+    await expectSameAsScan();
+  });
   it("say whether a version predicted in a role as a scan does", async () => {
     const check = async () => {
       for (const role of ["champion", "challenger", "shadow"] as const)

@@ -12,11 +12,14 @@ import { withQuickPlan } from "./quick-reads";
 const SERVED = sql`('champion', 'challenger', 'fallback')`;
 
 /**
- * A window (now − span, now] split at hour boundaries (timestamps as text, so no microsecond is
- * lost on the way through JavaScript): predictions made in (t0, a) are raw (the part of an hour the
- * window starts in), in [a, b) summarised, from b on raw; bc is b for the cells, or a when they were
- * computed with other value-matrix inputs; outcomes recorded from o on are raw even for summarised
- * hours. Literal bounds, not a join, so the planner sees each range and uses the time indexes.
+ * A window (now − span, now] split where the summaries reach (timestamps as text, so no microsecond
+ * is lost on the way through JavaScript): predictions made in (t0, a) are raw (the part of an hour
+ * the window starts in), in [a, b) summarised, from b on raw; bc is b for the cells, or a when they
+ * were computed with other value-matrix inputs; outcomes recorded from o on are raw even for
+ * summarised hours. a is an hour boundary; b may fall inside an hour (a pass summarises up to
+ * now − margin), so the summary row of b's hour holds only its predictions before b, and b ≥ a
+ * puts that hour at or after a. Literal bounds, not a join, so the planner sees each range and
+ * uses the time indexes.
  */
 type TWindow = { now: string; t0: string; a: string; b: string; bc: string; o: string };
 
@@ -124,16 +127,19 @@ export async function getBusiestHour(db: TDb, input: { modelId: string; span: st
 
 async function busiestHour(db: TDb, input: { modelId: string; span: string }) {
   const w = await loadWindow(db, input);
+  // The hour b falls in has a summarised part and a raw part: added up per hour before the max.
   const [row] = await db.execute<{ busiest_hour: number | null }>(sql`
     select max(n)::int as busiest_hour from (
-      select sum(h.predictions) as n from prediction_hours h
-      where h.model_id = ${input.modelId} and h.role <> 'shadow' and h.hour >= ${at(w.a)} and h.hour < ${at(w.b)}
-      group by h.hour
-      union all
-      select count(*) from predictions p
-      where p.model_id = ${input.modelId} and p.role <> 'shadow'
-        and ((p.created_at > ${at(w.t0)} and p.created_at < ${at(w.a)}) or p.created_at >= ${at(w.b)})
-      group by date_trunc('hour', p.created_at, 'UTC')
+      select hour, sum(n) as n from (
+        select h.hour, h.predictions as n from prediction_hours h
+        where h.model_id = ${input.modelId} and h.role <> 'shadow' and h.hour >= ${at(w.a)} and h.hour < ${at(w.b)}
+        union all
+        select date_trunc('hour', p.created_at, 'UTC'), count(*) from predictions p
+        where p.model_id = ${input.modelId} and p.role <> 'shadow'
+          and ((p.created_at > ${at(w.t0)} and p.created_at < ${at(w.a)}) or p.created_at >= ${at(w.b)})
+        group by 1
+      ) parts
+      group by hour
     ) hours`);
   return row?.busiest_hour ?? null;
 }
