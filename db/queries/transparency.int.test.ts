@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "@/scripts/seed/demo-seed";
 import { openTestDatabase } from "@/scripts/testing/database";
-import { getTransparencyReport } from "./transparency";
+import { compactReviewReportDays, getTransparencyReport } from "./transparency";
 
 const { db, close } = openTestDatabase();
 let modelId = "";
@@ -53,8 +53,9 @@ describe("getTransparencyReport", () => {
   });
 
   it("counts decisions per sensitive group from the attributes copied onto the items, as from their predictions", async () => {
-    const from = new Date(Date.now() - 50 * 86_400_000);
-    const to = new Date(Date.now() + 86_400_000);
+    const today = Date.parse(new Date().toISOString().slice(0, 10) + "T00:00:00Z");
+    const from = new Date(today - 50 * 86_400_000);
+    const to = new Date(today + 86_400_000);
     // The report before migration 0020: every item joined to its prediction.
     const joined = await db.$client<Array<{ attribute: string; group: string; decided: number; overridden: number }>>`
       select a.key as attribute, a.value as "group", count(*) filter (where r.status = 'decided')::int as decided,
@@ -64,17 +65,66 @@ describe("getTransparencyReport", () => {
       where r.model_id = ${modelId} and r.created_at >= ${from.toISOString()} and r.created_at < ${to.toISOString()}
       group by 1, 2 order by 1, 2`;
     expect(joined).toHaveLength(5);
-    // Written by SQL above, the items carry no attributes: the report reads their predictions.
+    // Written by SQL above without attributes, the items were given their predictions' by the database (migration 0022).
     const [{ missing }] =
       await db.$client`select count(*)::int as missing from review_items where model_id = ${modelId} and attributes is null`;
-    expect(missing).toBe(3000);
-    const fromPredictions = await getTransparencyReport(db, { modelId, modelSlug: "transparency-backlog", from, to });
-    expect(fromPredictions.byGroup).toEqual([...joined]);
-    // Copied onto the items, and the predictions' changed to tell them apart: the report reads the items' own.
-    await db.$client`update review_items r set attributes = p.attributes from predictions p
-      where p.id = r.prediction_id and p.created_at = r.prediction_created_at and r.model_id = ${modelId}`;
+    expect(missing).toBe(0);
+    expect((await getTransparencyReport(db, { modelId, modelSlug: "transparency-backlog", from, to })).byGroup).toEqual([...joined]);
+    // The predictions' changed afterwards: the report keeps the items' own.
     await db.$client`update predictions set attributes = '{"sex": "unknown"}' where model_id = ${modelId}`;
-    const fromItems = await getTransparencyReport(db, { modelId, modelSlug: "transparency-backlog", from, to });
-    expect(fromItems.byGroup).toEqual([...joined]);
+    expect((await getTransparencyReport(db, { modelId, modelSlug: "transparency-backlog", from, to })).byGroup).toEqual([...joined]);
+    await expect(
+      getTransparencyReport(db, { modelId, modelSlug: "transparency-backlog", from: new Date(Date.now() - 86_400_000), to }),
+    ).rejects.toThrow(/UTC midnights/);
+  });
+
+  it("counts as a scan of the items after decisions, reopenings, removals and compaction", async () => {
+    const today = Date.parse(new Date().toISOString().slice(0, 10) + "T00:00:00Z");
+    const from = new Date(today - 20 * 86_400_000);
+    const to = new Date(today + 86_400_000);
+    // The queries the daily counts replaced: straight over the items.
+    const scan = async () => {
+      const range = db.$client`r.model_id = ${modelId} and r.created_at >= ${from.toISOString()} and r.created_at < ${to.toISOString()}`;
+      const byReason = await db.$client`
+        select r.reason, count(*)::int as routed, count(*) filter (where r.status = 'decided')::int as decided,
+               count(*) filter (where r.decision = 'override')::int as overridden
+        from review_items r where ${range} group by r.reason order by r.reason`;
+      const byGroup = await db.$client`
+        select a.key as attribute, a.value as "group", count(*) filter (where r.status = 'decided')::int as decided,
+               count(*) filter (where r.decision = 'override')::int as overridden
+        from review_items r cross join lateral jsonb_each_text(r.attributes) a where ${range} group by 1, 2 order by 1, 2`;
+      const backlog = await db.$client`
+        select to_char(d, 'YYYY-MM-DD') as day,
+               (select count(*)::int from review_items r where r.model_id = ${modelId} and r.created_at < d + interval '1 day'
+                  and (r.decided_at is null or r.decided_at >= d + interval '1 day')) as open
+        from generate_series(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz - interval '1 day', interval '1 day') d`;
+      return { byReason: [...byReason], byGroup: [...byGroup], backlog: [...backlog] };
+    };
+    const expectSameAsScan = async () => {
+      const report = await getTransparencyReport(db, { modelId, modelSlug: "transparency-backlog", from, to });
+      const reference = await scan();
+      expect(report.byReason).toEqual(reference.byReason);
+      expect(report.byGroup).toEqual(reference.byGroup);
+      expect(report.backlog).toEqual(reference.backlog);
+      return reference;
+    };
+    const before = await expectSameAsScan();
+    // Decide some open items (one as an override, some a day later than created), reopen some decided ones,
+    // move some to another reason, remove some.
+    await db.$client`update review_items set status = 'decided', decision = case when random() < 0.3 then 'override' else 'accept' end,
+      decided_at = least(now(), created_at + interval '1 day')
+      where id in (select id from review_items where model_id = ${modelId} and status = 'open' order by id limit 300)`;
+    await db.$client`update review_items set status = 'open', decision = null, decided_at = null
+      where id in (select id from review_items where model_id = ${modelId} and status = 'decided' order by id limit 100)`;
+    await db.$client`update review_items set reason = 'fallback_used'
+      where id in (select id from review_items where model_id = ${modelId} order by id desc limit 150)`;
+    await db.$client`delete from review_items where id in (select id from review_items where model_id = ${modelId} order by created_at limit 200)`;
+    const after = await expectSameAsScan();
+    expect(after.byReason).toHaveLength(2);
+    expect(after.byReason).not.toEqual(before.byReason);
+
+    const compacted = await compactReviewReportDays(db);
+    expect(compacted.after).toBeLessThan(compacted.before);
+    await expectSameAsScan();
   });
 });

@@ -1,57 +1,46 @@
 import { sql } from "drizzle-orm";
 import type { TTransparencyReport } from "@/lib/review/transparency";
 import type { TDb } from "../connection";
-import { withQuickPlan } from "./quick-reads";
 
 /** The review transparency report of a model over [from, to) (whole UTC days). */
 export async function getTransparencyReport(
   db: TDb,
   input: { modelId: string; modelSlug: string; from: Date; to: Date },
 ): Promise<TTransparencyReport> {
-  const range = sql`r.model_id = ${input.modelId} and r.created_at >= ${input.from.toISOString()} and r.created_at < ${input.to.toISOString()}`;
+  // Whole UTC days: the daily counts (migration 0022) answer for exactly the items created in them.
+  for (const bound of [input.from, input.to])
+    if (bound.getTime() % 86_400_000 !== 0) throw new Error(`transparency report bounds are UTC midnights, not ${bound.toISOString()}`);
+  const [from, to] = [input.from.toISOString().slice(0, 10), input.to.toISOString().slice(0, 10)];
+  const days = sql`d.model_id = ${input.modelId} and d.day >= ${from}::date and d.day < ${to}::date`;
   const [byReason, byGroup, timing, backlog] = await Promise.all([
     db.execute<{ reason: string; routed: number; decided: number; overridden: number }>(sql`
-      select r.reason, count(*)::int as routed, count(*) filter (where r.status = 'decided')::int as decided,
-             count(*) filter (where r.decision = 'override')::int as overridden
-      from review_items r where ${range} group by r.reason order by r.reason`),
-    // The attributes copied onto each item (migration 0020); the prediction is read by key only for an item
-    // written without them (coalesce evaluates the sub-select only then; a lateral join read it for every item,
-    // filtering afterwards). An item whose prediction is gone has no groups, as with the inner join this
-    // replaces. Items are counted per distinct attribute set first (a few dozen sets), and only those sets are
-    // split into attribute = group pairs: 77-89 -> 38 ms for 20,000 items. JIT and parallel workers only add
-    // to such reads (quick-reads.ts).
-    withQuickPlan(db, (tx) =>
-      tx.execute<{ attribute: string; group: string; decided: number; overridden: number }>(sql`
+      select d.reason, sum(d.routed)::int as routed, sum(d.decided)::int as decided, sum(d.overridden)::int as overridden
+      from review_report_days d where ${days} group by d.reason having sum(d.routed) > 0 order by d.reason`),
+    // Counted per attribute set first (a few dozen), and only those sets split into attribute = group pairs.
+    db.execute<{ attribute: string; group: string; decided: number; overridden: number }>(sql`
       select a.key as attribute, a.value as "group", sum(s.decided)::int as decided, sum(s.overridden)::int as overridden
       from (
-        select coalesce(r.attributes,
-                 (select p.attributes from predictions p where p.id = r.prediction_id and p.created_at = r.prediction_created_at)) as attributes,
-               count(*) filter (where r.status = 'decided') as decided, count(*) filter (where r.decision = 'override') as overridden
-        from review_items r where ${range} group by 1
+        select d.attributes, sum(d.decided) as decided, sum(d.overridden) as overridden
+        from review_report_days d where ${days} group by d.attributes having sum(d.routed) > 0
       ) s
       cross join lateral jsonb_each_text(s.attributes) a
       group by 1, 2 order by 1, 2`),
-    ),
+    // Exact quantiles need each decision time: the decided items of the period, index-only (migration 0022).
     db.execute<{ median: number | null; p90: number | null }>(sql`
       select percentile_cont(0.5) within group (order by extract(epoch from r.decided_at - r.created_at) / 60) as median,
              percentile_cont(0.9) within group (order by extract(epoch from r.decided_at - r.created_at) / 60) as p90
-      from review_items r where ${range} and r.status = 'decided'`),
-    // Open at the end of day d: created before d + 1 day and not decided before it. One pass over the items:
-    // each opens on its creation day and closes on its decision day (never before it opened), and a day's
-    // backlog is the running sum up to it, instead of a count over every item for every day. Materialized,
-    // so the pass runs once (inlined, it ran again for every day of the period).
+      from review_items r
+      where r.model_id = ${input.modelId} and r.created_at >= ${input.from.toISOString()} and r.created_at < ${input.to.toISOString()}
+        and r.status = 'decided'`),
+    // Open at the end of day d: routed up to d minus closed up to d (an item closes on its decision day, never
+    // before it opened), a running sum over the daily counts.
     db.execute<{ day: string; open: number }>(sql`
       with changes as materialized (
-        select day, sum(delta) as delta from (
-          select date_trunc('day', r.created_at, 'UTC') as day, 1 as delta
-          from review_items r where r.model_id = ${input.modelId} and r.created_at < ${input.to.toISOString()}
-          union all
-          select greatest(date_trunc('day', r.decided_at, 'UTC'), date_trunc('day', r.created_at, 'UTC')), -1
-          from review_items r where r.model_id = ${input.modelId} and r.created_at < ${input.to.toISOString()} and r.decided_at is not null
-        ) events group by day
+        select d.day, sum(d.routed - d.closed) as delta from review_report_days d
+        where d.model_id = ${input.modelId} and d.day < ${to}::date group by d.day
       )
       select to_char(d, 'YYYY-MM-DD') as day, (select coalesce(sum(c.delta), 0)::int from changes c where c.day <= d) as open
-      from generate_series(${input.from.toISOString()}::timestamptz, ${input.to.toISOString()}::timestamptz - interval '1 day', interval '1 day') d`),
+      from generate_series(${from}::date, ${to}::date - 1, interval '1 day') d`),
   ]);
   return {
     model: input.modelSlug,
@@ -63,4 +52,22 @@ export async function getTransparencyReport(
     p90MinutesToDecision: timing[0]?.p90 === null || timing[0]?.p90 === undefined ? null : Number(timing[0].p90),
     backlog: [...backlog],
   };
+}
+
+/**
+ * Folds the report's appended daily rows (migration 0022) into one per model, day, reason and
+ * attribute set, dropping those that net to nothing (the worker's periodic pass). Rows appended
+ * meanwhile are not in this statement's snapshot and stay as they are.
+ */
+export async function compactReviewReportDays(db: TDb): Promise<{ before: number; after: number }> {
+  const [row] = await db.execute<{ before: number; after: number }>(sql`
+    with removed as (delete from review_report_days returning model_id, day, reason, attributes, routed, decided, overridden, closed),
+    folded as (
+      insert into review_report_days (model_id, day, reason, attributes, routed, decided, overridden, closed)
+      select model_id, day, reason, attributes, sum(routed), sum(decided), sum(overridden), sum(closed) from removed
+      group by model_id, day, reason, attributes
+      having sum(routed) <> 0 or sum(decided) <> 0 or sum(overridden) <> 0 or sum(closed) <> 0
+      returning 1)
+    select (select count(*) from removed)::int as before, (select count(*) from folded)::int as after`);
+  return row!;
 }
