@@ -8,6 +8,8 @@ import type { TMonitorStatus } from "@/lib/types/monitoring";
 import type { TDb } from "../connection";
 import { deploymentSettings } from "./deployment-settings";
 import { getPolicy } from "./governance";
+import { undecidedItemsOfModel } from "./review-counts";
+import { sumServedVolume } from "./summaries";
 import { deployments, modelVersions, models, users } from "../schema";
 
 /** Every model with its latest version and current champion, for the Models page. */
@@ -65,10 +67,12 @@ export async function getModelDetail(db: TDb, slug: string): Promise<TModelDetai
     .leftJoin(registeredBy, eq(registeredBy.id, modelVersions.registeredBy))
     .where(eq(modelVersions.modelId, row.model.id))
     .orderBy(desc(modelVersions.versionMajor), desc(modelVersions.versionMinor), desc(modelVersions.versionPatch));
-  const [counts] = await db.execute<{ predictions: number; reviews: number }>(sql`
-    select
-      (select count(*)::int from predictions where model_id = ${row.model.id} and created_at > now() - interval '24 hours' and role <> 'shadow') as predictions,
-      (select count(*)::int from review_items where model_id = ${row.model.id} and status <> 'decided') as reviews`);
+  // Answered predictions (shadow ones are not answered) from the hourly summaries, open items from the queue's
+  // buckets: a raw count read every prediction of the day (0.3 M at 10 M a month) and every open item.
+  const [volume, [counts]] = await Promise.all([
+    sumServedVolume(db, { modelId: row.model.id, span: "24 hours" }),
+    db.execute<{ reviews: number }>(sql`select ${undecidedItemsOfModel(sql`${row.model.id}::uuid`)} as reviews`),
+  ]);
   const deployment = row.deployment;
   const roleOf = (id: string): TVersionListItem["role"] =>
     id === deployment?.championVersionId
@@ -99,7 +103,7 @@ export async function getModelDetail(db: TDb, slug: string): Promise<TModelDetai
         }
       : null,
     versions: versionRows.map((version) => ({ ...version, role: roleOf(version.id) })),
-    predictionsLast24h: counts?.predictions ?? 0,
+    predictionsLast24h: volume.predictions,
     openReviewItems: counts?.reviews ?? 0,
   };
 }
@@ -183,7 +187,6 @@ export async function listModelPortfolio(db: TDb): Promise<TPortfolioFacts[]> {
     open_alerts: number;
     open_incidents: number;
     pending: number;
-    volume: number;
     latest: Array<{ statistic: string; value: number | null; status: TMonitorStatus; day: string }> | null;
   }>(sql`
     select m.id, m.slug, m.display_name, m.risk_tier, u.name as owner_name,
@@ -193,8 +196,6 @@ export async function listModelPortfolio(db: TDb): Promise<TPortfolioFacts[]> {
            (select count(*)::int from incidents i where i.model_id = m.id and i.status <> 'resolved') as open_incidents,
            (select count(*)::int from approval_requests r join model_versions v on v.id = r.model_version_id
               where v.model_id = m.id and r.status = 'pending') as pending,
-           (select count(*)::int from predictions p where p.model_id = m.id and p.created_at > now() - interval '24 hours'
-              and p.role <> 'shadow') as volume,
            (select json_agg(json_build_object('statistic', l.statistic, 'value', l.value, 'status', l.status, 'day', l.day))
             from (
               -- Per statistic, the latest day; within it the champion's row, and the lowest value over groups (DI: the worst attribute).
@@ -214,7 +215,9 @@ export async function listModelPortfolio(db: TDb): Promise<TPortfolioFacts[]> {
     left join model_versions champion on champion.id = d.champion_version_id
     left join model_versions challenger on challenger.id = d.challenger_version_id
     order by m.display_name`);
-  return rows.map((row) => {
+  // From the hourly summaries, as on the model's page: a count per model in the query read every prediction of the day.
+  const volumes = await Promise.all(rows.map((row) => sumServedVolume(db, { modelId: row.id, span: "24 hours" })));
+  return rows.map((row, index) => {
     const latest = (statistic: string) => {
       const found = row.latest?.find((item) => item.statistic === statistic);
       return found ? { value: found.value, status: found.status, day: found.day } : null;
@@ -237,7 +240,7 @@ export async function listModelPortfolio(db: TDb): Promise<TPortfolioFacts[]> {
       openAlerts: row.open_alerts,
       openIncidents: row.open_incidents,
       pendingApprovals: row.pending,
-      predictionsLast24h: row.volume,
+      predictionsLast24h: volumes[index]!.predictions,
     };
   });
 }

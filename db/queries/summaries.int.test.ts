@@ -3,6 +3,7 @@ import { seedDemo } from "@/scripts/seed/demo-seed";
 import { openTestDatabase } from "@/scripts/testing/database";
 import { getCardSource } from "./cards";
 import { getMeasuredCostInputs, getServingFigures } from "./cost-inputs";
+import { getModelDetail, listModelPortfolio } from "./models";
 import { hasVersionPredictions } from "./summaries";
 import { refreshPredictionSummaries } from "./summaries-refresh";
 
@@ -46,8 +47,9 @@ async function expected() {
   const [busiest] = await db.$client<Array<{ n: number }>>`
     select max(n)::int as n from (select count(*) as n from predictions where model_id = ${ids.model} and role <> 'shadow'
       and created_at > now() - interval '30 days' group by date_trunc('hour', created_at, 'UTC')) hours`;
-  const [card] = await db.$client<Array<{ recent: number; outcomes: number }>>`
+  const [card] = await db.$client<Array<{ recent: number; outcomes: number; answered: number }>>`
     select (select count(*)::int from predictions where model_version_id = ${ids.version} and created_at > now() - interval '24 hours') as recent,
+           (select count(*)::int from predictions where model_id = ${ids.model} and role <> 'shadow' and created_at > now() - interval '24 hours') as answered,
            (select count(*)::int from outcomes o join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at
              where p.model_version_id = ${ids.version}) as outcomes`;
   const cell = (predicted: number, actual: number) => cells.find((row) => row.predicted === predicted && row.actual === actual);
@@ -60,10 +62,12 @@ async function expected() {
 }
 
 async function expectSameAsScan() {
-  const [measured, serving, card, reference] = await Promise.all([
+  const [measured, serving, card, detail, portfolio, reference] = await Promise.all([
     getMeasuredCostInputs(db, ids.model),
     getServingFigures(db, ids.model),
     getCardSource(db, SLUG, "1.0.0"),
+    getModelDetail(db, SLUG),
+    listModelPortfolio(db),
     expected(),
   ]);
   expect(measured.predictions).toBe(reference.volume.predictions);
@@ -81,6 +85,9 @@ async function expectSameAsScan() {
   expect(serving.busiestHourPredictions).toBe(reference.busiest);
   expect(card!.live!["Predictions, last 24 h"]).toBe(reference.card.recent);
   expect(card!.live!["Outcomes received"]).toBe(reference.card.outcomes);
+  // The model's page and the portfolio: predictions answered in the last 24 h.
+  expect(detail!.predictionsLast24h).toBe(reference.card.answered);
+  expect(portfolio.find((row) => row.slug === SLUG)!.predictionsLast24h).toBe(reference.card.answered);
   return reference;
 }
 
