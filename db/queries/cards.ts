@@ -3,6 +3,7 @@ import type { TCardSource } from "@/lib/model-card";
 import { ZCardText, ZInputSchema, ZOutputSchema } from "@/lib/registry";
 import type { TDb } from "../connection";
 import { getFeatureImportances } from "./importance";
+import { undecidedItemsOfVersion } from "./review-counts";
 import { getVersionLiveCounts } from "./summaries";
 import { artifacts, deployments, modelVersions, models, users } from "../schema";
 
@@ -30,7 +31,7 @@ export async function getCardSource(db: TDb, slug: string, version: string): Pro
   const [[live], counts, importances] = await Promise.all([
     db.execute<{ open_reviews: number; open_alerts: number }>(sql`
       select
-        (select count(*)::int from review_items where model_version_id = ${row.version.id} and status <> 'decided') as open_reviews,
+        ${undecidedItemsOfVersion(sql`${row.model.id}::uuid`, sql`${row.version.id}::uuid`)} as open_reviews,
         (select count(*)::int from alerts where model_id = ${row.model.id} and status <> 'resolved') as open_alerts`),
     getVersionLiveCounts(db, { modelId: row.model.id, versionId: row.version.id, span: "24 hours" }),
     getFeatureImportances(db, row.version.id),

@@ -148,7 +148,7 @@ describe("review queue counts from hourly buckets", () => {
     expect(after).toBeLessThan(rows);
     // One row per bucket, none empty.
     const [{ duplicates, empty }] = await db.$client<{ duplicates: number; empty: number }[]>`
-      select (select count(*) from (select 1 from review_queue_counts group by model_id, reason, due_hour, soon_hour having count(*) > 1) d)::int as duplicates,
+      select (select count(*) from (select 1 from review_queue_counts group by model_id, model_version_id, reason, due_hour, soon_hour having count(*) > 1) d)::int as duplicates,
         (select count(*) from review_queue_counts where items = 0)::int as empty`;
     expect({ duplicates, empty }).toEqual({ duplicates: 0, empty: 0 });
     await expectBucketsMatch();

@@ -40,6 +40,10 @@ function scopeConditions(scope: TBucketScope, columns: { modelId: SQL; reason: S
 export const undecidedItemsOfModel = (modelId: SQL) =>
   sql`(select coalesce(sum(c.items), 0)::int from review_queue_counts c where c.model_id = ${modelId})`;
 
+/** A version's undecided items likewise (the buckets are per version too, migration 0023). */
+export const undecidedItemsOfVersion = (modelId: SQL, versionId: SQL) =>
+  sql`(select coalesce(sum(c.items), 0)::int from review_queue_counts c where c.model_id = ${modelId} and c.model_version_id = ${versionId})`;
+
 const epochHour = (timestamp: SQL) => sql`floor(extract(epoch from ${timestamp}) / 3600)::bigint`;
 
 export async function countQueueFromBuckets(
@@ -138,11 +142,11 @@ export async function countQueueFromBuckets(
  */
 export async function compactReviewQueueCounts(db: TDb): Promise<{ before: number; after: number }> {
   const [row] = await db.execute<{ before: number; after: number }>(sql`
-    with removed as (delete from review_queue_counts returning model_id, reason, due_hour, soon_hour, items),
+    with removed as (delete from review_queue_counts returning model_id, model_version_id, reason, due_hour, soon_hour, items),
     folded as (
-      insert into review_queue_counts (model_id, reason, due_hour, soon_hour, items)
-      select model_id, reason, due_hour, soon_hour, sum(items) from removed
-      group by model_id, reason, due_hour, soon_hour having sum(items) <> 0
+      insert into review_queue_counts (model_id, model_version_id, reason, due_hour, soon_hour, items)
+      select model_id, model_version_id, reason, due_hour, soon_hour, sum(items) from removed
+      group by model_id, model_version_id, reason, due_hour, soon_hour having sum(items) <> 0
       returning 1)
     select (select count(*) from removed)::int as before, (select count(*) from folded)::int as after`);
   return row!;

@@ -47,8 +47,8 @@ async function expected() {
   const [busiest] = await db.$client<Array<{ n: number }>>`
     select max(n)::int as n from (select count(*) as n from predictions where model_id = ${ids.model} and role <> 'shadow'
       and created_at > now() - interval '30 days' group by date_trunc('hour', created_at, 'UTC')) hours`;
-  const [card] = await db.$client<Array<{ recent: number; outcomes: number; answered: number }>>`
-    select (select count(*)::int from predictions where model_version_id = ${ids.version} and created_at > now() - interval '24 hours') as recent,
+  const [card] = await db.$client<Array<{ recent: number; outcomes: number; answered: number; open_reviews: number }>>`
+    select (select count(*)::int from review_items where model_version_id = ${ids.version} and status <> 'decided') as open_reviews, (select count(*)::int from predictions where model_version_id = ${ids.version} and created_at > now() - interval '24 hours') as recent,
            (select count(*)::int from predictions where model_id = ${ids.model} and role <> 'shadow' and created_at > now() - interval '24 hours') as answered,
            (select count(*)::int from outcomes o join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at
              where p.model_version_id = ${ids.version}) as outcomes`;
@@ -87,6 +87,9 @@ async function expectSameAsScan() {
   expect(card!.live!["Outcomes received"]).toBe(reference.card.outcomes);
   // The model's page and the portfolio: predictions answered in the last 24 h.
   expect(detail!.predictionsLast24h).toBe(reference.card.answered);
+  // Undecided review items, from the queue's buckets (per version since migration 0023).
+  expect(card!.live!["Open review items"]).toBe(reference.card.open_reviews);
+  expect(detail!.openReviewItems).toBe(reference.card.open_reviews);
   expect(portfolio.find((row) => row.slug === SLUG)!.predictionsLast24h).toBe(reference.card.answered);
   return reference;
 }
@@ -113,6 +116,13 @@ beforeAll(async () => {
   await db.$client`insert into deployments (model_id, champion_version_id) values (${ids.model}, ${ids.version})`;
   await db.$client`update models set value_matrix = value_matrix || '{"scaleInput": "loan_amount_usd", "baseline": "approve_everyone"}'::jsonb where id = ${ids.model}`;
   await insertPredictions({ count: 6_000, fromDaysAgo: 35, toDaysAgo: 0.01, labelledShare: 0.4 });
+  // The predictions sent to review wait in the queue; a third of them decided.
+  await db.$client`
+    insert into review_items (prediction_id, prediction_created_at, model_id, model_version_id, reason, due_at, created_at, status, decided_at, decision)
+    select id, created_at, model_id, model_version_id, 'low_confidence', created_at + interval '4 hours', created_at,
+           case when n % 3 = 0 then 'decided' else 'open' end, case when n % 3 = 0 then created_at + interval '1 hour' end,
+           case when n % 3 = 0 then 'accept' end
+    from (select *, row_number() over (order by id) as n from predictions where model_id = ${ids.model} and sent_to_review) sent`;
 }, 300_000);
 afterAll(close);
 
@@ -121,6 +131,7 @@ describe("summarised page figures", () => {
     const before = await expectSameAsScan();
     expect(before.volume.predictions).toBeGreaterThan(3_000);
     expect(before.cells.tp?.n).toBeGreaterThan(0);
+    expect(before.card.open_reviews).toBeGreaterThan(100);
 
     await refreshPredictionSummaries(db, { marginMs: 0 });
     expect(await summarisedHours()).toBeGreaterThan(5_000);
