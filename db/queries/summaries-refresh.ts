@@ -17,9 +17,10 @@ export type TSummaryRefresh = { modelId: string; predictionsUntil: string; outco
 
 /**
  * Brings every model's hourly summaries (migration 0017) up to now − margin: the predictions not
- * yet summarised (the hour now − margin falls in, in part), the outcomes recorded since the last pass, and all the cells again when the
- * value matrix's inputs changed. One transaction per model, its state row locked, so it is
- * idempotent, safe to run from several workers at once, and catches up after any downtime.
+ * yet summarised (the hour now − margin falls in, in part), the outcomes recorded since the last
+ * pass, and all the cells again when the value matrix's inputs changed. One transaction per model,
+ * its state row locked, so it is idempotent, safe to run from several workers at once, and catches
+ * up after any downtime.
  */
 export async function refreshPredictionSummaries(db: TDb, options: { marginMs?: number } = {}): Promise<TSummaryRefresh[]> {
   const marginMs = options.marginMs ?? SUMMARY_MARGIN_MS;
