@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { TDb } from "../connection";
+import { countQueueFromBuckets } from "./review-counts";
 import { alertChannels, alertDeliveries, alertRules, alerts, incidents, models, monitorResults } from "../schema";
 import type { TAlertRule } from "@/lib/monitoring/alert-rules";
 import type { TWindowPoint } from "@/lib/monitoring/verdict";
@@ -135,21 +136,19 @@ export async function ensureReviewBacklogRule(
 
 export type TReviewBacklog = { modelId: string; slug: string; overdue: number; overdueAlertThreshold: number | null };
 
-/** Every model's undecided review items past their due time, with the threshold its review settings give (null: the default). */
+/**
+ * Every model's undecided review items past their due time, with the threshold its review settings
+ * give (null: the default). Counted as the queue counts them (its hourly buckets): a count over the
+ * items read every open item of every model on each pass.
+ */
 export async function listReviewBacklogs(db: TDb): Promise<TReviewBacklog[]> {
-  const rows = await db.execute<{
-    model_id: string;
-    slug: string;
-    overdue: number;
-    settings: { overdueAlertThreshold?: number } | null;
-  }>(sql`
-    select m.id as model_id, m.slug, m.review_settings as settings,
-           (select count(*)::int from review_items r where r.model_id = m.id and r.status <> 'decided' and r.due_at <= now()) as overdue
-    from models m`);
-  return rows.map((row) => ({
+  const rows = await db.execute<{ model_id: string; slug: string; settings: { overdueAlertThreshold?: number } | null }>(sql`
+    select m.id as model_id, m.slug, m.review_settings as settings from models m`);
+  const counts = await Promise.all(rows.map((row) => countQueueFromBuckets(db, { modelSlug: row.slug })));
+  return rows.map((row, index) => ({
     modelId: row.model_id,
     slug: row.slug,
-    overdue: row.overdue,
+    overdue: counts[index]!.undecided.overdue,
     overdueAlertThreshold: row.settings?.overdueAlertThreshold ?? null,
   }));
 }
