@@ -48,7 +48,8 @@ async function expected() {
     select max(n)::int as n from (select count(*) as n from predictions where model_id = ${ids.model} and role <> 'shadow'
       and created_at > now() - interval '30 days' group by date_trunc('hour', created_at, 'UTC')) hours`;
   const [card] = await db.$client<Array<{ recent: number; outcomes: number; answered: number; open_reviews: number }>>`
-    select (select count(*)::int from review_items where model_version_id = ${ids.version} and status <> 'decided') as open_reviews, (select count(*)::int from predictions where model_version_id = ${ids.version} and created_at > now() - interval '24 hours') as recent,
+    select (select count(*)::int from predictions where model_version_id = ${ids.version} and created_at > now() - interval '24 hours') as recent,
+           (select count(*)::int from review_items where model_version_id = ${ids.version} and status <> 'decided') as open_reviews,
            (select count(*)::int from predictions where model_id = ${ids.model} and role <> 'shadow' and created_at > now() - interval '24 hours') as answered,
            (select count(*)::int from outcomes o join predictions p on p.id = o.prediction_id and p.created_at = o.prediction_created_at
              where p.model_version_id = ${ids.version}) as outcomes`;

@@ -56,12 +56,20 @@ export async function getTransparencyReport(
 
 /**
  * Folds the report's appended daily rows (migration 0022) into one per model, day, reason and
- * attribute set, dropping those that net to nothing (the worker's periodic pass). Rows appended
- * meanwhile are not in this statement's snapshot and stay as they are.
+ * attribute set, dropping those that net to nothing (the worker's periodic pass). Only keys with
+ * more than one row (or an empty one) are rewritten: the table keeps every day of history, and
+ * rewriting all of it every minute would be most of the pass. Rows appended meanwhile are not in
+ * this statement's snapshot and stay as they are.
  */
 export async function compactReviewReportDays(db: TDb): Promise<{ before: number; after: number }> {
   const [row] = await db.execute<{ before: number; after: number }>(sql`
-    with removed as (delete from review_report_days returning model_id, day, reason, attributes, routed, decided, overridden, closed),
+    with unfolded as (
+      select model_id, day, reason, attributes from review_report_days group by model_id, day, reason, attributes
+      having count(*) > 1 or (sum(routed) = 0 and sum(decided) = 0 and sum(overridden) = 0 and sum(closed) = 0)),
+    removed as (
+      delete from review_report_days d using unfolded u
+      where d.model_id = u.model_id and d.day = u.day and d.reason = u.reason and d.attributes is not distinct from u.attributes
+      returning d.model_id, d.day, d.reason, d.attributes, d.routed, d.decided, d.overridden, d.closed),
     folded as (
       insert into review_report_days (model_id, day, reason, attributes, routed, decided, overridden, closed)
       select model_id, day, reason, attributes, sum(routed), sum(decided), sum(overridden), sum(closed) from removed
