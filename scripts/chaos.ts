@@ -14,7 +14,8 @@ import { closeDatabase, createDatabase } from "@/db/connection";
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabaseName } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
 import { findAnsweredPredictions } from "@/db/writes/predictions";
-import { supervise, superviseProcess, waitForHttp } from "./lib/processes";
+import { supervise } from "@/lib/reliability/supervise";
+import { superviseProcess, waitForHttp } from "./lib/processes";
 import { seedDemo } from "./seed/demo-seed";
 import { creditInstance } from "./testing/credit-instance";
 

@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
-import { describeExit, startProcess, stopProcess, supervise, superviseProcess, type TManagedProcess } from "./lib/processes";
+import { supervise } from "@/lib/reliability/supervise";
+import { describeExit, startProcess, stopProcess, superviseProcess, type TManagedProcess } from "./lib/processes";
 
 const FAST_BACKOFF = { initialDelayMs: 50, maxDelayMs: 400, resetAfterHealthyMs: 60_000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

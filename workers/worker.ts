@@ -6,7 +6,7 @@ import { createWorkerMetrics } from "./inference/metrics";
 import { createRecorder } from "./inference/recorder";
 import { registerInferenceRoutes } from "./inference/routes";
 import { createServingState } from "./inference/serving-state";
-import { startJobRunner } from "./jobs/runner";
+import { startJobProcess } from "./jobs/job-process";
 import { buildWorkerServer } from "./server";
 
 const PARTITION_MAINTENANCE_MS = 6 * 60 * 60 * 1000;
@@ -60,7 +60,8 @@ export async function runWorker(options: { discardPredictionsForBenchmark?: bool
   await reload();
   const poll = setInterval(() => void reload(), DEPLOYMENT_POLL_MS);
 
-  const jobs = await startJobRunner({ db, log: server.log });
+  // Jobs run in a process of their own, so none of them holds up a request.
+  const jobs = await startJobProcess(server.log);
 
   await server.listen({ port: config.port, host: config.host });
   ready = true;

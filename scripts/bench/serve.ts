@@ -4,7 +4,7 @@
  *  2. the real worker over HTTP with durable audit (each answer sent after its row is
  *     committed), at several concurrency levels: requests/s and p50 / p95 / p99 latency;
  *  3. p99 at half of the peak rate, offered steadily (paced-load.ts), and as autocannon's bursty rate limit offers it;
- *  4. CPU time per request: the worker process's and PostgreSQL's CPU-seconds (read from /proc)
+ *  4. CPU time per request: the worker's (its serving process and its job process) and PostgreSQL's CPU-seconds (read from /proc)
  *     per answered request, beside raw session.run's CPU per call. Unlike requests/s, this does not
  *     depend on the load generator, which shares the machine's cores.
  *  5. the same levels against a worker that records nothing (scripts/bench/discarding-worker.ts, an entry
@@ -59,6 +59,16 @@ async function databasePids(db: ReturnType<typeof createDatabase>): Promise<numb
   const rows = await db.$client<Array<{ pid: number }>>`select pid from pg_stat_activity
     where datname = current_database() or backend_type in ('walwriter', 'background writer', 'checkpointer')`;
   return rows.map((row) => row.pid);
+}
+
+/** A process and its children (the worker forks its job runner, whose CPU is the worker's too). */
+function withChildren(pid: number): number[] {
+  try {
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(" ").filter(Boolean).map(Number);
+    return [pid, ...children.flatMap(withChildren)];
+  } catch {
+    return [pid];
+  }
 }
 
 type TCpuMeter = { read: () => number };
@@ -132,7 +142,9 @@ async function main() {
     /** Each concurrency level against a worker: throughput, latency and CPU per answered request. */
     const measureLevels = async (url: string, workerPid: number): Promise<TLevel[]> => {
       await load(url, apiKey, { connections: 8 }); // warm-up: JIT, pools, sessions
-      const workerCpu = cpuMeter(() => [workerPid]);
+      // The job process counts as the worker: its monitoring passes read what the requests wrote.
+      const workerPids = withChildren(workerPid);
+      const workerCpu = cpuMeter(() => workerPids);
       // After the warm-up, so the worker's backends are among them.
       const pgPids = await databasePids(db);
       const databaseCpu = cpuMeter(() => pgPids);
