@@ -136,14 +136,14 @@ async function checkDriftEpisode(page: Page, sql: Sql, model: TModel, episode: {
     from predictions where model_version_id = ${model.champion} and created_at >= ${firstHour} and created_at < ${currentHour}`;
   expect(Math.min(perHour.first, perHour.second)).toBeGreaterThanOrEqual(MIN_ALERT_WINDOW_ROWS);
 
-  // The worker's pass recomputes the previous hour every time, and an older hour when its
-  // predictions got outcomes since the pass before (delayed labels): the first hour's labels are
-  // marked as arriving now, until a pass has rewritten both hours from the moved rows.
+  // A pass reads an hour whole when its predictions got outcomes since the pass before (delayed
+  // labels); otherwise only predictions stamped after what it has read, which the moved rows are
+  // not. Both hours' labels are marked as arriving now, until a pass has rewritten both from the moved rows.
   await expect
     .poll(
       async () => {
         await sql`update outcomes set created_at = clock_timestamp() where model_id = ${model.id} and prediction_id = any(${episode.moved}::uuid[])
-          and prediction_created_at < ${secondHour}`;
+          and prediction_created_at < ${currentHour}`;
         const stored =
           await sql`select window_start, row_count from monitor_windows where model_version_id = ${model.champion} and granularity = 'hour'
           and window_start in (${firstHour}, ${secondHour}) order by window_start`;

@@ -36,6 +36,8 @@ async function main(): Promise<number> {
       LOG_LEVEL: "warn",
       // Monitoring passes every 3 s instead of every minute, so the drift e2e sees its windows quickly.
       MONITOR_INTERVAL_MS: "3000",
+      // Its requests commit within milliseconds: a pass may read them a second after their stamp.
+      MONITOR_SETTLED_MS: "1000",
     };
     children.push(startProcess({ name: "worker", command: process.execPath, args: ["--import", "tsx", "workers/index.ts"], env }));
     children.push(

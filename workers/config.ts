@@ -11,6 +11,8 @@ const ZWorkerEnv = z.object({
   CANARY_GUARD_INTERVAL_MS: positiveInt.default(30_000),
   // Monitor windows are hourly; recomputing the open hour every minute keeps the dashboard live.
   MONITOR_INTERVAL_MS: positiveInt.default(60_000),
+  // A pass reads predictions stamped at least this long ago, which are surely committed (monitor-windows.ts).
+  MONITOR_SETTLED_MS: positiveInt.default(60_000),
   // The console's public URL, for links in alert deliveries.
   NEXTAUTH_URL: z.url().default("http://localhost:3000"),
   // Signs the audit chain's head; without it the worker writes no anchors (npm start generates one).
@@ -30,6 +32,7 @@ export type TWorkerConfig = {
   maxBatchInstances: number;
   canaryGuardIntervalMs: number;
   monitorIntervalMs: number;
+  monitorSettledMs: number;
   consoleUrl: string;
   auditAnchor: { key: string; file: string; intervalMs: number } | null;
   retention: { archiveDir: string; intervalMs: number };
@@ -52,6 +55,7 @@ export function readWorkerConfig(env: Record<string, string | undefined>): TWork
     maxBatchInstances: values.MAX_BATCH_INSTANCES,
     canaryGuardIntervalMs: values.CANARY_GUARD_INTERVAL_MS,
     monitorIntervalMs: values.MONITOR_INTERVAL_MS,
+    monitorSettledMs: values.MONITOR_SETTLED_MS,
     consoleUrl: values.NEXTAUTH_URL,
     auditAnchor: values.AUDIT_ANCHOR_KEY
       ? { key: values.AUDIT_ANCHOR_KEY, file: values.AUDIT_ANCHOR_FILE, intervalMs: values.AUDIT_ANCHOR_INTERVAL_MS }

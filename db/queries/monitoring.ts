@@ -92,9 +92,28 @@ export async function listWindowRows(db: TDb, { versionId, from, to }: { version
   }));
 }
 
+/** How many predictions of a version were stamped in [from, to): the check a window gets when its hour completes. */
+export async function countWindowPredictions(
+  db: TDb,
+  { versionId, from, to }: { versionId: string; from: Date; to: Date },
+): Promise<number> {
+  const [row] = await db.execute<{ count: number }>(sql`select count(*)::int as count from predictions
+    where model_version_id = ${versionId} and created_at >= ${from.toISOString()} and created_at < ${to.toISOString()}`);
+  return row.count;
+}
+
 export async function upsertWindow(
   db: TDb,
-  window: { modelId: string; versionId: string; granularity: "hour" | "day"; start: Date; end: Date; summary: TWindowSummary },
+  window: {
+    modelId: string;
+    versionId: string;
+    granularity: "hour" | "day";
+    start: Date;
+    end: Date;
+    summary: TWindowSummary;
+    /** Hour windows: the summary holds the predictions created before this (see the column's comment, migration 0024). */
+    rowsUntil?: Date | null;
+  },
 ) {
   const values = {
     modelId: window.modelId,
@@ -106,6 +125,7 @@ export async function upsertWindow(
     labelledCount: window.summary.labelled.count,
     summary: window.summary as unknown as Record<string, unknown>,
     computedAt: new Date(),
+    rowsUntil: window.rowsUntil ?? null,
   };
   await db
     .insert(monitorWindows)
@@ -118,8 +138,23 @@ export async function upsertWindow(
         summary: values.summary,
         computedAt: values.computedAt,
         windowEnd: values.windowEnd,
+        rowsUntil: values.rowsUntil,
       },
     });
+}
+
+/** How far a version's stored hour window has read its predictions, with its summary; null if there is none. */
+export async function getHourWindowProgress(
+  db: TDb,
+  { versionId, start }: { versionId: string; start: Date },
+): Promise<{ rowsUntil: Date | null; summary: TWindowSummary } | null> {
+  const [row] = await db
+    .select({ rowsUntil: monitorWindows.rowsUntil, summary: monitorWindows.summary })
+    .from(monitorWindows)
+    .where(
+      and(eq(monitorWindows.modelVersionId, versionId), eq(monitorWindows.granularity, "hour"), eq(monitorWindows.windowStart, start)),
+    );
+  return row ? { rowsUntil: row.rowsUntil, summary: row.summary as unknown as TWindowSummary } : null;
 }
 
 export type TStoredWindow = { versionId: string; start: Date; end: Date; rowCount: number; summary: TWindowSummary };

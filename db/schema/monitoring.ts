@@ -72,6 +72,8 @@ export const monitorWindows = pgTable(
     labelledCount: integer("labelled_count").notNull(),
     summary: jsonb("summary").$type<Record<string, unknown>>().notNull(),
     computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Hour windows: the summary holds the predictions created in [window_start, rows_until); window_end once complete. */
+    rowsUntil: timestamp("rows_until", { withTimezone: true }),
   },
   (table) => [
     uniqueIndex("monitor_windows_uq").on(table.modelVersionId, table.granularity, table.windowStart),

@@ -8,7 +8,7 @@ import { openTestDatabase, resetDemoDeployment } from "@/scripts/testing/databas
 import { acknowledgeIncident } from "@/db/writes/alerts";
 import { scoreRows } from "../onnx/score-rows";
 import { deliverAlerts, evaluateAlertRules } from "./alert-rules";
-import { computeHourWindow, runMonitorWindows } from "./monitor-windows";
+import { computeHourWindow, computeWindows, runMonitorWindows } from "./monitor-windows";
 
 const { db, close } = openTestDatabase();
 const HOUR_MS = 3_600_000;
@@ -23,7 +23,7 @@ const EPISODE = { incomeShiftFactor: 0.75, youngApplicantShare: 0.35, youngDebtI
 let model: { id: string; champion: string; sha: string };
 
 /** Real demo applications scored by the real champion ONNX model, stored as the worker stores them, with outcomes for 60 %. */
-async function insertTraffic(hour: Date, count: number, seed: number, drift?: TDriftEpisode) {
+async function insertTraffic(hour: Date, count: number, seed: number, drift?: TDriftEpisode, { withOutcomes = true } = {}) {
   const applications = generateCreditApplications({ count, seed, drift });
   const rows = applications.map(toTensorRow);
   const scores = await scoreRows({
@@ -47,6 +47,7 @@ async function insertTraffic(hour: Date, count: number, seed: number, drift?: TD
     latency_ms: 2 + (index % 5),
   }));
   await db.$client`insert into predictions ${db.$client(records)}`;
+  if (!withOutcomes) return;
   const labelled = records.filter((_, index) => index % 5 < 3);
   await db.$client`insert into outcomes ${db.$client(
     labelled.map((record) => {
@@ -163,6 +164,68 @@ describe("monitor windows", () => {
     const [{ count }] =
       await db.$client`select count(*)::int from monitor_windows where model_version_id = ${model.champion} and granularity = 'hour' and window_start = ${driftHour.toISOString()}`;
     expect(count).toBe(1);
+  });
+});
+
+/** Equal up to float rounding: sums added in another order differ in the last bits. */
+function expectSameSummary(actual: unknown, expected: unknown, path = "summary"): void {
+  if (typeof expected === "number" && typeof actual === "number") {
+    expect(Math.abs(actual - expected), path).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
+  } else if (expected && typeof expected === "object") {
+    expect(Object.keys(actual as object).sort(), path).toEqual(Object.keys(expected).sort());
+    for (const [key, value] of Object.entries(expected))
+      expectSameSummary((actual as Record<string, unknown>)[key], value, `${path}.${key}`);
+  } else expect(actual, path).toEqual(expected);
+}
+
+describe("an open hour", () => {
+  // Two weeks back: outside the alert test's week.
+  const openHour = new Date(calmHour.getTime() + 7 * 24 * HOUR_MS);
+  const minutes = (count: number) => new Date(openHour.getTime() + count * 60_000);
+  const stored = async () => {
+    const [row] =
+      await db.$client`select row_count, rows_until, computed_at, summary from monitor_windows where model_version_id = ${model.champion} and granularity = 'hour' and window_start = ${openHour.toISOString()}`;
+    return row as { row_count: number; rows_until: Date | null; computed_at: Date; summary: unknown };
+  };
+
+  it("is extended with the predictions stamped since the last pass, equals the hour read whole, and is checked when complete", async () => {
+    const pass = (minute: number) => computeWindows(db, [{ versionId: model.champion, hour: openHour }], { now: minutes(minute) });
+    const insertLate = (minute: number) =>
+      db.$client`insert into predictions (id, created_at, model_id, model_version_id, role, request_id, features, probability, label, confidence, latency_ms)
+        select gen_random_uuid(), ${minutes(minute).toISOString()}, model_id, model_version_id, role, 'monitor-test-late', features, probability, label, confidence, latency_ms
+        from predictions where request_id = 'monitor-test-505-0'`;
+    // 600 predictions spread evenly over the hour (one every 6 s), no outcomes (an outcome makes the next pass read its hour whole).
+    await insertTraffic(openHour, 600, 505, undefined, { withOutcomes: false });
+    // Half an hour in: what is settled (stamped a minute or more ago) is read.
+    await pass(30);
+    const first = await stored();
+    expect(new Date(first.rows_until!).toISOString()).toBe(minutes(29).toISOString());
+    expect(first.row_count).toBe(290);
+
+    // A prediction committed behind rows_until (a stall longer than the worker's bounds) is not read by
+    // the next pass while the hour is open: proof that it reads only [rows_until, settled).
+    await insertLate(10);
+    await pass(45);
+    const extended = await stored();
+    expect(extended.row_count).toBe(440);
+
+    // Without it, the hour read whole is the same summary as the two passes.
+    await db.$client`delete from predictions where request_id = 'monitor-test-late'`;
+    await computeHourWindow(db, { versionId: model.champion, hour: openHour }, { now: minutes(45) });
+    const whole = await stored();
+    expect(whole.row_count).toBe(440);
+    expectSameSummary(extended.summary, whole.summary);
+
+    // The pass that completes the hour counts it, finds a late prediction and reads the hour whole.
+    await insertLate(20);
+    await pass(62);
+    const complete = await stored();
+    expect(new Date(complete.rows_until!).toISOString()).toBe(minutes(60).toISOString());
+    expect(complete.row_count).toBe(601);
+
+    // Complete: a later pass does not touch it.
+    await pass(70);
+    expect((await stored()).computed_at).toEqual(complete.computed_at);
   });
 });
 

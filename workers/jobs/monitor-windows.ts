@@ -1,5 +1,7 @@
 import type { TDatabase } from "@/db/connection";
 import {
+  countWindowPredictions,
+  getHourWindowProgress,
   getMonitorVersion,
   listActiveHours,
   listHoursWithNewOutcomes,
@@ -83,7 +85,7 @@ function getContext(db: TDatabase, versionId: string) {
 async function storeWindow(
   db: TDatabase,
   context: TVersionContext,
-  window: { versionId: string; granularity: "hour" | "day"; start: Date; end: Date; summary: TWindowSummary },
+  window: { versionId: string; granularity: "hour" | "day"; start: Date; end: Date; summary: TWindowSummary; rowsUntil?: Date },
 ) {
   const statistics = windowStatistics({
     layout: context.layout,
@@ -107,12 +109,54 @@ async function storeWindow(
   });
 }
 
-/** Recomputes one hour of a version from its predictions and outcomes (not its day: see computeWindows). */
-async function computeHour(db: TDatabase, context: TVersionContext, { versionId, hour }: { versionId: string; hour: Date }) {
+/**
+ * How long after its timestamp a prediction is committed: the worker stamps it on arrival and answers
+ * only after the commit, which the statement timeout (15 s) bounds. Predictions stamped before
+ * `now - settledMs` are there, so a window that has read up to that point need not read it again (a
+ * longer stall is caught when the hour completes: computeHour). The worker's MONITOR_SETTLED_MS (the
+ * e2e run shortens it).
+ */
+const DEFAULT_SETTLED_MS = 60_000;
+
+type TPassTime = { now: Date; settledMs?: number };
+
+type TCandidate = {
+  versionId: string;
+  hour: Date;
+  /** Read the hour from its start (its outcomes changed, or it has no window yet); otherwise only what is new. */
+  whole?: boolean;
+};
+
+/**
+ * Brings one hour of a version up to date (not its day: see computeWindows). An open hour is extended
+ * with the predictions stamped since the last pass, up to the settled point; reading it whole every
+ * minute read each prediction ~90 times (60 passes as the current hour, 60 as the previous one,
+ * half of them on average). Returns false when there was nothing new.
+ */
+async function computeHour(
+  db: TDatabase,
+  context: TVersionContext,
+  { versionId, hour, whole }: TCandidate,
+  { now, settledMs = DEFAULT_SETTLED_MS }: TPassTime,
+): Promise<boolean> {
   const start = new Date(Math.floor(hour.getTime() / HOUR_MS) * HOUR_MS);
   const end = new Date(start.getTime() + HOUR_MS);
-  const rows = await listWindowRows(db, { versionId, from: start, to: end });
-  await storeWindow(db, context, { versionId, granularity: "hour", start, end, summary: summarizeWindow(context.layout, rows) });
+  const settled = new Date(Math.min(end.getTime(), now.getTime() - settledMs));
+  const stored = whole ? null : await getHourWindowProgress(db, { versionId, start });
+  // A window without rows_until was written before it existed (migration 0024): read it whole, once.
+  const from = stored?.rowsUntil ?? start;
+  if (settled.getTime() <= from.getTime()) return false;
+  const added = summarizeWindow(context.layout, await listWindowRows(db, { versionId, from, to: settled }));
+  let summary = stored?.rowsUntil ? mergeWindowSummaries(stored.summary, added) : added;
+  // The pass that completes an extended hour checks it against a count of the hour (one index scan an
+  // hour): a prediction committed later than its stamp + settledMs (a database stall longer than the
+  // recorder's queue and statement timeout) was behind rows_until, and the hour is read whole again.
+  if (stored?.rowsUntil && settled.getTime() === end.getTime()) {
+    const stamped = await countWindowPredictions(db, { versionId, from: start, to: end });
+    if (stamped !== summary.count) summary = summarizeWindow(context.layout, await listWindowRows(db, { versionId, from: start, to: end }));
+  }
+  await storeWindow(db, context, { versionId, granularity: "hour", start, end, summary, rowsUntil: settled });
+  return true;
 }
 
 /** Rebuilds a version's day window as the merge of its stored hours. */
@@ -130,17 +174,21 @@ async function computeDay(db: TDatabase, context: TVersionContext, { versionId, 
  */
 export async function computeWindows(
   db: TDatabase,
-  candidates: Array<{ versionId: string; hour: Date }>,
+  candidates: TCandidate[],
+  time: TPassTime = { now: new Date() },
 ): Promise<Map<string, TVersionContext>> {
   const touched = new Map<string, TVersionContext>();
   const days = new Map<string, { versionId: string; dayStart: Date }>();
-  const unique = new Map(
-    candidates.map((candidate) => [`${candidate.versionId}|${Math.floor(candidate.hour.getTime() / HOUR_MS)}`, candidate]),
-  );
+  // One entry per (version, hour); read whole if any of its reasons says so.
+  const unique = new Map<string, TCandidate>();
+  for (const candidate of candidates) {
+    const key = `${candidate.versionId}|${Math.floor(candidate.hour.getTime() / HOUR_MS)}`;
+    unique.set(key, { ...candidate, whole: Boolean(candidate.whole || unique.get(key)?.whole) });
+  }
   for (const candidate of [...unique.values()].sort((a, b) => a.hour.getTime() - b.hour.getTime())) {
     const context = await getContext(db, candidate.versionId);
     if (!context) continue;
-    await computeHour(db, context, candidate);
+    if (!(await computeHour(db, context, candidate, time))) continue;
     const dayStart = new Date(Math.floor(candidate.hour.getTime() / DAY_MS) * DAY_MS);
     days.set(`${candidate.versionId}|${dayStart.getTime()}`, { versionId: candidate.versionId, dayStart });
     touched.set(context.modelId, context);
@@ -149,9 +197,13 @@ export async function computeWindows(
   return touched;
 }
 
-/** Recomputes one hour of a version and the day that holds it. */
-export async function computeHourWindow(db: TDatabase, candidate: { versionId: string; hour: Date }): Promise<boolean> {
-  return (await computeWindows(db, [candidate])).size > 0;
+/** Recomputes one hour of a version whole (up to the settled point) and the day that holds it. */
+export async function computeHourWindow(
+  db: TDatabase,
+  candidate: { versionId: string; hour: Date },
+  time: TPassTime = { now: new Date() },
+): Promise<boolean> {
+  return (await computeWindows(db, [{ ...candidate, whole: true }], time)).size > 0;
 }
 
 /**
@@ -161,15 +213,17 @@ export async function computeHourWindow(db: TDatabase, candidate: { versionId: s
  */
 export async function runMonitorWindows(
   db: TDatabase,
-  { now = new Date(), since }: { now?: Date; since: Date | null },
+  { now = new Date(), since, settledMs }: { now?: Date; since: Date | null; settledMs?: number },
 ): Promise<{ windows: number; modelIds: string[]; fired: number; resolved: number }> {
   const currentHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const candidates = [
     ...(await listActiveHours(db, { from: new Date(currentHour - HOUR_MS), to: new Date(now.getTime() + 1) })),
-    ...(await listHoursWithNewOutcomes(db, { since: since ?? new Date(now.getTime() - BACKFILL_MS), until: new Date(now.getTime() + 1) })),
+    ...(
+      await listHoursWithNewOutcomes(db, { since: since ?? new Date(now.getTime() - BACKFILL_MS), until: new Date(now.getTime() + 1) })
+    ).map((candidate) => ({ ...candidate, whole: true })),
     ...(since ? [] : await listMissingHours(db, { from: new Date(now.getTime() - BACKFILL_MS), to: new Date(now.getTime() + 1) })),
   ];
-  const touched = await computeWindows(db, candidates);
+  const touched = await computeWindows(db, candidates, { now, settledMs });
   let fired = 0;
   let resolved = 0;
   for (const [modelId, context] of touched) {

@@ -64,7 +64,7 @@ export async function startJobRunner(options: { db: TDatabase; log: FastifyBaseL
     if (monitoring || stopped) return;
     monitoring = true;
     const started = new Date();
-    runMonitorWindows(options.db, { since: monitorSince, now: started })
+    runMonitorWindows(options.db, { since: monitorSince, now: started, settledMs: config.monitorSettledMs })
       .then((result) => {
         monitorSince = started;
         if (result.fired || result.resolved) options.log.warn(result, "monitoring alerts changed");
