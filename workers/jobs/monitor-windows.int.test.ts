@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listActiveHours } from "@/db/queries/monitoring";
 import { getArtifactContent } from "@/db/queries/serving";
 import { generateCreditApplications, toTensorRow, type TDriftEpisode } from "@/lib/demo/credit-data";
 import { seedDemo } from "@/scripts/seed/demo-seed";
@@ -177,6 +178,20 @@ function expectSameSummary(actual: unknown, expected: unknown, path = "summary")
       expectSameSummary((actual as Record<string, unknown>)[key], value, `${path}.${key}`);
   } else expect(actual, path).toEqual(expected);
 }
+
+describe("hours with predictions", () => {
+  it("are found by one probe per version and hour, as grouping the rows finds them", async () => {
+    // Bounds inside hours: the first and last hours are partly in range.
+    const from = new Date(calmHour.getTime() + 30 * 60_000);
+    const to = new Date(secondDriftHour.getTime() + 10 * 60_000);
+    const grouped = await db.$client`select model_version_id as "versionId", date_trunc('hour', created_at) as hour from predictions
+      where created_at >= ${from.toISOString()} and created_at < ${to.toISOString()} and model_version_id is not null group by 1, 2 order by 2, 1`;
+    const key = (row: { versionId: string; hour: Date }) => `${row.versionId}|${new Date(row.hour).toISOString()}`;
+    const probed = await listActiveHours(db, { from, to });
+    expect(probed.map(key).sort()).toEqual(grouped.map((row) => key(row as unknown as { versionId: string; hour: Date })).sort());
+    expect(grouped.length).toBe(3);
+  });
+});
 
 describe("an open hour", () => {
   // Two weeks back: outside the alert test's week.
