@@ -8,7 +8,8 @@ beforeAll(() => seedDemo(db));
 afterAll(close);
 
 it("pairs shadow and champion answers to the same request and reports agreement and score gap per hour", async () => {
-  const [model] = await db.$client`select id from models where slug = 'credit-default'`;
+  // A model no other test sends traffic to: the comparison counts every shadow pair of the model in the last hours.
+  const [model] = await db.$client`select id from models where slug = 'subscription-churn'`;
   const [champion, shadow] =
     await db.$client`select id from model_versions where model_id = ${model.id} and version in ('1.0.0', '1.1.0') order by version`;
   const at = new Date(Date.now() - 60_000).toISOString();

@@ -94,7 +94,14 @@ const PREDICT_PATH = "/api/v1/models/credit-default/predict";
 const requestHeaders = (apiKey: string) => ({ authorization: `Bearer ${apiKey}`, "content-type": "application/json" });
 const requestBody = JSON.stringify({ instances: [instance] });
 
-function load(url: string, apiKey: string, options: { connections: number; overallRate?: number }) {
+let requestSequence = 0;
+
+/**
+ * autocannon at `connections`. With `requestIds` every request carries its own requestId, as a client
+ * that retries safely sends it: the recorder's idempotent path (advisory locks and the lookup of an
+ * earlier answer); without, the worker makes the ids up and skips both.
+ */
+function load(url: string, apiKey: string, options: { connections: number; overallRate?: number; requestIds?: boolean }) {
   return autocannon({
     url: `${url}${PREDICT_PATH}`,
     method: "POST",
@@ -102,6 +109,16 @@ function load(url: string, apiKey: string, options: { connections: number; overa
     body: requestBody,
     connections: options.connections,
     overallRate: options.overallRate,
+    requests: options.requestIds
+      ? [
+          {
+            setupRequest: (request) => ({
+              ...request,
+              body: JSON.stringify({ instances: [instance], requestId: `bench-${process.pid}-${(requestSequence += 1)}` }),
+            }),
+          },
+        ]
+      : undefined,
     duration: DURATION_S,
   });
 }
@@ -140,7 +157,7 @@ async function main() {
       return { rows: read("sum"), commits: read("count") };
     };
     /** Each concurrency level against a worker: throughput, latency and CPU per answered request. */
-    const measureLevels = async (url: string, workerPid: number): Promise<TLevel[]> => {
+    const measureLevels = async (url: string, workerPid: number, connectionLevels = CONCURRENCY, requestIds = false): Promise<TLevel[]> => {
       await load(url, apiKey, { connections: 8 }); // warm-up: JIT, pools, sessions
       // The job process counts as the worker: its monitoring passes read what the requests wrote.
       const workerPids = withChildren(workerPid);
@@ -149,9 +166,9 @@ async function main() {
       const pgPids = await databasePids(db);
       const databaseCpu = cpuMeter(() => pgPids);
       const levels: TLevel[] = [];
-      for (const connections of CONCURRENCY) {
+      for (const connections of connectionLevels) {
         const [workerBefore, databaseBefore, commitsBefore] = [workerCpu.read(), databaseCpu.read(), await commitTotals(url)];
-        const result = await load(url, apiKey, { connections });
+        const result = await load(url, apiKey, { connections, requestIds });
         const answered = Math.max(1, result.requests.total - result.non2xx);
         const commitsAfter = await commitTotals(url);
         levels.push({
@@ -195,6 +212,8 @@ async function main() {
       seconds: DURATION_S,
       connections: peak.connections,
     });
+    // Clients that send a requestId (the idempotent path), at the peak's concurrency.
+    const withRequestIds = await measureLevels(worker.url, worker.process.child.pid ?? 0, [peak.connections], true);
     await worker.stop();
     worker = undefined;
     const stored = (await db.$client`select count(*)::int as count from predictions`)[0].count;
@@ -212,6 +231,10 @@ async function main() {
     const storedAfter = (await db.$client`select count(*)::int as count from predictions`)[0].count;
 
     printLevels("worker over HTTP, audit on (answer after commit), one instance per request:", rows);
+    printLevels(
+      "the same worker, audit on, every request with its own requestId (advisory locks and the lookup of an earlier answer):",
+      withRequestIds,
+    );
     printLevels("the same worker, audit off (scripts/bench/discarding-worker.ts: nothing recorded; for comparison only):", auditOff);
     const leanest = rows.reduce((best, row) => (row.workerCpuMs + row.databaseCpuMs < best.workerCpuMs + best.databaseCpuMs ? row : best));
     const [load1, load5] = os.loadavg();
@@ -240,6 +263,7 @@ async function main() {
           raw,
           rawCpuMsPerCall: rawRun.cpuMsPerCall,
           rows,
+          withRequestIds,
           auditOff,
           half: { rps: half.requests.average, p50: half.latency.p50, p99: half.latency.p99 },
           steadyHalf,
