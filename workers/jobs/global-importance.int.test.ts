@@ -9,7 +9,7 @@ import { getFeatureImportances } from "@/db/queries/importance";
 import { seedDemo } from "@/scripts/seed/demo-seed";
 import { openTestDatabase } from "@/scripts/testing/database";
 import { runTrafficImportance } from "./global-importance";
-import { runNextValidation } from "./validate-version";
+import { finishValidation } from "@/scripts/testing/validation";
 
 /*
  * Global importance against its closed form. The model's probability is linear in its inputs,
@@ -87,11 +87,7 @@ beforeAll(async () => {
       ${JSON.stringify({ probabilityOutput: "probability", positiveLabel: "1", negativeLabel: "0", threshold: 0.5 })}::jsonb,
       ${JSON.stringify(profile)}::jsonb) returning id`;
   versionId = version.id;
-  await enqueueValidation(db, { versionId, requestedBy: null });
-  // This file's run, and any other file's queued run.
-  while (await runNextValidation(db)) {
-    // drain
-  }
+  await finishValidation(db, await enqueueValidation(db, { versionId, requestedBy: null }));
 }, 120_000);
 afterAll(close);
 

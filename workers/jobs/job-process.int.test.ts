@@ -72,3 +72,22 @@ it("the job process ends with the worker, even when the worker is killed outrigh
   );
   await waitFor("job runner connections closed", jobConnections, (count) => count === 0);
 }, 60_000);
+
+it("the job process ends with the worker when the worker is killed while the job process is still starting", async () => {
+  // As soon as the worker answers /ready, its job process is usually still loading (tsx, the database pool).
+  const starting = await startWorkerProcess({ databaseUrl: inject("databaseUrl") });
+  const workerPid = starting.process.child.pid!;
+  const [jobPid] = await waitFor(
+    "job process",
+    () => childrenOf(workerPid),
+    (pids) => pids.length === 1,
+  );
+  process.kill(workerPid, "SIGKILL");
+  await waitFor(
+    "job process gone",
+    () => isAlive(jobPid),
+    (alive) => !alive,
+    30_000,
+  );
+  await starting.stop();
+}, 60_000);

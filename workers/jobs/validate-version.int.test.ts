@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueueValidation } from "@/db/queries/governance";
 import { seedDemo } from "@/scripts/seed/demo-seed";
 import { openTestDatabase, resetDemoDeployment } from "@/scripts/testing/database";
+import { finishValidation } from "@/scripts/testing/validation";
 import { runNextValidation } from "./validate-version";
 
 const { db, close } = openTestDatabase();
@@ -30,7 +31,7 @@ describe("validation job", () => {
     const id = await versionId("1.1.0");
     await db.$client`update model_versions set status = 'registered' where id = ${id}`;
     const runId = await enqueueValidation(db, { versionId: id, requestedBy: null });
-    expect(await runNextValidation(db)).toBe(true);
+    await finishValidation(db, runId);
     expect(await runNextValidation(db)).toBe(false);
 
     const gates =
@@ -76,7 +77,7 @@ describe("validation job", () => {
     try {
       await db.$client`update model_versions set status = 'validation_failed' where id = ${id}`;
       const runId = await enqueueValidation(db, { versionId: id, requestedBy: null });
-      await runNextValidation(db);
+      await finishValidation(db, runId);
       const [gate] =
         await db.$client`select passed, reason from gate_results where validation_run_id = ${runId} and gate = 'performance_roc_auc'`;
       expect(gate.passed).toBe(false);

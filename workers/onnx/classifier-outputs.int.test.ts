@@ -13,6 +13,7 @@ import { seedDemo } from "@/scripts/seed/demo-seed";
 import { openTestDatabase } from "@/scripts/testing/database";
 import { runVersion } from "../inference/predict";
 import type { TLoadedVersion } from "../inference/serving-state";
+import { finishValidation } from "@/scripts/testing/validation";
 import { runNextValidation } from "../jobs/validate-version";
 import { createSession } from "./load-session";
 import { scoreRows } from "./score-rows";
@@ -182,10 +183,7 @@ describe("the validation job on a scikit-learn-layout version", () => {
     while (await runNextValidation(db)) {
       // drain
     }
-    await enqueueValidation(db, { versionId, requestedBy: null });
-    while (await runNextValidation(db)) {
-      // drain
-    }
+    await finishValidation(db, await enqueueValidation(db, { versionId, requestedBy: null }));
   });
   afterAll(close);
 
