@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import postgres from "postgres";
-import { closeDatabase, createDatabase } from "@/db/connection";
 import { ensurePredictionPartitions, insertPredictionBatch, type TPredictionRecord } from "@/db/writes/predictions";
-import { runtimeUrlFor } from "@/scripts/lib/database";
 import { seedDemo } from "@/scripts/seed/demo-seed";
-import { openTestDatabase } from "@/scripts/testing/database";
+import { openRuntimeTestDatabase, openTestDatabase } from "@/scripts/testing/database";
 
 // Migration 0025: the references of predictions are checked per statement, with a foreign key's guarantees.
 const { db, close } = openTestDatabase();
@@ -95,7 +93,7 @@ it("makes a concurrent delete of the version wait for the inserting transaction,
 });
 
 it("lets the runtime role write predictions only through the parent table, where the check fires", async () => {
-  const runtime = createDatabase(await runtimeUrlFor(inject("databaseUrl")), { maxConnections: 1 });
+  const { db: runtime, close: closeRuntime } = await openRuntimeTestDatabase();
   try {
     // A month made by the worker's upkeep (the function runs as the owner) is closed to direct writes too.
     await ensurePredictionPartitions(runtime, 4);
@@ -115,6 +113,6 @@ it("lets the runtime role write predictions only through the parent table, where
     await insertPredictionBatch(runtime, { predictions: [row], reviews: [] });
     expect(await stored([row])).toBe(1);
   } finally {
-    await closeDatabase(runtime);
+    await closeRuntime();
   }
 });

@@ -1,9 +1,16 @@
 import { inject } from "vitest";
+import { runtimeUrlFor } from "../lib/database";
 import { closeDatabase, createDatabase, type TDatabase } from "@/db/connection";
 
 /** A connection to this integration run's fresh database (see integration-setup.ts). */
 export function openTestDatabase(maxConnections = 5): { db: TDatabase; close: () => Promise<void> } {
   const db = createDatabase(inject("databaseUrl"), { maxConnections, applicationName: "oversight-test" });
+  return { db, close: () => closeDatabase(db) };
+}
+
+/** The test database as the runtime role, which the app and the worker connect as (db/runtime-role.ts). */
+export async function openRuntimeTestDatabase(): Promise<{ db: TDatabase; close: () => Promise<void> }> {
+  const db = createDatabase(await runtimeUrlFor(inject("databaseUrl")), { maxConnections: 1, applicationName: "oversight-test" });
   return { db, close: () => closeDatabase(db) };
 }
 
