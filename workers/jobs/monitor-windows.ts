@@ -130,8 +130,8 @@ type TCandidate = {
 /**
  * Brings one hour of a version up to date (not its day: see computeWindows). An open hour is extended
  * with the predictions stamped since the last pass, up to the settled point; reading it whole every
- * minute read each prediction ~90 times (60 passes as the current hour, 60 as the previous one,
- * half of them on average). Returns false when there was nothing new.
+ * minute read each prediction ~90 times (about 30 passes while its hour was open, 60 while it was the
+ * previous one). Returns false when there was nothing new.
  */
 async function computeHour(
   db: TDatabase,
