@@ -24,6 +24,7 @@ describe("readWorkerConfig", () => {
 
   it.each([
     ["MONITOR_INTERVAL_MS", "60s"],
+    ["MONITOR_SETTLED_MS", "3600000"],
     ["WORKER_PORT", "70000"],
     ["MAX_BATCH_INSTANCES", "0"],
     ["LOG_LEVEL", "verbose"],

@@ -12,7 +12,8 @@ const ZWorkerEnv = z.object({
   // Monitor windows are hourly; recomputing the open hour every minute keeps the dashboard live.
   MONITOR_INTERVAL_MS: positiveInt.default(60_000),
   // A pass reads predictions stamped at least this long ago, which are surely committed (monitor-windows.ts).
-  MONITOR_SETTLED_MS: positiveInt.default(60_000),
+  // At most 15 min: a longer wait would leave the open hour's window empty for most of the hour.
+  MONITOR_SETTLED_MS: positiveInt.max(15 * 60_000).default(60_000),
   // The console's public URL, for links in alert deliveries.
   NEXTAUTH_URL: z.url().default("http://localhost:3000"),
   // Signs the audit chain's head; without it the worker writes no anchors (npm start generates one).

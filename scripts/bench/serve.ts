@@ -157,8 +157,9 @@ async function main() {
       return { rows: read("sum"), commits: read("count") };
     };
     /** Each concurrency level against a worker: throughput, latency and CPU per answered request. */
+    /** Once per worker, before its first levels: JIT, pools, sessions. */
+    const warmUp = (url: string) => load(url, apiKey, { connections: 8 });
     const measureLevels = async (url: string, workerPid: number, connectionLevels = CONCURRENCY, requestIds = false): Promise<TLevel[]> => {
-      await load(url, apiKey, { connections: 8 }); // warm-up: JIT, pools, sessions
       // The job process counts as the worker: its monitoring passes read what the requests wrote.
       const workerPids = withChildren(workerPid);
       const workerCpu = cpuMeter(() => workerPids);
@@ -200,6 +201,7 @@ async function main() {
     const fastest = (levels: TLevel[]) => levels.reduce((best, row) => (row.rps > best.rps ? row : best));
 
     worker = await startWorkerProcess({ databaseUrl: database.url, env: { LOG_LEVEL: "error" } });
+    await warmUp(worker.url);
     const rows = await measureLevels(worker.url, worker.process.child.pid ?? 0);
     const peak = fastest(rows);
     const half = await load(worker.url, apiKey, { connections: peak.connections, overallRate: Math.round(peak.rps / 2) });
@@ -224,6 +226,7 @@ async function main() {
       env: { LOG_LEVEL: "error" },
       entry: "scripts/bench/discarding-worker.ts",
     });
+    await warmUp(worker.url);
     const auditOff = await measureLevels(worker.url, worker.process.child.pid ?? 0);
     const auditOffPeak = fastest(auditOff);
     await worker.stop();

@@ -1,3 +1,4 @@
+import { expect, vi } from "vitest";
 import type { TDatabase } from "@/db/connection";
 import { runNextValidation } from "@/workers/jobs/validate-version";
 
@@ -10,12 +11,11 @@ export async function finishValidation(db: TDatabase, runId: string, timeoutMs =
   while (await runNextValidation(db)) {
     // drain
   }
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [run] = await db.$client`select status from validation_runs where id = ${runId}`;
-    if (!run) throw new Error(`validation run ${runId} does not exist`);
-    if (run.status !== "queued" && run.status !== "running") return;
-    if (Date.now() > deadline) throw new Error(`validation run ${runId} still ${run.status} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await vi.waitFor(
+    async () => {
+      const [run] = await db.$client`select status from validation_runs where id = ${runId}`;
+      expect(run?.status, `validation run ${runId}`).toMatch(/^(passed|failed|error)$/);
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
 }

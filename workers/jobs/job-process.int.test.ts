@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, expect, inject, it, vi } from "vitest";
 import { seedDemo } from "@/scripts/seed/demo-seed";
 import { openTestDatabase } from "@/scripts/testing/database";
 import { startWorkerProcess } from "@/scripts/testing/worker-process";
@@ -26,68 +26,45 @@ const jobConnections = async () =>
     await db.$client`select count(*)::int as count from pg_stat_activity where application_name = 'oversight-jobs' and datname = current_database()`
   )[0].count as number;
 
-async function waitFor<T>(what: string, probe: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+// Polled with vitest's vi.waitFor, which retries until the assertions hold and reports the last failure.
+const POLL = { timeout: 20_000, interval: 100 };
+/** The one job process the worker has forked (other than `not`, the one it replaced). */
+const jobProcessOf = (workerPid: number, not?: number) =>
+  vi.waitFor(() => {
+    const pids = childrenOf(workerPid);
+    expect(pids).toHaveLength(1);
+    expect(pids[0]).not.toBe(not);
+    return pids[0];
+  }, POLL);
+const gone = (pid: number, timeout = POLL.timeout) => vi.waitFor(() => expect(isAlive(pid)).toBe(false), { ...POLL, timeout });
+const jobConnectionsReach = (expected: (count: number) => void) => vi.waitFor(async () => expected(await jobConnections()), POLL);
 
 it("runs the jobs in a child process with its own connections, and starts it again when it dies", async () => {
   const workerPid = worker.process.child.pid!;
-  const [jobPid] = await waitFor(
-    "job process",
-    () => childrenOf(workerPid),
-    (pids) => pids.length === 1,
-  );
-  await waitFor("job runner connections", jobConnections, (count) => count > 0);
+  const jobPid = await jobProcessOf(workerPid);
+  await jobConnectionsReach((count) => expect(count).toBeGreaterThan(0));
 
   process.kill(jobPid, "SIGKILL");
-  const [restarted] = await waitFor(
-    "restarted job process",
-    () => childrenOf(workerPid),
-    (pids) => pids.length === 1 && pids[0] !== jobPid,
-  );
-  expect(restarted).not.toBe(jobPid);
+  await jobProcessOf(workerPid, jobPid);
   // Serving never depended on it.
   expect((await fetch(`${worker.url}/ready`)).status).toBe(200);
-  await waitFor("job runner connections after the restart", jobConnections, (count) => count > 0);
+  await jobConnectionsReach((count) => expect(count).toBeGreaterThan(0));
 }, 60_000);
 
 it("the job process ends with the worker, even when the worker is killed outright", async () => {
   const workerPid = worker.process.child.pid!;
-  const [jobPid] = await waitFor(
-    "job process",
-    () => childrenOf(workerPid),
-    (pids) => pids.length === 1,
-  );
+  const jobPid = await jobProcessOf(workerPid);
   process.kill(workerPid, "SIGKILL");
-  await waitFor(
-    "job process gone",
-    () => isAlive(jobPid),
-    (alive) => !alive,
-  );
-  await waitFor("job runner connections closed", jobConnections, (count) => count === 0);
+  await gone(jobPid);
+  await jobConnectionsReach((count) => expect(count).toBe(0));
 }, 60_000);
 
 it("the job process ends with the worker when the worker is killed while the job process is still starting", async () => {
   // As soon as the worker answers /ready, its job process is usually still loading (tsx, the database pool).
   const starting = await startWorkerProcess({ databaseUrl: inject("databaseUrl") });
   const workerPid = starting.process.child.pid!;
-  const [jobPid] = await waitFor(
-    "job process",
-    () => childrenOf(workerPid),
-    (pids) => pids.length === 1,
-  );
+  const jobPid = await jobProcessOf(workerPid);
   process.kill(workerPid, "SIGKILL");
-  await waitFor(
-    "job process gone",
-    () => isAlive(jobPid),
-    (alive) => !alive,
-    30_000,
-  );
+  await gone(jobPid, 30_000);
   await starting.stop();
 }, 60_000);
