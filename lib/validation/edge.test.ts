@@ -27,11 +27,15 @@ describe("findJsonProblem", () => {
     expect(findJsonProblem({ a: { b: Infinity } })).toMatchObject({ field: "a.b", message: "must be a finite number" });
     expect(findJsonProblem({ ["k\u0000"]: 1 })).toMatchObject({ field: "(body)", message: /a key/ });
     expect(findJsonProblem({ ok: ["text", 1.5, null, true] })).toBeNull();
+    expect(findJsonProblem({ a: [{ b: [1, "x\ud800"] }], c: 2 })).toMatchObject({ field: "a.0.b.1", message: /lone surrogate/ });
+    expect(findJsonProblem({ a: [{ ["k\u0000"]: 1 }] })).toMatchObject({ field: "a.0", message: /a key/ });
+    expect(findJsonProblem(-Infinity)).toMatchObject({ field: "(body)", message: "must be a finite number" });
   });
   it("refuses nesting deeper than the limit without recursion (5,000 levels)", () => {
     expect(findJsonProblem(nested(32))).toBeNull();
     expect(findJsonProblem(nested(33))).toMatchObject({ tooDeep: true, message: "is nested deeper than 32 levels" });
-    expect(findJsonProblem(nested(5_000))).toMatchObject({ tooDeep: true });
+    expect(findJsonProblem(nested(5_000))).toMatchObject({ tooDeep: true, field: "0.0.0.0.0.0.0.0.…" });
+    expect(findJsonProblem({ a: nested(32) })).toMatchObject({ tooDeep: true, field: "a.0.0.0.0.0.0.0.…" });
   });
 });
 

@@ -28,36 +28,68 @@ export function textProblem(text: string): string | null {
 
 export type TEdgeProblem = { field: string; message: string; tooDeep: boolean };
 
+/** A container met on the walk, with the key it was reached by: paths are built only for a problem. */
+type TJsonFrame = { value: object; depth: number; parent: TJsonFrame | null; key: string | number };
+
 /**
- * Walks a parsed JSON value without recursion and returns the first problem: nesting deeper than
+ * Walks a parsed JSON value without recursion and returns a problem: nesting deeper than
  * `maxDepth`, a string or key `textProblem` refuses, or a number that is not finite (JSON.parse
- * reads 1e400 as Infinity). The field is the dotted path (`instances.0.sex`).
+ * reads 1e400 as Infinity). The field is the dotted path (`instances.0.sex`). Every request body
+ * passes through here, so the walk allocates one small frame per object or array and nothing per value.
  */
 export function findJsonProblem(value: unknown, maxDepth: number = MAX_JSON_DEPTH): TEdgeProblem | null {
-  const stack: Array<{ value: unknown; path: string[] }> = [{ value, path: [] }];
-  const fieldOf = (path: string[]) => path.join(".") || "(body)";
+  const problem = (keys: Array<string | number>, message: string): TEdgeProblem => ({
+    field: keys.join(".") || "(body)",
+    message,
+    tooDeep: false,
+  });
+  if (typeof value !== "object" || value === null) {
+    const message = valueProblem(value);
+    return message ? problem([], message) : null;
+  }
+  const stack: TJsonFrame[] = [{ value, depth: 0, parent: null, key: "" }];
   while (stack.length > 0) {
-    const { value: item, path } = stack.pop()!;
-    if (typeof item === "string") {
-      const problem = textProblem(item);
-      if (problem) return { field: fieldOf(path), message: problem, tooDeep: false };
-    } else if (typeof item === "number") {
-      if (!Number.isFinite(item)) return { field: fieldOf(path), message: "must be a finite number", tooDeep: false };
-    } else if (item && typeof item === "object") {
-      if (path.length >= maxDepth)
-        return {
-          field: fieldOf(path.slice(0, 8)) + (path.length > 8 ? ".…" : ""),
-          message: `is nested deeper than ${maxDepth} levels`,
-          tooDeep: true,
-        };
-      for (const [key, child] of Object.entries(item)) {
-        const keyProblem = textProblem(key);
-        if (keyProblem) return { field: fieldOf(path), message: `a key ${keyProblem}`, tooDeep: false };
-        stack.push({ value: child, path: [...path, key] });
+    const frame = stack.pop()!;
+    if (frame.depth >= maxDepth) {
+      const path = pathOf(frame);
+      return {
+        field: (path.slice(0, 8).join(".") || "(body)") + (path.length > 8 ? ".…" : ""),
+        message: `is nested deeper than ${maxDepth} levels`,
+        tooDeep: true,
+      };
+    }
+    const item = frame.value as Record<string, unknown>;
+    const keys = Array.isArray(item) ? null : Object.keys(item);
+    const length = keys ? keys.length : (item as unknown as unknown[]).length;
+    for (let index = 0; index < length; index += 1) {
+      const key = keys ? keys[index] : index;
+      if (keys) {
+        const keyProblem = textProblem(key as string);
+        if (keyProblem) return problem(pathOf(frame), `a key ${keyProblem}`);
+      }
+      const child = item[key];
+      if (typeof child === "object" && child !== null) stack.push({ value: child, depth: frame.depth + 1, parent: frame, key });
+      else {
+        const message = valueProblem(child);
+        if (message) return problem([...pathOf(frame), key], message);
       }
     }
   }
   return null;
+}
+
+/** Why a JSON scalar cannot be stored (see findJsonProblem), or null. */
+function valueProblem(value: unknown): string | null {
+  if (typeof value === "string") return textProblem(value);
+  if (typeof value === "number" && !Number.isFinite(value)) return "must be a finite number";
+  return null;
+}
+
+/** The keys from the root to a frame. */
+function pathOf(frame: TJsonFrame): Array<string | number> {
+  const keys: Array<string | number> = [];
+  for (let at: TJsonFrame | null = frame; at?.parent; at = at.parent) keys.push(at.key);
+  return keys.reverse();
 }
 
 /**

@@ -227,8 +227,11 @@ describe("deployment changes through the database reach the running worker withi
         if (Date.now() - started > 5_000) throw new Error(`no shadow disagreement: ${JSON.stringify(body.predictions)}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      const items = await db.$client`select reason from review_items where prediction_id in ${db.$client(ids)}`;
+      const items = await db.$client`select r.reason, r.attributes as item, p.attributes as prediction from review_items r
+        join predictions p on p.id = r.prediction_id and p.created_at = r.prediction_created_at where r.prediction_id in ${db.$client(ids)}`;
       expect(items.map((item) => item.reason)).toEqual(ids.map(() => "shadow_disagreement"));
+      // Each item carries what its instance sent as sensitive attributes, as its prediction does.
+      for (const item of items) expect(item.item).toEqual({ sex: expect.any(String), age_band: expect.any(String), ...item.prediction });
     } finally {
       await resetDemoDeployment(db);
     }

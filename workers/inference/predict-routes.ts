@@ -7,9 +7,14 @@ import { runVersion, type TEncodedInstance } from "./predict";
 import type { TLoadedVersion } from "./serving-state";
 import { answerBatch, sendValidationError, zodDetails, type TInferenceRouteOptions } from "./route-helpers";
 
+// An instance is checked as a plain object only: encodeInstance reads and validates each feature, so
+// copying every key through a record schema first would be work done twice per request.
+const ZInstance = z.custom<Record<string, unknown>>((value) => typeof value === "object" && value !== null && !Array.isArray(value), {
+  error: "must be an object (feature name → value)",
+});
 const ZPredictBody = z.object({
   instances: z
-    .array(z.record(z.string(), z.unknown()), { error: "instances must be a list of objects (feature name → value)" })
+    .array(ZInstance, { error: "instances must be a list of objects (feature name → value)" })
     .min(1, "instances must not be empty"),
   requestId: z.string().min(1).max(200).optional(),
 });
@@ -45,9 +50,9 @@ export function registerPredictRoutes(app: FastifyInstance, options: TInferenceR
     body.data.instances.forEach((instance, index) => {
       const result = encodeInstance({ schema: inputSchema, instance });
       if (result.ok) {
-        const values = Object.fromEntries(
-          Object.entries(instance).filter(([, value]) => ["string", "number", "boolean"].includes(typeof value)),
-        ) as TEncodedInstance["values"];
+        const values: TEncodedInstance["values"] = {};
+        for (const [name, value] of Object.entries(instance))
+          if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") values[name] = value;
         encoded.push({ tensorRow: result.tensorRow, inputRow: result.inputRow, values, attributes: result.attributes });
       } else {
         errors.push(...result.errors.map((error) => ({ instance: index, field: error.field, message: error.message })));

@@ -214,6 +214,7 @@ export async function predictBatch(input: {
         modelVersionId: version?.id ?? null,
         reason,
         dueAt: new Date(createdAt.getTime() + model.review.dueHours * 3_600_000),
+        attributes: instance.attributes,
       });
     }
     if (shadowProbability !== undefined && shadowLabel !== null && model.challenger) {

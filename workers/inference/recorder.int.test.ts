@@ -47,6 +47,7 @@ it("one flush holding generated ids, a retried id and review items stores each a
         modelVersionId: versionId,
         reason: "low_confidence",
         dueAt: new Date(),
+        attributes: { sex: "female" },
       },
     ],
   });
@@ -70,6 +71,7 @@ it("one flush holding generated ids, a retried id and review items stores each a
           modelVersionId: versionId,
           reason: "random_sample",
           dueAt: new Date(),
+          attributes: { sex: "female" },
         },
       ],
       requestIdsGenerated: true,
@@ -127,6 +129,7 @@ it("a flush that fails stores nothing of it and rejects every request in it", as
           modelVersionId: versionId,
           reason: "random_sample",
           dueAt: new Date(),
+          attributes: { sex: "female" },
         },
       ],
       requestIdsGenerated: true,

@@ -56,19 +56,23 @@ export function createRecorder(options: {
   // A retry queued beside its first attempt waits for the next flush, so that one sees the first committed.
   const takeBatch = (): TPending[] => {
     const batch: TPending[] = [];
+    const retries: TPending[] = [];
     const batchKeys = new Set<string>();
     let count = 0;
-    for (let index = 0; index < queue.length && (batch.length === 0 || count + queue[index].predictions.length <= maxBatchRows);) {
+    let index = 0;
+    for (; index < queue.length; index += 1) {
       const next = queue[index];
+      if (batch.length > 0 && count + next.predictions.length > maxBatchRows) break;
       if (next.keys.some((key) => batchKeys.has(key))) {
-        index += 1;
+        retries.push(next);
         continue;
       }
-      queue.splice(index, 1);
       batch.push(next);
-      next.keys.forEach((key) => batchKeys.add(key));
+      for (const key of next.keys) batchKeys.add(key);
       count += next.predictions.length;
     }
+    // One splice for the whole batch; the retries it skipped stay at the front, in order.
+    queue.splice(0, index, ...retries);
     return batch;
   };
 
@@ -110,7 +114,14 @@ export function createRecorder(options: {
       new Promise<TStoredAnswer[]>((resolve, reject) => {
         // Generated ids are new: they cannot be a retry of anything queued.
         const keys = entry.requestIdsGenerated ? [] : entry.predictions.filter((row) => row.role !== "shadow").map(keyOf);
-        queue.push({ ...entry, keys, resolve, reject });
+        queue.push({
+          predictions: entry.predictions,
+          reviews: entry.reviews,
+          requestIdsGenerated: entry.requestIdsGenerated,
+          keys,
+          resolve,
+          reject,
+        });
         // Wait one tick so requests arriving together share a flush.
         if (!scheduled) {
           scheduled = true;
