@@ -162,16 +162,10 @@ export type TEncodeResult =
  */
 export function encodeInstance({ schema, instance }: { schema: TInputSchema; instance: Record<string, unknown> }): TEncodeResult {
   const errors: Array<{ field: string; message: string }> = [];
-  const tensorRow: number[] = [];
-  const inputRow: TInputRow = [];
-  const attributes: Record<string, string | number | boolean> = {};
-  const known = new Set(schema.features.map((feature) => feature.name));
+  const encoded: TEncoded = { tensorRow: [], inputRow: [], attributes: {} };
+  const { attributes } = encoded;
+  const known = featureNamesOf(schema);
   for (const name of Object.keys(instance)) if (!known.has(name)) errors.push({ field: name, message: "is not a feature of this model" });
-  const pushInput = (feature: TFeature, value: number | string) => {
-    inputRow.push(value);
-    tensorRow.push(storedInputValue(feature, value));
-    if (keepsExactValue(feature)) attributes[feature.name] = value;
-  };
   for (const feature of schema.features) {
     const value = instance[feature.name];
     if (value === undefined || value === null) {
@@ -189,18 +183,18 @@ export function encodeInstance({ schema, instance }: { schema: TInputSchema; ins
         errors.push({ field: feature.name, message: `must be at most ${feature.max}, got ${value}` });
       else if (tensorType === "int64") {
         if (!Number.isSafeInteger(value)) errors.push({ field: feature.name, message: `must be an integer (int64 input), got ${value}` });
-        else pushInput(feature, value);
-      } else if (tensorType === "float64") pushInput(feature, value);
+        else pushInput(encoded, feature, value);
+      } else if (tensorType === "float64") pushInput(encoded, feature, value);
       else {
         // float32 inputs (the tensor and the stored `real` features): subnormals become 0, beyond ±3.4e38 is refused.
         const float = toFloat32(value);
         if (!float.ok) errors.push({ field: feature.name, message: float.message });
-        else if (feature.modelInput) pushInput(feature, float.value);
+        else if (feature.modelInput) pushInput(encoded, feature, float.value);
         else attributes[feature.name] = value;
       }
     } else if (feature.type === "boolean") {
       if (typeof value !== "boolean") errors.push({ field: feature.name, message: `must be true or false, got ${JSON.stringify(value)}` });
-      else if (feature.modelInput) pushInput(feature, value ? 1 : 0);
+      else if (feature.modelInput) pushInput(encoded, feature, value ? 1 : 0);
       else attributes[feature.name] = value;
     } else if (typeof value !== "string" || !feature.allowedValues?.includes(value)) {
       errors.push({
@@ -208,12 +202,31 @@ export function encodeInstance({ schema, instance }: { schema: TInputSchema; ins
         message: `must be one of ${feature.allowedValues?.map((allowed) => `'${allowed}'`).join(", ")}, got ${JSON.stringify(value)}`,
       });
     } else if (feature.modelInput) {
-      pushInput(feature, value);
+      pushInput(encoded, feature, value);
     } else {
       attributes[feature.name] = value;
     }
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, tensorRow, inputRow, attributes };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, ...encoded };
+}
+
+type TEncoded = { tensorRow: number[]; inputRow: TInputRow; attributes: Record<string, string | number | boolean> };
+
+function pushInput(encoded: TEncoded, feature: TFeature, value: number | string) {
+  encoded.inputRow.push(value);
+  encoded.tensorRow.push(storedInputValue(feature, value));
+  if (keepsExactValue(feature)) encoded.attributes[feature.name] = value;
+}
+
+// A schema's feature names, once per schema object (every request of a version encodes against the same one).
+const featureNames = new WeakMap<TInputSchema, ReadonlySet<string>>();
+function featureNamesOf(schema: TInputSchema): ReadonlySet<string> {
+  let names = featureNames.get(schema);
+  if (!names) {
+    names = new Set(schema.features.map((feature) => feature.name));
+    featureNames.set(schema, names);
+  }
+  return names;
 }
 
 /** One ONNX input of a model and the model-input columns (schema order) that fill it; `name` null is the model's only input. */

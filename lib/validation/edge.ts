@@ -38,11 +38,6 @@ type TJsonFrame = { value: object; depth: number; parent: TJsonFrame | null; key
  * passes through here, so the walk allocates one small frame per object or array and nothing per value.
  */
 export function findJsonProblem(value: unknown, maxDepth: number = MAX_JSON_DEPTH): TEdgeProblem | null {
-  const problem = (keys: Array<string | number>, message: string): TEdgeProblem => ({
-    field: keys.join(".") || "(body)",
-    message,
-    tooDeep: false,
-  });
   if (typeof value !== "object" || value === null) {
     const message = valueProblem(value);
     return message ? problem([], message) : null;
@@ -76,6 +71,10 @@ export function findJsonProblem(value: unknown, maxDepth: number = MAX_JSON_DEPT
     }
   }
   return null;
+}
+
+function problem(keys: Array<string | number>, message: string): TEdgeProblem {
+  return { field: keys.join(".") || "(body)", message, tooDeep: false };
 }
 
 /** Why a JSON scalar cannot be stored (see findJsonProblem), or null. */

@@ -103,38 +103,15 @@ export async function predictBatch(input: {
     hasChallenger: model.challenger !== null,
   };
   const plans = (input.routingIds ?? requestIds).map((routingId) => planRouting(deployment, routingId));
-  const answered: Array<{ probability: number; role: "champion" | "challenger" | "fallback"; version: TLoadedVersion | null }> = new Array(
-    instances.length,
-  );
+  const answered: TAnswer[] = new Array(instances.length);
   // A fallback answer caused by a failing version is recorded against that version, so its error rate can be judged.
   const failedVersionIds = new Map<number, string>();
   const fallbackCauses: string[] = [];
   const shadowProbabilities = new Map<number, number>();
   const modelOutputs: TModelOutputs[] = [];
 
-  const runGroup = async (role: "champion" | "challenger", version: TLoadedVersion | null) => {
-    const indexes = plans.flatMap((plan, index) => (plan.answeredBy === role ? [index] : []));
-    if (indexes.length === 0 || !version) return;
-    try {
-      const rows = indexes.map((index) => modelRow(instances[index]));
-      let probabilities: number[];
-      if (input.runRows) probabilities = await input.runRows(version, rows);
-      else {
-        const run = await runVersionOutputs(version, rows);
-        probabilities = run.probabilities;
-        modelOutputs.push({ role, version, indexes, outputs: run.outputs });
-      }
-      indexes.forEach((index, position) => (answered[index] = { probability: probabilities[position], role, version }));
-    } catch {
-      // A failing model must not fail the caller: the rule-based fallback answers instead.
-      for (const index of indexes) {
-        plans[index] = { answeredBy: "fallback", runShadow: false };
-        failedVersionIds.set(index, version.id);
-      }
-      fallbackCauses.push("model_error");
-    }
-  };
-  await Promise.all([runGroup("champion", model.champion), runGroup("challenger", model.challenger)]);
+  const run: TGroupRun = { instances, plans, runRows: input.runRows, answered, failedVersionIds, fallbackCauses, modelOutputs };
+  await Promise.all([answerGroup(run, "champion", model.champion), answerGroup(run, "challenger", model.challenger)]);
 
   const shadowIndexes = plans.flatMap((plan, index) => (plan.runShadow ? [index] : []));
   if (shadowIndexes.length > 0 && model.challenger) {
@@ -162,24 +139,19 @@ export async function predictBatch(input: {
   const latencyMs = performance.now() - input.receivedAt;
   const createdAt = new Date();
   const outputSchema = model.champion?.outputSchema ?? model.challenger?.outputSchema;
-  const threshold = outputSchema?.threshold ?? 0.5;
-  const labelOf = (probability: number, version: TLoadedVersion | null) => {
-    const schema = version?.outputSchema ?? outputSchema;
-    return probability >= (version?.outputSchema.threshold ?? threshold)
-      ? (schema?.positiveLabel ?? "positive")
-      : (schema?.negativeLabel ?? "negative");
-  };
-
   const predictions: TPredictionRecord[] = [];
   const reviews: TReviewRecord[] = [];
-  const results = instances.map((instance, index): TPredictionResult => {
+  // Built with push, not map: a packed array, which JSON.stringify walks on its fast path.
+  const results: TPredictionResult[] = [];
+  instances.forEach((instance, index) => {
     const { probability, role, version } = answered[index];
     // Time-ordered: the rows of a flush land at the right edge of the id and request_id indexes.
     const predictionId = timeOrderedUuid();
     const confidence = binaryConfidence(probability);
-    const label = labelOf(probability, version);
+    const label = labelOf(probability, version, outputSchema);
     const shadowProbability = shadowProbabilities.get(index);
-    const shadowLabel = shadowProbability !== undefined && model.challenger ? labelOf(shadowProbability, model.challenger) : null;
+    const shadowLabel =
+      shadowProbability !== undefined && model.challenger ? labelOf(shadowProbability, model.challenger, outputSchema) : null;
     const reason = reviewReason({
       confidence,
       confidenceThreshold: model.confidenceThreshold,
@@ -236,7 +208,7 @@ export async function predictBatch(input: {
         }),
       );
     }
-    return {
+    results.push({
       predictionId,
       requestId: requestIds[index],
       probability,
@@ -245,9 +217,54 @@ export async function predictBatch(input: {
       role,
       sentToReview: reason !== null,
       reviewReason: reason,
-    };
+    });
   });
   return { results, predictions, reviews, fallbackCauses, modelOutputs };
+}
+
+type TAnswer = { probability: number; role: "champion" | "challenger" | "fallback"; version: TLoadedVersion | null };
+
+/** What predictBatch's model runs share: the instances, their routing, and where answers and failures go. */
+type TGroupRun = {
+  instances: TEncodedInstance[];
+  plans: ReturnType<typeof planRouting>[];
+  runRows?: (version: TLoadedVersion, rows: TInputRow[]) => Promise<number[]>;
+  answered: TAnswer[];
+  failedVersionIds: Map<number, string>;
+  fallbackCauses: string[];
+  modelOutputs: TModelOutputs[];
+};
+
+/** Runs the instances routed to `role` on its version (one session.run) and records their answers; a failure routes them to the fallback. */
+async function answerGroup(run: TGroupRun, role: "champion" | "challenger", version: TLoadedVersion | null): Promise<void> {
+  const indexes = run.plans.flatMap((plan, index) => (plan.answeredBy === role ? [index] : []));
+  if (indexes.length === 0 || !version) return;
+  try {
+    const rows = indexes.map((index) => modelRow(run.instances[index]));
+    let probabilities: number[];
+    if (run.runRows) probabilities = await run.runRows(version, rows);
+    else {
+      const outputs = await runVersionOutputs(version, rows);
+      probabilities = outputs.probabilities;
+      run.modelOutputs.push({ role, version, indexes, outputs: outputs.outputs });
+    }
+    indexes.forEach((index, position) => (run.answered[index] = { probability: probabilities[position], role, version }));
+  } catch {
+    // A failing model must not fail the caller: the rule-based fallback answers instead.
+    for (const index of indexes) {
+      run.plans[index] = { answeredBy: "fallback", runShadow: false };
+      run.failedVersionIds.set(index, version.id);
+    }
+    run.fallbackCauses.push("model_error");
+  }
+}
+
+/** The label of a probability at the version's threshold (the model's output schema for a fallback answer). */
+function labelOf(probability: number, version: TLoadedVersion | null, modelSchema: TLoadedVersion["outputSchema"] | undefined): string {
+  const schema = version?.outputSchema ?? modelSchema;
+  return probability >= (version?.outputSchema.threshold ?? modelSchema?.threshold ?? 0.5)
+    ? (schema?.positiveLabel ?? "positive")
+    : (schema?.negativeLabel ?? "negative");
 }
 
 function record(input: {

@@ -80,11 +80,14 @@ export async function answerBatchWithOutputs(
     ).map((answer) => [answer.requestId, answer]),
   );
   let replayed = false;
-  const results = outcome.results.map((fresh) => {
-    const first = firstAnswers.get(fresh.requestId);
-    if (first && first.predictionId !== fresh.predictionId) replayed = true;
-    return first ?? fresh;
-  });
+  const results =
+    firstAnswers.size === 0
+      ? outcome.results
+      : outcome.results.map((fresh) => {
+          const first = firstAnswers.get(fresh.requestId);
+          if (first && first.predictionId !== fresh.predictionId) replayed = true;
+          return first ?? fresh;
+        });
   const seconds = (performance.now() - input.receivedAt) / 1000;
   for (const result of outcome.results) {
     metrics.requests.inc({ model: model.slug, version: result.modelVersion ?? "fallback", role: result.role, status: "ok" });
