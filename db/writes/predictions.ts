@@ -69,6 +69,8 @@ export async function insertPredictionBatch(
         from jsonb_array_elements(${keysJson}::text::jsonb) as k order by key) as keys`,
       // Unnamed (not prepared): planned with the window's bound, so PostgreSQL prunes partitions when planning
       // and locks ~10 relations, not every partition and index (126 at 30 partitions; `npm run bench:partitions`).
+      // It is planned at every flush, hence one table and no joins: planning the earlier statement with its joins
+      // cost ~300 µs per flush (pg_stat_statements), five times its execution.
       connection.unsafe<TEarlierRow[]>(EARLIER_STATEMENT, [keysJson, since], { prepare: false }),
     ]);
     const failed = lookup.find((step) => step.status === "rejected");
@@ -76,12 +78,13 @@ export async function insertPredictionBatch(
       await connection`rollback`.catch(() => {});
       throw failed.reason;
     }
-    const earlier = (lookup[2] as PromiseFulfilledResult<TEarlierRow[]>).value;
-    const firstByKey = new Map<string, TFirstAnswer>();
-    for (const { modelId, role, ...answer } of earlier) {
-      const key = keyOf(modelId, answer.requestId);
-      // Rows come oldest first; a prediction with several review items appears once per item.
-      if (!firstByKey.has(key)) firstByKey.set(key, { modelId, answer: { ...answer, role: role as TStoredAnswer["role"] } });
+    const candidates = (lookup[2] as PromiseFulfilledResult<TEarlierRow[]>).value;
+    let firstByKey: Map<string, TFirstAnswer>;
+    try {
+      firstByKey = await firstAnswersOf(connection, keys, candidates);
+    } catch (error) {
+      await connection`rollback`.catch(() => {});
+      throw error;
     }
     // A request answered before stores nothing again: not its rows, not its shadow's, not their review items.
     const stored = batch.predictions.filter((row) => !firstByKey.has(keyOf(row.modelId, row.requestId)));
@@ -102,6 +105,50 @@ export async function insertPredictionBatch(
 const keyOf = (modelId: string, requestId: string) => `${modelId}\u0000${requestId}`;
 
 /**
+ * The first answer to each key among the stored candidates (oldest first; the lookup matched request ids
+ * only). A retry is rare, so the version and the review reason are read only for the keys answered before.
+ */
+async function firstAnswersOf(
+  connection: Pick<TDatabase["$client"], "unsafe">,
+  keys: string[][],
+  candidates: TEarlierRow[],
+): Promise<Map<string, TFirstAnswer>> {
+  const wanted = new Set(keys.map(([modelId, requestId]) => keyOf(modelId, requestId)));
+  const first = new Map<string, TEarlierRow>();
+  for (const row of candidates) {
+    const key = keyOf(row.modelId, row.requestId);
+    if (wanted.has(key) && !first.has(key)) first.set(key, row);
+  }
+  const answers = new Map<string, TFirstAnswer>();
+  if (first.size === 0) return answers;
+  const details = await connection.unsafe<
+    Array<{ predictionId: string; modelVersion: string | null; reviewReason: TStoredAnswer["reviewReason"] }>
+  >(
+    ANSWER_DETAILS_STATEMENT,
+    [JSON.stringify([...first.values()].map((row) => ({ id: row.predictionId, modelVersionId: row.modelVersionId })))],
+    { prepare: true },
+  );
+  const detailsById = new Map(details.map((row) => [row.predictionId, row]));
+  for (const [key, row] of first) {
+    const detail = detailsById.get(row.predictionId);
+    answers.set(key, {
+      modelId: row.modelId,
+      answer: {
+        requestId: row.requestId,
+        predictionId: row.predictionId,
+        probability: row.probability,
+        label: row.label,
+        modelVersion: detail?.modelVersion ?? null,
+        role: row.role as TStoredAnswer["role"],
+        sentToReview: row.sentToReview,
+        reviewReason: detail?.reviewReason ?? null,
+      },
+    });
+  }
+  return answers;
+}
+
+/**
  * One prepared statement that stores predictions and the review items they raised, on the pool or on a
  * reserved connection. Without review items it leaves review_items alone (whose statement triggers fire even for no rows).
  */
@@ -113,7 +160,11 @@ function insertRows(sql: Pick<TDatabase["$client"], "unsafe">, predictions: TPre
     : sql.unsafe(INSERT_WITH_REVIEWS_STATEMENT, [predictionsJson, JSON.stringify(reviews)], { prepare: true });
 }
 
-type TEarlierRow = Omit<TStoredAnswer, "role"> & { modelId: string; role: string };
+type TEarlierRow = Omit<TStoredAnswer, "role" | "modelVersion" | "reviewReason"> & {
+  modelId: string;
+  modelVersionId: string | null;
+  role: string;
+};
 
 const PREDICTION_COLUMNS =
   "id, created_at, model_id, model_version_id, role, request_id, api_key_id, features, attributes, probability, label, confidence, latency_ms, sent_to_review";
@@ -135,26 +186,23 @@ const INSERT_STATEMENT = `insert into predictions (${PREDICTION_COLUMNS}) select
 const INSERT_WITH_REVIEWS_STATEMENT = `with reviews as (${REVIEW_INSERT}) ${INSERT_STATEMENT}`;
 
 /**
- * The first answers to these (model, requestId) keys ($1: a JSON array of pairs) stored since $2 (the start of
- * the idempotency window), oldest first, shadow rows aside.
+ * Stored answers ($1: a JSON array of [model, requestId] pairs; matched here by request id only, the model
+ * is checked by the caller) since $2 (the start of the idempotency window), oldest first, shadow rows aside.
+ * One table, so request_id's index finds the few candidates: with the model in the scan the planner also
+ * walked (model_id, created_at), every prediction of the model in the window (4.4 ms at 83,000, growing).
  */
-const EARLIER_STATEMENT = `with answered as (
-  select (k->>0)::uuid as model_id, k->>1 as request_id from jsonb_array_elements($1::text::jsonb) as k
-), candidates as materialized (
-  -- Only request_id's index finds the few candidate rows. The model is checked after, behind this fence:
-  -- with the model in the same scan the planner also walked (model_id, created_at), every prediction
-  -- of the model in the window (4.4 ms at 83,000, growing with traffic).
-  select p.id, p.created_at, p.model_id, p.request_id, p.probability, p.label, p.model_version_id, p.role, p.sent_to_review
-  from predictions p
-  where p.request_id = any(array(select request_id from answered)) and p.created_at > $2::timestamptz and p.role <> 'shadow'
-)
-select e.model_id as "modelId", e.request_id as "requestId", e.id as "predictionId", e.probability, e.label,
-  v.version as "modelVersion", e.role, e.sent_to_review as "sentToReview", ri.reason as "reviewReason"
-from candidates e
-left join model_versions v on v.id = e.model_version_id
-left join review_items ri on ri.prediction_id = e.id
-where (e.model_id, e.request_id) in (select model_id, request_id from answered)
-order by e.created_at`;
+const EARLIER_STATEMENT = `select p.id as "predictionId", p.model_id as "modelId", p.request_id as "requestId", p.probability, p.label,
+  p.model_version_id as "modelVersionId", p.role, p.sent_to_review as "sentToReview"
+from predictions p
+where p.request_id = any(array(select k->>1 from jsonb_array_elements($1::text::jsonb) as k))
+  and p.created_at > $2::timestamptz and p.role <> 'shadow'
+order by p.created_at`;
+
+/** For first answers found ($1: [{id, modelVersionId}]): the version's name and the reason of the prediction's first review item. */
+const ANSWER_DETAILS_STATEMENT = `select e.id as "predictionId", v.version as "modelVersion",
+  (select ri.reason from review_items ri where ri.prediction_id = e.id order by ri.created_at, ri.id limit 1) as "reviewReason"
+from jsonb_to_recordset($1::text::jsonb) as e(id uuid, "modelVersionId" uuid)
+left join model_versions v on v.id = e."modelVersionId"`;
 
 /** Creates the current month's partition of `predictions` and `monthsAhead` more (a no-op for those that exist). */
 export async function ensurePredictionPartitions(db: TDb, monthsAhead: number): Promise<void> {

@@ -140,3 +140,21 @@ it("a flush that fails stores nothing of it and rejects every request in it", as
   expect(await db.$client`select id from predictions where id in ${db.$client([good.id, bad.id])}`).toHaveLength(0);
   expect(await db.$client`select id from review_items where prediction_id = ${good.id}`).toHaveLength(0);
 });
+
+it("a requestId is a retry only under the model it was answered for", async () => {
+  const recorder = createRecorder({ db });
+  const [other] = await db.$client`select id from models where slug <> 'credit-default' order by slug limit 1`;
+  const requestId = `recorder-two-models-${Date.now()}`;
+  const first = prediction(requestId);
+  await recorder.record({ predictions: [first], reviews: [] });
+  // Same id, other model: a new request, stored and answered afresh.
+  const otherModel = prediction(requestId, { modelId: other.id, modelVersionId: null, role: "fallback" });
+  expect(await recorder.record({ predictions: [otherModel], reviews: [] })).toEqual([]);
+  // Same id, same model: the first answer (no review item: its reason is null), nothing stored.
+  const retry = prediction(requestId, { probability: 0.9 });
+  expect(await recorder.record({ predictions: [retry], reviews: [] })).toEqual([
+    expect.objectContaining({ predictionId: first.id, probability: 0.125, modelVersion: "1.0.0", reviewReason: null }),
+  ]);
+  const stored = await db.$client`select id from predictions where request_id = ${requestId}`;
+  expect(stored.map((row) => row.id).sort()).toEqual([first.id, otherModel.id].sort());
+});
