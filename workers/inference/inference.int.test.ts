@@ -104,6 +104,12 @@ describe("bad input gets a 4xx and leaves no row", () => {
     ["out of range", () => ({ body: JSON.stringify({ instances: [{ ...valid(), debt_to_income: 7 }] }) }), 422, /at most 1.5/],
     ["unknown category", () => ({ body: JSON.stringify({ instances: [{ ...valid(), sex: "unknown" }] }) }), 422, /sex/],
     [
+      "an instance that is not an object",
+      () => ({ body: JSON.stringify({ instances: [valid(), [1, 2]] }) }),
+      422,
+      /instances\.1.*must be an object/,
+    ],
+    [
       "unknown model",
       () => ({ url: "/api/v1/models/no-such-model/predict", body: JSON.stringify({ instances: [valid()] }) }),
       404,
