@@ -39,7 +39,8 @@ export type TStoredAnswer = {
  * earlier answer can exist and no concurrent retry can hold one (a caller learns it only from the
  * committed answer), so their rows skip the locks and the lookup. A batch of only those is one statement.
  * Otherwise two round trips on one connection: BEGIN, the locks and the lookup of earlier answers,
- * pipelined; then the insert of the rest and COMMIT. Rows travel as JSON parameters, so the inserts are
+ * pipelined; then the insert of the rest and COMMIT (and one more between them when some key was
+ * answered before, for its version and review reason). Rows travel as JSON parameters, so the inserts are
  * prepared once per connection whatever the batch size, and no SQL is built per row.
  */
 export async function insertPredictionBatch(
