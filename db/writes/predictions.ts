@@ -60,9 +60,8 @@ export async function insertPredictionBatch(
   const keysJson = JSON.stringify(keys);
   const connection = await db.$client.reserve();
   try {
-    // Queued without awaiting each, so postgres.js sends them back to back. After a failure the later
-    // statements fail too (25P02); the first failure is what is thrown, after a rollback.
-    const lookup = await Promise.allSettled([
+    // Queued without awaiting each, so postgres.js sends them back to back.
+    const lookup = await allSettledOrFirstFailure([
       connection`begin`,
       // Locks taken in key order, so two flushes holding common keys cannot deadlock. A statement of its own:
       // the lookup's snapshot is taken after the locks, so it sees what a concurrent holder committed.
@@ -74,33 +73,31 @@ export async function insertPredictionBatch(
       // cost ~300 µs per flush (pg_stat_statements), five times its execution.
       connection.unsafe<TEarlierRow[]>(EARLIER_STATEMENT, [keysJson, since], { prepare: false }),
     ]);
-    const failed = lookup.find((step) => step.status === "rejected");
-    if (failed) {
-      await connection`rollback`.catch(() => {});
-      throw failed.reason;
-    }
-    const candidates = (lookup[2] as PromiseFulfilledResult<TEarlierRow[]>).value;
-    let firstByKey: Map<string, TFirstAnswer>;
-    try {
-      firstByKey = await firstAnswersOf(connection, keys, candidates);
-    } catch (error) {
-      await connection`rollback`.catch(() => {});
-      throw error;
-    }
+    const firstByKey = await firstAnswersOf(connection, keys, lookup[2] as TEarlierRow[]);
     // A request answered before stores nothing again: not its rows, not its shadow's, not their review items.
     const stored = batch.predictions.filter((row) => !firstByKey.has(keyOf(row.modelId, row.requestId)));
     const storedIds = new Set(stored.map((row) => row.id));
     const reviews = batch.reviews.filter((review) => storedIds.has(review.predictionId));
-    const write = await Promise.allSettled([...(stored.length === 0 ? [] : [insertRows(connection, stored, reviews)]), connection`commit`]);
-    const writeFailed = write.find((step) => step.status === "rejected");
-    if (writeFailed) {
-      await connection`rollback`.catch(() => {});
-      throw writeFailed.reason;
-    }
+    await allSettledOrFirstFailure([...(stored.length === 0 ? [] : [insertRows(connection, stored, reviews)]), connection`commit`]);
     return { firstAnswers: [...firstByKey.values()] };
+  } catch (error) {
+    // Any step failed: nothing of the batch stays (after a failed COMMIT this is a no-op).
+    await connection`rollback`.catch(() => {});
+    throw error;
   } finally {
     connection.release();
   }
+}
+
+/**
+ * Waits for every pipelined statement, then throws the first failure: after one fails the later ones fail
+ * too (25P02), and the connection must be idle before it is rolled back and released.
+ */
+async function allSettledOrFirstFailure(steps: Array<Promise<unknown>>): Promise<unknown[]> {
+  const settled = await Promise.allSettled(steps);
+  const failed = settled.find((step) => step.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((step) => (step as PromiseFulfilledResult<unknown>).value);
 }
 
 const keyOf = (modelId: string, requestId: string) => `${modelId}\u0000${requestId}`;

@@ -158,9 +158,9 @@ async function main() {
         Number(new RegExp(`^oversight_record_batch_rows_${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
       return { rows: read("sum"), commits: read("count") };
     };
-    /** Each concurrency level against a worker: throughput, latency and CPU per answered request. */
     /** Once per worker, before its first levels: JIT, pools, sessions. */
     const warmUp = (url: string) => load(url, apiKey, { connections: 8 });
+    /** Each concurrency level against a worker: throughput, latency and CPU per answered request. */
     const measureLevels = async (url: string, workerPid: number, connectionLevels = CONCURRENCY, requestIds = false): Promise<TLevel[]> => {
       // The job process counts as the worker: its monitoring passes read what the requests wrote.
       const workerPids = withChildren(workerPid);
