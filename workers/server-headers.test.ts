@@ -1,3 +1,4 @@
+import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { TDatabase } from "@/db/connection";
 import { buildWorkerServer } from "./server";
@@ -18,5 +19,18 @@ describe("the worker's HTTP answers", () => {
       expect(response.headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
     }
     await app.close();
+  });
+
+  it("log no line per request, even at info level, but do log a failure", async () => {
+    const lines: string[] = [];
+    const logStream = new PassThrough().on("data", (chunk: Buffer) => lines.push(...chunk.toString("utf8").split("\n").filter(Boolean)));
+    const app = buildWorkerServer({ db: {} as TDatabase, logLevel: "info", isReady: () => true, logStream });
+    app.get("/boom", async () => {
+      throw new Error("boom");
+    });
+    expect((await app.inject({ method: "GET", url: "/health" })).statusCode).toBe(200);
+    expect((await app.inject({ method: "GET", url: "/boom" })).statusCode).toBe(500);
+    await app.close();
+    expect(lines.map((line) => JSON.parse(line).msg)).toEqual(["request failed"]);
   });
 });

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { isDatabaseUnavailableError, type TDatabase } from "@/db/connection";
 import { pingDatabase } from "@/db/queries/health";
 import { formatMiB } from "@/lib/validation/edge";
@@ -9,11 +9,19 @@ export function buildWorkerServer(options: {
   logLevel: string;
   isReady: () => boolean;
   bodyLimitBytes?: number;
+  /** Where log lines go (standard output by default; tests read them). */
+  logStream?: NodeJS.WritableStream;
 }): FastifyInstance {
   const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
   const app = Fastify({
-    logger: { level: options.logLevel, name: "oversight-worker", redact: ["req.headers.authorization", 'req.headers["x-api-key"]'] },
-    disableRequestLogging: true,
+    logger: {
+      level: options.logLevel,
+      name: "oversight-worker",
+      redact: ["req.headers.authorization", 'req.headers["x-api-key"]'],
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
+    // No line per request: the routes log what matters (fastify 5.12 moved this option into a LogController).
+    logController: new LogController({ disableRequestLogging: true }),
     // Fastify counts the bytes as they arrive and stops at the limit, whatever Content-Length says.
     bodyLimit: bodyLimitBytes,
   });

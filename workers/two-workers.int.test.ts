@@ -42,11 +42,16 @@ async function predict(url: string): Promise<{ predictionId: string; role: strin
   return (await response.json()).predictions[0];
 }
 
-/** Rows per group commit so far, from the worker's own Prometheus histogram. */
-async function batchRows(url: string): Promise<{ flushes: number; rows: number }> {
+/** Rows per group commit and time per commit so far, from the worker's own Prometheus histograms. */
+async function batchRows(url: string): Promise<{ flushes: number; rows: number; timedCommits: number; commitSeconds: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, "m"))?.[1] ?? 0);
-  return { flushes: value("oversight_record_batch_rows_count"), rows: value("oversight_record_batch_rows_sum") };
+  return {
+    flushes: value("oversight_record_batch_rows_count"),
+    rows: value("oversight_record_batch_rows_sum"),
+    timedCommits: value("oversight_record_commit_seconds_count"),
+    commitSeconds: value("oversight_record_commit_seconds_sum"),
+  };
 }
 
 it("group commit stores every answered prediction of both workers, batching concurrent requests in each", async () => {
@@ -76,6 +81,9 @@ it("group commit stores every answered prediction of both workers, batching conc
     // Fewer commits than rows: concurrent requests were written together.
     expect(rows).toBe(180);
     expect(flushes).toBeLessThan(rows);
+    // Every commit is timed once, and a commit takes time.
+    expect(after[index]!.timedCommits - before[index]!.timedCommits).toBe(flushes);
+    expect(after[index]!.commitSeconds - before[index]!.commitSeconds).toBeGreaterThan(0);
   }
 });
 

@@ -31,7 +31,14 @@ export async function runWorker(options: { discardPredictionsForBenchmark?: bool
   const state = createServingState({ db, log: server.log });
   const discardForBenchmark = options.discardPredictionsForBenchmark ?? false;
   if (discardForBenchmark) server.log.warn("benchmark worker: predictions are NOT recorded");
-  const recorder = createRecorder({ db, onFlush: (rows) => metrics.batchSize.observe(rows), discardForBenchmark });
+  const recorder = createRecorder({
+    db,
+    onFlush: (rows, seconds) => {
+      metrics.batchSize.observe(rows);
+      metrics.commitSeconds.observe(seconds);
+    },
+    discardForBenchmark,
+  });
   registerInferenceRoutes(server, {
     db,
     state,

@@ -12,7 +12,17 @@
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 
-export type TPacedResult = { offered: number; answered: number; failed: number; rps: number; p50: number; p99: number; max: number };
+export type TPacedResult = {
+  offered: number;
+  answered: number;
+  failed: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Answered requests that took more than 5 ms, as a share of all answered. */
+  overFiveMsShare: number;
+};
 
 export async function pacedLoad(options: {
   url: string;
@@ -76,5 +86,6 @@ export async function pacedLoad(options: {
     p50: quantile(0.5),
     p99: quantile(0.99),
     max: latencies.at(-1) ?? NaN,
+    overFiveMsShare: latencies.filter((latency) => latency > 5).length / Math.max(1, latencies.length),
   };
 }

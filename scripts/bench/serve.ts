@@ -14,6 +14,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import autocannon from "autocannon";
 import { Tensor } from "onnxruntime-node";
 import { closeDatabase, createDatabase } from "@/db/connection";
@@ -89,6 +90,25 @@ async function rawThroughput(): Promise<{ callsPerSecond: number; cpuMsPerCall: 
   await session.release();
   return { callsPerSecond: calls / DURATION_S, cpuMsPerCall: (cpu.user + cpu.system) / 1000 / calls };
 }
+
+/**
+ * A Prometheus histogram's cumulative counts from a /metrics text, summed over its label sets:
+ * `count`, and `under(le)`, the observations at or below one of its bucket bounds.
+ */
+function histogramOf(text: string, name: string) {
+  const buckets = new Map<string, number>();
+  let count = 0;
+  for (const line of text.split("\n")) {
+    const bucket = new RegExp(`^${name}_bucket\\{(?:.*,)?le="([^"]+)".*\\} (\\S+)$`).exec(line);
+    if (bucket) buckets.set(bucket[1], (buckets.get(bucket[1]) ?? 0) + Number(bucket[2]));
+    const total = new RegExp(`^${name}_count(\\{.*\\})? (\\S+)$`).exec(line);
+    if (total) count += Number(total[2]);
+  }
+  return { count, under: (le: string) => buckets.get(le) ?? NaN };
+}
+
+/** A gauge's value from a /metrics text (prom-client resets its event-loop figures at every scrape). */
+const gaugeOf = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
 
 const PREDICT_PATH = "/api/v1/models/credit-default/predict";
 const requestHeaders = (apiKey: string) => ({ authorization: `Bearer ${apiKey}`, "content-type": "application/json" });
@@ -211,6 +231,12 @@ async function main() {
     const peak = fastest(rows);
     const half = await load(worker.url, apiKey, { connections: peak.connections, overallRate: Math.round(peak.rps / 2) });
     // The goal's figure: a steady half of peak (autocannon's rate is a burst at the start of each second; paced-load.ts).
+    // Around it, where its slow requests wait: the worker's own view (its request-latency and commit-time
+    // histograms; its event-loop delay since this scrape) and the load generator's event-loop delay.
+    const metricsText = async () => (await fetch(`${worker!.url}/metrics`)).text();
+    const halfBefore = await metricsText();
+    const generatorDelay = monitorEventLoopDelay({ resolution: 1 });
+    generatorDelay.enable();
     const steadyHalf = await pacedLoad({
       url: `${worker.url}${PREDICT_PATH}`,
       headers: requestHeaders(apiKey),
@@ -219,6 +245,21 @@ async function main() {
       seconds: DURATION_S,
       connections: peak.connections,
     });
+    generatorDelay.disable();
+    const halfAfter = await metricsText();
+    const overFiveMs = (name: string) => {
+      const [before, after] = [histogramOf(halfBefore, name), histogramOf(halfAfter, name)];
+      const count = after.count - before.count;
+      return { count, share: (count - (after.under("0.005") - before.under("0.005"))) / Math.max(1, count) };
+    };
+    const whereSlow = {
+      workerRequests: overFiveMs("oversight_prediction_latency_seconds"),
+      commits: overFiveMs("oversight_record_commit_seconds"),
+      workerLoopDelayP99Ms: gaugeOf(halfAfter, "nodejs_eventloop_lag_p99_seconds") * 1000,
+      workerLoopDelayMaxMs: gaugeOf(halfAfter, "nodejs_eventloop_lag_max_seconds") * 1000,
+      generatorLoopDelayP99Ms: generatorDelay.percentile(99) / 1e6,
+      generatorLoopDelayMaxMs: generatorDelay.max / 1e6,
+    };
     // Clients that send a requestId (the idempotent path), at the peak's concurrency.
     const withRequestIds = await measureLevels(worker.url, worker.process.child.pid ?? 0, [peak.connections], true);
     await worker.stop();
@@ -253,6 +294,13 @@ async function main() {
     console.log(
       `at half of peak (${Math.round(peak.rps / 2)} requests/s), steady, latency from when each request was due: ${Math.round(steadyHalf.rps)} requests/s answered, p50 ${steadyHalf.p50.toFixed(2)} ms, p99 ${steadyHalf.p99.toFixed(2)} ms, max ${steadyHalf.max.toFixed(1)} ms, ${steadyHalf.failed} failed (goal p99 ≤ 5 ms)`,
     );
+    const percent = (share: number) => `${(share * 100).toFixed(2)} %`;
+    console.log(
+      `  where the slow ones wait: over 5 ms by the client's clock ${percent(steadyHalf.overFiveMsShare)}; by the worker's (arrival to commit) ${percent(whereSlow.workerRequests.share)} of ${whereSlow.workerRequests.count} predictions; group commits over 5 ms ${percent(whereSlow.commits.share)} of ${whereSlow.commits.count}`,
+    );
+    console.log(
+      `  event-loop delay p99 / max: worker ${whereSlow.workerLoopDelayP99Ms.toFixed(1)} / ${whereSlow.workerLoopDelayMaxMs.toFixed(1)} ms, load generator ${whereSlow.generatorLoopDelayP99Ms.toFixed(1)} / ${whereSlow.generatorLoopDelayMaxMs.toFixed(1)} ms`,
+    );
     console.log(
       `  the same rate as autocannon's overallRate (each connection's quota sent at the start of every second, as earlier runs measured it): p50 ${half.latency.p50.toFixed(2)} ms, p99 ${half.latency.p99.toFixed(2)} ms`,
     );
@@ -281,6 +329,7 @@ async function main() {
           auditOff,
           half: { rps: half.requests.average, p50: half.latency.p50, p99: half.latency.p99 },
           steadyHalf,
+          whereSlow,
         },
         null,
         2,

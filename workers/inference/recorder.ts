@@ -37,7 +37,8 @@ export function createRecorder(options: {
   db: TDatabase;
   maxBatchRows?: number;
   maxInFlight?: number;
-  onFlush?: (rows: number) => void;
+  /** After each committed flush: its rows and its seconds from the start of the write to the commit. */
+  onFlush?: (rows: number, seconds: number) => void;
   /**
    * Benchmark only (`npm run bench:serve` compares against it): batches are dropped instead of written,
    * so the cost of durable audit can be measured. Never on in a served worker.
@@ -82,13 +83,14 @@ export function createRecorder(options: {
     const generatedRequestIds = new Set(
       batch.flatMap((pending) => (pending.requestIdsGenerated ? pending.predictions.map((row) => row.requestId) : [])),
     );
+    const started = performance.now();
     try {
       const { firstAnswers } = options.discardForBenchmark
         ? { firstAnswers: [] }
         : await insertPredictionBatch(options.db, { predictions: predictionRows, reviews: reviewRows, generatedRequestIds });
       flushes += 1;
       rows += predictionRows.length;
-      options.onFlush?.(predictionRows.length);
+      options.onFlush?.(predictionRows.length, (performance.now() - started) / 1000);
       const firstByKey = new Map(firstAnswers.map(({ modelId, answer }) => [keyOf({ modelId, requestId: answer.requestId }), answer]));
       for (const pending of batch) pending.resolve(pending.keys.flatMap((key) => firstByKey.get(key) ?? []));
     } catch (error) {
