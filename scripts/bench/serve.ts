@@ -299,7 +299,7 @@ async function main() {
       `  where the slow ones wait: over 5 ms by the client's clock ${percent(steadyHalf.overFiveMsShare)}; by the worker's (arrival to commit) ${percent(whereSlow.workerRequests.share)} of ${whereSlow.workerRequests.count} predictions; group commits over 5 ms ${percent(whereSlow.commits.share)} of ${whereSlow.commits.count}`,
     );
     console.log(
-      `  event-loop delay p99 / max: worker ${whereSlow.workerLoopDelayP99Ms.toFixed(1)} / ${whereSlow.workerLoopDelayMaxMs.toFixed(1)} ms, load generator ${whereSlow.generatorLoopDelayP99Ms.toFixed(1)} / ${whereSlow.generatorLoopDelayMaxMs.toFixed(1)} ms`,
+      `  event-loop delay p99 / max: worker ${whereSlow.workerLoopDelayP99Ms.toFixed(1)} / ${whereSlow.workerLoopDelayMaxMs.toFixed(1)} ms, load generator ${whereSlow.generatorLoopDelayP99Ms.toFixed(1)} / ${whereSlow.generatorLoopDelayMaxMs.toFixed(1)} ms; the generator sent p99 ${steadyHalf.sendLateP99.toFixed(1)} ms late with a socket free, using ${steadyHalf.generatorCpuUs.toFixed(0)} µs CPU per request`,
     );
     console.log(
       `  the same rate as autocannon's overallRate (each connection's quota sent at the start of every second, as earlier runs measured it): p50 ${half.latency.p50.toFixed(2)} ms, p99 ${half.latency.p99.toFixed(2)} ms`,
