@@ -167,6 +167,8 @@ async function main() {
       p99: number;
       errors: number;
       workerCpuMs: number;
+      /** The part of workerCpuMs spent in the worker's job process (summaries and monitoring of what was written). */
+      jobCpuMs: number;
       databaseCpuMs: number;
       /** This process's CPU per answered request: autocannon, the load generator, shares the two cores. */
       generatorCpuMs: number;
@@ -196,12 +198,18 @@ async function main() {
       // The job process counts as the worker: its monitoring passes read what the requests wrote.
       const workerPids = withChildren(workerPid);
       const workerCpu = cpuMeter(() => workerPids);
+      const jobCpu = cpuMeter(() => workerPids.slice(1));
       // After the warm-up, so the worker's backends are among them.
       const pgPids = await databasePids(db);
       const databaseCpu = cpuMeter(() => pgPids);
       const levels: TLevel[] = [];
       for (const connections of connectionLevels) {
-        const [workerBefore, databaseBefore, commitsBefore] = [workerCpu.read(), databaseCpu.read(), await commitTotals(url)];
+        const [workerBefore, jobBefore, databaseBefore, commitsBefore] = [
+          workerCpu.read(),
+          jobCpu.read(),
+          databaseCpu.read(),
+          await commitTotals(url),
+        ];
         const generatorBefore = process.cpuUsage();
         const result = await load(url, apiKey, { connections, requestIds });
         const generator = process.cpuUsage(generatorBefore);
@@ -210,6 +218,7 @@ async function main() {
         levels.push({
           rowsPerCommit: (commitsAfter.rows - commitsBefore.rows) / Math.max(1, commitsAfter.commits - commitsBefore.commits),
           workerCpuMs: ((workerCpu.read() - workerBefore) * 1000) / answered,
+          jobCpuMs: ((jobCpu.read() - jobBefore) * 1000) / answered,
           databaseCpuMs: ((databaseCpu.read() - databaseBefore) * 1000) / answered,
           generatorCpuMs: (generator.user + generator.system) / 1000 / answered,
           connections,
@@ -225,12 +234,12 @@ async function main() {
     const printLevels = (title: string, levels: TLevel[]) => {
       console.log(`\n${title}`);
       console.log(
-        "connections  requests/s   p50 ms   p97.5 ms   p99 ms   non-2xx+errors   worker µs CPU/req   PostgreSQL µs CPU/req   × raw call   rows/commit   load generator µs CPU/req",
+        "connections  requests/s   p50 ms   p97.5 ms   p99 ms   non-2xx+errors   worker µs CPU/req   PostgreSQL µs CPU/req   × raw call   rows/commit   load generator µs CPU/req   of the worker's: job process",
       );
       for (const row of levels) {
         const cpuRatio = (row.workerCpuMs + row.databaseCpuMs) / rawCpuMsPerCall;
         console.log(
-          `${String(row.connections).padStart(11)}  ${Math.round(row.rps).toString().padStart(10)}  ${row.p50.toFixed(2).padStart(7)}  ${row.p95.toFixed(2).padStart(9)}  ${row.p99.toFixed(2).padStart(7)}  ${String(row.errors).padStart(15)}  ${(row.workerCpuMs * 1000).toFixed(0).padStart(18)}  ${(row.databaseCpuMs * 1000).toFixed(0).padStart(22)}  ${cpuRatio.toFixed(1).padStart(9)}  ${row.rowsPerCommit.toFixed(1).padStart(12)}  ${(row.generatorCpuMs * 1000).toFixed(0).padStart(26)}`,
+          `${String(row.connections).padStart(11)}  ${Math.round(row.rps).toString().padStart(10)}  ${row.p50.toFixed(2).padStart(7)}  ${row.p95.toFixed(2).padStart(9)}  ${row.p99.toFixed(2).padStart(7)}  ${String(row.errors).padStart(15)}  ${(row.workerCpuMs * 1000).toFixed(0).padStart(18)}  ${(row.databaseCpuMs * 1000).toFixed(0).padStart(22)}  ${cpuRatio.toFixed(1).padStart(9)}  ${row.rowsPerCommit.toFixed(1).padStart(12)}  ${(row.generatorCpuMs * 1000).toFixed(0).padStart(26)}  ${(row.jobCpuMs * 1000).toFixed(0).padStart(28)}`,
         );
       }
     };
