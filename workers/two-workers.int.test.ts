@@ -43,7 +43,9 @@ async function predict(url: string): Promise<{ predictionId: string; role: strin
 }
 
 /** Rows per group commit and time per commit so far, from the worker's own Prometheus histograms. */
-async function batchRows(url: string): Promise<{ flushes: number; rows: number; timedCommits: number; commitSeconds: number }> {
+async function batchRows(
+  url: string,
+): Promise<{ flushes: number; rows: number; timedCommits: number; commitSeconds: number; queuedRequests: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, "m"))?.[1] ?? 0);
   return {
@@ -51,6 +53,7 @@ async function batchRows(url: string): Promise<{ flushes: number; rows: number; 
     rows: value("oversight_record_batch_rows_sum"),
     timedCommits: value("oversight_record_commit_seconds_count"),
     commitSeconds: value("oversight_record_commit_seconds_sum"),
+    queuedRequests: value("oversight_record_wait_seconds_count"),
   };
 }
 
@@ -84,6 +87,8 @@ it("group commit stores every answered prediction of both workers, batching conc
     // Every commit is timed once, and a commit takes time.
     expect(after[index]!.timedCommits - before[index]!.timedCommits).toBe(flushes);
     expect(after[index]!.commitSeconds - before[index]!.commitSeconds).toBeGreaterThan(0);
+    // Every request's wait for its commit is timed once (one instance per request here).
+    expect(after[index]!.queuedRequests - before[index]!.queuedRequests).toBe(180);
   }
 });
 

@@ -33,9 +33,10 @@ export async function runWorker(options: { discardPredictionsForBenchmark?: bool
   if (discardForBenchmark) server.log.warn("benchmark worker: predictions are NOT recorded");
   const recorder = createRecorder({
     db,
-    onFlush: (rows, seconds) => {
+    onFlush: (rows, seconds, waitedSeconds) => {
       metrics.batchSize.observe(rows);
       metrics.commitSeconds.observe(seconds);
+      for (const waited of waitedSeconds) metrics.recordWaitSeconds.observe(waited);
     },
     discardForBenchmark,
   });

@@ -279,6 +279,8 @@ async function main() {
       workerRequests: shareOver("oversight_prediction_latency_seconds", "0.005"),
       commits: shareOver("oversight_record_commit_seconds", "0.005"),
       commitsOverTwoMs: shareOver("oversight_record_commit_seconds", "0.002").share,
+      queuedOverTwoMs: shareOver("oversight_record_wait_seconds", "0.002").share,
+      queuedOverFiveMs: shareOver("oversight_record_wait_seconds", "0.005").share,
       workerLoopLateP99Ms: gaugeOf(halfAfter, "nodejs_eventloop_lag_p99_seconds") * 1000 - 10,
       workerLoopLateMaxMs: gaugeOf(halfAfter, "nodejs_eventloop_lag_max_seconds") * 1000 - 10,
       generatorLoopLateP99Ms: generatorDelay.percentile(99) / 1e6 - 1,
@@ -337,7 +339,7 @@ async function main() {
     );
     const percent = (share: number) => `${(share * 100).toFixed(2)} %`;
     console.log(
-      `  where the slow ones wait: over 5 ms by the client's clock ${percent(steadyHalf.overFiveMsShare)}; by the worker's (arrival to commit) ${percent(whereSlow.workerRequests.share)} of ${whereSlow.workerRequests.count} predictions; group commits over 2 ms ${percent(whereSlow.commitsOverTwoMs)} and over 5 ms ${percent(whereSlow.commits.share)} of ${whereSlow.commits.count}`,
+      `  where the slow ones wait: over 5 ms by the client's clock ${percent(steadyHalf.overFiveMsShare)}; by the worker's (arrival to commit) ${percent(whereSlow.workerRequests.share)} of ${whereSlow.workerRequests.count} predictions; group commits over 2 ms ${percent(whereSlow.commitsOverTwoMs)} and over 5 ms ${percent(whereSlow.commits.share)} of ${whereSlow.commits.count}; requests queued for their commit to start over 2 ms ${percent(whereSlow.queuedOverTwoMs)}, over 5 ms ${percent(whereSlow.queuedOverFiveMs)}`,
     );
     console.log(
       `  event loop late (beyond its timer) p99 / max: worker ${whereSlow.workerLoopLateP99Ms.toFixed(1)} / ${whereSlow.workerLoopLateMaxMs.toFixed(1)} ms, load generator ${whereSlow.generatorLoopLateP99Ms.toFixed(1)} / ${whereSlow.generatorLoopLateMaxMs.toFixed(1)} ms; the generator sent p99 ${steadyHalf.sendLateP99.toFixed(1)} ms late with a socket free, using ${steadyHalf.generatorCpuUs.toFixed(0)} µs CPU per request`,

@@ -56,6 +56,13 @@ export function createWorkerMetrics() {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
+    // Waits grow when commits queue behind the ones in flight: the group commit's share of a request's latency.
+    recordWaitSeconds: new Histogram({
+      name: "oversight_record_wait_seconds",
+      help: "Time a request's records waited in the recorder's queue for their group commit to start",
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
   };
 }
 

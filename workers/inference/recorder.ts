@@ -8,6 +8,8 @@ type TPending = {
   reviews: TReviewRecord[];
   requestIdsGenerated?: boolean;
   keys: string[];
+  /** performance.now() when queued: the wait for a flush to start is reported with the flush. */
+  queuedAt: number;
   resolve: (firstAnswers: TStoredAnswer[]) => void;
   reject: (error: unknown) => void;
 };
@@ -37,8 +39,11 @@ export function createRecorder(options: {
   db: TDatabase;
   maxBatchRows?: number;
   maxInFlight?: number;
-  /** After each committed flush: its rows and its seconds from the start of the write to the commit. */
-  onFlush?: (rows: number, seconds: number) => void;
+  /**
+   * After each committed flush: its rows, its seconds from the start of the write to the commit, and how
+   * long each request's records waited in the queue for that write to start (one entry per request).
+   */
+  onFlush?: (rows: number, seconds: number, waitedSeconds: number[]) => void;
   /**
    * Benchmark only (`npm run bench:serve` compares against it): batches are dropped instead of written,
    * so the cost of durable audit can be measured. Never on in a served worker.
@@ -84,13 +89,14 @@ export function createRecorder(options: {
       batch.flatMap((pending) => (pending.requestIdsGenerated ? pending.predictions.map((row) => row.requestId) : [])),
     );
     const started = performance.now();
+    const waitedSeconds = options.onFlush ? batch.map((pending) => (started - pending.queuedAt) / 1000) : [];
     try {
       const { firstAnswers } = options.discardForBenchmark
         ? { firstAnswers: [] }
         : await insertPredictionBatch(options.db, { predictions: predictionRows, reviews: reviewRows, generatedRequestIds });
       flushes += 1;
       rows += predictionRows.length;
-      options.onFlush?.(predictionRows.length, (performance.now() - started) / 1000);
+      options.onFlush?.(predictionRows.length, (performance.now() - started) / 1000, waitedSeconds);
       const firstByKey = new Map(firstAnswers.map(({ modelId, answer }) => [keyOf({ modelId, requestId: answer.requestId }), answer]));
       for (const pending of batch) pending.resolve(pending.keys.flatMap((key) => firstByKey.get(key) ?? []));
     } catch (error) {
@@ -121,6 +127,7 @@ export function createRecorder(options: {
           reviews: entry.reviews,
           requestIdsGenerated: entry.requestIdsGenerated,
           keys,
+          queuedAt: performance.now(),
           resolve,
           reject,
         });
