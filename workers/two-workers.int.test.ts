@@ -42,8 +42,8 @@ async function predict(url: string): Promise<{ predictionId: string; role: strin
   return (await response.json()).predictions[0];
 }
 
-/** Rows per group commit and time per commit so far, from the worker's own Prometheus histograms. */
-async function batchRows(
+/** The recorder's running totals (commits, rows, commit time, queued requests), from the worker's own Prometheus histograms. */
+async function recorderTotals(
   url: string,
 ): Promise<{ flushes: number; rows: number; timedCommits: number; commitSeconds: number; queuedRequests: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -58,7 +58,7 @@ async function batchRows(
 }
 
 it("group commit stores every answered prediction of both workers, batching concurrent requests in each", async () => {
-  const before = await Promise.all(workers.map((worker) => batchRows(worker.url)));
+  const before = await Promise.all(workers.map((worker) => recorderTotals(worker.url)));
   // 12 closed-loop clients per worker, 15 requests each.
   const answered = await Promise.all(
     workers.map(async (worker) => {
@@ -71,7 +71,7 @@ it("group commit stores every answered prediction of both workers, batching conc
       return ids;
     }),
   );
-  const after = await Promise.all(workers.map((worker) => batchRows(worker.url)));
+  const after = await Promise.all(workers.map((worker) => recorderTotals(worker.url)));
   for (const [index, ids] of answered.entries()) {
     expect(ids).toHaveLength(180);
     const stored = await db.$client`select count(*)::int as n from predictions where id = any(${ids}::uuid[])`;

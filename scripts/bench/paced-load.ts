@@ -16,6 +16,7 @@
  */
 import net from "node:net";
 import { performance } from "node:perf_hooks";
+import { nearestRankQuantile } from "../lib/quantile";
 
 export type TPacedResult = {
   offered: number;
@@ -75,7 +76,7 @@ export async function pacedLoad(options: {
     slot.current = due;
     slot.socket.write(request);
   };
-  /** Takes every complete answer off the slot's buffer (one at a time: no pipelining). */
+  /** Takes the slot's answer off its buffer once it is complete (one request per socket at a time: no pipelining). */
   const readAnswers = (slot: TSlot) => {
     const headerEnd = slot.received.indexOf(HEADER_END);
     if (headerEnd < 0 || !slot.current) return;
@@ -141,18 +142,16 @@ export async function pacedLoad(options: {
   for (const slot of slots) slot.socket.destroy();
   latencies.sort((a, b) => a - b);
   sendLateness.sort((a, b) => a - b);
-  const quantile = (values: number[], q: number) =>
-    values.length ? values[Math.min(values.length - 1, Math.floor(q * values.length))] : NaN;
   return {
     offered: options.rate,
     answered: latencies.length,
     failed,
     rps: latencies.length / elapsedSeconds,
-    p50: quantile(latencies, 0.5),
-    p99: quantile(latencies, 0.99),
+    p50: nearestRankQuantile(latencies, 0.5),
+    p99: nearestRankQuantile(latencies, 0.99),
     max: latencies.at(-1) ?? NaN,
     overFiveMsShare: latencies.filter((latency) => latency > 5).length / Math.max(1, latencies.length),
-    sendLateP99: quantile(sendLateness, 0.99),
+    sendLateP99: nearestRankQuantile(sendLateness, 0.99),
     generatorCpuUs: (cpu.user + cpu.system) / Math.max(1, finished),
   };
 }

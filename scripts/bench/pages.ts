@@ -32,6 +32,7 @@ import { computeWindows } from "@/workers/jobs/monitor-windows";
 import { ensureProductionBuild } from "../lib/build";
 import { createTestDatabase, openDatabaseServer, runtimeUrlFor } from "../lib/database";
 import { startProcess, stopProcess, waitForHttp } from "../lib/processes";
+import { nearestRankQuantile } from "../lib/quantile";
 import { seedDemo } from "../seed/demo-seed";
 import { freePort, startWorkerProcess } from "../testing/worker-process";
 
@@ -58,10 +59,6 @@ function routesOnDisk(fileName: string): string[] {
         .filter((segment) => segment && !segment.startsWith("("))
         .join("/"),
   );
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 /**
@@ -267,11 +264,11 @@ async function main() {
       results.push({
         url: target.url,
         status,
-        p50: quantile(times, 0.5),
-        p95: quantile(times, 0.95),
+        p50: nearestRankQuantile(times, 0.5),
+        p95: nearestRankQuantile(times, 0.95),
         judged: streamed ? "first byte" : "",
       });
-      log(`${target.url}: p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms`);
+      log(`${target.url}: p50 ${nearestRankQuantile(times, 0.5).toFixed(1)} ms, p95 ${nearestRankQuantile(times, 0.95).toFixed(1)} ms`);
     }
 
     // A kept database holds what it was seeded with, whatever BENCH_PREDICTIONS says now: read it from the summaries.

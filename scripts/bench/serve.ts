@@ -93,20 +93,33 @@ async function rawThroughput(): Promise<{ callsPerSecond: number; cpuMsPerCall: 
 }
 
 /**
- * A Prometheus histogram's cumulative counts from a /metrics text, summed over its label sets:
- * `count`, and `under(le)`, the observations at or below one of its bucket bounds.
+ * A Prometheus histogram's running totals from a /metrics text, summed over its label sets: `count`,
+ * `sum`, and `under(le)`, the observations at or below one of its bucket bounds.
  */
 function histogramOf(text: string, name: string) {
+  const bucketLine = new RegExp(`^${name}_bucket\\{(?:.*,)?le="([^"]+)".*\\} (\\S+)$`);
+  const totalLine = new RegExp(`^${name}_(count|sum)(?:\\{.*\\})? (\\S+)$`);
   const buckets = new Map<string, number>();
-  let count = 0;
+  const totals = { count: 0, sum: 0 };
   for (const line of text.split("\n")) {
-    const bucket = new RegExp(`^${name}_bucket\\{(?:.*,)?le="([^"]+)".*\\} (\\S+)$`).exec(line);
+    const bucket = bucketLine.exec(line);
     if (bucket) buckets.set(bucket[1], (buckets.get(bucket[1]) ?? 0) + Number(bucket[2]));
-    const total = new RegExp(`^${name}_count(\\{.*\\})? (\\S+)$`).exec(line);
-    if (total) count += Number(total[2]);
+    const total = totalLine.exec(line);
+    if (total) totals[total[1] as "count" | "sum"] += Number(total[2]);
   }
-  return { count, under: (le: string) => buckets.get(le) ?? NaN };
+  return { ...totals, under: (le: string) => buckets.get(le) ?? NaN };
 }
+
+/** Observations of a histogram between two scrapes: how many, and the share of them over `le` seconds. */
+function histogramBetween(before: string, after: string, name: string) {
+  const [start, end] = [histogramOf(before, name), histogramOf(after, name)];
+  const count = end.count - start.count;
+  return { count, shareOver: (le: string) => (count - (end.under(le) - start.under(le))) / Math.max(1, count) };
+}
+
+/** The middle value (of an odd number of values). */
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[(values.length - 1) >> 1];
+const ALTERNATING_ROUNDS = 3;
 
 /** A gauge's value from a /metrics text (prom-client resets its event-loop figures at every scrape). */
 const gaugeOf = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
@@ -177,10 +190,8 @@ async function main() {
     };
     /** The worker's running totals of rows written and commits (flushes), from its Prometheus metrics. */
     const commitTotals = async (url: string) => {
-      const text = await (await fetch(`${url}/metrics`)).text();
-      const read = (name: "sum" | "count") =>
-        Number(new RegExp(`^oversight_record_batch_rows_${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
-      return { rows: read("sum"), commits: read("count") };
+      const rowsPerCommit = histogramOf(await (await fetch(`${url}/metrics`)).text(), "oversight_record_batch_rows");
+      return { rows: rowsPerCommit.sum, commits: rowsPerCommit.count };
     };
     /** Returns once the worker's committed row count stays the same for 300 ms. */
     const untilCommitsSettle = async (url: string) => {
@@ -267,20 +278,17 @@ async function main() {
     });
     generatorDelay.disable();
     const halfAfter = await metricsText();
-    /** The share of a histogram's observations during the run that were over `le` seconds. */
-    const shareOver = (name: string, le: string) => {
-      const [before, after] = [histogramOf(halfBefore, name), histogramOf(halfAfter, name)];
-      const count = after.count - before.count;
-      return { count, share: (count - (after.under(le) - before.under(le))) / Math.max(1, count) };
-    };
+    const [workerRequests, commits, queued] = [
+      "oversight_prediction_latency_seconds",
+      "oversight_record_commit_seconds",
+      "oversight_record_wait_seconds",
+    ].map((name) => histogramBetween(halfBefore, halfAfter, name));
     // An event-loop delay histogram records each timer interval whole, so lateness is the value minus the timer's
     // resolution: prom-client's default precision (10 ms) in the worker, 1 ms here.
     const whereSlow = {
-      workerRequests: shareOver("oversight_prediction_latency_seconds", "0.005"),
-      commits: shareOver("oversight_record_commit_seconds", "0.005"),
-      commitsOverTwoMs: shareOver("oversight_record_commit_seconds", "0.002").share,
-      queuedOverTwoMs: shareOver("oversight_record_wait_seconds", "0.002").share,
-      queuedOverFiveMs: shareOver("oversight_record_wait_seconds", "0.005").share,
+      workerRequests: { count: workerRequests.count, overFiveMs: workerRequests.shareOver("0.005") },
+      commits: { count: commits.count, overTwoMs: commits.shareOver("0.002"), overFiveMs: commits.shareOver("0.005") },
+      queued: { overTwoMs: queued.shareOver("0.002"), overFiveMs: queued.shareOver("0.005") },
       workerLoopLateP99Ms: gaugeOf(halfAfter, "nodejs_eventloop_lag_p99_seconds") * 1000 - 10,
       workerLoopLateMaxMs: gaugeOf(halfAfter, "nodejs_eventloop_lag_max_seconds") * 1000 - 10,
       generatorLoopLateP99Ms: generatorDelay.percentile(99) / 1e6 - 1,
@@ -306,12 +314,11 @@ async function main() {
     // The machine's load drifts between the phases above (minutes apart), so the ratio is also taken from
     // alternating rounds at the peak's concurrency, both workers up: on, off, on, off, on, off.
     const alternating: Array<{ on: TLevel; off: TLevel }> = [];
-    for (let round = 0; round < 3; round += 1) {
+    for (let round = 0; round < ALTERNATING_ROUNDS; round += 1) {
       const [on] = await measureLevels(worker.url, worker.process.child.pid ?? 0, [peak.connections]);
       const [off] = await measureLevels(auditOffWorker.url, auditOffWorker.process.child.pid ?? 0, [peak.connections]);
       alternating.push({ on, off });
     }
-    const alternatingRatios = alternating.map(({ on, off }) => on.rps / off.rps).sort((a, b) => a - b);
     await worker.stop();
     await auditOffWorker.stop();
     worker = auditOffWorker = undefined;
@@ -339,7 +346,7 @@ async function main() {
     );
     const percent = (share: number) => `${(share * 100).toFixed(2)} %`;
     console.log(
-      `  where the slow ones wait: over 5 ms by the client's clock ${percent(steadyHalf.overFiveMsShare)}; by the worker's (arrival to commit) ${percent(whereSlow.workerRequests.share)} of ${whereSlow.workerRequests.count} predictions; group commits over 2 ms ${percent(whereSlow.commitsOverTwoMs)} and over 5 ms ${percent(whereSlow.commits.share)} of ${whereSlow.commits.count}; requests queued for their commit to start over 2 ms ${percent(whereSlow.queuedOverTwoMs)}, over 5 ms ${percent(whereSlow.queuedOverFiveMs)}`,
+      `  where the slow ones wait: over 5 ms by the client's clock ${percent(steadyHalf.overFiveMsShare)}; by the worker's (arrival to commit) ${percent(whereSlow.workerRequests.overFiveMs)} of ${whereSlow.workerRequests.count} predictions; group commits over 2 ms ${percent(whereSlow.commits.overTwoMs)} and over 5 ms ${percent(whereSlow.commits.overFiveMs)} of ${whereSlow.commits.count}; requests queued for their commit to start over 2 ms ${percent(whereSlow.queued.overTwoMs)}, over 5 ms ${percent(whereSlow.queued.overFiveMs)}`,
     );
     console.log(
       `  event loop late (beyond its timer) p99 / max: worker ${whereSlow.workerLoopLateP99Ms.toFixed(1)} / ${whereSlow.workerLoopLateMaxMs.toFixed(1)} ms, load generator ${whereSlow.generatorLoopLateP99Ms.toFixed(1)} / ${whereSlow.generatorLoopLateMaxMs.toFixed(1)} ms; the generator sent p99 ${steadyHalf.sendLateP99.toFixed(1)} ms late with a socket free, using ${steadyHalf.generatorCpuUs.toFixed(0)} µs CPU per request`,
@@ -351,14 +358,14 @@ async function main() {
       `audit on / audit off peak throughput: ${Math.round(peak.rps)} / ${Math.round(auditOffPeak.rps)} requests/s = ${(peak.rps / auditOffPeak.rps).toFixed(2)}× (goal ≥ 0.8×)`,
     );
     console.log(
-      `  in alternating rounds at ${peak.connections} connections (on / off): ${alternating.map(({ on, off }) => `${Math.round(on.rps)} / ${Math.round(off.rps)}`).join(", ")}: median ${alternatingRatios[1].toFixed(2)}×`,
+      `  in alternating rounds at ${peak.connections} connections (on / off): ${alternating.map(({ on, off }) => `${Math.round(on.rps)} / ${Math.round(off.rps)}`).join(", ")}: median ${median(alternating.map(({ on, off }) => on.rps / off.rps)).toFixed(2)}×`,
     );
     // The load generator, the worker and PostgreSQL share the cores: when they are all busy, throughput is
     // cores / (CPU per request of all three), so audit on / off cannot beat the ratio of those sums.
     const cpuPerRequest = (row: TLevel) => row.workerCpuMs + row.databaseCpuMs + row.generatorCpuMs;
-    const alternatingCeilings = alternating.map(({ on, off }) => cpuPerRequest(off) / cpuPerRequest(on)).sort((a, b) => a - b);
+    const alternatingCeilings = alternating.map(({ on, off }) => cpuPerRequest(off) / cpuPerRequest(on));
     console.log(
-      `  ceiling on these shared cores: (audit off ${(cpuPerRequest(auditOffPeak) * 1000).toFixed(0)} µs) / (audit on ${(cpuPerRequest(peak) * 1000).toFixed(0)} µs) of worker + PostgreSQL + load generator CPU per request = ${(cpuPerRequest(auditOffPeak) / cpuPerRequest(peak)).toFixed(2)}×; in the alternating rounds ${alternatingCeilings.map((ceiling) => ceiling.toFixed(2)).join(", ")}: median ${alternatingCeilings[1].toFixed(2)}×`,
+      `  ceiling on these shared cores: (audit off ${(cpuPerRequest(auditOffPeak) * 1000).toFixed(0)} µs) / (audit on ${(cpuPerRequest(peak) * 1000).toFixed(0)} µs) of worker + PostgreSQL + load generator CPU per request = ${(cpuPerRequest(auditOffPeak) / cpuPerRequest(peak)).toFixed(2)}×; in the alternating rounds ${alternatingCeilings.map((ceiling) => ceiling.toFixed(2)).join(", ")}: median ${median(alternatingCeilings).toFixed(2)}×`,
     );
     console.log(
       `peak: ${Math.round(peak.rps)} requests/s at ${peak.connections} connections = ${((peak.rps / raw) * 100).toFixed(1)} % of raw in-process throughput (target ≥ 50 %)`,

@@ -1,5 +1,8 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
+// From half a millisecond (a commit on a quiet machine) to a second (a stalled one), for every duration below.
+const SECONDS_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
 /** Prometheus metrics of one worker process, served at /metrics. */
 export function createWorkerMetrics() {
   const registry = new Registry();
@@ -22,7 +25,7 @@ export function createWorkerMetrics() {
       name: "oversight_prediction_latency_seconds",
       help: "Request latency from arrival to committed record, by model and role",
       labelNames: ["model", "role"] as const,
-      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      buckets: SECONDS_BUCKETS,
       registers: [registry],
     }),
     fallbacks: new Counter({
@@ -53,14 +56,14 @@ export function createWorkerMetrics() {
     commitSeconds: new Histogram({
       name: "oversight_record_commit_seconds",
       help: "Time of one group commit, from the start of its write to COMMIT's answer",
-      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      buckets: SECONDS_BUCKETS,
       registers: [registry],
     }),
     // Waits grow when commits queue behind the ones in flight: the group commit's share of a request's latency.
     recordWaitSeconds: new Histogram({
       name: "oversight_record_wait_seconds",
       help: "Time a request's records waited in the recorder's queue for their group commit to start",
-      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      buckets: SECONDS_BUCKETS,
       registers: [registry],
     }),
   };
