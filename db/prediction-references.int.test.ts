@@ -5,7 +5,7 @@ import { ensurePredictionPartitions, insertPredictionBatch, type TPredictionReco
 import { seedDemo } from "@/scripts/seed/demo-seed";
 import { openRuntimeTestDatabase, openTestDatabase } from "@/scripts/testing/database";
 
-// Migration 0025: the references of predictions are checked per statement, with a foreign key's guarantees.
+// Migrations 0025 and 0026: the references of predictions are checked per statement, with a foreign key's guarantees.
 const { db, close } = openTestDatabase();
 let model: { id: string; version: string };
 
@@ -90,6 +90,61 @@ it("makes a concurrent delete of the version wait for the inserting transaction,
   } finally {
     await other.end();
   }
+});
+
+const newKey = async () =>
+  (
+    await db.$client`insert into api_keys (name, key_hash, key_prefix, scopes)
+      values ('references-test', ${randomUUID()}, ${`ovk_${randomUUID().slice(0, 8)}`}, '{predict}') returning id`
+  )[0].id as string;
+const insertSql = (row: TPredictionRecord) =>
+  `insert into predictions (id, created_at, model_id, model_version_id, role, request_id, api_key_id, features, probability, label, confidence, latency_ms)
+   values ('${row.id}', '${row.createdAt.toISOString()}', '${row.modelId}', '${row.modelVersionId}', 'champion', '${row.requestId}', '${row.apiKeyId}', '{1}', 0.5, 'legit', 0.5, 1)`;
+
+it("makes an insert wait for a concurrent removal of the API key it names, then fail", async () => {
+  const key = await newKey();
+  const connection = await db.$client.reserve();
+  try {
+    await connection`begin`;
+    await connection`delete from api_keys where id = ${key}`;
+    const row = prediction({ apiKeyId: key });
+    let settled = false;
+    const inserting = insertPredictionBatch(db, { predictions: [row], reviews: [] }).finally(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(settled).toBe(false);
+    await connection`commit`;
+    await expect(inserting).rejects.toMatchObject({ code: "23503" });
+    expect(await stored([row])).toBe(0);
+  } finally {
+    await connection`rollback`; // a no-op after the commit; ends the transaction if an expectation failed first
+    connection.release();
+  }
+});
+
+it("refuses to remove a model, version or API key in a REPEATABLE READ transaction, where a new prediction could go unseen", async () => {
+  const key = await newKey();
+  await expect(
+    db.$client.begin("isolation level repeatable read", (sql) => sql`delete from api_keys where id = ${key}`),
+  ).rejects.toMatchObject({ code: "55000", message: expect.stringContaining("use READ COMMITTED") });
+  // Outside such a transaction the unnamed key goes.
+  await db.$client`delete from api_keys where id = ${key}`;
+});
+
+it("keeps the row locks for an insert in a REPEATABLE READ transaction, whose snapshot may predate a removal", async () => {
+  const key = await newKey();
+  const row = prediction({ apiKeyId: key });
+  const connection = await db.$client.reserve();
+  try {
+    await connection`begin isolation level repeatable read`;
+    await connection`select 1`; // the snapshot, before the key goes
+    await db.$client`delete from api_keys where id = ${key}`;
+    // The snapshot still shows the key; locking it finds it removed since (a serialization failure).
+    await expect(connection.unsafe(insertSql(row))).rejects.toMatchObject({ code: "40001" });
+  } finally {
+    await connection`rollback`;
+    connection.release();
+  }
+  expect(await stored([row])).toBe(0);
 });
 
 it("lets the runtime role write predictions only through the parent table, where the check fires", async () => {

@@ -15,7 +15,7 @@ export const predictions = pgTable(
     id: uuid("id").notNull().defaultRandom(),
     createdAt: createdAt(),
     // model_id, model_version_id and api_key_id name existing rows, checked once per statement by a
-    // trigger instead of a foreign key per row (migration 0025; drizzle does not model it).
+    // trigger instead of a foreign key per row (migrations 0025–0026; drizzle does not model it).
     modelId: uuid("model_id").notNull(),
     // Null when the rule-based fallback answered.
     modelVersionId: uuid("model_version_id"),
