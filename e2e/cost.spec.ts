@@ -174,11 +174,27 @@ test("the committee edits the cost settings: a bad value is named and nothing is
 test("a canary with business values shows its A/B panel, and the abtest CLI agrees with it on the same data", async ({ page, sql }) => {
   test.setTimeout(180_000);
   const [deployment] = await sql`select d.* from deployments d join models m on m.id = d.model_id where m.slug = 'credit-default'`;
-  const [challenger] = await sql`select v.id from model_versions v where v.model_id = ${deployment.model_id} and v.version = '1.1.0'`;
+  const [challenger] =
+    await sql`select v.id, v.status from model_versions v where v.model_id = ${deployment.model_id} and v.version = '1.1.0'`;
+  const [{ risk_tier: tier }] = await sql`select risk_tier from models where id = ${deployment.model_id}`;
+  const [storedPolicy] = await sql`select policy from governance_policies where risk_tier = ${tier}`;
   const headers = { authorization: `Bearer ${process.env.E2E_API_KEY}`, "content-type": "application/json" };
   const prefix = `e2e-ab-${Date.now()}-`;
   try {
-    // A 50 % canary of 1.1.0, set directly: the worker picks it up through NOTIFY like any deployment change.
+    // The technical limits at the loosest the policy allows: no breach can withdraw this canary, so if the
+    // deployment moved below, the business verdict (advice only) would have moved it.
+    const loosest = {
+      minRequests: 200,
+      maxErrorRateIncrease: 1,
+      maxLatencyP99Ratio: 1_000_000,
+      maxConfidenceDrop: 1,
+      maxPerformanceDrop: 1,
+    };
+    await sql`insert into governance_policies (risk_tier, policy) values (${tier}, ${sql.json({ canaryGuard: loosest })})
+      on conflict (risk_tier) do update set policy = governance_policies.policy || excluded.policy`;
+    // A 50 % canary of 1.1.0, set directly as a canary's start leaves it (version status too): the worker picks it
+    // up through NOTIFY like any deployment change.
+    await sql`update model_versions set status = 'canary' where id = ${challenger.id}`;
     await sql`update deployments set challenger_version_id = ${challenger.id}, mode = 'canary', canary_percent = 50, revision = revision + 1
       where model_id = ${deployment.model_id}`;
     const applications = generateCreditApplications({ count: 400, seed: 777 });
@@ -296,6 +312,9 @@ test("a canary with business values shows its A/B panel, and the abtest CLI agre
   } finally {
     await sql`update deployments set challenger_version_id = ${deployment.challenger_version_id}, mode = ${deployment.mode}, canary_percent = ${deployment.canary_percent}, revision = revision + 1
       where model_id = ${deployment.model_id}`;
+    await sql`update model_versions set status = ${challenger.status} where id = ${challenger.id}`;
+    if (storedPolicy) await sql`update governance_policies set policy = ${sql.json(storedPolicy.policy)} where risk_tier = ${tier}`;
+    else await sql`delete from governance_policies where risk_tier = ${tier}`;
     await sql`delete from outcomes o using predictions p where o.prediction_id = p.id and p.request_id like ${prefix + "%"}`;
     await sql`delete from review_items r using predictions p where r.prediction_id = p.id and p.request_id like ${prefix + "%"}`;
     await sql`delete from predictions where request_id like ${prefix + "%"}`;
