@@ -13,7 +13,7 @@ import { runMigrations } from "@/db/migrate";
 import { loadMonitoringView } from "@/app/_server/monitoring";
 import { computeWindows } from "@/workers/jobs/monitor-windows";
 import { seedDemo } from "../seed/demo-seed";
-import { createTestDatabase, openDatabaseServer } from "../lib/database";
+import { createTestDatabase, describeServer, openDatabaseServer } from "../lib/database";
 import { nearestRankQuantile } from "../lib/quantile";
 
 const TOTAL = Number(process.env.BENCH_PREDICTIONS ?? 10_000_000);
@@ -28,6 +28,7 @@ const database = await createTestDatabase(server, "bench_panel");
 const db = createDatabase(database.url, { maxConnections: 4, applicationName: "oversight-bench" });
 try {
   await runMigrations(db);
+  console.log(await describeServer(db, server));
   await seedDemo(db);
   const [model] = await db.$client<
     { id: string; version: string }[]

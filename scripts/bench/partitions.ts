@@ -15,7 +15,7 @@ import { closeDatabase, createDatabase } from "@/db/connection";
 import { runMigrations } from "@/db/migrate";
 import { insertPredictionBatch, type TPredictionRecord } from "@/db/writes/predictions";
 import { seedDemo } from "../seed/demo-seed";
-import { createTestDatabase, openDatabaseServer } from "../lib/database";
+import { createTestDatabase, describeServer, openDatabaseServer } from "../lib/database";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WRITERS = 16;
@@ -39,6 +39,7 @@ const database = await createTestDatabase(server, "bench_partitions");
 const db = createDatabase(database.url, { maxConnections: WRITERS, applicationName: "oversight-bench" });
 try {
   await runMigrations(db);
+  console.log(await describeServer(db, server));
   await seedDemo(db);
   const [model] = await db.$client<
     { id: string; version: string }[]

@@ -21,7 +21,7 @@ import { Tensor } from "onnxruntime-node";
 import { closeDatabase, createDatabase } from "@/db/connection";
 import { createApiKey } from "@/db/queries/api-keys";
 import { createSession } from "@/workers/onnx/load-session";
-import { createTestDatabase, openDatabaseServer } from "../lib/database";
+import { createTestDatabase, describeServer, openDatabaseServer } from "../lib/database";
 import { seedDemo } from "../seed/demo-seed";
 import { pacedLoad } from "./paced-load";
 import { startWorkerProcess } from "../testing/worker-process";
@@ -164,6 +164,7 @@ async function main() {
   let worker: Awaited<ReturnType<typeof startWorkerProcess>> | undefined;
   let auditOffWorker: typeof worker;
   try {
+    console.log(await describeServer(db, server));
     await seedDemo(db);
     const apiKey = (await createApiKey(db, { name: "bench", scopes: ["predict"], modelIds: null, createdBy: null })).key;
     const rawRun = await rawThroughput();
