@@ -97,9 +97,6 @@ const newKey = async () =>
     await db.$client`insert into api_keys (name, key_hash, key_prefix, scopes)
       values ('references-test', ${randomUUID()}, ${`ovk_${randomUUID().slice(0, 8)}`}, '{predict}') returning id`
   )[0].id as string;
-const insertSql = (row: TPredictionRecord) =>
-  `insert into predictions (id, created_at, model_id, model_version_id, role, request_id, api_key_id, features, probability, label, confidence, latency_ms)
-   values ('${row.id}', '${row.createdAt.toISOString()}', '${row.modelId}', '${row.modelVersionId}', 'champion', '${row.requestId}', '${row.apiKeyId}', '{1}', 0.5, 'legit', 0.5, 1)`;
 
 it("makes an insert wait for a concurrent removal of the API key it names, then fail", async () => {
   const key = await newKey();
@@ -121,7 +118,7 @@ it("makes an insert wait for a concurrent removal of the API key it names, then 
   }
 });
 
-it("refuses to remove a model, version or API key in a REPEATABLE READ transaction, where a new prediction could go unseen", async () => {
+it("refuses a removal in a REPEATABLE READ transaction, where a prediction committed after its snapshot would go unseen", async () => {
   const key = await newKey();
   await expect(
     db.$client.begin("isolation level repeatable read", (sql) => sql`delete from api_keys where id = ${key}`),
@@ -139,7 +136,10 @@ it("keeps the row locks for an insert in a REPEATABLE READ transaction, whose sn
     await connection`select 1`; // the snapshot, before the key goes
     await db.$client`delete from api_keys where id = ${key}`;
     // The snapshot still shows the key; locking it finds it removed since (a serialization failure).
-    await expect(connection.unsafe(insertSql(row))).rejects.toMatchObject({ code: "40001" });
+    await expect(
+      connection`insert into predictions (id, created_at, model_id, model_version_id, role, request_id, api_key_id, features, probability, label, confidence, latency_ms)
+        values (${row.id}, ${row.createdAt.toISOString()}, ${row.modelId}, ${row.modelVersionId!}, 'champion', ${row.requestId}, ${key}, '{1}', 0.5, 'legit', 0.5, 1)`,
+    ).rejects.toMatchObject({ code: "40001" });
   } finally {
     await connection`rollback`;
     connection.release();

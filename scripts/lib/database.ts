@@ -45,8 +45,8 @@ export async function openDatabaseServer(options: {
 
 /**
  * Which PostgreSQL a benchmark measured, for its output: figures differ by server as well as by
- * machine. Here the embedded 18 (npm binaries built with -Os) spent 25–40 % more CPU per stored row
- * than Debian's 15 (README, "Serving").
+ * machine. Here the embedded 18 (npm binaries built with -Os) spent about a third more CPU per stored
+ * row than Debian's 15 (README, "Serving").
  */
 export async function describeServer(db: TDatabase, server: Pick<TDatabaseServer, "embedded">): Promise<string> {
   const [{ version }] = await db.$client<{ version: string }[]>`select current_setting('server_version') as version`;
