@@ -15,7 +15,7 @@ import { dropDatabase, ensureDatabase, startEmbeddedPostgres, withDatabaseName }
 import { runMigrations } from "@/db/migrate";
 import { findAnsweredPredictions } from "@/db/writes/predictions";
 import { supervise } from "@/lib/reliability/supervise";
-import { superviseProcess, waitForHttp } from "./lib/processes";
+import { superviseProcess, waitForHttp, workerNodeArgs } from "./lib/processes";
 import { seedDemo } from "./seed/demo-seed";
 import { creditInstance } from "./testing/credit-instance";
 
@@ -85,7 +85,7 @@ async function main() {
   const worker = await superviseProcess({
     name: "worker",
     command: process.execPath,
-    args: ["--import", "tsx", "workers/index.ts"],
+    args: workerNodeArgs(),
     env: { ...process.env, DATABASE_URL: databaseUrl, WORKER_PORT: String(workerPort), LOG_LEVEL: "error" },
     quiet: true,
     log: (line) => log(line),

@@ -7,7 +7,7 @@ import path from "node:path";
 import { closeDatabase, createDatabase } from "@/db/connection";
 import { ensureProductionBuild } from "./lib/build";
 import { createTestDatabase, openDatabaseServer } from "./lib/database";
-import { startProcess, stopProcess, waitForHttp, type TManagedProcess } from "./lib/processes";
+import { startProcess, stopProcess, waitForHttp, workerNodeArgs, type TManagedProcess } from "./lib/processes";
 import { seedDemo } from "./seed/demo-seed";
 
 const log = (line: string) => console.log(`[e2e] ${line}`);
@@ -39,7 +39,7 @@ async function main(): Promise<number> {
       // Its requests commit within milliseconds: a pass may read them a second after their stamp.
       MONITOR_SETTLED_MS: "1000",
     };
-    children.push(startProcess({ name: "worker", command: process.execPath, args: ["--import", "tsx", "workers/index.ts"], env }));
+    children.push(startProcess({ name: "worker", command: process.execPath, args: workerNodeArgs(), env }));
     children.push(
       startProcess({
         name: "web",

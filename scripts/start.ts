@@ -15,7 +15,7 @@ import { runMigrations } from "@/db/migrate";
 import { ensureProductionBuild } from "./lib/build";
 import { openDatabaseServer, runtimeUrlFor, type TDatabaseServer } from "./lib/database";
 import { supervise, type TSupervisor } from "@/lib/reliability/supervise";
-import { superviseProcess, waitForHttp } from "./lib/processes";
+import { superviseProcess, waitForHttp, workerNodeArgs } from "./lib/processes";
 import { localSecret } from "./lib/secrets";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./seed/demo-seed";
 import { seedDemoTraffic } from "./seed/demo-traffic";
@@ -107,9 +107,7 @@ async function main() {
     fs.writeFileSync(apiKeyFile, seed.apiKey, { mode: 0o600 });
     log("Seeded the demo data.");
   }
-  supervisors.push(
-    await superviseProcess({ name: "worker", command: process.execPath, args: ["--import", "tsx", "workers/index.ts"], env, log }),
-  );
+  supervisors.push(await superviseProcess({ name: "worker", command: process.execPath, args: workerNodeArgs(), env, log }));
   // Past traffic on the first start (two days of credit, a week of fraud and churn), so the monitoring pages open with history.
   // It loads in the background while the app starts and is used: the worker's monitoring summarises what has arrived
   // and catches up on its next pass (a minute later at most).

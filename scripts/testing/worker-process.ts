@@ -1,6 +1,6 @@
 import net from "node:net";
 import { runtimeUrlFor } from "../lib/database";
-import { startProcess, stopProcess, waitForHttp, type TManagedProcess } from "../lib/processes";
+import { startProcess, stopProcess, waitForHttp, workerNodeArgs, type TManagedProcess } from "../lib/processes";
 
 /** A free TCP port on loopback, chosen by the kernel. */
 export function freePort(): Promise<number> {
@@ -28,7 +28,7 @@ export async function startWorkerProcess(options: {
     name: "worker",
     command: process.execPath,
     // One process (no tsx wrapper), so signals reach the worker itself.
-    args: ["--import", "tsx", options.entry ?? "workers/index.ts"],
+    args: workerNodeArgs(options.entry),
     env: {
       ...process.env,
       DATABASE_URL: await runtimeUrlFor(options.databaseUrl),
