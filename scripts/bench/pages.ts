@@ -62,8 +62,9 @@ function routesOnDisk(fileName: string): string[] {
 }
 
 /**
- * Waits until the worker has had no statement running for 3 s in a row, counting from 10 s after it
- * started (its first monitoring pass begins 5 s after start; workers/jobs/runner.ts), at most 10 min.
+ * Waits until the worker and its job process have had no statement running for 3 s in a row, counting
+ * from 10 s after the start (the first monitoring pass begins 5 s after it; workers/jobs/runner.ts), at
+ * most 10 min.
  */
 async function waitForIdleWorker(db: ReturnType<typeof createDatabase>, workerStartedAt: number): Promise<boolean> {
   const deadline = Date.now() + 10 * 60_000;
@@ -71,8 +72,10 @@ async function waitForIdleWorker(db: ReturnType<typeof createDatabase>, workerSt
   while (quiet < 6 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     if (Date.now() - workerStartedAt < 10_000) continue;
+    // The jobs run in the worker's own job process since it was split out (workers/jobs/job-process.ts), under its own name.
     const [{ active }] = await db.$client<Array<{ active: number }>>`
-      select count(*)::int as active from pg_stat_activity where application_name = 'oversight-worker' and state = 'active'`;
+      select count(*)::int as active from pg_stat_activity
+      where application_name in ('oversight-worker', 'oversight-jobs') and state = 'active'`;
     quiet = active === 0 ? quiet + 1 : 0;
   }
   return quiet >= 6;

@@ -9,12 +9,12 @@
  * server runs on this machine), which a loaded machine disturbs much less.
  */
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
 import { performance } from "node:perf_hooks";
 import { closeDatabase, createDatabase } from "@/db/connection";
 import { runMigrations } from "@/db/migrate";
 import { insertPredictionBatch, type TPredictionRecord } from "@/db/writes/predictions";
 import { seedDemo } from "../seed/demo-seed";
+import { cpuSecondsOf } from "../lib/cpu";
 import { createTestDatabase, describeServer, openDatabaseServer } from "../lib/database";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -22,17 +22,6 @@ const WRITERS = 16;
 const BATCHES_PER_WRITER = Number(process.env.BENCH_BATCHES ?? 60);
 const ROWS_PER_BATCH = 4;
 const ROWS_PER_OLD_MONTH = Number(process.env.BENCH_ROWS_PER_MONTH ?? 20_000);
-
-/** CPU-seconds (user + system) of a process so far, from /proc/<pid>/stat (USER_HZ = 100); 0 if it cannot be read. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 const server = await openDatabaseServer({ dataDirName: "bench-pg", port: Number(process.env.BENCH_EMBEDDED_PG_PORT ?? 54349) });
 const database = await createTestDatabase(server, "bench_partitions");

@@ -21,6 +21,7 @@ import { Tensor } from "onnxruntime-node";
 import { closeDatabase, createDatabase } from "@/db/connection";
 import { createApiKey } from "@/db/queries/api-keys";
 import { createSession } from "@/workers/onnx/load-session";
+import { cpuSecondsOf } from "../lib/cpu";
 import { createTestDatabase, describeServer, openDatabaseServer } from "../lib/database";
 import { seedDemo } from "../seed/demo-seed";
 import { pacedLoad } from "./paced-load";
@@ -41,20 +42,6 @@ const instance = {
   sex: "female",
   age_band: "40_59",
 };
-
-/** CPU-seconds (user + system) a process has used so far, from /proc/<pid>/stat; 0 once it is gone. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    // The command name (field 2) may hold spaces, so count fields after its closing parenthesis.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
-}
-// USER_HZ is 100 on every Linux architecture Node.js runs on.
-const CLOCK_TICKS_PER_SECOND = 100;
 
 /** The PostgreSQL processes that work for this run: its database's backends and the server's WAL and checkpoint writers. */
 async function databasePids(db: ReturnType<typeof createDatabase>): Promise<number[]> {

@@ -76,9 +76,10 @@ export async function waitForHttp(url: string, timeoutMs: number): Promise<void>
 }
 
 /**
- * Node's arguments for a worker process (the same in `npm start`, tests, benches and chaos runs).
- * A request's objects live until its group commit answers, a few milliseconds: with V8's default
- * 16 MB semi-spaces a scavenge at ~6,000 requests/s found them still alive and promoted them, and
- * garbage collection cost 17 µs of CPU per request; with 32 MB, 6 µs (README, "Serving").
+ * Node's arguments for a worker process (the same in `npm start`, tests, benches and chaos runs;
+ * package.json's `npm run worker` repeats the flag). A request's objects live until its group commit
+ * answers, a few milliseconds: with V8's default 16 MB semi-spaces a scavenge at ~6,000 requests/s
+ * found them still alive and promoted them, and garbage collection cost 7–17 µs of CPU per request;
+ * with 32 MB, 6–7 µs (README, "Serving").
  */
 export const workerNodeArgs = (entry = "workers/index.ts") => ["--max-semi-space-size=32", "--import", "tsx", entry];
