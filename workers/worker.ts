@@ -1,5 +1,6 @@
 import { closeDatabase, createDatabase, RUNTIME_STATEMENT_TIMEOUT_MS } from "@/db/connection";
 import { ensurePredictionPartitions } from "@/db/writes/predictions";
+import { WORKER_APPLICATION_NAME } from "./application-names";
 import { workerConfig } from "./config";
 import { createApiKeyAuth } from "./inference/api-key-auth";
 import { createWorkerMetrics } from "./inference/metrics";
@@ -21,7 +22,7 @@ const DEPLOYMENT_POLL_MS = 15_000;
 export async function runWorker(options: { discardPredictionsForBenchmark?: boolean } = {}) {
   const config = workerConfig();
   const db = createDatabase(config.databaseUrl, {
-    applicationName: "oversight-worker",
+    applicationName: WORKER_APPLICATION_NAME,
     maxConnections: 10,
     statementTimeoutMs: RUNTIME_STATEMENT_TIMEOUT_MS,
   });

@@ -28,6 +28,7 @@ import { insertUser } from "@/db/writes/users";
 import { API_KEY_SCOPES } from "@/lib/permissions";
 import { ROLES } from "@/lib/roles";
 import { refreshPredictionSummaries } from "@/db/queries/summaries-refresh";
+import { JOBS_APPLICATION_NAME, WORKER_APPLICATION_NAME } from "@/workers/application-names";
 import { computeWindows } from "@/workers/jobs/monitor-windows";
 import { ensureProductionBuild } from "../lib/build";
 import { createTestDatabase, openDatabaseServer, runtimeUrlFor } from "../lib/database";
@@ -72,10 +73,9 @@ async function waitForIdleWorker(db: ReturnType<typeof createDatabase>, workerSt
   while (quiet < 6 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     if (Date.now() - workerStartedAt < 10_000) continue;
-    // The jobs run in the worker's own job process since it was split out (workers/jobs/job-process.ts), under its own name.
     const [{ active }] = await db.$client<Array<{ active: number }>>`
       select count(*)::int as active from pg_stat_activity
-      where application_name in ('oversight-worker', 'oversight-jobs') and state = 'active'`;
+      where application_name in (${WORKER_APPLICATION_NAME}, ${JOBS_APPLICATION_NAME}) and state = 'active'`;
     quiet = active === 0 ? quiet + 1 : 0;
   }
   return quiet >= 6;

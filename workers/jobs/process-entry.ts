@@ -1,5 +1,6 @@
 import pino from "pino";
 import { closeDatabase, createDatabase, RUNTIME_STATEMENT_TIMEOUT_MS } from "@/db/connection";
+import { JOBS_APPLICATION_NAME } from "../application-names";
 import { workerConfig } from "../config";
 import { startJobRunner } from "./runner";
 
@@ -15,7 +16,7 @@ const STOP_DEADLINE_MS = 25_000;
 const config = workerConfig();
 const log = pino({ level: config.logLevel, name: "oversight-jobs" });
 const db = createDatabase(config.databaseUrl, {
-  applicationName: "oversight-jobs",
+  applicationName: JOBS_APPLICATION_NAME,
   maxConnections: 3,
   statementTimeoutMs: RUNTIME_STATEMENT_TIMEOUT_MS,
 });
