@@ -32,21 +32,25 @@ async function insertPredictions(input: { count: number; fromDaysAgo: number; to
     from (select *, random() < probability as positive from made where random() < ${input.labelledShare}) drawn`;
 }
 
-/** The figures as the pages computed them before the summaries: straight over the raw rows. */
+/**
+ * The figures as the pages computed them before the summaries: straight over the raw rows. The cost
+ * figures cover the whole hours of the last 30 days (from the first hour boundary after now − 30 days).
+ */
 async function expected() {
+  const costStart = () => db.$client`date_trunc('hour', now() - interval '30 days', 'UTC') + interval '1 hour'`;
   const [volume] = await db.$client<Array<{ predictions: number; reviewed: number; observed_days: number }>>`
     select count(*)::int as predictions, count(*) filter (where sent_to_review)::int as reviewed,
            extract(epoch from now() - min(created_at)) / 86400 as observed_days
-    from predictions where model_id = ${ids.model} and role in ('champion', 'challenger', 'fallback') and created_at > now() - interval '30 days'`;
+    from predictions where model_id = ${ids.model} and role in ('champion', 'challenger', 'fallback') and created_at >= ${costStart()}`;
   const cells = await db.$client<Array<{ predicted: number; actual: number; n: number; scale: number }>>`
     select (case when p.label = o.label then o.label_value else 1 - o.label_value end)::int as predicted, o.label_value::int as actual,
            count(*)::int as n, sum(p.features[3])::float8 as scale
     from predictions p join outcomes o on o.prediction_id = p.id and o.prediction_created_at = p.created_at
-    where p.model_id = ${ids.model} and p.role in ('champion', 'challenger', 'fallback') and p.created_at > now() - interval '30 days'
+    where p.model_id = ${ids.model} and p.role in ('champion', 'challenger', 'fallback') and p.created_at >= ${costStart()}
     group by 1, 2`;
   const [busiest] = await db.$client<Array<{ n: number }>>`
     select max(n)::int as n from (select count(*) as n from predictions where model_id = ${ids.model} and role <> 'shadow'
-      and created_at > now() - interval '30 days' group by date_trunc('hour', created_at, 'UTC')) hours`;
+      and created_at >= ${costStart()} group by date_trunc('hour', created_at, 'UTC')) hours`;
   const [card] = await db.$client<Array<{ recent: number; outcomes: number; answered: number; open_reviews: number }>>`
     select (select count(*)::int from predictions where model_version_id = ${ids.version} and created_at > now() - interval '24 hours') as recent,
            (select count(*)::int from review_items where model_version_id = ${ids.version} and status <> 'decided') as open_reviews,
