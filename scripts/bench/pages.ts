@@ -14,8 +14,9 @@
  * caller asked for. Prints p50 / p95 per route beside the goal (p95 < 200 ms); asserts nothing.
  *
  * To seed once and time many times: BENCH_KEEP_DATABASE=1 keeps the seeded database and prints its
- * URL; BENCH_DATABASE_URL=<it> times it again without seeding (the worker's summary pass brings the
- * summaries up to date first); BENCH_RUNS=0 seeds without timing. BENCH_ONLY=<substring> times only the routes whose URL contains it.
+ * URL; BENCH_DATABASE_URL=<it> times it again without seeding (the embedded server is started on its
+ * data directory again; the worker's summary pass brings the summaries up to date first);
+ * BENCH_RUNS=0 seeds without timing. BENCH_ONLY=<substring> times only the routes whose URL contains it.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -83,12 +84,14 @@ async function waitForIdleWorker(db: ReturnType<typeof createDatabase>, workerSt
 
 async function main() {
   const reuse = process.env.BENCH_DATABASE_URL;
-  const server = reuse
-    ? null
-    : await openDatabaseServer({ dataDirName: "bench-pg", port: Number(process.env.BENCH_EMBEDDED_PG_PORT ?? 54349) });
-  const database = server
-    ? await createTestDatabase(server, "bench_pages")
-    : { url: reuse!, runtimeUrl: await runtimeUrlFor(reuse!), drop: async () => {} };
+  const embeddedPort = Number(process.env.BENCH_EMBEDDED_PG_PORT ?? 54349);
+  // A database kept on the embedded server stays in its data directory when this process ends: the
+  // server is started on it again to time it (without DATABASE_URL, the kept URL names that port).
+  const onEmbedded = !process.env.DATABASE_URL && (!reuse || new URL(reuse).port === String(embeddedPort));
+  const server = onEmbedded ? await openDatabaseServer({ dataDirName: "bench-pg", port: embeddedPort }) : null;
+  const database = reuse
+    ? { url: reuse, runtimeUrl: await runtimeUrlFor(reuse), drop: async () => {} }
+    : await createTestDatabase(server!, "bench_pages");
   const db = createDatabase(database.url, { maxConnections: 4, applicationName: "oversight-bench" });
   const stops: Array<() => Promise<void>> = [];
   try {
