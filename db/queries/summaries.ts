@@ -26,10 +26,8 @@ type TWindow = { now: string; t0: string; a: string; b: string; bc: string; o: s
 /** A model's window: (now − span, now], or with `wholeHours` its whole hours (TWindow). */
 type TWindowInput = { modelId: string; span: string; wholeHours?: boolean };
 
-async function loadWindow(
-  db: TDb,
-  input: { modelId: string; span: string | null; cellsKey?: string; wholeHours?: boolean },
-): Promise<TWindow> {
+/** `span` null: the window reaches back to the first prediction. */
+async function loadWindow(db: TDb, input: Omit<TWindowInput, "span"> & { span: string | null; cellsKey?: string }): Promise<TWindow> {
   const [row] = await db.execute<TWindow>(sql`
     select bounds.now::text as now, bounds.t0::text as t0, bounds.a::text as a,
            greatest(bounds.a, coalesce(s.until, bounds.a))::text as b,
