@@ -13,6 +13,8 @@ export type TConnectionOptions = {
   /** Server-side limit per statement; off by default (migrations, seeds and the CLI may run long ones). */
   statementTimeoutMs?: number;
   connectTimeoutSeconds?: number;
+  /** PostgreSQL's JIT compilation for this pool's sessions; the server's setting when absent. */
+  jit?: boolean;
 };
 
 /** What the app and the worker use: a request fails within seconds during an outage instead of hanging. */
@@ -34,6 +36,7 @@ export function createDatabase(url: string, options: TConnectionOptions = {}): T
     connection: {
       application_name: options.applicationName ?? "oversight",
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+      ...(options.jit === undefined ? {} : { jit: options.jit ? "on" : "off" }),
     },
   });
   return drizzle(client, { schema }) as TDatabase;

@@ -1,8 +1,10 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, expect, inject, it, vi } from "vitest";
+import { closeDatabase, createDatabase } from "@/db/connection";
 import { seedDemo } from "@/scripts/seed/demo-seed";
 import { openTestDatabase } from "@/scripts/testing/database";
 import { startWorkerProcess } from "@/scripts/testing/worker-process";
+import { JOBS_DATABASE_OPTIONS } from "./database-options";
 
 // The worker runs its jobs in a child process: a crash there is restarted, and nothing outlives the worker.
 const { db, close } = openTestDatabase();
@@ -68,3 +70,14 @@ it("the job process ends with the worker when the worker is killed while the job
   await gone(jobPid, 30_000);
   await starting.stop();
 }, 60_000);
+
+it("the job process's connections run without JIT compilation, other pools with the server's setting", async () => {
+  const jobs = createDatabase(inject("databaseUrl"), JOBS_DATABASE_OPTIONS);
+  try {
+    expect((await jobs.$client`show jit`)[0].jit).toBe("off");
+    const [{ setting }] = await db.$client`select boot_val as setting from pg_settings where name = 'jit'`;
+    expect((await db.$client`show jit`)[0].jit).toBe(setting);
+  } finally {
+    await closeDatabase(jobs);
+  }
+});

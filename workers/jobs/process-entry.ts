@@ -1,7 +1,8 @@
 import pino from "pino";
-import { closeDatabase, createDatabase, RUNTIME_STATEMENT_TIMEOUT_MS } from "@/db/connection";
+import { closeDatabase, createDatabase } from "@/db/connection";
 import { JOBS_APPLICATION_NAME } from "../application-names";
 import { workerConfig } from "../config";
+import { JOBS_DATABASE_OPTIONS } from "./database-options";
 import { startJobRunner } from "./runner";
 
 // Stopping waits for a pass under way; past this the process ends anyway (a pass stuck on a dead database).
@@ -14,12 +15,8 @@ const STOP_DEADLINE_MS = 25_000;
  * have their own event loop, heap and garbage collector, and the operating system shares the cores.
  */
 const config = workerConfig();
-const log = pino({ level: config.logLevel, name: "oversight-jobs" });
-const db = createDatabase(config.databaseUrl, {
-  applicationName: JOBS_APPLICATION_NAME,
-  maxConnections: 3,
-  statementTimeoutMs: RUNTIME_STATEMENT_TIMEOUT_MS,
-});
+const log = pino({ level: config.logLevel, name: JOBS_APPLICATION_NAME });
+const db = createDatabase(config.databaseUrl, JOBS_DATABASE_OPTIONS);
 let jobs: Awaited<ReturnType<typeof startJobRunner>> | null = null;
 let stopping = false;
 
