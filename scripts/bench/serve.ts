@@ -360,7 +360,8 @@ async function main() {
       `  ceiling on these shared cores: (audit off ${(cpuPerRequest(auditOffPeak) * 1000).toFixed(0)} µs) / (audit on ${(cpuPerRequest(peak) * 1000).toFixed(0)} µs) of worker + PostgreSQL + load generator CPU per request = ${(cpuPerRequest(auditOffPeak) / cpuPerRequest(peak)).toFixed(2)}×; in the alternating rounds ${alternatingCeilings.map((ceiling) => ceiling.toFixed(2)).join(", ")}: median ${median(alternatingCeilings).toFixed(2)}×`,
     );
     console.log(
-      `peak: ${Math.round(peak.rps)} requests/s at ${peak.connections} connections = ${((peak.rps / raw) * 100).toFixed(1)} % of raw in-process throughput (target ≥ 50 %)`,
+      // No goal: requests/s depends on the load generator sharing the cores, which is why the goals are CPU per request.
+      `peak: ${Math.round(peak.rps)} requests/s at ${peak.connections} connections = ${((peak.rps / raw) * 100).toFixed(1)} % of raw in-process calls/s (for comparison with earlier runs)`,
     );
     console.log(`prediction rows stored: ${stored} with audit on, ${storedAfter - stored} with audit off`);
     fs.mkdirSync(".data", { recursive: true });
