@@ -87,8 +87,9 @@ async function main() {
   const embeddedPort = Number(process.env.BENCH_EMBEDDED_PG_PORT ?? 54349);
   // A database kept on the embedded server stays in its data directory when this process ends: the
   // server is started on it again to time it (without DATABASE_URL, the kept URL names that port).
-  const onEmbedded = !process.env.DATABASE_URL && (!reuse || new URL(reuse).port === String(embeddedPort));
-  const server = onEmbedded ? await openDatabaseServer({ dataDirName: "bench-pg", port: embeddedPort }) : null;
+  const reusesEmbedded = reuse !== undefined && !process.env.DATABASE_URL && new URL(reuse).port === String(embeddedPort);
+  // A new database goes on the server DATABASE_URL names, or else on the embedded one (openDatabaseServer decides).
+  const server = !reuse || reusesEmbedded ? await openDatabaseServer({ dataDirName: "bench-pg", port: embeddedPort }) : null;
   const database = reuse
     ? { url: reuse, runtimeUrl: await runtimeUrlFor(reuse), drop: async () => {} }
     : await createTestDatabase(server!, "bench_pages");
